@@ -1,0 +1,72 @@
+# Videnbro – the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install install-test system-test-deps run serve test test-postgres lint seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: $(BIN)/python requirements/base.lock pyproject.toml
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.base-installed requirements/test.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.lock
+	touch $@
+
+## install: virtual environment with the locked runtime dependencies and the `videnbro` command
+install: $(VENV)/.base-installed
+
+install-test: $(VENV)/.test-installed
+
+## system-test-deps: Debian's chromium (browser tests) and postgresql (CI), installed when missing and root
+system-test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing – install them with: sudo apt-get install$$missing"; \
+	  fi; \
+	fi
+
+## run: install, migrate, load the real seed data and serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/videnbro migrate --noinput
+	$(BIN)/videnbro seed
+	$(BIN)/videnbro compilemessages -v0 --ignore '.venv/*' 2>/dev/null || true
+	$(BIN)/videnbro collectstatic --noinput -v0
+	@echo "Videnbro is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
+	exec $(BIN)/gunicorn videnbro.config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --graceful-timeout 10
+
+## test: install what the tests need and run the whole suite (SQLite)
+test: install-test system-test-deps
+	$(BIN)/ruff check videnbro bench
+	$(BIN)/pytest
+
+## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)
+test-postgres: install-test system-test-deps
+	bash .ci/postgres-suite
+
+lint: install-test
+	$(BIN)/ruff check videnbro bench
+	$(BIN)/ruff format --check videnbro bench || true
+
+seed: install
+	$(BIN)/videnbro migrate --noinput
+	$(BIN)/videnbro seed
+
+clean:
+	rm -rf $(VENV) var/static

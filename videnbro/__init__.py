@@ -1,0 +1,1 @@
+"""Videnbro – knowledge bridge for the Danish health and life-science ecosystem."""

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "organisation", "role", "is_staff", "is_active"]
+    list_filter = ["role", "is_staff", "is_active"]
+    autocomplete_fields = ["organisation"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Videnbro"), {"fields": ("organisation", "role")}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created", "last_used", "revoked"]
+    readonly_fields = ["prefix", "digest", "created", "last_used"]
+    search_fields = ["user__username", "prefix", "name"]

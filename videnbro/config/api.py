@@ -1,0 +1,19 @@
+"""The /api/v1/ router: every app registers its endpoints here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from videnbro.core.api import HealthView
+from videnbro.registry.api import OrganisationViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("organisations", OrganisationViewSet, basename="organisation")
+
+app_name = "api"
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="health"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    path("", include(router.urls)),
+]

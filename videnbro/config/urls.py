@@ -1,0 +1,20 @@
+"""Top-level URLs: the API and admin outside language prefixes, pages under i18n_patterns
+(Danish at /, English at /en/)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("api/v1/", include("videnbro.config.api")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("videnbro.core.urls")),
+    path("", include("videnbro.accounts.urls")),
+    path("", include("videnbro.registry.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=False,
+)

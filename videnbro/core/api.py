@@ -1,0 +1,74 @@
+"""API plumbing shared by every app: error envelope, pagination, health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError
+
+
+def _as_error_dict(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {
+            str(key): [str(v) for v in (value if isinstance(value, list) else [value])]
+            if not isinstance(value, dict)
+            else [str(value)]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {"detail": [str(detail)]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map every error to `{"errors": {field: [messages]}}` with the fitting status."""
+    if isinstance(exc, ApplicationError):
+        body: dict[str, Any] = {"errors": exc.errors, **exc.extra}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {
+            "non_field_errors": exc.messages
+        }
+        return Response({"errors": errors}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"errors": {"detail": ["Forespørgslen er for stor."]}}, status=413)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    response.data = {"errors": _as_error_dict(detail)}
+    return response
+
+
+class HealthView(APIView):
+    """Liveness and database check; also the baseline endpoint for benchmark ratios."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(
+        responses=inline_serializer("Health", {"status": serializers.CharField()}),
+        tags=["health"],
+    )
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except Exception:  # a broken database is exactly what this endpoint reports
+            return Response({"status": "error", "database": "unavailable"}, status=503)
+        return Response({"status": "ok"})

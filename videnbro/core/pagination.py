@@ -1,0 +1,26 @@
+"""Page-number pagination shared by every list endpoint."""
+
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """`{"count", "next", "previous", "results"}`; a malformed page number is a 400."""
+
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param, 1)
+        if raw in self.last_page_strings:
+            return raw
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            raise exceptions.ValidationError(
+                {"page": ["Sidetallet skal være et positivt heltal."]}
+            ) from None
+        if number < 1:
+            raise exceptions.ValidationError({"page": ["Sidetallet skal være et positivt heltal."]})
+        return number

@@ -1,0 +1,192 @@
+"""API representations of registry records and the input parser shared with imports."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from . import permissions
+from .models import (
+    Capacity,
+    ContactPerson,
+    Kind,
+    Membership,
+    Municipality,
+    Organisation,
+    Period,
+    Region,
+    Sector,
+    SizeBand,
+    Source,
+)
+from .validators import clean_cvr
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "key", "name"]
+
+
+class SourceSerializer(serializers.Serializer):
+    code = serializers.CharField(source="source.code", default=None)
+    title = serializers.CharField(source="source.title", default=None)
+    page = serializers.CharField(source="source_page")
+    url = serializers.CharField(source="source_url")
+
+
+class CapacitySerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = Capacity
+        fields = ["id", "item", "quantity", "unit", "per_period", "note", "label"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    group = OrganisationRefSerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["group", "role", "note"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "title", "email", "phone"]
+
+
+class OrganisationListSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    municipality_code = serializers.SlugRelatedField(
+        source="municipality", slug_field="code", read_only=True
+    )
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    aliases = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id", "key", "name", "name_en", "kind", "sector", "cvr", "municipality",
+            "municipality_code", "region", "aliases", "website", "is_acute_hospital",
+            "is_verified", "url", "api_url",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_aliases(self, obj) -> list[str]:
+        return [alias.name for alias in obj.aliases.all()]
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = obj.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class OrganisationDetailSerializer(OrganisationListSerializer):
+    parent = OrganisationRefSerializer(read_only=True)
+    competences = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    capacities = CapacitySerializer(many=True, read_only=True)
+    memberships = MembershipSerializer(many=True, read_only=True)
+    source = SourceSerializer(source="*", read_only=True)
+    contacts = serializers.SerializerMethodField()
+
+    class Meta(OrganisationListSerializer.Meta):
+        fields = [
+            *OrganisationListSerializer.Meta.fields, "size_band", "description", "parent",
+            "competences", "capacities", "memberships", "contacts", "source", "created",
+            "updated",
+        ]
+
+    @extend_schema_field(ContactSerializer(many=True, allow_null=True))
+    def get_contacts(self, obj):
+        """Contact persons are personal data: null for anonymous callers."""
+        request = self.context.get("request")
+        if not permissions.can_view_contacts(getattr(request, "user", None)):
+            return None
+        return ContactSerializer(obj.contacts.all(), many=True).data
+
+
+class StringListField(serializers.ListField):
+    """Accepts a JSON list or a ' | '-separated string (for CSV/XLSX imports)."""
+
+    child = serializers.CharField(max_length=200)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = [part.strip() for part in data.split("|") if part.strip()]
+        return super().to_internal_value(data)
+
+
+class OrganisationInputSerializer(serializers.Serializer):
+    """Parses create/update input into service arguments; rules live in the service."""
+
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    sector = serializers.ChoiceField(choices=Sector.choices, required=False, allow_blank=True)
+    cvr = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False, allow_null=True
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    website = serializers.URLField(max_length=300, required=False, allow_blank=True)
+    size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False,
+                                        allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    parent = serializers.SlugRelatedField(
+        slug_field="key", queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    is_acute_hospital = serializers.BooleanField(required=False)
+    aliases = StringListField(required=False)
+    competences = StringListField(required=False)
+    source = serializers.SlugRelatedField(
+        slug_field="code", queryset=Source.objects.all(), required=False, allow_null=True
+    )
+    source_page = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+    def validate_cvr(self, value):
+        if not value:
+            return None
+        from django.core.exceptions import ValidationError
+
+        try:
+            return clean_cvr(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+
+class CapacityInputSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=200)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    per_period = serializers.ChoiceField(choices=Period.choices, default=Period.TOTAL)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class ResolveQuerySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300, help_text=_("Navnet som det er skrevet."))
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+
+
+class CandidateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class MatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ResolutionSerializer(serializers.Serializer):
+    match = MatchSerializer(allow_null=True)
+    score = serializers.FloatField()
+    candidates = CandidateSerializer(many=True)

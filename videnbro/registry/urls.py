@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("organisationer/", views.organisation_list, name="organisation-list"),
+    path("organisationer/ny/", views.organisation_create, name="organisation-create"),
+    path("organisationer/eksport.<str:fmt>", views.organisation_export,
+         name="organisation-export"),
+    path("organisationer/<slug:key>/", views.organisation_detail, name="organisation-detail"),
+    path("organisationer/<slug:key>/rediger/", views.organisation_edit, name="organisation-edit"),
+    path("klynger/", views.cluster_list, name="cluster-list"),
+    path("hubs/", views.hub_list, name="hub-list"),
+    path("akutsamarbejder/", views.collaboration_list, name="collaboration-list"),
+]
