@@ -98,7 +98,8 @@ class _Loader:
             organisations.append((slugify_key(row["name"]), {
                 "name": row["name"], "name_en": row["name_en"], "kind": Kind.REGION,
                 "region": Region.objects.get(code=int(row["code"])), "website": row["website"],
-                "source": self.source(row["source"], name), "aliases": [],
+                "source": self.source(row["source"], name),
+                "aliases": _split(row.get("aliases", "")),
             }))
         regions = {str(r.code): r for r in Region.objects.all()}
         for name, row in _read("municipalities.csv"):
