@@ -1,6 +1,7 @@
 """Django admin for staff; edits go through the same validation as the services."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -45,6 +46,7 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "sector", "cvr", "municipality", "region",
                     "is_acute_hospital", "is_verified"]
     list_filter = ["kind", "sector", "region", "is_acute_hospital", "is_verified", "source"]
@@ -85,6 +87,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["code", "title", "publisher", "year"]
     search_fields = ["code", "title"]
 

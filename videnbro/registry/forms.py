@@ -10,6 +10,8 @@ __all__ = ["OrganisationFilter", "OrganisationForm"]
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https",
+                             max_length=300)
     aliases = forms.CharField(
         label=_("Aliaser og forkortelser"), required=False,
         help_text=_("Adskil med | (fx »KU | UCPH«)."),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from .models import GROUP_KINDS, Kind, Membership, Organisation, OrganisationAlias
 from .text import fold, normalise_name
@@ -15,20 +15,37 @@ def organisation_base_queryset() -> QuerySet[Organisation]:
 
 
 def organisation_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
-    """Substring match on name, aliases and their folded forms ('aarhus' finds 'Århus')."""
+    """Substring match on name, aliases and folded forms ('aarhus' finds 'Århus').
+
+    Exact name or alias matches rank first ("SSI" → Statens Serum Institut), then names that
+    start with the query, then the rest alphabetically.
+    """
     q = " ".join(q.split())
     if not q:
         return queryset
     normalised = normalise_name(q) or fold(q)
+    alias_exact = OrganisationAlias.objects.filter(
+        organisation=OuterRef("pk")
+    ).filter(Q(normalised_name=normalised) | Q(name__iexact=q))
     condition = (
         Q(name__icontains=q)
         | Q(name_en__icontains=q)
         | Q(normalised_name__contains=normalised)
-        | Q(aliases__normalised_name=normalised)
+        | Q(aliases__normalised_name__startswith=normalised)
         | Q(aliases__name__iexact=q)
     )
     matching_ids = Organisation.objects.filter(condition).values("id")
-    return queryset.filter(id__in=matching_ids)
+    return (
+        queryset.filter(id__in=matching_ids)
+        .annotate(
+            search_rank=Case(
+                When(Q(normalised_name=normalised) | Exists(alias_exact), then=Value(0)),
+                When(normalised_name__startswith=normalised, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("search_rank", "name", "id")
+    )
 
 
 def organisation_groups(kind: str) -> QuerySet[Organisation]:

@@ -1,0 +1,82 @@
+"""What a person does in a real browser: Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is required in CI (make test installs it as root).")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(locale="da-DK")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def seeded_live_server(live_server):
+    from videnbro.registry.seeding import seed_registry
+
+    seed_registry(progress=False)
+    return live_server
+
+
+def test_it_finds_an_organisation_opens_it_and_switches_to_english(browser_page,
+                                                                     seeded_live_server):
+    page = browser_page
+    page.goto(seeded_live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.get_by_role("heading", level=1).is_visible()
+
+    page.get_by_role("search").last.get_by_role("searchbox").fill("SSI")
+    page.get_by_role("search").last.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/organisationer/\?q=SSI"))
+    result = page.get_by_role("link", name="Statens Serum Institut", exact=True)
+    result.click()
+
+    page.wait_for_url(re.compile(r"/organisationer/statens-serum-institut/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Statens Serum Institut"
+    assert page.get_by_text("SSI").first.is_visible()
+
+    page.get_by_test_id("lang-en").click()
+    page.wait_for_url(re.compile(r"/en/organisationer/statens-serum-institut/$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Statens Serum Institut"
+    assert page.get_by_test_id("lang-da").is_visible()
+
+
+def test_it_filters_the_organisation_list_live(browser_page, seeded_live_server):
+    page = browser_page
+    page.goto(seeded_live_server.url + "/organisationer/")
+    page.get_by_label("Type").select_option("municipality")
+    page.wait_for_url(re.compile(r"kind=municipality"))
+    assert page.get_by_test_id("result-count").inner_text().startswith("98")
+    page.locator("#id_q").fill("Aarhus")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=result-count]').innerText.startsWith('1 ')"
+    )
+    assert page.get_by_role("link", name="Aarhus Kommune").is_visible()
