@@ -71,7 +71,7 @@ class _Loader:
             raise SeedError(f"{where}: unknown source code {code!r}") from None
 
     def load_sources(self) -> None:
-        for name, row in _read("sources*.csv"):
+        for _name, row in _read("sources*.csv"):
             values = {"title": row["title"], "publisher": row.get("publisher", ""),
                       "year": int(row["year"]) if row.get("year") else None,
                       "url": row.get("url", "")}
