@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .filters import OrganisationFilter
-from .models import Organisation
+from .models import Organisation, Period
 
 __all__ = ["OrganisationFilter", "OrganisationForm"]
 
@@ -52,3 +52,21 @@ class OrganisationForm(forms.ModelForm):
         data["competences"] = split(data.pop("competences_text"))
         data["cvr"] = data.get("cvr") or None
         return data
+
+
+class CapacityForm(forms.Form):
+    item = forms.CharField(label=_("Hvad"), max_length=200,
+                           help_text=_("Fx »visirer«, »testkapacitet«, »sengepladser«."))
+    quantity = forms.DecimalField(label=_("Mængde"), min_value=0, max_digits=14, decimal_places=2)
+    unit = forms.CharField(label=_("Enhed"), max_length=50, required=False,
+                           help_text=_("Fx »stk.«, »liter«."))
+    per_period = forms.ChoiceField(label=_("Periode"), choices=Period.choices,
+                                   initial=Period.TOTAL)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    title = forms.CharField(label=_("Stilling"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)

@@ -10,13 +10,14 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
-from .forms import OrganisationForm
-from .models import Kind, Organisation
+from .forms import CapacityForm, ContactForm, OrganisationForm
+from .models import Capacity, Kind, Organisation
 from .selectors import group_members, organisation_base_queryset, organisation_groups
 
 PAGE_SIZE = 30
@@ -75,6 +76,8 @@ def organisation_detail(request, key: str):
         if permissions.can_view_contacts(request.user) else None,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
         "history": organisation.history.select_related("history_user")[:10],
+        "capacity_form": CapacityForm(),
+        "contact_form": ContactForm(),
     }
     return render(request, "registry/organisation_detail.html", context)
 
@@ -88,10 +91,65 @@ def organisation_create(request):
 
 @login_required
 def organisation_edit(request, key: str):
+    return _organisation_form(request, _editable(request, key))
+
+
+def _editable(request, key: str) -> Organisation:
     organisation = get_object_or_404(Organisation, key=key)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
-    return _organisation_form(request, organisation)
+    return organisation
+
+
+def _form_errors_message(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def capacity_add(request, key: str):
+    organisation = _editable(request, key)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.capacity_add(actor=request.user, organisation=organisation,
+                                  **form.cleaned_data)
+            messages.success(request, _("Kapaciteten er tilføjet."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        _form_errors_message(request, form)
+    return redirect(organisation.get_absolute_url() + "#cap-h")
+
+
+@login_required
+@require_POST
+def capacity_remove(request, key: str, pk: int):
+    organisation = _editable(request, key)
+    capacity = get_object_or_404(Capacity, pk=pk, organisation=organisation)
+    services.capacity_remove(actor=request.user, capacity=capacity)
+    messages.success(request, _("Kapaciteten er fjernet."))
+    return redirect(organisation.get_absolute_url() + "#cap-h")
+
+
+@login_required
+@require_POST
+def contact_add(request, key: str):
+    organisation = _editable(request, key)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_add(actor=request.user, organisation=organisation,
+                                 **form.cleaned_data)
+            messages.success(request, _("Kontaktpersonen er tilføjet."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        _form_errors_message(request, form)
+    return redirect(organisation.get_absolute_url() + "#contacts-h")
 
 
 def _organisation_form(request, organisation: Organisation | None):

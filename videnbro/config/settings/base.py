@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "videnbro.core.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "videnbro.config.urls"
