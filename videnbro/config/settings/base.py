@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "videnbro.core",
     "videnbro.accounts",
     "videnbro.registry",
+    "videnbro.partnerships",
 ]
 
 MIDDLEWARE = [

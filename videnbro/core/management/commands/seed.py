@@ -1,21 +1,29 @@
-"""`videnbro seed` – load the real seed data; running it twice changes nothing."""
+"""`videnbro seed` – load all real seed data, app by app; running it twice changes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
-from videnbro.registry.seeding import SeedError, seed_registry
+# Order matters: partnerships refer to registry organisations.
+SEEDERS = [
+    ("registry", "videnbro.registry.seeding.seed_registry", "videnbro.registry.seeding.SeedError"),
+    ("partnerships", "videnbro.partnerships.seeding.seed_partnerships",
+     "videnbro.partnerships.seeding.SeedError"),
+]
 
 
 class Command(BaseCommand):
-    help = "Load the registry's seed data (regions, municipalities, organisations, memberships)."
+    help = "Load the seed data (registry, partnerships) from the files in the repository."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-progress", action="store_true",
-                            help="No progress bar (for logs).")
+                            help="No progress bars (for logs).")
 
     def handle(self, *args, **options):
-        try:
-            stats = seed_registry(progress=not options["quiet_progress"])
-        except SeedError as exc:
-            raise CommandError(str(exc)) from exc
-        summary = ", ".join(f"{name}: {value}" for name, value in stats.items())
-        self.stdout.write(self.style.SUCCESS(f"Seed data loaded ({summary})."))
+        for label, path, error_path in SEEDERS:
+            seeder, error = import_string(path), import_string(error_path)
+            try:
+                stats = seeder(progress=not options["quiet_progress"])
+            except error as exc:
+                raise CommandError(f"{label}: {exc}") from exc
+            summary = ", ".join(f"{name}: {value}" for name, value in stats.items())
+            self.stdout.write(self.style.SUCCESS(f"{label}: {summary}"))

@@ -1,0 +1,65 @@
+"""The partner-type rule: a suggestion from the participants' sectors (docs/partner-type-rule.md).
+
+CBS coded each partnership by the kind of actors the health authorities worked *with*, so the
+rule looks at the non-authority participants:
+
+1. Participants with the role *authority* are the health authorities themselves: ignored.
+2. Foundations fund a partnership; they do not make it a civil-society one: ignored when other
+   actors are present (a company that "supports" still counts as a market actor, as in CBS #5).
+3. A volunteer group (a citizen consortium such as Makers Mod Corona) mixes citizens, associations
+   and companies: it counts as both market and civil society.
+4. Market and civil-society actors together → Tværsektorielt samarbejde.
+   Market actors (with or without public knowledge institutions) → Markedsaktører.
+   Civil-society actors (with or without public bodies) → Civilsamfundsaktører.
+   Public bodies only (e.g. region and municipalities across the health sectors) →
+   Tværsektorielt samarbejde.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from videnbro.registry.models import Kind, Organisation, Sector
+
+from .taxonomy import PartnerType
+
+
+@dataclass(frozen=True)
+class PartnerTypeSuggestion:
+    partner_type: str | None
+    reason: str
+
+
+def suggest_partner_type(participants: Iterable[tuple[Organisation, str]]) -> PartnerTypeSuggestion:
+    actors = [(org, role) for org, role in participants if role != "authority"]
+    if not actors:
+        return PartnerTypeSuggestion(None, _("Ingen deltagere ud over myndighederne."))
+    payers = [(o, r) for o, r in actors if o.kind == Kind.FOUNDATION]
+    if len(payers) < len(actors):
+        actors = [a for a in actors if a not in payers]
+    market = civil = public = False
+    for org, _role in actors:
+        if org.kind == Kind.VOLUNTEER_GROUP:
+            market = civil = True
+        elif org.sector == Sector.MARKET:
+            market = True
+        elif org.sector == Sector.CIVIL_SOCIETY:
+            civil = True
+        else:
+            public = True
+    if market and civil:
+        return PartnerTypeSuggestion(PartnerType.CROSS_SECTOR, _(
+            "Både markedsaktører og civilsamfundsaktører deltager."))
+    if market:
+        return PartnerTypeSuggestion(PartnerType.MARKET, _(
+            "Markedsaktører deltager (evt. sammen med offentlige videninstitutioner), "
+            "men ingen civilsamfundsaktører."))
+    if civil:
+        return PartnerTypeSuggestion(PartnerType.CIVIL_SOCIETY, _(
+            "Civilsamfundsaktører deltager, men ingen markedsaktører."))
+    assert public
+    return PartnerTypeSuggestion(PartnerType.CROSS_SECTOR, _(
+        "Kun offentlige aktører: samarbejde på tværs af sundhedsvæsenets sektorer."))
