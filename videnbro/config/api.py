@@ -5,15 +5,19 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from videnbro.core.api import HealthView
+from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
 
 app_name = "api"
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("landscape/", LandscapeView.as_view(), name="landscape"),
+    path("network/", NetworkView.as_view(), name="network"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("videnbro.core.urls")),
     path("", include("videnbro.accounts.urls")),
     path("", include("videnbro.registry.urls")),
+    path("", include("videnbro.partnerships.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,
 )

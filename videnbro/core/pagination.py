@@ -14,7 +14,7 @@ class Pagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, 1)
         if raw in self.last_page_strings:
-            return raw
+            return paginator.num_pages
         try:
             number = int(raw)
         except (TypeError, ValueError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -65,7 +65,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Update an organisation (partial updates allowed)", tags=["registry"])
     def partial_update(self, request, pk=None):
-        organisation = get_object_or_404(Organisation.objects.all(), pk=pk)
+        organisation = _organisation_or_404(pk)
         serializer = OrganisationInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -75,7 +75,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Replace an organisation's editable fields", tags=["registry"])
     def update(self, request, pk=None):
-        organisation = get_object_or_404(Organisation.objects.all(), pk=pk)
+        organisation = _organisation_or_404(pk)
         serializer = OrganisationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -101,10 +101,21 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    summary="Add a quantified capacity to an organisation", tags=["registry"])
     @action(detail=True, methods=["post"], filterset_class=None)
     def capacities(self, request, pk=None):
-        organisation = get_object_or_404(Organisation.objects.all(), pk=pk)
+        organisation = _organisation_or_404(pk)
         serializer = CapacityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         capacity = services.capacity_add(actor=request.user, organisation=organisation,
                                          **serializer.validated_data)
         return Response(CapacitySerializer(capacity).data, status=status.HTTP_201_CREATED)
 
+
+
+def _organisation_or_404(pk) -> Organisation:
+    """A non-numeric id is simply not found (404), never a 500."""
+    value = str(pk)
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    organisation = Organisation.objects.filter(pk=int(value)).first()
+    if organisation is None:
+        raise Http404
+    return organisation

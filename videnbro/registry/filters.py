@@ -39,7 +39,8 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_municipality(self, queryset, name, value):
         value = value.strip()
         municipality = (
-            Municipality.objects.filter(code=value.zfill(3)).first() if value.isdigit() else
+            Municipality.objects.filter(code=value.zfill(3)).first()
+            if value.isascii() and value.isdigit() else
             Municipality.objects.filter(slug=slugify_key(value)).first()
         )
         if municipality is None:
@@ -51,7 +52,8 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_member_of(self, queryset, name, value):
         value = value.strip()
         group = (
-            Organisation.objects.filter(pk=int(value)).first() if value.isdigit() else
+            Organisation.objects.filter(pk=int(value)).first() if value.isascii() and value.isdigit()
+            else
             Organisation.objects.filter(key=value).first()
         )
         if group is None:

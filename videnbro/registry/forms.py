@@ -10,6 +10,8 @@ __all__ = ["OrganisationFilter", "OrganisationForm"]
 
 
 class OrganisationForm(forms.ModelForm):
+    cvr = forms.CharField(label=_("CVR-nummer"), required=False, max_length=20,
+                          help_text=_("8 cifre, fx 24256790."))
     website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https",
                              max_length=300)
     aliases = forms.CharField(

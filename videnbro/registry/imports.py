@@ -55,8 +55,15 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         text = path.read_bytes().decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else "excel"
-        return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+        # Only the delimiter is sniffed (Excel in Danish writes ';'); quoting stays standard,
+        # since the sniffer's guesses about doubled quotes corrupt values.
+        delimiter = ","
+        if text.strip():
+            try:
+                delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+            except csv.Error:
+                delimiter = ","
+        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
     if suffix in {".xlsx", ".xlsm"}:
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -53,6 +53,7 @@ def organisation_groups(kind: str) -> QuerySet[Organisation]:
     return (
         Organisation.objects.filter(kind=kind)
         .select_related("region", "municipality", "parent")
+        .prefetch_related("competences")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )

@@ -8,7 +8,7 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 def is_valid_cvr(value: str) -> bool:
     """CVR numbers are 8 digits, not starting with 0, whose weighted sum is divisible by 11."""
-    if len(value) != 8 or not value.isdigit() or value[0] == "0":
+    if len(value) != 8 or not (value.isascii() and value.isdigit()) or value[0] == "0":
         return False
     return sum(int(d) * w for d, w in zip(value, CVR_WEIGHTS, strict=True)) % 11 == 0
 
@@ -16,7 +16,7 @@ def is_valid_cvr(value: str) -> bool:
 def clean_cvr(value: str) -> str:
     """Accept 'DK 12 34 56 78' style input; return the 8 digits or raise ValidationError."""
     digits = "".join(value.split()).upper().removeprefix("DK").replace("-", "")
-    if not digits.isdigit() or len(digits) != 8:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 8:
         raise ValidationError(
             _("Et CVR-nummer består af 8 cifre (fik %(value)s).") % {"value": value},
             code="cvr_format",

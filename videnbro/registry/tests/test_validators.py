@@ -71,15 +71,11 @@ def test_it_rejects_a_leading_zero_even_when_the_checksum_fits():
         clean_cvr(cvr)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: str.isdigit() accepts '²', int() then raises "
-                                       "ValueError instead of ValidationError")
 def test_it_rejects_superscript_digits_with_a_validation_error():
     with pytest.raises(ValidationError):
         clean_cvr("²4256790")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fullwidth digits pass str.isdigit() and are "
-                                       "returned (and stored) as non-ASCII text")
 def test_it_never_returns_non_ascii_digits():
     try:
         result = clean_cvr("２４２５６７９０")

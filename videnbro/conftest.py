@@ -1,0 +1,93 @@
+"""Shared test fixtures: the seeded registry (loaded once per session), users per role and
+API clients that authenticate with a Bearer token."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from rest_framework.test import APIClient
+
+from videnbro.accounts.models import Role
+from videnbro.accounts.services import token_create, user_create
+from videnbro.registry.models import Organisation
+from videnbro.registry.seeding import seed_registry
+
+_usernames = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the test database once; each test then runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        seed_registry(progress=False)
+
+
+@pytest.fixture
+def seeded(db):
+    """The seeded registry. Transactional tests (e.g. live_server) flush the database after
+    themselves; pytest-django runs them last, but reseed in case one ran earlier."""
+    if not Organisation.objects.filter(key="region-hovedstaden").exists():
+        seed_registry(progress=False)
+    return Organisation.objects
+
+
+@pytest.fixture
+def org(seeded):
+    """An organisation by its seed key: `org("grundfos")`."""
+
+    def get(key: str) -> Organisation:
+        return Organisation.objects.get(key=key)
+
+    return get
+
+
+@pytest.fixture
+def make_user(db):
+    """`make_user(Role.CLUSTER_SECRETARIAT, organisation=...)` – a fresh user with that role."""
+
+    def make(role: str = Role.ORGANISATION_MEMBER, *, organisation=None, password="pw-secret-1",
+             **kwargs):
+        return user_create(actor=None, username=f"user{next(_usernames)}-{role}",
+                           password=password, role=role, organisation=organisation, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def secretariat(make_user):
+    return make_user(Role.CLUSTER_SECRETARIAT)
+
+
+@pytest.fixture
+def authority_staff(make_user):
+    return make_user(Role.AUTHORITY_STAFF)
+
+
+@pytest.fixture
+def platform_admin(make_user):
+    return make_user(Role.PLATFORM_ADMIN)
+
+
+@pytest.fixture
+def grundfos_member(make_user, org):
+    return make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(db):
+    """`api_as(user)` – an API client sending `Authorization: Bearer <token>` for that user."""
+
+    def client_for(user) -> APIClient:
+        _token, raw = token_create(actor=user, user=user, name="test")
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return client_for

@@ -1,0 +1,69 @@
+"""The partnership table as CSV or XLSX: one row per partnership, participants joined."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from .models import Partnership
+from .taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+COLUMNS = ["cbs_number", "title", "focus_area", "partner_type", "participants", "status",
+           "start", "end", "description", "sources", "key"]
+
+
+def partnership_rows(queryset: QuerySet[Partnership]):
+    for p in queryset:
+        focus = FOCUS_AREA_BY_SLUG.get(p.focus_area)
+        ptype = PARTNER_TYPE_BY_SLUG.get(p.partner_type)
+        participants = "; ".join(
+            f"{x.organisation.name}" + (f" ({x.note})" if x.note else "")
+            + (f" [{x.get_role_display()}]" if x.role != "partner" else "")
+            for x in p.participants.all()
+        )
+        yield {
+            "cbs_number": p.cbs_number or "",
+            "title": p.title,
+            "focus_area": focus.da if focus else "",
+            "partner_type": ptype.da if ptype else "",
+            "participants": participants,
+            "status": p.get_status_display(),
+            "start": p.start.isoformat() if p.start else "",
+            "end": p.end.isoformat() if p.end else "",
+            "description": p.description,
+            "sources": "; ".join(str(s) for s in p.sources.all()),
+            "key": p.key,
+        }
+
+
+def export_partnerships(queryset: QuerySet[Partnership], fmt: str) -> tuple[bytes, str]:
+    rows = partnership_rows(queryset)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS[fmt]
+    if fmt == "xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Partnerskaber"
+        sheet.append(COLUMNS)
+        for row in rows:
+            sheet.append([row[c] for c in COLUMNS])
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for column, width in zip("ABCDEFGHIJK", [8, 45, 32, 26, 60, 12, 12, 12, 80, 40, 16],
+                                 strict=True):
+            sheet.column_dimensions[column].width = width
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue(), FORMATS[fmt]
+    raise ValueError(f"Unknown export format {fmt!r}")

@@ -1,0 +1,148 @@
+"""The seed data: idempotent, and the counts and facts users rely on."""
+
+import csv
+
+from django.db.models import Q
+
+from videnbro.core.models import AuditLog
+from videnbro.registry.models import (
+    Capacity,
+    Kind,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationAlias,
+    OrganisationSite,
+    Region,
+    Source,
+)
+from videnbro.registry.seeding import SEED_DIR, seed_registry
+
+COUNTED = [Organisation, OrganisationAlias, Membership, Capacity, OrganisationSite, Source,
+           Region, Municipality, AuditLog, Organisation.history.model,
+           OrganisationAlias.history.model, Membership.history.model, Capacity.history.model]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_it_writes_nothing_when_seeded_a_second_time(seeded):
+    before = counts()
+    assert before["Organisation"] > 0 and before["HistoricalOrganisation"] > 0
+    stats = seed_registry(progress=False)
+    assert counts() == before
+    assert not any(name.endswith("created") for name in stats), stats
+    assert stats["organisations unchanged"] == before["Organisation"]
+    assert "organisations updated" not in stats
+
+
+def test_it_restores_a_seeded_value_changed_by_hand(seeded):
+    Organisation.objects.filter(key="grundfos").update(website="https://example.invalid")
+    stats = seed_registry(progress=False)
+    assert stats["organisations updated"] == 1
+    assert Organisation.objects.get(key="grundfos").website != "https://example.invalid"
+
+
+def test_it_seeds_five_regions(seeded):
+    assert Region.objects.count() == 5
+    assert Organisation.objects.filter(kind=Kind.REGION).count() == 5
+    assert set(Region.objects.values_list("slug", flat=True)) == {
+        "hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"}
+
+
+def test_it_seeds_98_municipalities_in_the_right_regions(seeded):
+    assert Municipality.objects.count() == 98
+    assert Organisation.objects.filter(kind=Kind.MUNICIPALITY).count() == 98
+    per_region = {r.slug: r.municipalities.count() for r in Region.objects.all()}
+    assert per_region == {"hovedstaden": 29, "sjaelland": 17, "syddanmark": 22,
+                          "midtjylland": 19, "nordjylland": 11}
+    # Each municipality's organisation sits in its municipality and region.
+    for org in Organisation.objects.filter(kind=Kind.MUNICIPALITY).select_related(
+            "municipality"):
+        assert org.municipality is not None, org
+        assert org.region_id == org.municipality.region_id, org
+    assert Municipality.objects.get(code="101").name == "København"
+
+
+def test_it_seeds_at_least_250_organisations(seeded):
+    assert Organisation.objects.count() >= 250
+
+
+def test_it_seeds_exactly_21_acute_hospitals_each_with_a_collaboration(seeded):
+    acute = Organisation.objects.filter(is_acute_hospital=True)
+    assert acute.count() == 21
+    assert set(acute.values_list("kind", flat=True)) == {Kind.HOSPITAL}
+    assert Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).count() == 21
+    assert all(org.region_id for org in acute)
+
+
+def _seed_keys(kind: str) -> set[str]:
+    with (SEED_DIR / "organisations.seeds.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["key"] for row in csv.DictReader(handle) if row["kind"] == kind}
+
+
+def test_it_seeds_the_14_national_clusters_and_copenhagen_healthtech_cluster(seeded):
+    # The 14 clusters designated under Innovationskraft 2021-2024 (source klynger-2021).
+    national = set(Organisation.objects.filter(
+        kind=Kind.CLUSTER, source__code="klynger-2021"
+    ).values_list("key", flat=True))
+    assert national == {
+        "clean", "energy-cluster-denmark", "food-og-bio-cluster-denmark",
+        "maritime-og-logistics-innovation-denmark", "danish-life-science-cluster",
+        "klyngen-for-byggeri-og-anlaeg", "lifestyle-og-design-cluster",
+        "klyngen-for-avanceret-produktion", "digitallead", "copenhagen-fintech",
+        "odense-robotics", "vision-denmark", "danish-sound-cluster", "censec",
+    }
+    clusters = set(Organisation.objects.filter(kind=Kind.CLUSTER).values_list("key", flat=True))
+    assert "copenhagen-healthtech-cluster" in clusters
+    assert clusters == _seed_keys(Kind.CLUSTER)
+
+
+def test_it_seeds_five_regional_hubs_one_per_region(seeded):
+    hubs = Organisation.objects.filter(kind=Kind.REGIONAL_HUB)
+    assert hubs.count() == 5
+    assert set(hubs.values_list("key", flat=True)) == _seed_keys(Kind.REGIONAL_HUB)
+    assert hubs.values("region").distinct().count() == 5
+
+
+def test_it_gives_every_organisation_a_source(seeded):
+    unsourced = Organisation.objects.filter(source__isnull=True, source_url="")
+    assert list(unsourced.values_list("key", flat=True)) == []
+
+
+def test_it_keeps_novo_nordisk_and_novo_nordisk_fonden_apart(seeded):
+    novo = Organisation.objects.get(key="novo-nordisk")
+    fonden = Organisation.objects.get(key="novo-nordisk-fonden")
+    assert novo.pk != fonden.pk
+    assert novo.kind == Kind.COMPANY
+    assert fonden.kind == Kind.FOUNDATION
+    assert not OrganisationAlias.objects.filter(organisation=novo, name__icontains="fond")
+
+
+def test_it_keeps_keys_names_and_cvr_numbers_unique(seeded):
+    assert Organisation.objects.values("normalised_name").distinct().count() == \
+        Organisation.objects.count()
+    with_cvr = Organisation.objects.exclude(Q(cvr__isnull=True))
+    assert with_cvr.values("cvr").distinct().count() == with_cvr.count()
+
+
+def test_it_links_hubs_to_danish_life_science_cluster(seeded):
+    parents = set(Organisation.objects.filter(kind=Kind.REGIONAL_HUB)
+                  .values_list("parent__key", flat=True))
+    assert parents == {"danish-life-science-cluster"}
+
+
+def test_it_gives_every_acute_hospital_collaboration_members(seeded):
+    for group in Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION):
+        assert Membership.objects.filter(group=group).count() >= 2, group
+    for hospital in Organisation.objects.filter(is_acute_hospital=True):
+        group = Organisation.objects.get(key=f"sundhedssamarbejdet-omkring-{hospital.key}")
+        assert group.region_id == hospital.region_id, hospital
+        assert Membership.objects.filter(group=group, organisation=hospital).exists(), hospital
+
+
+def test_it_records_the_seed_in_the_audit_log_as_the_seed_actor(seeded):
+    created = AuditLog.objects.filter(action="registry.organisation.created")
+    assert created.count() >= Organisation.objects.count()
+    assert set(created.values_list("actor_label", flat=True)) == {"seed"}
