@@ -31,6 +31,7 @@ from .models import (
     PartnerTypeOrigin,
     Status,
 )
+from .rules import suggest_partner_type
 from .taxonomy import focus_area_term, partner_type_term
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
@@ -170,6 +171,14 @@ def seed_other(stats: Counter) -> None:
                 if (item.organisation.pk, item.role) not in have:
                     Participant.objects.create(partnership=existing, organisation=item.organisation,
                                                role=item.role, note=item.note)
+            if existing.partner_type_origin == PartnerTypeOrigin.SUGGESTED:
+                suggestion = suggest_partner_type(
+                    (p.organisation, p.role) for p in existing.participants.select_related(
+                        "organisation"))
+                if (suggestion.partner_type or "") != existing.partner_type:
+                    existing.partner_type = suggestion.partner_type or ""
+                    existing.save(update_fields=["partner_type"])
+                    stats["partner types re-suggested"] += 1
     partnerships = {p.key: p for p in Partnership.objects.filter(cbs_number__isnull=True)}
 
     def partnership(key: str, where: str) -> Partnership:
@@ -222,11 +231,11 @@ def seed_other(stats: Counter) -> None:
     for row in _read("outputs.csv"):
         where = f"output {row['partnership']}"
         values = {"partnership": partnership(row["partnership"], where), "title": row["title"],
-                  "kind": row["kind"]}
+                  "kind": row["kind"], "year": int(row["year"]) if row["year"] else None,
+                  "target": row["target"][:200]}
         if not Output.objects.filter(**values).exists():
             services.output_add(actor=ACTOR, description=row["description"],
-                                year=int(row["year"]) if row["year"] else None,
-                                target=row["target"][:200], source=_source(row["source"], where),
+                                source=_source(row["source"], where),
                                 source_page=row["source_page"], **values)
             stats["outputs"] += 1
 

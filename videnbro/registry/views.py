@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -60,6 +61,15 @@ def organisation_export(request, fmt: str):
     return response
 
 
+def _partnership_section(organisation: Organisation):
+    """The organisation's partnerships and partners, when the partnerships app is installed."""
+    if not apps.is_installed("videnbro.partnerships"):
+        return None
+    from videnbro.partnerships.selectors import organisation_partnerships
+
+    return organisation_partnerships(organisation)
+
+
 def organisation_detail(request, key: str):
     organisation = get_object_or_404(
         organisation_base_queryset().select_related("source").prefetch_related(
@@ -76,6 +86,7 @@ def organisation_detail(request, key: str):
         if permissions.can_view_contacts(request.user) else None,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
         "history": organisation.history.select_related("history_user")[:10],
+        "partnerships": _partnership_section(organisation),
         "capacity_form": CapacityForm(),
         "contact_form": ContactForm(),
     }
