@@ -31,3 +31,18 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class DataVersion(models.Model):
+    """A counter bumped in the same transaction as writes that change derived views
+    (e.g. the landscape); cached results are keyed on it, so a cache is never stale."""
+
+    name = models.CharField(max_length=60, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dataversion")
+        verbose_name_plural = _("dataversioner")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from . import services
 from .filters import PartnershipFilter
 from .models import Partnership
-from .selectors import landscape, network, partnership_queryset
+from .selectors import landscape_cached, network, partnership_queryset
 from .serializers import (
     PartnershipDetailSerializer,
     PartnershipInputSerializer,
@@ -108,7 +108,8 @@ class LandscapeView(APIView):
         lang = request.query_params.get("lang", "da")
         if lang not in {"da", "en"}:
             raise serializers.ValidationError({"lang": ["Brug da eller en."]})
-        return Response(landscape(_filtered(request), lang=lang))
+        params = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.items()))
+        return Response(landscape_cached(_filtered(request), params=params, lang=lang))
 
 
 class NetworkView(APIView):

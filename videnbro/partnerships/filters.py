@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from videnbro.registry.models import Organisation, Region, Source
 
-from .models import Partnership, Status
+from .models import Partnership, PartnershipSource, Status
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES, focus_area_term, partner_type_term
 
 
@@ -79,13 +79,14 @@ class PartnershipFilter(django_filters.FilterSet):
             id__in=Partnership.objects.filter(participants__organisation=organisation).values("id"))
 
     def filter_source(self, queryset, name, value):
-        if not Source.objects.filter(code=value).exists():
+        source = Source.objects.filter(code=value).first()
+        if source is None:
             codes = ", ".join(Source.objects.order_by("code").values_list("code", flat=True))
             raise ValidationError({"source": [
                 _("Ukendt kilde »%(value)s«. Tilladte værdier: %(allowed)s.")
                 % {"value": value, "allowed": codes}]})
-        return queryset.filter(
-            id__in=Partnership.objects.filter(sources__source__code=value).values("id"))
+        return queryset.filter(id__in=PartnershipSource.objects.filter(
+            source_id=source.pk).values("partnership_id"))
 
     def filter_region(self, queryset, name, value):
         ids = Partnership.objects.filter(

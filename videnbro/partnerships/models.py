@@ -60,6 +60,8 @@ class Partnership(models.Model):
         verbose_name = _("partnerskab")
         verbose_name_plural = _("partnerskaber")
         ordering = ["cbs_number", "title"]
+        indexes = [models.Index(fields=["partner_type", "focus_area"],
+                                name="partnership_landscape_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(start__isnull=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from itertools import combinations
 from typing import Any
@@ -27,12 +28,34 @@ def partnership_queryset() -> QuerySet[Partnership]:
     )
 
 
+def landscape_cached(queryset: QuerySet[Partnership], *, params: str, lang: str = "da"
+                     ) -> dict[str, Any]:
+    """`landscape()` cached per filter parameters and data version (never stale: every write
+    through the services bumps the version in its own transaction)."""
+    from django.core.cache import cache
+
+    from videnbro.core import versions
+
+    from .services import LANDSCAPE_VERSION
+
+    version = versions.current(LANDSCAPE_VERSION)
+    key = "landscape:" + hashlib.sha256(f"{version}|{lang}|{params}".encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = landscape(queryset, lang=lang)
+        cache.set(key, result, timeout=3600)
+    return result
+
+
 def landscape(queryset: QuerySet[Partnership], *, lang: str = "da") -> dict[str, Any]:
     """Counts per CBS partner type and focus area, every label present (zero included)."""
-    ids = queryset.values("id")
-    base = Partnership.objects.filter(id__in=ids)
-    by_type = dict(base.values_list("partner_type").annotate(n=Count("id")).order_by())
-    by_focus = dict(base.values_list("focus_area").annotate(n=Count("id")).order_by())
+    # One GROUP BY over (partner type, focus area) – served by a covering index.
+    pairs = queryset.order_by().values_list("partner_type", "focus_area").annotate(n=Count("id"))
+    by_type: Counter[str] = Counter()
+    by_focus: Counter[str] = Counter()
+    for partner_type, focus_area, n in pairs:
+        by_type[partner_type] += n
+        by_focus[focus_area] += n
     total = sum(by_type.values())
     label = (lambda term: term.en) if lang == "en" else (lambda term: term.da)
     return {

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from videnbro.core import versions
 from videnbro.core.audit import audit_log, is_system
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.registry.models import Municipality, Organisation, Region, Source
@@ -31,6 +32,9 @@ from .models import (
 )
 from .rules import suggest_partner_type
 from .signals import partnerships_changed
+
+# Bumped with every write that can change the landscape or the network.
+LANDSCAPE_VERSION = "partnerships.landscape"
 
 PARTNERSHIP_FIELDS = ("title", "description", "focus_area", "secondary_focus_areas",
                       "partner_type", "start", "end", "status", "is_national")
@@ -178,6 +182,7 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
         else:
             _apply_partner_type(partnership, explicit_type or None)
         partnership.save(update_fields=["partner_type", "partner_type_origin"])
+        versions.bump(LANDSCAPE_VERSION)
         audit_log(actor=actor, action="partnerships.partnership.created", obj=partnership,
                   data={"title": title, "participants": [p.organisation.pk for p in resolved]})
         _notify([partnership.pk])
@@ -228,6 +233,7 @@ def partnership_update(*, actor: Any, partnership: Partnership,
         elif "participants" in changed:
             _apply_partner_type(partnership, None)
         partnership.save()
+        versions.bump(LANDSCAPE_VERSION)
         audit_log(actor=actor, action="partnerships.partnership.updated", obj=partnership,
                   data={"changed": changed})
         _notify([partnership.pk])

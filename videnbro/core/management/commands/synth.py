@@ -1,0 +1,114 @@
+"""`videnbro synth` – clearly labelled synthetic data for benchmarks; never loaded by default.
+
+Every synthetic organisation's name starts with "[SYNTETISK]", its key with "synth-", and it
+cites the source `synthetic`; synthetic partnerships have `is_synthetic=True`. `--delete`
+removes all of it again.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from videnbro.core import versions
+from videnbro.partnerships.models import Participant, Partnership, PartnershipSource
+from videnbro.partnerships.services import LANDSCAPE_VERSION
+from videnbro.partnerships.taxonomy import FOCUS_AREAS, PARTNER_TYPES
+from videnbro.registry.models import (
+    KIND_DEFAULT_SECTOR,
+    Kind,
+    Municipality,
+    Organisation,
+    Source,
+)
+from videnbro.registry.text import normalise_name
+
+SYLLABLES = ["sund", "med", "vita", "tek", "nord", "dan", "lab", "care", "bio", "data", "life",
+             "puls", "heal", "tryg", "nova", "prime", "vest", "øst", "syd", "fjord", "bro", "viden"]
+KINDS = [Kind.COMPANY] * 6 + [Kind.CIVIL_SOCIETY, Kind.FOUNDATION, Kind.RESEARCH_INSTITUTE,
+                              Kind.BUSINESS_ASSOCIATION, Kind.VOLUNTEER_GROUP]
+BATCH = 2000
+
+
+class Command(BaseCommand):
+    help = "Create (or --delete) synthetic organisations and partnerships for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=20_000)
+        parser.add_argument("--partnerships", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=2020, help="Random seed (repeatable).")
+        parser.add_argument("--delete", action="store_true", help="Remove all synthetic data.")
+
+    def handle(self, *args, organisations, partnerships, seed, delete, **options):
+        if delete:
+            self._delete()
+            return
+        rng = random.Random(seed)  # noqa: S311 - repeatable benchmark data, not security
+        source, _ = Source.objects.get_or_create(
+            code="synthetic",
+            defaults={"title": "Syntetiske benchmarkdata – ikke rigtige organisationer",
+                      "publisher": "videnbro synth"})
+        municipalities = list(Municipality.objects.select_related("region"))
+        start = Organisation.objects.filter(key__startswith="synth-").count()
+        with transaction.atomic():
+            created_orgs = []
+            for i in tqdm(range(start, start + organisations), desc="organisations", unit="org"):
+                name = "[SYNTETISK] " + " ".join(
+                    rng.choice(SYLLABLES).capitalize() + rng.choice(SYLLABLES)
+                    for _ in range(2)) + f" {i:05d}"
+                kind = rng.choice(KINDS)
+                municipality = rng.choice(municipalities) if municipalities else None
+                created_orgs.append(Organisation(
+                    key=f"synth-{i:05d}", name=name, normalised_name=normalise_name(name),
+                    kind=kind, sector=KIND_DEFAULT_SECTOR[kind], municipality=municipality,
+                    region=municipality.region if municipality else None, source=source,
+                    description="Syntetisk organisation til ydelsesmålinger.",
+                ))
+                if len(created_orgs) >= BATCH:
+                    Organisation.objects.bulk_create(created_orgs)
+                    created_orgs = []
+            Organisation.objects.bulk_create(created_orgs)
+        pool = list(Organisation.objects.values_list("id", flat=True))
+        first = Partnership.objects.filter(is_synthetic=True).count()
+        with transaction.atomic():
+            for offset in tqdm(range(0, partnerships, BATCH), desc="partnerships", unit="batch"):
+                batch = [
+                    Partnership(
+                        key=f"synth-p-{first + offset + j:06d}",
+                        title=f"[SYNTETISK] Partnerskab {first + offset + j:06d}",
+                        description="Syntetisk partnerskab til ydelsesmålinger.",
+                        focus_area=rng.choice(FOCUS_AREAS).slug,
+                        partner_type=rng.choice(PARTNER_TYPES).slug,
+                        partner_type_origin="suggested", is_synthetic=True,
+                    )
+                    for j in range(min(BATCH, partnerships - offset))
+                ]
+                Partnership.objects.bulk_create(batch)
+                saved = Partnership.objects.filter(key__in=[p.key for p in batch])
+                participants, sources = [], []
+                for p in saved:
+                    sources.append(PartnershipSource(partnership=p, source=source))
+                    for position, org_id in enumerate(rng.sample(pool, rng.randint(1, 4))):
+                        participants.append(Participant(partnership=p, organisation_id=org_id,
+                                                        position=position))
+                Participant.objects.bulk_create(participants)
+                PartnershipSource.objects.bulk_create(sources)
+        versions.bump(LANDSCAPE_VERSION)
+        self.stdout.write(self.style.SUCCESS(
+            f"Synthetic data: {organisations} organisations, {partnerships} partnerships "
+            "(labelled [SYNTETISK], source 'synthetic')."))
+
+    def _delete(self):
+        with transaction.atomic():
+            partnerships = Partnership.objects.filter(is_synthetic=True)
+            n_partnerships = partnerships.count()
+            partnerships.delete()
+            orgs = Organisation.objects.filter(key__startswith="synth-", source__code="synthetic")
+            n_orgs = orgs.count()
+            orgs.delete()
+            versions.bump(LANDSCAPE_VERSION)
+        self.stdout.write(f"Deleted {n_orgs} synthetic organisations and {n_partnerships} "
+                          "synthetic partnerships.")
