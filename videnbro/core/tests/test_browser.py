@@ -39,9 +39,11 @@ def browser_page():
 
 @pytest.fixture
 def seeded_live_server(live_server):
+    from videnbro.partnerships.seeding import seed_partnerships
     from videnbro.registry.seeding import seed_registry
 
     seed_registry(progress=False)
+    seed_partnerships(progress=False)
     return live_server
 
 
@@ -80,3 +82,22 @@ def test_it_filters_the_organisation_list_live(browser_page, seeded_live_server)
         "document.querySelector('[data-testid=result-count]').innerText.startsWith('1 ')"
     )
     assert page.get_by_role("link", name="Aarhus Kommune").is_visible()
+
+
+def test_it_draws_the_landscape_figures_and_the_network(browser_page, seeded_live_server):
+    page = browser_page
+    page.goto(seeded_live_server.url + "/landskab/?source=cbs-2020")
+    assert page.get_by_test_id("landscape-total").inner_text().startswith("62")
+    images = page.locator("img[src*='/landskab/figur/']")
+    assert images.count() == 2
+    page.wait_for_function(
+        "[...document.querySelectorAll(\"img[src*='/landskab/figur/']\")]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    assert page.get_by_role("cell", name="Markedsaktører").is_visible()
+
+    page.goto(seeded_live_server.url + "/netvaerk/?focus_area=ppe")
+    page.wait_for_selector("#network[data-ready=true]")
+    assert int(page.locator("#network").get_attribute("data-nodes")) > 5
+    assert page.locator("#network canvas").count() >= 1
+    assert page.get_by_role("heading", name="Mest forbundne organisationer").is_visible()
