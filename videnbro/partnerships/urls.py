@@ -8,6 +8,7 @@ urlpatterns = [
     path("partnerskaber/ny/", views.partnership_create, name="partnership-create"),
     path("partnerskaber/eksport.<str:fmt>", views.partnership_export, name="partnership-export"),
     path("partnerskaber/<slug:key>/", views.partnership_detail, name="partnership-detail"),
+    path("partnerskaber/<slug:key>/rediger/", views.partnership_edit, name="partnership-edit"),
     path("partnerskaber/<slug:key>/evaluering/", views.evaluation_add, name="evaluation-add"),
     path("landskab/", views.landscape_page, name="landscape"),
     path("landskab/figur/<str:figure>.<str:fmt>", views.landscape_figure,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -132,6 +133,47 @@ def partnership_create(request):
                         form.add_error(field if field in form.fields else None, error)
     return render(request, "partnerships/partnership_form.html",
                   {"form": form, "unresolved": unresolved, "suggestion": suggestion})
+
+
+@login_required
+def partnership_edit(request, key: str):
+    partnership = get_object_or_404(partnership_queryset(), key=key)
+    if not permissions.can_edit_partnership(request.user, partnership):
+        raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
+    initial = {
+        "title": partnership.title, "description": partnership.description,
+        "focus_area": partnership.focus_area, "status": partnership.status,
+        "start": partnership.start, "end": partnership.end,
+        "is_national": partnership.is_national, "regions": partnership.regions.all(),
+        "partner_type": partnership.partner_type
+        if partnership.partner_type_origin == "manual" else "",
+    }
+    form = PartnershipForm(request.POST or None, initial=initial)
+    form.fields["participants"].required = False
+    form.fields["participants"].help_text = _(
+        "Deltagerne ændres ikke her; brug API'et til at ændre deltagerlisten.")
+    form.fields["participants"].widget = forms.HiddenInput()
+    if partnership.partner_type_origin == "source":
+        form.fields["partner_type"].disabled = True
+        form.fields["partner_type"].help_text = _("Som kodet i kilden; ændres ikke.")
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in (
+            "title", "description", "focus_area", "status", "start", "end", "is_national")}
+        if partnership.partner_type_origin != "source" and form.cleaned_data["partner_type"]:
+            data["partner_type"] = form.cleaned_data["partner_type"]
+        try:
+            _p, changed = services.partnership_update(
+                actor=request.user, partnership=partnership,
+                regions=form.cleaned_data["regions"], **data)
+            messages.success(request, _("Ændringerne er gemt.") if changed
+                             else _("Ingen ændringer."))
+            return redirect(partnership)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+    return render(request, "partnerships/partnership_edit.html",
+                  {"form": form, "partnership": partnership})
 
 
 @login_required
