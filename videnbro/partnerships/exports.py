@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import QuerySet
-from openpyxl import Workbook
+
+from videnbro.core.tabular import CONTENT_TYPES, write_table
 
 from .models import Partnership
 from .taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = CONTENT_TYPES
 COLUMNS = ["cbs_number", "title", "focus_area", "partner_type", "participants", "status",
            "start", "end", "description", "sources", "key"]
 
@@ -44,26 +39,5 @@ def partnership_rows(queryset: QuerySet[Partnership]):
 
 
 def export_partnerships(queryset: QuerySet[Partnership], fmt: str) -> tuple[bytes, str]:
-    rows = partnership_rows(queryset)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS[fmt]
-    if fmt == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Partnerskaber"
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append([row[c] for c in COLUMNS])
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for column, width in zip("ABCDEFGHIJK", [8, 45, 32, 26, 60, 12, 12, 12, 80, 40, 16],
-                                 strict=True):
-            sheet.column_dimensions[column].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue(), FORMATS[fmt]
-    raise ValueError(f"Unknown export format {fmt!r}")
+    return write_table(partnership_rows(queryset), COLUMNS, fmt, sheet_title="Partnerskaber",
+                       widths=[8, 45, 32, 26, 60, 12, 12, 12, 80, 40, 16])

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
+from videnbro.core.tabular import read_seed_csv
 from videnbro.registry.models import Municipality, Organisation, Region, Source
 
 from . import services
@@ -44,11 +44,7 @@ class SeedError(Exception):
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    path = SEED_DIR / name
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    return read_seed_csv(SEED_DIR / name)
 
 
 def _split(value: str) -> list[str]:

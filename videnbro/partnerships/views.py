@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.forms import form_errors_to_messages
 from videnbro.registry.models import Organisation
 
 from . import charts, exports, permissions, services
@@ -189,10 +190,7 @@ def evaluation_add(request, key: str):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}"
-                               if field in form.fields else error)
+        form_errors_to_messages(request, form)
     return redirect(partnership.get_absolute_url() + "#evaluations")
 
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+
+from videnbro.core.tabular import CONTENT_TYPES, write_table
 
 from .models import Organisation
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+FORMATS = {**CONTENT_TYPES, "json": "application/json"}
 COLUMNS = [
     "key", "name", "name_en", "aliases", "kind", "sector", "cvr", "municipality", "region",
     "website", "parent", "is_acute_hospital", "size_band", "competences", "description",
@@ -51,27 +45,8 @@ def organisation_rows(queryset: QuerySet[Organisation]):
 
 
 def export_organisations(queryset: QuerySet[Organisation], fmt: str) -> tuple[bytes, str]:
-    rows = organisation_rows(queryset)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        # BOM so that Excel opens the UTF-8 file with æ/ø/å intact.
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS[fmt]
-    if fmt == "xlsx":
-        workbook = Workbook(write_only=False)
-        sheet = workbook.active
-        sheet.title = "Organisationer"
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append([row[c] for c in COLUMNS])
-        sheet.freeze_panes = "A2"
-        for index, width in enumerate([28, 40, 30, 30, 18, 14, 10, 12, 12, 30], start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue(), FORMATS[fmt]
     if fmt == "json":
-        return json.dumps(list(rows), ensure_ascii=False, indent=1).encode("utf-8"), FORMATS[fmt]
-    raise ValueError(f"Unknown export format {fmt!r}")
+        rows = list(organisation_rows(queryset))
+        return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8"), FORMATS[fmt]
+    return write_table(organisation_rows(queryset), COLUMNS, fmt, sheet_title="Organisationer",
+                       widths=[28, 40, 30, 30, 18, 14, 10, 12, 12, 30])

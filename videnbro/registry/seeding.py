@@ -7,7 +7,6 @@ no duplicates, no audit rows, no history rows.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
+from videnbro.core.tabular import read_seed_csv
 
 from . import services
 from .models import (
@@ -41,12 +41,8 @@ class SeedError(Exception):
 
 
 def _read(pattern: str) -> list[tuple[str, dict[str, str]]]:
-    rows = []
-    for path in sorted(SEED_DIR.glob(pattern)):
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows += [(path.name, {k: (v or "").strip() for k, v in row.items()})
-                     for row in csv.DictReader(handle)]
-    return rows
+    return [(path.name, row) for path in sorted(SEED_DIR.glob(pattern))
+            for row in read_seed_csv(path)]
 
 
 def _split(value: str) -> list[str]:

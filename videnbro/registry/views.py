@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.forms import form_errors_to_messages
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
@@ -112,13 +113,6 @@ def _editable(request, key: str) -> Organisation:
     return organisation
 
 
-def _form_errors_message(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 @login_required
 @require_POST
 def capacity_add(request, key: str):
@@ -132,7 +126,7 @@ def capacity_add(request, key: str):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        _form_errors_message(request, form)
+        form_errors_to_messages(request, form)
     return redirect(organisation.get_absolute_url() + "#cap-h")
 
 
@@ -159,7 +153,7 @@ def contact_add(request, key: str):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        _form_errors_message(request, form)
+        form_errors_to_messages(request, form)
     return redirect(organisation.get_absolute_url() + "#contacts-h")
 
 
