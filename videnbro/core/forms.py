@@ -1,6 +1,7 @@
 """Helpers shared by the web views' forms."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 
 
 def form_errors_to_messages(request, form) -> None:
@@ -9,3 +10,18 @@ def form_errors_to_messages(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+def handle_inline_form(request, form, save, success: str) -> bool:
+    """Validate a small inline form, call `save(cleaned_data)` (a service call) and report the
+    outcome as a message; service validation errors become error messages, nothing is lost."""
+    if not form.is_valid():
+        form_errors_to_messages(request, form)
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.forms import form_errors_to_messages
+from videnbro.core.forms import handle_inline_form
 from videnbro.registry.models import Organisation
 
 from . import charts, exports, permissions, services
@@ -181,16 +181,11 @@ def partnership_edit(request, key: str):
 @require_POST
 def evaluation_add(request, key: str):
     partnership = get_object_or_404(Partnership, key=key)
-    form = EvaluationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_add(actor=request.user, partnership=partnership,
-                                    **form.cleaned_data)
-            messages.success(request, _("Evalueringen er gemt."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        form_errors_to_messages(request, form)
+    handle_inline_form(
+        request, EvaluationForm(request.POST),
+        lambda data: services.evaluation_add(actor=request.user, partnership=partnership,
+                                             **data),
+        _("Evalueringen er gemt."))
     return redirect(partnership.get_absolute_url() + "#evaluations")
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.forms import form_errors_to_messages
+from videnbro.core.forms import handle_inline_form
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
@@ -117,16 +117,10 @@ def _editable(request, key: str) -> Organisation:
 @require_POST
 def capacity_add(request, key: str):
     organisation = _editable(request, key)
-    form = CapacityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.capacity_add(actor=request.user, organisation=organisation,
-                                  **form.cleaned_data)
-            messages.success(request, _("Kapaciteten er tilføjet."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        form_errors_to_messages(request, form)
+    handle_inline_form(
+        request, CapacityForm(request.POST),
+        lambda data: services.capacity_add(actor=request.user, organisation=organisation, **data),
+        _("Kapaciteten er tilføjet."))
     return redirect(organisation.get_absolute_url() + "#cap-h")
 
 
@@ -144,16 +138,10 @@ def capacity_remove(request, key: str, pk: int):
 @require_POST
 def contact_add(request, key: str):
     organisation = _editable(request, key)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_add(actor=request.user, organisation=organisation,
-                                 **form.cleaned_data)
-            messages.success(request, _("Kontaktpersonen er tilføjet."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        form_errors_to_messages(request, form)
+    handle_inline_form(
+        request, ContactForm(request.POST),
+        lambda data: services.contact_add(actor=request.user, organisation=organisation, **data),
+        _("Kontaktpersonen er tilføjet."))
     return redirect(organisation.get_absolute_url() + "#contacts-h")
 
 
