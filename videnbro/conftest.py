@@ -1,5 +1,5 @@
-"""Shared test fixtures: the seeded registry (loaded once per session), users per role and
-API clients that authenticate with a Bearer token."""
+"""Shared test fixtures: the seeded registry and partnerships (loaded once per session), users
+per role and API clients that authenticate with a Bearer token."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 
 from videnbro.accounts.models import Role
 from videnbro.accounts.services import token_create, user_create
+from videnbro.partnerships.models import Partnership
+from videnbro.partnerships.seeding import seed_partnerships
 from videnbro.registry.models import Organisation
 from videnbro.registry.seeding import seed_registry
 
@@ -21,6 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once; each test then runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():
         seed_registry(progress=False)
+        seed_partnerships(progress=False)
 
 
 @pytest.fixture
@@ -29,6 +32,8 @@ def seeded(db):
     themselves; pytest-django runs them last, but reseed in case one ran earlier."""
     if not Organisation.objects.filter(key="region-hovedstaden").exists():
         seed_registry(progress=False)
+    if not Partnership.objects.filter(cbs_number=62).exists():
+        seed_partnerships(progress=False)
     return Organisation.objects
 
 

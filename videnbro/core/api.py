@@ -17,17 +17,33 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import ApplicationError
 
 
+def _flatten(prefix: str, value: Any, out: dict[str, list[str]]) -> None:
+    """Nested serializer errors become dotted paths: "participants.0.role"."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, out)
+    elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        for index, item in enumerate(value):
+            if item:
+                _flatten(f"{prefix}.{index}", item, out)
+    elif isinstance(value, list):
+        out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in value)
+    else:
+        out.setdefault(prefix or "detail", []).append(str(value))
+
+
 def _as_error_dict(detail: Any) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {
-            str(key): [str(v) for v in (value if isinstance(value, list) else [value])]
-            if not isinstance(value, dict)
-            else [str(value)]
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(item) for item in detail]}
-    return {"detail": [str(detail)]}
+    """Errors keyed by the top-level field; a nested path is kept in the message
+    ("0.role: …" under "participants")."""
+    if not isinstance(detail, dict | list):
+        return {"detail": [str(detail)]}
+    flat: dict[str, list[str]] = {}
+    _flatten("", detail, flat)
+    out: dict[str, list[str]] = {}
+    for path, messages in flat.items():
+        field, _, rest = path.partition(".")
+        out.setdefault(field, []).extend(f"{rest}: {m}" if rest else m for m in messages)
+    return out
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

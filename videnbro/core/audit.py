@@ -21,6 +21,13 @@ def actor_label(actor: Any) -> str:
     return "anonymous"
 
 
+def attribute_history(obj: models.Model, actor: Any) -> None:
+    """Record the acting user in django-simple-history rows also for API and CLI writes,
+    where the request middleware does not know the user."""
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor  # simple-history reads this attribute on save
+
+
 def audit_log(*, actor: Any, action: str, obj: models.Model | None = None,
               data: dict[str, Any] | None = None) -> AuditLog:
     user = actor if getattr(actor, "is_authenticated", False) else None

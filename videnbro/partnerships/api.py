@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -23,7 +24,8 @@ def _service_kwargs(data: dict) -> dict:
     data = dict(data)
     if "participants" in data:
         data["participants"] = [
-            services.ParticipantInput(role=p["role"], organisation=p.get("organisation"),
+            services.ParticipantInput(role=p.get("role") or "partner",
+                                      organisation=p.get("organisation"),
                                       name=p.get("name", ""), note=p.get("note", ""))
             for p in data["participants"]
         ]
@@ -48,7 +50,8 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        return partnership_queryset().order_by("cbs_number", "title", "id")
+        return partnership_queryset().order_by(F("cbs_number").asc(nulls_last=True), "title",
+                                               "id")
 
     def get_serializer_class(self):
         return PartnershipDetailSerializer if self.action == "retrieve" else PartnershipSerializer

@@ -70,7 +70,8 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def filter_organisation(self, queryset, name, value):
         value = value.strip()
-        organisation = (Organisation.objects.filter(pk=int(value)).first() if value.isdigit()
+        organisation = (Organisation.objects.filter(pk=int(value)).first()
+                        if value.isascii() and value.isdigit()
                         else Organisation.objects.filter(key=value).first())
         if organisation is None:
             raise ValidationError({"organisation": [

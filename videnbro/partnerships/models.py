@@ -59,7 +59,7 @@ class Partnership(models.Model):
     class Meta:
         verbose_name = _("partnerskab")
         verbose_name_plural = _("partnerskaber")
-        ordering = ["cbs_number", "title"]
+        ordering = [models.F("cbs_number").asc(nulls_last=True), "title"]
         indexes = [models.Index(fields=["partner_type", "focus_area"],
                                 name="partnership_landscape_idx")]
         constraints = [

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from videnbro.core import versions
-from videnbro.core.audit import audit_log, is_system
+from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.registry.models import Municipality, Organisation, Region, Source
 from videnbro.registry.resolver import organisation_resolve
@@ -170,6 +170,7 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
         if cbs_number is not None and Partnership.objects.filter(cbs_number=cbs_number).exists():
             raise ValidationError({"cbs_number": [_("CBS-nummeret findes allerede.")]})
+        attribute_history(partnership, actor)
         partnership.save()
         partnership.regions.set(regions)
         partnership.municipalities.set(municipalities)
@@ -220,6 +221,7 @@ def partnership_update(*, actor: Any, partnership: Partnership,
     with transaction.atomic():
         for name, value in fields.items():
             setattr(partnership, name, value)
+        attribute_history(partnership, actor)
         _validate(partnership)
         if resolved is not None and "participants" in changed:
             partnership.participants.all().delete()

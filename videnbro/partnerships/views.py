@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -25,13 +26,16 @@ from .rules import suggest_partner_type
 from .selectors import landscape, network, partnership_queryset
 from .taxonomy import FOCUS_AREAS
 
+# CBS numbers first in CBS order, then the other partnerships (same on SQLite and PostgreSQL).
+CBS_FIRST = F("cbs_number").asc(nulls_last=True)
 SORTS = {
-    "cbs_number": ("cbs_number", "title"), "-cbs_number": ("-cbs_number", "title"),
+    "cbs_number": (CBS_FIRST, "title"),
+    "-cbs_number": (F("cbs_number").desc(nulls_last=True), "title"),
     "title": ("title",), "-title": ("-title",),
-    "focus_area": ("focus_area", "cbs_number"), "-focus_area": ("-focus_area", "cbs_number"),
-    "partner_type": ("partner_type", "cbs_number"),
-    "-partner_type": ("-partner_type", "cbs_number"),
-    "status": ("status", "cbs_number"), "-status": ("-status", "cbs_number"),
+    "focus_area": ("focus_area", CBS_FIRST), "-focus_area": ("-focus_area", CBS_FIRST),
+    "partner_type": ("partner_type", CBS_FIRST),
+    "-partner_type": ("-partner_type", CBS_FIRST),
+    "status": ("status", CBS_FIRST), "-status": ("-status", CBS_FIRST),
 }
 
 
@@ -69,7 +73,7 @@ def partnership_export(request, fmt: str):
     if errors:
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_partnerships(
-        queryset.order_by("cbs_number", "title", "id"), fmt)
+        queryset.order_by(CBS_FIRST, "title", "id"), fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="videnbro-partnerskaber.{fmt}"'
     return response

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from videnbro.core.audit import audit_log, is_system
+from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import PermissionDeniedError
 
 from . import permissions
@@ -188,6 +188,7 @@ def organisation_create(*, actor: Any, key: str | None = None, aliases: Iterable
     with transaction.atomic():
         _validate(organisation)
         organisation.key = key or _unique_key(organisation.name)
+        attribute_history(organisation, actor)
         if Organisation.objects.filter(key=organisation.key).exists():
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
         organisation.save()
@@ -240,6 +241,7 @@ def organisation_update(*, actor: Any, organisation: Organisation,
     with transaction.atomic():
         for name, value in fields.items():
             setattr(organisation, name, value)
+        attribute_history(organisation, actor)
         _validate(organisation)
         organisation.save()
         if alias_list is not None and "aliases" in changed:

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(seeded_live_server):
+    """Depends on the seeded server so the data is written before Playwright starts (its
+    greenlet would otherwise hold a database connection of its own)."""
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("Debian chromium is required in CI (make test installs it as root).")

@@ -1,0 +1,149 @@
+"""The partnership seed: the 62 CBS partnerships as CBS coded them, the seed-001/002/004
+partnerships with their governance, and a second run that writes nothing."""
+
+from collections import Counter
+
+import pytest
+
+from videnbro.core.models import AuditLog
+from videnbro.partnerships.models import (
+    Contribution,
+    Evaluation,
+    GovernanceBody,
+    GovernanceMember,
+    Output,
+    Participant,
+    Partnership,
+    PartnershipSource,
+)
+from videnbro.partnerships.seeding import seed_partnerships
+from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
+from videnbro.registry.models import Organisation
+from videnbro.registry.text import normalise_name
+
+from .conftest import CBS_ROWS, read_seed
+
+COUNTED = [Partnership, PartnershipSource, Participant, GovernanceBody, GovernanceMember,
+           Contribution, Output, Evaluation, AuditLog, Organisation,
+           Partnership.history.model, Participant.history.model,
+           GovernanceBody.history.model, Contribution.history.model, Output.history.model]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def test_it_seeds_exactly_62_cbs_partnerships_numbered_1_to_62(seeded):
+    numbers = list(Partnership.objects.exclude(cbs_number=None)
+                   .order_by("cbs_number").values_list("cbs_number", flat=True))
+    assert numbers == list(range(1, 63))
+    assert len(CBS_ROWS) == 62
+
+
+def test_it_cites_cbs_bilag_1_as_the_source_of_every_cbs_partnership(seeded):
+    cbs = Partnership.objects.exclude(cbs_number=None)
+    assert cbs.filter(sources__source__code="cbs-2020").distinct().count() == 62
+    assert Partnership.objects.filter(sources__source__code="cbs-2020").distinct().count() == 62
+
+
+def test_it_writes_nothing_when_seeded_a_second_time(seeded):
+    before = counts()
+    assert before["Partnership"] == 68 and before["HistoricalPartnership"] >= 68
+    assert before["Participant"] > 62 and before["GovernanceBody"] > 0
+    stats = seed_partnerships(progress=False)
+    assert counts() == before
+    assert stats == {"partnerships total": 68}, stats
+
+
+def test_it_restores_a_cbs_coding_changed_by_hand_and_keeps_the_history(cbs):
+    number_5 = cbs(5)
+    history = number_5.history.count()
+    Partnership.objects.filter(pk=number_5.pk).update(focus_area="test", partner_type="civil_society")
+    stats = seed_partnerships(progress=False)
+    assert stats["partnerships updated"] == 1
+    number_5.refresh_from_db()
+    row = next(r for r in CBS_ROWS if r["cbs_number"] == "5")
+    assert FOCUS_AREA_BY_SLUG[number_5.focus_area].da == row["focus_area"]
+    assert PARTNER_TYPE_BY_SLUG[number_5.partner_type].da == row["partner_type"]
+    assert number_5.history.count() == history + 1
+    assert number_5.sources.filter(source__code="cbs-2020").exists()
+
+
+@pytest.mark.parametrize("row", CBS_ROWS, ids=lambda row: f"cbs-{row['cbs_number']}")
+def test_it_stores_focus_area_and_partner_type_exactly_as_cbs_coded_them(seeded, row):
+    partnership = Partnership.objects.get(cbs_number=int(row["cbs_number"]))
+    assert FOCUS_AREA_BY_SLUG[partnership.focus_area].da == row["focus_area"]
+    assert PARTNER_TYPE_BY_SLUG[partnership.partner_type].da == row["partner_type"]
+    assert partnership.partner_type_origin == "source"
+    assert partnership.title == row["title"]
+
+
+def test_it_keeps_the_count_of_dansk_industri_members_as_a_note(cbs):
+    (participant,) = cbs(1).participants.select_related("organisation")
+    assert participant.organisation.name == "Dansk Industri"
+    assert participant.note == "43 virksomheder"
+
+
+def test_it_keeps_novo_nordisk_and_novo_nordisk_fonden_apart_in_cbs_54(cbs):
+    participants = {p.organisation.key: p.organisation
+                    for p in cbs(54).participants.select_related("organisation")}
+    assert set(participants) == {"novo-nordisk", "novo-nordisk-fonden"}
+    assert participants["novo-nordisk"].name == "Novo Nordisk"
+    assert participants["novo-nordisk-fonden"].name == "Novo Nordisk Fonden"
+    assert participants["novo-nordisk"].pk != participants["novo-nordisk-fonden"].pk
+    # "Novo Nordisk A/S" is written that way in Bilag 1 and is the same company.
+    assert not Organisation.objects.filter(name__iexact="Novo Nordisk A/S").exists()
+
+
+def test_it_links_no_organisation_twice_and_no_two_organisations_of_one_name(seeded):
+    for partnership in Partnership.objects.exclude(cbs_number=None):
+        ids = list(partnership.participants.values_list("organisation_id", flat=True))
+        assert len(ids) == len(set(ids)), partnership.cbs_number
+    names = Counter(normalise_name(name) for name in Organisation.objects.filter(
+        participations__isnull=False).distinct().values_list("name", flat=True))
+    assert [name for name, n in names.items() if n > 1] == []
+
+
+def test_it_resolves_every_cbs_partner_key_to_a_participant(seeded):
+    for row in CBS_ROWS:
+        keys = {k.strip() for k in row["partner_keys"].split("|") if k.strip()}
+        stored = set(Partnership.objects.get(cbs_number=int(row["cbs_number"]))
+                     .participants.values_list("organisation__key", flat=True))
+        assert stored == keys, row["cbs_number"]
+
+
+@pytest.mark.parametrize("key", ["copenhagen-healthtech-cluster", "data-redder-liv",
+                                 "danish-life-science-cluster"])
+def test_it_seeds_the_governance_bodies_of_the_seed_partnerships(partnership, key):
+    expected = Counter(row["kind"] for row in read_seed("governance_bodies.csv")
+                       if row["partnership"] == key)
+    assert expected
+    stored = Counter(partnership(key).governance_bodies.values_list("kind", flat=True))
+    assert stored == expected
+    assert partnership(key).participants.exists()
+
+
+def test_it_gives_data_redder_liv_its_whole_governance_structure(partnership):
+    drl = partnership("data-redder-liv")
+    kinds = Counter(drl.governance_bodies.values_list("kind", flat=True))
+    assert kinds["steering_group"] == 1
+    assert kinds["working_group"] == 5
+    assert kinds["reference_group"] == 1
+    assert kinds["expert_group"] >= 1
+    assert kinds["secretariat"] == 1
+    secretariat = drl.governance_bodies.get(kind="secretariat")
+    assert list(secretariat.members.values_list("key", flat=True)) == [
+        "copenhagen-healthtech-cluster"]
+    assert secretariat.mandate
+    ag1 = drl.governance_bodies.get(name="Arbejdsgruppe (AG1) – juridisk analyse")
+    assert set(ag1.members.values_list("key", flat=True)) == {
+        "sundhedsdatastyrelsen", "nationalt-genom-center", "danmarks-nationale-biobank"}
+
+
+def test_it_seeds_contributions_and_outputs_for_the_seed_partnerships(seeded):
+    assert Contribution.objects.count() == len(read_seed("contributions.csv")) + len(
+        read_seed("fee_rules.csv"))
+    outputs = read_seed("outputs.csv")
+    assert Output.objects.count() == len({(r["partnership"], r["title"], r["kind"], r["year"],
+                                           r["target"][:200]) for r in outputs})
+    assert not Contribution.objects.filter(partnership__cbs_number__isnull=False).exists()
