@@ -55,7 +55,7 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("navn"), max_length=100, blank=True)
-    prefix = models.CharField(_("præfiks"), max_length=8)
+    prefix = models.CharField(_("præfiks"), max_length=16, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(_("oprettet"), auto_now_add=True)
     last_used = models.DateTimeField(_("senest brugt"), null=True, blank=True)

@@ -31,7 +31,7 @@ def test_it_stores_only_the_digest(db, make_user):
     token, raw = token_create(actor=SYSTEM, user=user, name="laptop")
     stored = ApiToken.objects.get(pk=token.pk)
     assert stored.digest == hash_token(raw) != raw
-    assert stored.prefix == raw[:8]
+    assert stored.prefix == raw[:12]
     assert raw not in str(AuditLog.objects.filter(action="accounts.token.created").values())
     assert len(raw) >= 40
 
@@ -54,12 +54,12 @@ def test_it_lists_and_revokes_tokens_from_the_command_line(seeded, make_user):
     user = make_user()
     raw = run("token", "create", user.username, "--name", "ci").strip()
     listing = run("token", "list", user.username)
-    assert raw[:8] in listing and "ci" in listing and "active" in listing
-    assert run("token", "revoke", raw[:8]).strip() == "Revoked."
+    assert raw[:12] in listing and "ci" in listing and "active" in listing
+    assert run("token", "revoke", raw[:12]).strip() == "Revoked."
     assert "revoked/expired" in run("token", "list", user.username)
     assert bearer(raw).get(LIST).status_code == 401
     with pytest.raises(CommandError, match="No single active token"):
-        run("token", "revoke", raw[:8])
+        run("token", "revoke", raw[:12])
 
 
 def test_it_rejects_a_revoked_token(seeded, make_user):
