@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from videnbro.core.api import HealthView
 from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
+from videnbro.search.api import SearchView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -17,6 +18,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("landscape/", LandscapeView.as_view(), name="landscape"),
+    path("search/", SearchView.as_view(), name="search"),
     path("network/", NetworkView.as_view(), name="network"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),

@@ -55,9 +55,8 @@ class UnresolvedParticipantsError(ApplicationError):
 
 
 def _notify(ids: Iterable[int]) -> None:
-    ids = list(ids)
-    transaction.on_commit(lambda: partnerships_changed.send(sender=Partnership,
-                                                            partnership_ids=ids))
+    """Sent inside the writing transaction (the search index commits with the write)."""
+    partnerships_changed.send(sender=Partnership, partnership_ids=list(ids))
 
 
 def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[ParticipantInput]:

@@ -1,4 +1,5 @@
-"""Signals other apps listen to (search reindex); sent after commit by services."""
+"""Signals other apps listen to (search reindex); sent by services inside the writing
+transaction."""
 
 from django.dispatch import Signal
 

@@ -39,10 +39,9 @@ ORGANISATION_FIELDS = (
 
 
 def _notify(organisation_ids: Iterable[int]) -> None:
-    ids = list(organisation_ids)
-    transaction.on_commit(
-        lambda: organisations_changed.send(sender=Organisation, organisation_ids=ids)
-    )
+    """Sent inside the writing transaction, so derived data (the search index) commits with
+    the write or not at all."""
+    organisations_changed.send(sender=Organisation, organisation_ids=list(organisation_ids))
 
 
 def dedupe_aliases(name: str, aliases: Iterable[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Signals other apps listen to (e.g. search reindex); sent after commit by services."""
+"""Signals other apps listen to (e.g. search reindex); sent by services inside the writing
+transaction, so receivers must only do database work that belongs with the write."""
 
 from django.dispatch import Signal
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "videnbro.accounts",
     "videnbro.registry",
     "videnbro.partnerships",
+    "videnbro.search",
 ]
 
 MIDDLEWARE = [

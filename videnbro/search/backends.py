@@ -1,0 +1,130 @@
+"""The two search back ends: SQLite FTS5 (embedded default) and PostgreSQL full text.
+
+Both take the same analysed query – a list of term groups, a document must match one term of
+every group – and return the same thing: matching ids with a relevance score, total and facet
+counts. Everything around them (analysis, expansion, ranking boosts, snippets) is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, QuerySet
+
+from .models import SearchDocument
+
+FACETS = ("doc_type", "focus_area", "region", "sector")
+FILTER_COLUMNS = ("doc_type", "focus_area", "region", "sector", "is_synthetic")
+CANDIDATE_LIMIT = 300
+
+
+@dataclass
+class Hits:
+    scored: list[tuple[int, float]]  # (SearchDocument id, backend relevance 0..1), best first
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def facet_counts(queryset: QuerySet[SearchDocument]) -> dict[str, dict[str, int]]:
+    facets = {}
+    for name in FACETS:
+        rows = queryset.order_by().values_list(name).annotate(n=Count("id"))
+        facets[name] = {value: n for value, n in rows if value}
+    return facets
+
+
+class SQLiteBackend:
+    vendor = "sqlite"
+
+    def write(self, rows: list[SearchDocument]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s",
+                               [(row.pk,) for row in rows])
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (%s, %s, %s)",
+                [(row.pk, row.title_terms, row.body_terms) for row in rows])
+
+    def delete(self, ids: list[int]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+    def search(self, groups: list[list[str]], filters: dict[str, str]) -> Hits:
+        expression = " AND ".join("(" + " OR ".join(_quote(t) for t in group) + ")"
+                                  for group in groups)
+        where, params = ["search_fts MATCH %s"], [expression]
+        for column, value in filters.items():
+            assert column in FILTER_COLUMNS  # never user-supplied names
+            where.append(f"d.{column} = %s")
+            params.append(value)
+        source = ("FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+                  "WHERE " + " AND ".join(where))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {source}", params)  # noqa: S608 - whitelisted
+            total = cursor.fetchone()[0]
+            if not total:
+                return Hits([], 0, {name: {} for name in FACETS})
+            # bm25 is negative (smaller is better); title terms weigh 4x body terms.
+            cursor.execute(f"SELECT d.id, bm25(search_fts, 4.0, 1.0) {source} "  # noqa: S608
+                           f"ORDER BY 2 LIMIT {CANDIDATE_LIMIT}", params)
+            rows = cursor.fetchall()
+            facets = {}
+            for name in FACETS:
+                cursor.execute(f"SELECT d.{name}, COUNT(*) {source} GROUP BY 1",  # noqa: S608
+                               params)
+                facets[name] = {value: n for value, n in cursor.fetchall() if value}
+        best = -min((r[1] for r in rows), default=-1.0) or 1.0
+        scored = [(pk, max(0.0, min(1.0, -rank / best))) for pk, rank in rows]
+        return Hits(scored, total, facets)
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def write(self, rows: list[SearchDocument]) -> None:
+        ids = [row.pk for row in rows]
+        with connection.cursor() as cursor:
+            # Our analysed terms ('simple' keeps them as they are) weigh most; the 'danish'
+            # configuration over the raw body adds PostgreSQL's own Danish stemming.
+            cursor.execute(
+                "UPDATE search_searchdocument SET search_vector = "
+                "setweight(to_tsvector('simple', title_terms), 'A') || "
+                "setweight(to_tsvector('simple', body_terms), 'B') || "
+                "setweight(to_tsvector('danish', body), 'C') WHERE id = ANY(%s)", [ids])
+
+    def delete(self, ids: list[int]) -> None:
+        return None  # the rows themselves are deleted
+
+    def clear(self) -> None:
+        return None
+
+    def search(self, groups: list[list[str]], filters: dict[str, str]) -> Hits:
+        filtered = SearchDocument.objects.filter(**filters)
+        # Terms are passed as tsquery lexemes via to_tsquery over quoted, escaped terms.
+        expression = " & ".join(
+            "(" + " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in group)
+            + ")" for group in groups)
+        matching = filtered.extra(where=["search_vector @@ to_tsquery('simple', %s)"],
+                                  params=[expression])
+        total = matching.count()
+        if not total:
+            return Hits([], 0, facet_counts(matching))
+        rows = list(
+            matching.extra(select={"rank": "ts_rank(search_vector, to_tsquery('simple', %s), 1)"},
+                           select_params=[expression])
+            .order_by("-rank", "id").values_list("id", "rank")[:CANDIDATE_LIMIT])
+        best = max((r[1] for r in rows), default=1.0) or 1.0
+        scored = [(pk, max(0.0, min(1.0, rank / best))) for pk, rank in rows]
+        return Hits(scored, total, facet_counts(matching))
+
+
+def get_backend():
+    return PostgresBackend() if connection.vendor == "postgresql" else SQLiteBackend()

@@ -1,0 +1,96 @@
+"""Keeping the index current: called inside the writing transaction (see receivers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from .backends import get_backend
+from .documents import (
+    Document,
+    organisation_documents,
+    organisation_queryset,
+    partnership_documents,
+    partnership_queryset,
+)
+from .models import DocType, SearchDocument
+
+
+def _write(documents: list[Document]) -> None:
+    if not documents:
+        return
+    existing = {
+        (d.doc_type, d.object_id): d
+        for d in SearchDocument.objects.filter(
+            doc_type__in={doc.doc_type for doc in documents},
+            object_id__in=[doc.object_id for doc in documents])
+    }
+    rows, new = [], []
+    for doc in documents:
+        values = doc.values()
+        row = existing.get((doc.doc_type, doc.object_id))
+        if row is None:
+            new.append(SearchDocument(doc_type=doc.doc_type, object_id=doc.object_id, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            rows.append(row)
+    if rows:
+        SearchDocument.objects.bulk_update(rows, [*Document.__dataclass_fields__.keys() - {
+            "doc_type", "object_id"}, "title_terms", "body_terms", "exact_keys", "updated"],
+            batch_size=500)
+    if new:
+        SearchDocument.objects.bulk_create(new, batch_size=500)
+        # bulk_create does not return ids on every backend: fetch them.
+        new = list(SearchDocument.objects.filter(
+            doc_type__in={d.doc_type for d in new}, object_id__in=[d.object_id for d in new]))
+    get_backend().write(rows + new)
+
+
+def _delete(queryset) -> None:
+    ids = list(queryset.values_list("id", flat=True))
+    if ids:
+        get_backend().delete(ids)
+        SearchDocument.objects.filter(id__in=ids).delete()
+
+
+def index_organisations(ids: Iterable[int]) -> None:
+    ids = list(ids)
+    with transaction.atomic():
+        organisations = list(organisation_queryset().filter(pk__in=ids))
+        _delete(SearchDocument.objects.filter(
+            doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids]))
+        found = {o.pk for o in organisations}
+        _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION,
+                                              object_id__in=set(ids) - found))
+        _write(organisation_documents(organisations))
+
+
+def index_partnerships(ids: Iterable[int]) -> None:
+    ids = list(ids)
+    with transaction.atomic():
+        partnerships = list(partnership_queryset().filter(pk__in=ids))
+        found = {p.pk for p in partnerships}
+        _delete(SearchDocument.objects.filter(doc_type=DocType.PARTNERSHIP,
+                                              object_id__in=set(ids) - found))
+        _write(partnership_documents(partnerships))
+
+
+def rebuild(progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+    """Re-create the whole index (e.g. `videnbro search rebuild`); returns documents written."""
+    from videnbro.partnerships.models import Partnership
+    from videnbro.registry.models import Organisation
+
+    with transaction.atomic():
+        get_backend().clear()
+        SearchDocument.objects.all().delete()
+        for model, indexer in ((Organisation, index_organisations),
+                               (Partnership, index_partnerships)):
+            ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), batch):
+                chunk = ids[start:start + batch]
+                indexer(chunk)
+                if progress:
+                    progress(len(chunk))
+    return SearchDocument.objects.count()

@@ -1,0 +1,174 @@
+"""The one search service: query analysis, back-end match, ranking, snippets, facets."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from videnbro.registry.text import fold, normalise_name
+
+from .analysis import ENGLISH_TO_DANISH, query_words, word_terms
+from .backends import FACETS, facet_counts, get_backend
+from .models import SearchDocument
+from .vocabulary import expand_word, vocabulary
+
+MAX_QUERY_LENGTH = 500
+PAGE_SIZE = 20
+STOPWORDS = frozenset(
+    "og i af til for med på en et de den det der som er at om fra the and of for in to a an"
+    .split())
+FILTERS = {"type": "doc_type", "focus_area": "focus_area", "region": "region",
+           "sector": "sector"}
+
+
+@dataclass
+class Result:
+    type: str
+    id: int
+    title: str
+    snippet: str
+    url: str
+    score: float
+
+
+@dataclass
+class SearchResults:
+    query: str
+    count: int
+    page: int
+    results: list[Result] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+
+def _term_groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
+    """One group of index terms per meaningful query word; a document must match every group."""
+    words = query_words(query)
+    meaningful = [w for w in words if w not in STOPWORDS] or words
+    groups = []
+    for word in meaningful:
+        variants = set(word_terms(word))
+        for danish in ENGLISH_TO_DANISH.get(word, ()):
+            variants.update(word_terms(danish))
+        terms, known = expand_word(tuple(sorted(variants)))
+        groups.append((word, terms, known))
+    # A word found nowhere in the index (e.g. "face" in "face shields") would empty an AND
+    # query: it is dropped as long as another word is known.
+    kept = [g for g in groups if g[2]] or groups
+    return [(word, terms) for word, terms, _known in kept]
+
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def snippet(text: str, groups: list[tuple[str, tuple[str, ...]]], width: int = 90) -> str:
+    """HTML-escaped excerpt around the first matching word, matches wrapped in <mark>."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    wanted = {t for _w, terms in groups for t in terms}
+    spans = [m.span() for m in _TOKEN.finditer(text)
+             if set(word_terms(m.group().casefold())) & wanted
+             or any(t in fold(m.group()) for t in wanted if len(t) >= 4)]
+    if not spans:
+        excerpt = text[: width * 2]
+        return html.escape(excerpt) + ("…" if len(text) > len(excerpt) else "")
+    start = max(0, spans[0][0] - width // 2)
+    end = min(len(text), start + width * 2)
+    out, cursor = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(html.escape(text[cursor:a]))
+        out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
+        cursor = b
+    out.append(html.escape(text[cursor:end]))
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def _allowed_filter_values() -> dict[str, list[str]]:
+    from videnbro.partnerships.taxonomy import FocusArea
+    from videnbro.registry.models import Region, Sector
+
+    from .models import DocType
+
+    return {"type": list(DocType.values), "focus_area": list(FocusArea.values),
+            "region": list(Region.objects.order_by("code").values_list("slug", flat=True)),
+            "sector": list(Sector.values)}
+
+
+def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
+    q = (params.get("q") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if len(q) > MAX_QUERY_LENGTH:
+        errors["q"] = [_("Søgningen må højst være %(n)s tegn.") % {"n": MAX_QUERY_LENGTH}]
+    filters = {}
+    allowed = _allowed_filter_values()
+    for param, column in FILTERS.items():
+        value = (params.get(param) or "").strip()
+        if value:
+            if value not in allowed[param]:
+                errors[param] = [_("Ukendt værdi »%(value)s«. Tilladte værdier: %(allowed)s.")
+                                 % {"value": value[:40], "allowed": ", ".join(allowed[param])}]
+            filters[column] = value
+    try:
+        page = int(params.get("page") or 1)
+        if page < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["page"] = [_("Sidetallet skal være et positivt heltal.")]
+        page = 1
+    if errors:
+        raise ValidationError(errors)
+    return q, filters, page
+
+
+def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
+    """Search everything; an empty query gives no results but the facets of the whole index."""
+    filters = filters or {}
+    if not q.strip():
+        facets = facet_counts(SearchDocument.objects.filter(**filters))
+        return SearchResults(q, 0, page, [], _facet_view(facets))
+    vocabulary.refresh()
+    groups = _term_groups(q)
+    if not groups:
+        return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
+    hits = get_backend().search([list(terms) for _w, terms in groups], filters)
+    documents = SearchDocument.objects.in_bulk([pk for pk, _s in hits.scored])
+    exact = normalise_name(q)
+    ranked = []
+    for pk, relevance in hits.scored:
+        doc = documents.get(pk)
+        if doc is None:
+            continue
+        keys = doc.exact_keys.split("|")
+        if exact and exact in keys:
+            priority, score = 0, 1.0
+        elif exact and any(k.startswith(exact) for k in keys):
+            priority, score = 1, 0.7 + 0.25 * relevance
+        else:
+            priority, score = 2, 0.65 * relevance
+        ranked.append((priority, -score, doc.title, doc, score))
+    ranked.sort(key=lambda r: r[:3])
+    start = (page - 1) * PAGE_SIZE
+    results = [
+        Result(doc.doc_type, doc.object_id, doc.title,
+               snippet(doc.body or doc.aliases, groups), doc.url, round(score, 4))
+        for _p, _s, _t, doc, score in ranked[start:start + PAGE_SIZE]
+    ]
+    return SearchResults(q, hits.total, page, results, _facet_view(hits.facets))
+
+
+def _facet_view(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    renamed = {"type": facets.get("doc_type", {})}
+    renamed.update({name: facets.get(name, {}) for name in FACETS if name != "doc_type"})
+    return {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+            for name, values in renamed.items()}

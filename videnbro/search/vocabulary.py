@@ -1,0 +1,74 @@
+"""The index's vocabulary in memory, for expanding query words to the terms that exist:
+parts of compounds ("visir" → "ansigtsvisir"), typos ("grundfoss" → "grundfos") and stems
+that differ ("vaernemiddel" → "vaernemidl"). Refreshed incrementally when the index changes."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from functools import lru_cache
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from .models import SearchDocument
+
+MIN_SUBSTRING = 4
+MAX_EXPANSIONS = 40
+
+
+class Vocabulary:
+    def __init__(self) -> None:
+        self.frequency: Counter[str] = Counter()
+        self.terms: list[str] = []
+        self.fingerprint: tuple | None = None
+        self.seen_until = None
+        self.lock = threading.Lock()
+
+    def refresh(self) -> bool:
+        stats = SearchDocument.objects.aggregate(n=Count("id"), last=Max("updated"),
+                                                 top=Max("id"))
+        fingerprint = (stats["n"], stats["last"], stats["top"])
+        if fingerprint == self.fingerprint:
+            return False
+        with self.lock:
+            rows = SearchDocument.objects.all()
+            if self.seen_until is not None and self.fingerprint and stats["n"] >= \
+                    self.fingerprint[0]:
+                rows = rows.filter(updated__gte=self.seen_until)  # only what changed
+            else:
+                self.frequency = Counter()
+            for title_terms, body_terms in rows.values_list("title_terms", "body_terms") \
+                    .iterator(chunk_size=2000):
+                self.frequency.update(set(title_terms.split()) | set(body_terms.split()))
+            self.terms = sorted(self.frequency)
+            self.seen_until = stats["last"]
+            self.fingerprint = fingerprint
+            expand_word.cache_clear()
+        return True
+
+
+vocabulary = Vocabulary()
+
+
+@lru_cache(maxsize=8192)
+def expand_word(term_variants: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """Index terms that a query word may stand for, best first, and whether the word itself
+    (or a near spelling of it) occurs in the index – not only as part of longer words."""
+    frequency = vocabulary.frequency
+    found = [t for t in term_variants if t in frequency]
+    extra: set[str] = set()
+    longest = max(term_variants, key=len)
+    if len(longest) >= MIN_SUBSTRING:
+        for variant in {v for v in term_variants if len(v) >= MIN_SUBSTRING}:
+            extra.update(t for t in vocabulary.terms if variant in t and t not in found)
+    near: set[str] = set()
+    if len(longest) >= 5:
+        cutoff = 84 if len(longest) >= 7 else 88
+        for variant in term_variants:
+            for term, _score, _i in process.extract(variant, vocabulary.terms, scorer=fuzz.ratio,
+                                                    score_cutoff=cutoff, limit=5):
+                if term not in found:
+                    near.add(term)
+    ranked = sorted(extra | near, key=lambda t: -frequency[t])[:MAX_EXPANSIONS]
+    return tuple(dict.fromkeys([*term_variants, *found, *ranked])), bool(found or near)
