@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from videnbro.core.api import HealthView
+from videnbro.matching.api import ClassifyView, MatchView
 from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
 from videnbro.search.api import SearchView
@@ -19,6 +20,8 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("landscape/", LandscapeView.as_view(), name="landscape"),
     path("search/", SearchView.as_view(), name="search"),
+    path("classify/", ClassifyView.as_view(), name="classify"),
+    path("match/", MatchView.as_view(), name="match"),
     path("network/", NetworkView.as_view(), name="network"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),

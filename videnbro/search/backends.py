@@ -57,9 +57,11 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def search(self, groups: list[list[str]], filters: dict[str, str]) -> Hits:
-        expression = " AND ".join("(" + " OR ".join(_quote(t) for t in group) + ")"
-                                  for group in groups)
+    def search(self, groups: list[list[str]], filters: dict[str, str], *,
+               any_group: bool = False) -> Hits:
+        joiner = " OR " if any_group else " AND "
+        expression = joiner.join("(" + " OR ".join(_quote(t) for t in group) + ")"
+                                 for group in groups)
         where, params = ["search_fts MATCH %s"], [expression]
         for column, value in filters.items():
             assert column in FILTER_COLUMNS  # never user-supplied names
@@ -106,10 +108,11 @@ class PostgresBackend:
     def clear(self) -> None:
         return None
 
-    def search(self, groups: list[list[str]], filters: dict[str, str]) -> Hits:
+    def search(self, groups: list[list[str]], filters: dict[str, str], *,
+               any_group: bool = False) -> Hits:
         filtered = SearchDocument.objects.filter(**filters)
         # Terms are passed as tsquery lexemes via to_tsquery over quoted, escaped terms.
-        expression = " & ".join(
+        expression = (" | " if any_group else " & ").join(
             "(" + " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in group)
             + ")" for group in groups)
         matching = filtered.extra(where=["search_vector @@ to_tsquery('simple', %s)"],

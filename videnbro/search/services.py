@@ -18,6 +18,7 @@ from .models import SearchDocument
 from .vocabulary import expand_word, vocabulary
 
 MAX_QUERY_LENGTH = 500
+MAX_QUERY_WORDS = 24
 PAGE_SIZE = 20
 STOPWORDS = frozenset(
     "og i af til for med på en et de den det der som er at om fra the and of for in to a an"
@@ -52,7 +53,8 @@ class SearchResults:
 def _term_groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
     """One group of index terms per meaningful query word; a document must match every group."""
     words = query_words(query)
-    meaningful = [w for w in words if w not in STOPWORDS] or words
+    meaningful = [w for w in words if w not in STOPWORDS and not w.isdigit()] or words
+    meaningful = meaningful[:MAX_QUERY_WORDS]
     groups = []
     for word in meaningful:
         variants = set(word_terms(word))
@@ -131,8 +133,12 @@ def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
     return q, filters, page
 
 
-def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
-    """Search everything; an empty query gives no results but the facets of the whole index."""
+def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
+           any_word: bool = False, page_size: int = PAGE_SIZE) -> SearchResults:
+    """Search everything; an empty query gives no results but the facets of the whole index.
+
+    `any_word` (for matchmaking over long texts) matches documents with any of the words,
+    ranked by how well they match, instead of requiring all of them."""
     filters = filters or {}
     if not q.strip():
         facets = facet_counts(SearchDocument.objects.filter(**filters))
@@ -141,7 +147,8 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1)
     groups = _term_groups(q)
     if not groups:
         return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
-    hits = get_backend().search([list(terms) for _w, terms in groups], filters)
+    hits = get_backend().search([list(terms) for _w, terms in groups], filters,
+                                any_group=any_word)
     documents = SearchDocument.objects.in_bulk([pk for pk, _s in hits.scored])
     exact = normalise_name(q)
     ranked = []
@@ -158,11 +165,11 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1)
             priority, score = 2, 0.65 * relevance
         ranked.append((priority, -score, doc.title, doc, score))
     ranked.sort(key=lambda r: r[:3])
-    start = (page - 1) * PAGE_SIZE
+    start = (page - 1) * page_size
     results = [
         Result(doc.doc_type, doc.object_id, doc.title,
                snippet(doc.body or doc.aliases, groups), doc.url, round(score, 4))
-        for _p, _s, _t, doc, score in ranked[start:start + PAGE_SIZE]
+        for _p, _s, _t, doc, score in ranked[start:start + page_size]
     ]
     return SearchResults(q, hits.total, page, results, _facet_view(hits.facets))
 

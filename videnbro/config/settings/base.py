@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "videnbro.registry",
     "videnbro.partnerships",
     "videnbro.search",
+    "videnbro.matching",
 ]
 
 MIDDLEWARE = [

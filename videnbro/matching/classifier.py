@@ -1,0 +1,112 @@
+"""Free Danish or English text → one of CBS's ten focus areas.
+
+A lexical model (scikit-learn): TF-IDF over character n-grams of the folded text (robust to
+compounds, inflection and typos) joined with TF-IDF over Danish-stemmed words, fed to a
+logistic regression. Trained offline from files in the repository – CBS 2020's Bilag 1
+descriptions and the team's own examples (`search/data/focus_area_examples.csv`) – when first
+needed in a process (about a second); no network, no model hub. bench/classify.py measures it.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from videnbro.partnerships.taxonomy import FOCUS_AREAS, focus_area_term
+from videnbro.registry.text import fold
+from videnbro.search.analysis import terms_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "search" / "data" / "focus_area_examples.csv"
+CBS = ROOT / "partnerships" / "seed_data" / "cbs_partnerships.csv"
+MAX_TEXT_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class Classification:
+    focus_area: str  # slug
+    label: str  # CBS's exact Danish label
+    confidence: float
+    alternatives: list[tuple[str, float]]  # (slug, probability), all ten, best first
+
+
+def training_data(*, include_cbs: bool = True, include_examples: bool = True
+                  ) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    if include_cbs:
+        with CBS.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                texts.append(f"{row['title']}. {row['description']}")
+                labels.append(focus_area_term(row["focus_area"]).slug)
+    if include_examples and EXAMPLES.exists():
+        with EXAMPLES.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                term = focus_area_term(row["focus_area"])
+                if term and row["text"].strip():
+                    texts.append(row["text"])
+                    labels.append(term.slug)
+    return texts, labels
+
+
+def _fold_text(text: str) -> str:
+    return fold(text)
+
+
+def build_model(C: float = 8.0) -> Pipeline:  # noqa: N803 - scikit-learn's name
+    features = FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
+                                  sublinear_tf=True, preprocessor=_fold_text)),
+        ("words", TfidfVectorizer(analyzer="word", preprocessor=terms_text,
+                                  token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
+                                  ngram_range=(1, 2), sublinear_tf=True)),
+    ])
+    return Pipeline([("features", features),
+                     ("model", LogisticRegression(C=C, max_iter=2000,
+                                                  class_weight="balanced"))])
+
+
+def train(texts: list[str], labels: list[str]) -> Pipeline:
+    return build_model().fit(texts, labels)
+
+
+_lock = threading.Lock()
+_model: Pipeline | None = None
+
+
+def get_model() -> Pipeline:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = train(*training_data())
+    return _model
+
+
+def validate_text(text: str) -> str:
+    from django.core.exceptions import ValidationError
+
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("Skriv en tekst, der skal klassificeres.")]})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValidationError({"text": [
+            _("Teksten må højst være %(n)s tegn.") % {"n": MAX_TEXT_LENGTH}]})
+    return text
+
+
+def classify(text: str) -> Classification:
+    text = validate_text(text)
+    model = get_model()
+    probabilities = model.predict_proba([text])[0]
+    ranked = sorted(zip(model.classes_, probabilities, strict=True), key=lambda kv: -kv[1])
+    by_slug = {t.slug: t for t in FOCUS_AREAS}
+    best, confidence = ranked[0]
+    return Classification(best, by_slug[best].da, round(float(confidence), 4),
+                          [(slug, round(float(p), 4)) for slug, p in ranked])
