@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("videnbro.registry.urls")),
     path("", include("videnbro.partnerships.urls")),
     path("", include("videnbro.search.urls")),
+    path("", include("videnbro.matching.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,
 )

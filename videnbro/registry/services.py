@@ -326,5 +326,78 @@ def municipality_by_code_or_slug(value: str) -> Municipality | None:
 
 __all__ = [
     "Sector", "capacity_add", "capacity_remove", "contact_add", "membership_add",
-    "organisation_create", "organisation_update",
+    "organisation_create", "organisation_merge", "organisation_update",
 ]
+
+
+def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organisation
+                       ) -> Organisation:
+    """Merge `duplicate` into `survivor`: memberships, participations, aliases, capacities,
+    contacts, users, sites and units move; the duplicate's names become aliases; history and
+    an audit row with a snapshot of the duplicate are kept. Registry keepers only."""
+    from django.apps import apps
+
+    if not is_system(actor) and not permissions.can_import_organisations(actor):
+        raise PermissionDeniedError(_("Kun registrets redaktører kan sammenlægge organisationer."))
+    if survivor.pk == duplicate.pk:
+        raise ValidationError({"duplicate": [_("Vælg to forskellige organisationer.")]})
+    if survivor.cvr and duplicate.cvr and survivor.cvr != duplicate.cvr:
+        raise ValidationError({"duplicate": [_(
+            "De to organisationer har forskellige CVR-numre og er derfor ikke samme enhed.")]})
+    with transaction.atomic():
+        snapshot = {
+            "key": duplicate.key, "name": duplicate.name, "cvr": duplicate.cvr,
+            "aliases": list(duplicate.aliases.values_list("name", flat=True)),
+            "kind": duplicate.kind, "website": duplicate.website,
+        }
+        names = [duplicate.name, *snapshot["aliases"]]
+        # Relations that must stay unique on the survivor are moved one by one.
+        for membership in Membership.objects.filter(organisation=duplicate):
+            if membership.group_id == survivor.pk or Membership.objects.filter(
+                    organisation=survivor, group=membership.group, role=membership.role).exists():
+                membership.delete()
+            else:
+                Membership.objects.filter(pk=membership.pk).update(organisation=survivor)
+        for membership in Membership.objects.filter(group=duplicate):
+            if membership.organisation_id == survivor.pk or Membership.objects.filter(
+                    organisation=membership.organisation, group=survivor,
+                    role=membership.role).exists():
+                membership.delete()
+            else:
+                Membership.objects.filter(pk=membership.pk).update(group=survivor)
+        if apps.is_installed("videnbro.partnerships"):
+            participant_model = apps.get_model("partnerships", "Participant")
+            for participant in participant_model.objects.filter(organisation=duplicate):
+                if participant_model.objects.filter(partnership=participant.partnership,
+                                                    organisation=survivor,
+                                                    role=participant.role).exists():
+                    participant.delete()
+                else:
+                    participant_model.objects.filter(pk=participant.pk).update(
+                        organisation=survivor)
+        Capacity.objects.filter(organisation=duplicate).update(organisation=survivor)
+        ContactPerson.objects.filter(organisation=duplicate).update(organisation=survivor)
+        Organisation.objects.filter(parent=duplicate).update(parent=survivor)
+        from .models import OrganisationSite
+
+        for site in OrganisationSite.objects.filter(organisation=duplicate):
+            if OrganisationSite.objects.filter(organisation=survivor, city=site.city).exists():
+                site.delete()
+            else:
+                OrganisationSite.objects.filter(pk=site.pk).update(organisation=survivor)
+        duplicate.users.update(organisation=survivor)
+        survivor.competences.add(*duplicate.competences.all())
+        cvr = duplicate.cvr
+        duplicate_id = duplicate.pk
+        attribute_history(duplicate, actor)
+        duplicate.delete()
+        if cvr and not survivor.cvr:
+            survivor.cvr = cvr
+            survivor.save(update_fields=["cvr", "updated"])
+        current = list(survivor.aliases.values_list("name", flat=True))
+        _set_aliases(survivor, _clean_aliases(survivor, dedupe_aliases(survivor.name,
+                                                                        [*current, *names])))
+        audit_log(actor=actor, action="registry.organisation.merged", obj=survivor,
+                  data={"merged": snapshot, "merged_id": duplicate_id})
+        _notify([survivor.pk, duplicate_id])
+    return survivor
