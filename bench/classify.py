@@ -112,7 +112,7 @@ def main() -> None:
         model.predict_proba([text])
         timings.append((time.perf_counter() - start) * 1000)
     lines = [f"## Focus-area classifier – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             "`bench/classify.py`: TF-IDF (character 3–5-grams + stemmed words) → logistic "
+             "`bench/classify.py`: TF-IDF (character 3–6-grams of folded text) → logistic "
              "regression. Goal: macro-F1 ≥ 0.80 on unseen text.", "",
              "| evaluation | method | accuracy | macro-F1 |", "|---|---|---:|---:|"]
     for title, result in sections:

@@ -1,10 +1,10 @@
 """Free Danish or English text → one of CBS's ten focus areas.
 
-A lexical model (scikit-learn): TF-IDF over character n-grams of the folded text (robust to
-compounds, inflection and typos) joined with TF-IDF over Danish-stemmed words, fed to a
-logistic regression. Trained offline from files in the repository – CBS 2020's Bilag 1
-descriptions and the team's own examples (`search/data/focus_area_examples.csv`) – when first
-needed in a process (about a second); no network, no model hub. bench/classify.py measures it.
+A lexical model (scikit-learn): TF-IDF over character 3–6-grams of the folded text (robust to
+compounds, inflection and typos) fed to a class-balanced logistic regression. Trained offline
+from files in the repository – CBS 2020's Bilag 1 descriptions and the team's own examples
+(`search/data/focus_area_examples.csv`) – when first needed in a process (under a second);
+no network, no model hub. bench/classify.py measures it.
 """
 
 from __future__ import annotations
@@ -59,14 +59,17 @@ def _fold_text(text: str) -> str:
     return fold(text)
 
 
-def build_model(C: float = 8.0) -> Pipeline:  # noqa: N803 - scikit-learn's name
-    features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1,
-                                  sublinear_tf=True, preprocessor=_fold_text)),
-        ("words", TfidfVectorizer(analyzer="word", preprocessor=terms_text,
-                                  token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
-                                  ngram_range=(1, 2), sublinear_tf=True)),
-    ])
+def build_model(C: float = 8.0, *, words: bool = False) -> Pipeline:  # noqa: N803
+    """Character 3–6-grams only by default: adding stemmed-word features lowered macro-F1 on
+    both the CBS hold-out and cross-validation (bench/classify.py, docs/decisions/0005)."""
+    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 6), min_df=1,
+                                       sublinear_tf=True, preprocessor=_fold_text))]
+    if words:
+        parts.append(("words", TfidfVectorizer(
+            analyzer="word", preprocessor=terms_text,
+            token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
+            ngram_range=(1, 2), sublinear_tf=True)))
+    features = FeatureUnion(parts)
     return Pipeline([("features", features),
                      ("model", LogisticRegression(C=C, max_iter=2000,
                                                   class_weight="balanced"))])
