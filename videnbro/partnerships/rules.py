@@ -27,6 +27,17 @@ from videnbro.registry.models import Kind, Organisation, Sector
 from .taxonomy import PartnerType
 
 
+def suggest_focus_area(text: str):
+    """The classifier's focus area for a partnership's text (None for too little text)."""
+    from django.apps import apps
+
+    if len((text or "").strip(" .")) < 10 or not apps.is_installed("videnbro.matching"):
+        return None
+    from videnbro.matching.classifier import classify
+
+    return classify(text[:5000])
+
+
 @dataclass(frozen=True)
 class PartnerTypeSuggestion:
     partner_type: str | None

@@ -22,7 +22,7 @@ from . import charts, exports, permissions, services
 from .filters import PartnershipFilter
 from .forms import EvaluationForm, PartnershipForm
 from .models import Partnership
-from .rules import suggest_partner_type
+from .rules import suggest_focus_area, suggest_partner_type
 from .selectors import landscape, network, partnership_queryset
 from .taxonomy import FOCUS_AREAS
 
@@ -103,7 +103,7 @@ def partnership_create(request):
         raise PermissionDeniedError(_("Du har ikke ret til at oprette partnerskaber."))
     form = PartnershipForm(request.POST or None)
     unresolved: list[dict] = []
-    suggestion = None
+    suggestion = focus_suggestion = None
     if request.method == "POST" and form.is_valid():
         try:
             rows = form.parsed_participants()
@@ -121,6 +121,12 @@ def partnership_create(request):
             data = {k: form.cleaned_data[k] for k in (
                 "title", "description", "focus_area", "partner_type", "status", "start", "end",
                 "is_national")}
+            if not data["focus_area"]:
+                focus_suggestion = suggest_focus_area(f"{data['title']}. {data['description']}")
+                if focus_suggestion:
+                    data["focus_area"] = focus_suggestion.focus_area
+                    form.data = form.data.copy()
+                    form.data["focus_area"] = focus_suggestion.focus_area
             try:
                 resolved = services.resolve_participants(inputs)
                 suggestion = suggest_partner_type((p.organisation, p.role) for p in resolved)
@@ -137,7 +143,8 @@ def partnership_create(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
     return render(request, "partnerships/partnership_form.html",
-                  {"form": form, "unresolved": unresolved, "suggestion": suggestion})
+                  {"form": form, "unresolved": unresolved, "suggestion": suggestion,
+                   "focus_suggestion": focus_suggestion})
 
 
 @login_required
