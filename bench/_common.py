@@ -88,3 +88,34 @@ def update_results(section: str, table: str) -> None:
         following = rest.split("\n## ", 1)
         text = head + (("## " + following[1]) if len(following) > 1 else "")
     results.write_text(text.rstrip() + "\n\n" + table)
+
+
+@contextmanager
+def temporary_postgres():
+    """A throw-away PostgreSQL server on loopback (Debian's binaries), yielding DATABASE_URL."""
+    import glob
+    import shutil
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    if not bins:
+        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+    pg_bin = bins[-1]
+    directory = tempfile.mkdtemp(prefix="videnbro-bench-pg-")
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    if as_root:
+        shutil.chown(directory, "postgres")
+    port = free_port()
+    run = lambda *cmd: subprocess.run([*prefix, *cmd], check=True,  # noqa: E731
+                                      stdout=subprocess.DEVNULL)
+    run(f"{pg_bin}/initdb", "-D", f"{directory}/data", "-U", "videnbro", "--auth=trust",
+        "-E", "UTF8", "--locale=C.UTF-8")
+    run(f"{pg_bin}/pg_ctl", "-D", f"{directory}/data", "-l", f"{directory}/log", "-w", "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off", "start")
+    try:
+        run(f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "videnbro", "bench")
+        yield f"postgres://videnbro@127.0.0.1:{port}/bench"
+    finally:
+        subprocess.run([*prefix, f"{pg_bin}/pg_ctl", "-D", f"{directory}/data", "-m", "fast",
+                        "stop"], stdout=subprocess.DEVNULL, check=False)
+        shutil.rmtree(directory, ignore_errors=True)

@@ -96,3 +96,13 @@ def api_as(db):
         return client
 
     return client_for
+
+
+@pytest.fixture(autouse=True)
+def _danish_by_default():
+    """A request to /en/ leaves English active in the thread; every test starts in Danish."""
+    from django.utils import translation
+
+    translation.activate("da")
+    yield
+    translation.activate("da")

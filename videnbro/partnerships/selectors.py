@@ -33,11 +33,14 @@ def landscape_cached(queryset: QuerySet[Partnership], *, params: str, lang: str 
     """`landscape()` cached per filter parameters and data version (never stale: every write
     through the services bumps the version in its own transaction)."""
     from django.core.cache import cache
+    from django.db import connection
 
     from videnbro.core import versions
 
     from .services import LANDSCAPE_VERSION
 
+    if connection.in_atomic_block:  # a rolled-back transaction could reuse the version
+        return landscape(queryset, lang=lang)
     version = versions.current(LANDSCAPE_VERSION)
     key = "landscape:" + hashlib.sha256(f"{version}|{lang}|{params}".encode()).hexdigest()
     result = cache.get(key)

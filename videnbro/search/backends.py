@@ -30,12 +30,20 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fold_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
+    """Rows of (facet values…, count) → total and per-facet counts."""
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    total = 0
+    for *values, n in rows:
+        total += n
+        for name, value in zip(FACETS, values, strict=True):
+            if value:
+                facets[name][value] = facets[name].get(value, 0) + n
+    return total, facets
+
+
 def facet_counts(queryset: QuerySet[SearchDocument]) -> dict[str, dict[str, int]]:
-    facets = {}
-    for name in FACETS:
-        rows = queryset.order_by().values_list(name).annotate(n=Count("id"))
-        facets[name] = {value: n for value, n in rows if value}
-    return facets
+    return _fold_facets(queryset.order_by().values_list(*FACETS).annotate(n=Count("id")))[1]
 
 
 class SQLiteBackend:
@@ -69,20 +77,18 @@ class SQLiteBackend:
             params.append(value)
         source = ("FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
                   "WHERE " + " AND ".join(where))
+        columns = ", ".join(f"d.{name}" for name in FACETS)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {source}", params)  # noqa: S608 - whitelisted
-            total = cursor.fetchone()[0]
+            # One GROUP BY over all facet columns gives the total and every facet at once.
+            cursor.execute(f"SELECT {columns}, COUNT(*) {source} "  # noqa: S608 - whitelisted
+                           f"GROUP BY {columns}", params)
+            total, facets = _fold_facets(cursor.fetchall())
             if not total:
-                return Hits([], 0, {name: {} for name in FACETS})
+                return Hits([], 0, facets)
             # bm25 is negative (smaller is better); title terms weigh 4x body terms.
             cursor.execute(f"SELECT d.id, bm25(search_fts, 4.0, 1.0) {source} "  # noqa: S608
                            f"ORDER BY 2 LIMIT {CANDIDATE_LIMIT}", params)
             rows = cursor.fetchall()
-            facets = {}
-            for name in FACETS:
-                cursor.execute(f"SELECT d.{name}, COUNT(*) {source} GROUP BY 1",  # noqa: S608
-                               params)
-                facets[name] = {value: n for value, n in cursor.fetchall() if value}
         best = -min((r[1] for r in rows), default=-1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, -rank / best))) for pk, rank in rows]
         return Hits(scored, total, facets)
@@ -117,16 +123,17 @@ class PostgresBackend:
             + ")" for group in groups)
         matching = filtered.extra(where=["search_vector @@ to_tsquery('simple', %s)"],
                                   params=[expression])
-        total = matching.count()
+        total, facets = _fold_facets(
+            matching.order_by().values_list(*FACETS).annotate(n=Count("id")))
         if not total:
-            return Hits([], 0, facet_counts(matching))
+            return Hits([], 0, facets)
         rows = list(
             matching.extra(select={"rank": "ts_rank(search_vector, to_tsquery('simple', %s), 1)"},
                            select_params=[expression])
             .order_by("-rank", "id").values_list("id", "rank")[:CANDIDATE_LIMIT])
         best = max((r[1] for r in rows), default=1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, rank / best))) for pk, rank in rows]
-        return Hits(scored, total, facet_counts(matching))
+        return Hits(scored, total, facets)
 
 
 def get_backend():

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from videnbro.core import versions
+
 from .backends import get_backend
 from .documents import (
     Document,
@@ -15,6 +17,11 @@ from .documents import (
     partnership_queryset,
 )
 from .models import DocType, SearchDocument
+
+INDEX_BATCH = 200
+# Bumped in the writing transaction whenever the index changes: the vocabulary and the result
+# cache follow it.
+INDEX_VERSION = "search.index"
 
 
 def _write(documents: list[Document]) -> None:
@@ -39,13 +46,14 @@ def _write(documents: list[Document]) -> None:
     if rows:
         SearchDocument.objects.bulk_update(rows, [*Document.__dataclass_fields__.keys() - {
             "doc_type", "object_id"}, "title_terms", "body_terms", "exact_keys", "updated"],
-            batch_size=500)
+            batch_size=100)  # SQLite limits CASE expression depth
     if new:
         SearchDocument.objects.bulk_create(new, batch_size=500)
         # bulk_create does not return ids on every backend: fetch them.
         new = list(SearchDocument.objects.filter(
             doc_type__in={d.doc_type for d in new}, object_id__in=[d.object_id for d in new]))
     get_backend().write(rows + new)
+    versions.bump(INDEX_VERSION)
 
 
 def _delete(queryset) -> None:
@@ -53,10 +61,16 @@ def _delete(queryset) -> None:
     if ids:
         get_backend().delete(ids)
         SearchDocument.objects.filter(id__in=ids).delete()
+        versions.bump(INDEX_VERSION)
 
 
 def index_organisations(ids: Iterable[int]) -> None:
     ids = list(ids)
+    if len(ids) > INDEX_BATCH:
+        with transaction.atomic():
+            for start in range(0, len(ids), INDEX_BATCH):
+                index_organisations(ids[start:start + INDEX_BATCH])
+        return
     with transaction.atomic():
         organisations = list(organisation_queryset().filter(pk__in=ids))
         _delete(SearchDocument.objects.filter(
@@ -69,6 +83,11 @@ def index_organisations(ids: Iterable[int]) -> None:
 
 def index_partnerships(ids: Iterable[int]) -> None:
     ids = list(ids)
+    if len(ids) > INDEX_BATCH:  # SQLite limits the depth of one prefetch query's expression
+        with transaction.atomic():
+            for start in range(0, len(ids), INDEX_BATCH):
+                index_partnerships(ids[start:start + INDEX_BATCH])
+        return
     with transaction.atomic():
         partnerships = list(partnership_queryset().filter(pk__in=ids))
         found = {p.pk for p in partnerships}
@@ -77,7 +96,7 @@ def index_partnerships(ids: Iterable[int]) -> None:
         _write(partnership_documents(partnerships))
 
 
-def rebuild(progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
     """Re-create the whole index (e.g. `videnbro search rebuild`); returns documents written."""
     from videnbro.partnerships.models import Partnership
     from videnbro.registry.models import Organisation

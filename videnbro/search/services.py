@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from videnbro.registry.text import fold, normalise_name
@@ -143,7 +145,21 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     if not q.strip():
         facets = facet_counts(SearchDocument.objects.filter(**filters))
         return SearchResults(q, 0, page, [], _facet_view(facets))
-    vocabulary.refresh()
+    from django.core.cache import cache
+
+    from videnbro.core import versions
+
+    from .indexing import INDEX_VERSION
+
+    version = versions.current(INDEX_VERSION)
+    key = "search:" + hashlib.sha256(repr((version, q, sorted(filters.items()), page, any_word,
+                                           page_size)).encode()).hexdigest()
+    # Results computed inside a transaction could be rolled back with it: not cached.
+    cacheable = not connection.in_atomic_block
+    cached = cache.get(key) if cacheable else None
+    if cached is not None:
+        return cached
+    vocabulary.refresh(version)
     groups = _term_groups(q)
     if not groups:
         return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
@@ -171,7 +187,10 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
                snippet(doc.body or doc.aliases, groups), doc.url, round(score, 4))
         for _p, _s, _t, doc, score in ranked[start:start + page_size]
     ]
-    return SearchResults(q, hits.total, page, results, _facet_view(hits.facets))
+    outcome = SearchResults(q, hits.total, page, results, _facet_view(hits.facets))
+    if cacheable:
+        cache.set(key, outcome, timeout=600)
+    return outcome
 
 
 def _facet_view(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

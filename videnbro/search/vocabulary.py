@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
@@ -22,14 +23,25 @@ class Vocabulary:
         self.frequency: Counter[str] = Counter()
         self.terms: list[str] = []
         self.fingerprint: tuple | None = None
+        self.version: int | None = None
         self.seen_until = None
         self.lock = threading.Lock()
 
-    def refresh(self) -> bool:
+    def refresh(self, version: int | None = None) -> bool:
+        from videnbro.core import versions
+
+        from .indexing import INDEX_VERSION
+
+        version = versions.current(INDEX_VERSION) if version is None else version
+        # Inside a transaction the version may be rolled back and reused (tests, failed
+        # writes), so there the cheap version check is not trusted on its own.
+        if version == self.version and not connection.in_atomic_block:
+            return False
         stats = SearchDocument.objects.aggregate(n=Count("id"), last=Max("updated"),
                                                  top=Max("id"))
         fingerprint = (stats["n"], stats["last"], stats["top"])
         if fingerprint == self.fingerprint:
+            self.version = version
             return False
         with self.lock:
             rows = SearchDocument.objects.all()
@@ -44,6 +56,7 @@ class Vocabulary:
             self.terms = sorted(self.frequency)
             self.seen_until = stats["last"]
             self.fingerprint = fingerprint
+            self.version = version
             expand_word.cache_clear()
         return True
 

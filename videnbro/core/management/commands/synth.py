@@ -41,8 +41,10 @@ class Command(BaseCommand):
         parser.add_argument("--partnerships", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=2020, help="Random seed (repeatable).")
         parser.add_argument("--delete", action="store_true", help="Remove all synthetic data.")
+        parser.add_argument("--no-index", action="store_true",
+                            help="Skip adding the synthetic records to the search index.")
 
-    def handle(self, *args, organisations, partnerships, seed, delete, **options):
+    def handle(self, *args, organisations, partnerships, seed, delete, no_index, **options):
         if delete:
             self._delete()
             return
@@ -97,9 +99,24 @@ class Command(BaseCommand):
                 Participant.objects.bulk_create(participants)
                 PartnershipSource.objects.bulk_create(sources)
         versions.bump(LANDSCAPE_VERSION)
+        if not no_index:
+            self._index()
         self.stdout.write(self.style.SUCCESS(
             f"Synthetic data: {organisations} organisations, {partnerships} partnerships "
             "(labelled [SYNTETISK], source 'synthetic')."))
+
+    def _index(self, batch: int = 200) -> None:
+        """bulk_create bypasses the services, so the synthetic records are indexed here."""
+        from videnbro.search.indexing import index_organisations, index_partnerships
+
+        org_ids = list(Organisation.objects.filter(key__startswith="synth-")
+                       .values_list("pk", flat=True))
+        p_ids = list(Partnership.objects.filter(is_synthetic=True).values_list("pk", flat=True))
+        with tqdm(total=len(org_ids) + len(p_ids), desc="search index", unit="records") as bar:
+            for ids, indexer in ((org_ids, index_organisations), (p_ids, index_partnerships)):
+                for start in range(0, len(ids), batch):
+                    indexer(ids[start:start + batch])
+                    bar.update(len(ids[start:start + batch]))
 
     def _delete(self):
         with transaction.atomic():
@@ -108,6 +125,10 @@ class Command(BaseCommand):
             partnerships.delete()
             orgs = Organisation.objects.filter(key__startswith="synth-", source__code="synthetic")
             n_orgs = orgs.count()
+            from videnbro.search.indexing import _delete as delete_documents
+            from videnbro.search.models import SearchDocument
+
+            delete_documents(SearchDocument.objects.filter(is_synthetic=True))
             orgs.delete()
             versions.bump(LANDSCAPE_VERSION)
         self.stdout.write(f"Deleted {n_orgs} synthetic organisations and {n_partnerships} "
