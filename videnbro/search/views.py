@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG
 from videnbro.registry.models import Region, Sector
@@ -15,7 +16,8 @@ from .services import search, validate_params
 def _facet_labels() -> dict[str, dict[str, str]]:
     return {
         "type": {value: str(label) for value, label in DocType.choices},
-        "focus_area": {slug: term.da for slug, term in FOCUS_AREA_BY_SLUG.items()},
+        "focus_area": {slug: term.en if get_language() == "en" else term.da
+                       for slug, term in FOCUS_AREA_BY_SLUG.items()},
         "region": dict(Region.objects.values_list("slug", "name")),
         "sector": {value: str(label) for value, label in Sector.choices},
     }
