@@ -52,7 +52,7 @@ class SearchResults:
         return max(1, -(-self.count // PAGE_SIZE))
 
 
-def _term_groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
+def _term_groups(query: str, *, fuzzy: bool = True) -> list[tuple[str, tuple[str, ...]]]:
     """One group of index terms per meaningful query word; a document must match every group."""
     words = query_words(query)
     meaningful = [w for w in words if w not in STOPWORDS and not w.isdigit()] or words
@@ -62,7 +62,7 @@ def _term_groups(query: str) -> list[tuple[str, tuple[str, ...]]]:
         variants = set(word_terms(word))
         for danish in ENGLISH_TO_DANISH.get(word, ()):
             variants.update(word_terms(danish))
-        terms, known = expand_word(tuple(sorted(variants)))
+        terms, known = expand_word(tuple(sorted(variants)), fuzzy)
         groups.append((word, terms, known))
     # A word found nowhere in the index (e.g. "face" in "face shields") would empty an AND
     # query: it is dropped as long as another word is known.
@@ -160,7 +160,8 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     if cached is not None:
         return cached
     vocabulary.refresh(version)
-    groups = _term_groups(q)
+    # Long texts for matchmaking: no typo expansion per word (costly, little gain).
+    groups = _term_groups(q, fuzzy=not any_word)
     if not groups:
         return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
     hits = get_backend().search([list(terms) for _w, terms in groups], filters,

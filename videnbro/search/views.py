@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.urls import translate_url
 from django.utils.translation import get_language
 
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG
@@ -31,6 +34,10 @@ def search_page(request):
     except ValidationError as exc:
         errors = exc.message_dict
         q, filters, results = request.GET.get("q", "")[:500], {}, search()
+    language = get_language()
+    if language != "da":  # the index stores Danish (unprefixed) URLs
+        results = replace(results, results=[replace(r, url=translate_url(r.url, language))
+                                            for r in results.results])
     labels = _facet_labels()
     facets = [
         (name, [(value, labels[name].get(value, value), n,

@@ -4,8 +4,10 @@ that differ ("vaernemiddel" → "vaernemidl"). Refreshed incrementally when the 
 
 from __future__ import annotations
 
+import re
 import threading
-from collections import Counter
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from django.db import connection
@@ -22,6 +24,9 @@ class Vocabulary:
     def __init__(self) -> None:
         self.frequency: Counter[str] = Counter()
         self.terms: list[str] = []
+        self.blob = ""
+        self.offsets: list[int] = []
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
         self.fingerprint: tuple | None = None
         self.version: int | None = None
         self.seen_until = None
@@ -54,6 +59,17 @@ class Vocabulary:
                     .iterator(chunk_size=2000):
                 self.frequency.update(set(title_terms.split()) | set(body_terms.split()))
             self.terms = sorted(self.frequency)
+            # One newline-joined string for substring search at C speed, and the terms grouped
+            # by first letter for typo search (a typo in the first letter is rare).
+            self.blob = "\n".join(self.terms)
+            self.offsets = []
+            position = 0
+            for term in self.terms:
+                self.offsets.append(position)
+                position += len(term) + 1
+            self.by_initial = defaultdict(list)
+            for term in self.terms:
+                self.by_initial[term[0]].append(term)
             self.seen_until = stats["last"]
             self.fingerprint = fingerprint
             self.version = version
@@ -64,8 +80,20 @@ class Vocabulary:
 vocabulary = Vocabulary()
 
 
+def _containing(fragment: str, limit: int = 400) -> set[str]:
+    """Vocabulary terms that contain `fragment` (compound parts)."""
+    found: set[str] = set()
+    for match in re.finditer(re.escape(fragment), vocabulary.blob):
+        index = bisect_right(vocabulary.offsets, match.start()) - 1
+        found.add(vocabulary.terms[index])
+        if len(found) >= limit:
+            break
+    return found
+
+
 @lru_cache(maxsize=8192)
-def expand_word(term_variants: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+def expand_word(term_variants: tuple[str, ...], fuzzy: bool = True
+                ) -> tuple[tuple[str, ...], bool]:
     """Index terms that a query word may stand for, best first, and whether the word itself
     (or a near spelling of it) occurs in the index – not only as part of longer words."""
     frequency = vocabulary.frequency
@@ -74,12 +102,13 @@ def expand_word(term_variants: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
     longest = max(term_variants, key=len)
     if len(longest) >= MIN_SUBSTRING:
         for variant in {v for v in term_variants if len(v) >= MIN_SUBSTRING}:
-            extra.update(t for t in vocabulary.terms if variant in t and t not in found)
+            extra.update(t for t in _containing(variant) if t not in found)
     near: set[str] = set()
-    if len(longest) >= 5:
+    if fuzzy and len(longest) >= 5:
         cutoff = 84 if len(longest) >= 7 else 88
         for variant in term_variants:
-            for term, _score, _i in process.extract(variant, vocabulary.terms, scorer=fuzz.ratio,
+            candidates = vocabulary.by_initial.get(variant[:1], [])
+            for term, _score, _i in process.extract(variant, candidates, scorer=fuzz.ratio,
                                                     score_cutoff=cutoff, limit=5):
                 if term not in found:
                     near.add(term)
