@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import get_language, override
 
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG
 from videnbro.registry.models import Region, Sector
@@ -26,6 +26,20 @@ def _facet_labels() -> dict[str, dict[str, str]]:
     }
 
 
+def _localise(url: str, language: str) -> str:
+    """A Danish page URL as the same page in `language` ('/x/#a' → '/en/x/#a')."""
+    path, _, fragment = url.partition("#")
+    try:
+        with override("da"):
+            match = resolve(path)
+    except Resolver404:
+        return url
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(language):
+        localised = reverse(name, args=match.args, kwargs=match.kwargs)
+    return localised + (f"#{fragment}" if fragment else "")
+
+
 def search_page(request):
     errors: dict[str, list[str]] = {}
     try:
@@ -36,7 +50,7 @@ def search_page(request):
         q, filters, results = request.GET.get("q", "")[:500], {}, search()
     language = get_language()
     if language != "da":  # the index stores Danish (unprefixed) URLs
-        results = replace(results, results=[replace(r, url=translate_url(r.url, language))
+        results = replace(results, results=[replace(r, url=_localise(r.url, language))
                                             for r in results.results])
     labels = _facet_labels()
     facets = [
