@@ -66,7 +66,7 @@ class SQLiteBackend:
             cursor.execute("DELETE FROM search_fts")
 
     def search(self, groups: list[list[str]], filters: dict[str, str], *,
-               any_group: bool = False) -> Hits:
+               any_group: bool = False, limit: int = CANDIDATE_LIMIT) -> Hits:
         joiner = " OR " if any_group else " AND "
         expression = joiner.join("(" + " OR ".join(_quote(t) for t in group) + ")"
                                  for group in groups)
@@ -87,7 +87,7 @@ class SQLiteBackend:
                 return Hits([], 0, facets)
             # bm25 is negative (smaller is better); title terms weigh 4x body terms.
             cursor.execute(f"SELECT d.id, bm25(search_fts, 4.0, 1.0) {source} "  # noqa: S608
-                           f"ORDER BY 2 LIMIT {CANDIDATE_LIMIT}", params)
+                           f"ORDER BY 2 LIMIT {int(limit)}", params)
             rows = cursor.fetchall()
         best = -min((r[1] for r in rows), default=-1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, -rank / best))) for pk, rank in rows]
@@ -115,7 +115,7 @@ class PostgresBackend:
         return None
 
     def search(self, groups: list[list[str]], filters: dict[str, str], *,
-               any_group: bool = False) -> Hits:
+               any_group: bool = False, limit: int = CANDIDATE_LIMIT) -> Hits:
         filtered = SearchDocument.objects.filter(**filters)
         # Terms are passed as tsquery lexemes via to_tsquery over quoted, escaped terms.
         expression = (" | " if any_group else " & ").join(
@@ -130,7 +130,7 @@ class PostgresBackend:
         rows = list(
             matching.extra(select={"rank": "ts_rank(search_vector, to_tsquery('simple', %s), 1)"},
                            select_params=[expression])
-            .order_by("-rank", "id").values_list("id", "rank")[:CANDIDATE_LIMIT])
+            .order_by("-rank", "id").values_list("id", "rank")[:limit])
         best = max((r[1] for r in rows), default=1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, rank / best))) for pk, rank in rows]
         return Hits(scored, total, facets)

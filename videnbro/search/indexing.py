@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.utils import timezone, translation
 
 from videnbro.core import versions
 
@@ -25,6 +26,7 @@ INDEX_VERSION = "search.index"
 
 
 def _write(documents: list[Document]) -> None:
+    """Documents are built with Danish (unprefixed) URLs whatever language is active."""
     if not documents:
         return
     existing = {
@@ -44,6 +46,9 @@ def _write(documents: list[Document]) -> None:
                 setattr(row, name, value)
             rows.append(row)
     if rows:
+        now = timezone.now()
+        for row in rows:
+            row.updated = now  # bulk_update does not apply auto_now
         SearchDocument.objects.bulk_update(rows, [*Document.__dataclass_fields__.keys() - {
             "doc_type", "object_id"}, "title_terms", "body_terms", "exact_keys", "updated"],
             batch_size=100)  # SQLite limits CASE expression depth
@@ -78,7 +83,9 @@ def index_organisations(ids: Iterable[int]) -> None:
         found = {o.pk for o in organisations}
         _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION,
                                               object_id__in=set(ids) - found))
-        _write(organisation_documents(organisations))
+        with translation.override("da"):
+            documents = organisation_documents(organisations)
+        _write(documents)
 
 
 def index_partnerships(ids: Iterable[int]) -> None:
@@ -93,7 +100,9 @@ def index_partnerships(ids: Iterable[int]) -> None:
         found = {p.pk for p in partnerships}
         _delete(SearchDocument.objects.filter(doc_type=DocType.PARTNERSHIP,
                                               object_id__in=set(ids) - found))
-        _write(partnership_documents(partnerships))
+        with translation.override("da"):
+            documents = partnership_documents(partnerships)
+        _write(documents)
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from videnbro.registry.text import fold, normalise_name
+from videnbro.registry.text import fold, normalise_name, strip_legal_suffix
 
 from .analysis import ENGLISH_TO_DANISH, query_words, word_terms
-from .backends import FACETS, facet_counts, get_backend
+from .backends import CANDIDATE_LIMIT, FACETS, facet_counts, get_backend
 from .models import SearchDocument
 from .vocabulary import expand_word, vocabulary
 
@@ -54,8 +54,10 @@ class SearchResults:
 
 def _term_groups(query: str, *, fuzzy: bool = True) -> list[tuple[str, tuple[str, ...]]]:
     """One group of index terms per meaningful query word; a document must match every group."""
-    words = query_words(query)
-    meaningful = [w for w in words if w not in STOPWORDS and not w.isdigit()] or words
+    # "Novo Nordisk A/S": the legal suffix is not part of any record's words.
+    words = query_words(strip_legal_suffix(query) or query)
+    meaningful = [w for w in words
+                  if w not in STOPWORDS and not w.isdigit() and len(w) > 1] or words
     meaningful = meaningful[:MAX_QUERY_WORDS]
     groups = []
     for word in meaningful:
@@ -165,7 +167,8 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     if not groups:
         return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
     hits = get_backend().search([list(terms) for _w, terms in groups], filters,
-                                any_group=any_word)
+                                any_group=any_word,
+                                limit=max(CANDIDATE_LIMIT, page * page_size))
     documents = SearchDocument.objects.in_bulk([pk for pk, _s in hits.scored])
     exact = normalise_name(q)
     ranked = []
