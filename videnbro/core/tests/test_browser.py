@@ -103,3 +103,24 @@ def test_it_draws_the_landscape_figures_and_the_network(browser_page, seeded_liv
     assert int(page.locator("#network").get_attribute("data-nodes")) > 5
     assert page.locator("#network canvas").count() >= 1
     assert page.get_by_role("heading", name="Mest forbundne organisationer").is_visible()
+
+
+def test_it_searches_live_and_narrows_with_a_facet(browser_page, seeded_live_server):
+    page = browser_page
+    page.goto(seeded_live_server.url + "/")
+    page.get_by_role("search").first.get_by_role("searchbox").fill("visir")
+    page.get_by_role("search").first.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/soeg/\?q=visir"))
+    assert int(page.get_by_test_id("search-count").inner_text().split()[0]) > 3
+    assert page.locator("mark").first.is_visible()
+
+    page.locator("#search-q").fill("håndsprit")  # live results through HTMX, no reload
+    page.wait_for_function(
+        "document.querySelector('[data-testid=search-count]') && "
+        "!document.body.innerHTML.includes('visirholdere')")
+    assert "q=h" in page.url  # hx-push-url keeps the address shareable
+    page.locator("aside").get_by_role("link", name="Partnerskab", exact=True).click()
+    page.wait_for_url(re.compile(r"type=partnership"))
+    results = page.locator("article")
+    assert results.count() > 0
+    assert all("Partnerskab" in results.nth(i).inner_text() for i in range(results.count()))
