@@ -69,40 +69,41 @@ def _delete(queryset) -> None:
         versions.bump(INDEX_VERSION)
 
 
-def index_organisations(ids: Iterable[int]) -> None:
-    ids = list(ids)
-    if len(ids) > INDEX_BATCH:
+def _batched(indexer):
+    """Large id lists are indexed in batches: SQLite limits the depth of one query."""
+    def run(ids: Iterable[int]) -> None:
+        ids = list(ids)
         with transaction.atomic():
             for start in range(0, len(ids), INDEX_BATCH):
-                index_organisations(ids[start:start + INDEX_BATCH])
-        return
-    with transaction.atomic():
-        organisations = list(organisation_queryset().filter(pk__in=ids))
-        _delete(SearchDocument.objects.filter(
-            doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids]))
-        found = {o.pk for o in organisations}
-        _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION,
-                                              object_id__in=set(ids) - found))
-        with translation.override("da"):
-            documents = organisation_documents(organisations)
-        _write(documents)
+                indexer(ids[start:start + INDEX_BATCH])
+    run.__doc__ = indexer.__doc__
+    return run
 
 
-def index_partnerships(ids: Iterable[int]) -> None:
-    ids = list(ids)
-    if len(ids) > INDEX_BATCH:  # SQLite limits the depth of one prefetch query's expression
-        with transaction.atomic():
-            for start in range(0, len(ids), INDEX_BATCH):
-                index_partnerships(ids[start:start + INDEX_BATCH])
-        return
-    with transaction.atomic():
-        partnerships = list(partnership_queryset().filter(pk__in=ids))
-        found = {p.pk for p in partnerships}
-        _delete(SearchDocument.objects.filter(doc_type=DocType.PARTNERSHIP,
-                                              object_id__in=set(ids) - found))
-        with translation.override("da"):
-            documents = partnership_documents(partnerships)
-        _write(documents)
+@_batched
+def index_organisations(ids: list[int]) -> None:
+    """Index organisations and their capacities; ids that no longer exist are removed."""
+    organisations = list(organisation_queryset().filter(pk__in=ids))
+    _delete(SearchDocument.objects.filter(
+        doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids]))
+    found = {o.pk for o in organisations}
+    _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION,
+                                          object_id__in=set(ids) - found))
+    with translation.override("da"):
+        documents = organisation_documents(organisations)
+    _write(documents)
+
+
+@_batched
+def index_partnerships(ids: list[int]) -> None:
+    """Index partnerships; ids that no longer exist are removed."""
+    partnerships = list(partnership_queryset().filter(pk__in=ids))
+    found = {p.pk for p in partnerships}
+    _delete(SearchDocument.objects.filter(doc_type=DocType.PARTNERSHIP,
+                                          object_id__in=set(ids) - found))
+    with translation.override("da"):
+        documents = partnership_documents(partnerships)
+    _write(documents)
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
