@@ -45,6 +45,20 @@ def _differences_are_spelling(a: str, b: str) -> bool:
                                                        strict=True))
 
 
+def _contains_spelling_of(a: str, b: str) -> bool:
+    """Every word of the shorter name is (a spelling of) a word of the longer one, the longer
+    adds at most two words, and neither adds a distinguishing word ("fonden", "kommune")."""
+    short, long = sorted((a.split(), b.split()), key=len)
+    if not short or len(short) == len(long) or len(long) - len(short) > 2:
+        return False
+    if len("".join(short)) < 5:
+        return False
+    extra = [w for w in long if not any(fuzz.ratio(w, s) >= 88 for s in short)]
+    if len(extra) != len(long) - len(short) or set(extra) & DISTINGUISHING_WORDS:
+        return False
+    return all(any(fuzz.ratio(s, w) >= 88 for w in long) for s in short)
+
+
 def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[DuplicatePair]:
     organisations = list((queryset or Organisation.objects.all())
                          .prefetch_related("aliases").order_by("pk"))
@@ -70,7 +84,7 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
             groups["domain"][_domain(org.website)].add(org.pk)
     for kind, weight, label in (("cvr", 1.0, "samme CVR-nummer {v}"),
                                 ("name", 0.7, "samme navn/alias »{v}«"),
-                                ("domain", 0.4, "samme hjemmeside {v}")):
+                                ("domain", 0.5, "samme hjemmeside {v}")):
         for value, ids in groups[kind].items():
             if 1 < len(ids) <= 20:
                 for a, b in combinations(sorted(ids), 2):
@@ -91,8 +105,29 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
                 continue  # "Vejen Kommune" is not "Vejle Kommune"
             note(org.pk, organisations[other].pk, "similar", 0.5 * score / 100,
                  f"meget ens navne ({score:.0f} %)")
+    # One name is the other plus words ("Grundfoss Pumper" ~ "Grundfos"): also a candidate.
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for index, name in enumerate(names):
+        if name:
+            by_first[name[:3]].append(index)
+    for indexes in by_first.values():
+        if len(indexes) > 50:
+            continue
+        for i, j in combinations(indexes, 2):
+            if _contains_spelling_of(names[i], names[j]):
+                # The same name plus a word is often a unit ("… Thisted"); a misspelt name
+                # plus a word looks more like the same body entered again.
+                misspelt = not set(names[i].split()) <= set(names[j].split()) and \
+                    not set(names[j].split()) <= set(names[i].split())
+                note(organisations[i].pk, organisations[j].pk, "contained",
+                     0.55 if misspelt else 0.45, "det ene navn er det andet med ekstra ord")
     pairs = []
     for (a, b), signals in evidence.items():
+        if by_id[a].cvr and by_id[b].cvr and by_id[a].cvr != by_id[b].cvr:
+            continue  # two CVR numbers: two legal bodies, whatever their names
+        if by_id[a].parent_id == b or by_id[b].parent_id == a:
+            continue  # a unit of an organisation (a hospital's site) is not a duplicate of it
+
         score = min(1.0, sum(signals.values()))
         if score >= min_score:
             pairs.append(DuplicatePair(by_id[a], by_id[b], round(score, 3), reasons[(a, b)]))
@@ -108,7 +143,8 @@ def near_duplicate_texts(text: str, candidates: Iterable[tuple[object, str]], *,
         other = " ".join((other or "").casefold().split())
         if not other:
             continue
-        similarity = max(fuzz.token_set_ratio(text, other), fuzz.ratio(text, other)) / 100
+        # Order-insensitive but over all words: "2.000 visirer" is not "2.000 liter håndsprit".
+        similarity = fuzz.token_sort_ratio(text, other) / 100
         if similarity >= threshold:
             found.append((key, round(similarity, 3)))
     return sorted(found, key=lambda kv: -kv[1])

@@ -89,22 +89,28 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
 
     # 1. Text: organisation documents directly; capacities and partnerships via their owner.
     hits = _text_hits(request.text)
+    capacities = Capacity.objects.in_bulk(
+        [d.object_id for d, _r in hits if d.doc_type == DocType.CAPACITY])
+    participants: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for partnership_id, org_id, title in Participant.objects.filter(
+            partnership_id__in=[d.object_id for d, _r in hits
+                                if d.doc_type == DocType.PARTNERSHIP]).values_list(
+            "partnership_id", "organisation_id", "partnership__title"):
+        participants[partnership_id].append((org_id, title))
     for doc, relevance in hits:
         if doc.doc_type == DocType.ORGANISATION:
             org_id = doc.object_id
             if relevance > evidence[org_id].get("text", 0):
                 evidence[org_id]["text"] = relevance
         elif doc.doc_type == DocType.CAPACITY:
-            capacity = Capacity.objects.filter(pk=doc.object_id).first()
+            capacity = capacities.get(doc.object_id)
             if capacity:
                 evidence[capacity.organisation_id]["capacity"] = max(
                     relevance, evidence[capacity.organisation_id].get("capacity", 0))
                 reasons[capacity.organisation_id].append(
                     _("kapacitet: %(c)s") % {"c": str(capacity)})
         elif doc.doc_type == DocType.PARTNERSHIP:
-            for org_id, title in Participant.objects.filter(
-                    partnership_id=doc.object_id).values_list("organisation_id",
-                                                              "partnership__title"):
+            for org_id, title in participants[doc.object_id]:
                 if relevance * 0.8 > evidence[org_id].get("text", 0):
                     evidence[org_id]["text"] = relevance * 0.8
                     reasons[org_id].append(_("partnerskab om lignende: »%(t)s«") % {"t": title})

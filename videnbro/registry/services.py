@@ -330,12 +330,33 @@ __all__ = [
 ]
 
 
+def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
+    """Point every row that refers to `duplicate` (in any app) at `survivor`, one row at a time
+    so history records the move; a row the survivor already has an equivalent of (a unique
+    constraint says so) is dropped instead, as is a self-reference (membership of itself)."""
+    from django.db import IntegrityError
+
+    relations = [f for f in Organisation._meta.get_fields(include_hidden=True)
+                 if f.one_to_many and f.auto_created and not f.concrete]
+    for relation in relations:
+        model, field = relation.related_model, relation.field.name
+        if model is Organisation or model.__name__.startswith("Historical"):
+            continue  # units are moved below; history rows keep what was true then
+        for row in model._default_manager.filter(**{field: duplicate}):
+            setattr(row, field, survivor)
+            try:
+                with transaction.atomic():
+                    row.save(update_fields=[field])
+            except (IntegrityError, ValidationError):
+                model._default_manager.filter(pk=row.pk).delete()
+    Organisation.objects.filter(parent=duplicate).update(parent=survivor)
+
+
 def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organisation
                        ) -> Organisation:
     """Merge `duplicate` into `survivor`: memberships, participations, aliases, capacities,
     contacts, users, sites and units move; the duplicate's names become aliases; history and
     an audit row with a snapshot of the duplicate are kept. Registry keepers only."""
-    from django.apps import apps
 
     if not is_system(actor) and not permissions.can_import_organisations(actor):
         raise PermissionDeniedError(_("Kun registrets redaktører kan sammenlægge organisationer."))
@@ -351,41 +372,7 @@ def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organis
             "kind": duplicate.kind, "website": duplicate.website,
         }
         names = [duplicate.name, *snapshot["aliases"]]
-        # Relations that must stay unique on the survivor are moved one by one.
-        for membership in Membership.objects.filter(organisation=duplicate):
-            if membership.group_id == survivor.pk or Membership.objects.filter(
-                    organisation=survivor, group=membership.group, role=membership.role).exists():
-                membership.delete()
-            else:
-                Membership.objects.filter(pk=membership.pk).update(organisation=survivor)
-        for membership in Membership.objects.filter(group=duplicate):
-            if membership.organisation_id == survivor.pk or Membership.objects.filter(
-                    organisation=membership.organisation, group=survivor,
-                    role=membership.role).exists():
-                membership.delete()
-            else:
-                Membership.objects.filter(pk=membership.pk).update(group=survivor)
-        if apps.is_installed("videnbro.partnerships"):
-            participant_model = apps.get_model("partnerships", "Participant")
-            for participant in participant_model.objects.filter(organisation=duplicate):
-                if participant_model.objects.filter(partnership=participant.partnership,
-                                                    organisation=survivor,
-                                                    role=participant.role).exists():
-                    participant.delete()
-                else:
-                    participant_model.objects.filter(pk=participant.pk).update(
-                        organisation=survivor)
-        Capacity.objects.filter(organisation=duplicate).update(organisation=survivor)
-        ContactPerson.objects.filter(organisation=duplicate).update(organisation=survivor)
-        Organisation.objects.filter(parent=duplicate).update(parent=survivor)
-        from .models import OrganisationSite
-
-        for site in OrganisationSite.objects.filter(organisation=duplicate):
-            if OrganisationSite.objects.filter(organisation=survivor, city=site.city).exists():
-                site.delete()
-            else:
-                OrganisationSite.objects.filter(pk=site.pk).update(organisation=survivor)
-        duplicate.users.update(organisation=survivor)
+        _move_relations(duplicate, survivor)
         survivor.competences.add(*duplicate.competences.all())
         cvr = duplicate.cvr
         duplicate_id = duplicate.pk
