@@ -70,6 +70,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def object_or_404(model, pk):
+    """The object with this numeric id; a missing or non-numeric id is a 404, never a 500."""
+    value = str(pk)
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    obj = model._default_manager.filter(pk=int(value)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
 class HealthView(APIView):
     """Liveness and database check; also the baseline endpoint for benchmark ratios."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from videnbro.core.api import object_or_404
 
 from . import services
 from .filters import PartnershipFilter
@@ -82,7 +83,7 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=PartnershipInputSerializer, responses=PartnershipDetailSerializer,
                    tags=["partnerships"], summary="Update a partnership (partial)")
     def partial_update(self, request, pk=None):
-        partnership = _partnership_or_404(pk)
+        partnership = object_or_404(Partnership, pk)
         serializer = PartnershipInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.partnership_update(actor=request.user, partnership=partnership,
@@ -129,12 +130,3 @@ class NetworkView(APIView):
     def get(self, request):
         return Response(network(_filtered(request)))
 
-
-def _partnership_or_404(pk) -> Partnership:
-    value = str(pk)
-    if not (value.isascii() and value.isdigit()):
-        raise Http404
-    partnership = Partnership.objects.filter(pk=int(value)).first()
-    if partnership is None:
-        raise Http404
-    return partnership

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from videnbro.registry.models import Organisation, Region, Source
+from videnbro.registry.models import Region, Source
+from videnbro.registry.selectors import organisation_by_id_or_key
 
 from .models import Partnership, PartnershipSource, Status
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES, focus_area_term, partner_type_term
@@ -70,9 +71,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     def filter_organisation(self, queryset, name, value):
         value = value.strip()
-        organisation = (Organisation.objects.filter(pk=int(value)).first()
-                        if value.isascii() and value.isdigit()
-                        else Organisation.objects.filter(key=value).first())
+        organisation = organisation_by_id_or_key(value)
         if organisation is None:
             raise ValidationError({"organisation": [
                 _("Ukendt organisation: %(value)s.") % {"value": value}]})

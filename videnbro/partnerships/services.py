@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from videnbro.core import versions
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
+from videnbro.core.keys import unique_key
 from videnbro.registry.models import Municipality, Organisation, Region, Source
 from videnbro.registry.resolver import organisation_resolve
-from videnbro.registry.text import slugify_key
 
 from . import permissions
 from .models import (
@@ -93,14 +93,6 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
     return resolved
 
 
-def _unique_key(title: str) -> str:
-    base = slugify_key(title)[:100] or "partnerskab"
-    key, n = base, 2
-    while Partnership.objects.filter(key=key).exists():
-        key, n = f"{base}-{n}", n + 1
-    return key
-
-
 def _validate(partnership: Partnership) -> None:
     errors: dict[str, list[str]] = {}
     if partnership.start and partnership.end and partnership.end < partnership.start:
@@ -164,7 +156,8 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
     _validate(partnership)
     resolved = resolve_participants(participants)
     with transaction.atomic():
-        partnership.key = key or _unique_key(title)
+        partnership.key = key or unique_key(Partnership, title, fallback="partnerskab",
+                                            max_length=100)
         if Partnership.objects.filter(key=partnership.key).exists():
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
         if cbs_number is not None and Partnership.objects.filter(cbs_number=cbs_number).exists():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+
+from videnbro.core.api import object_or_404
 
 from . import services
 from .filters import OrganisationFilter
@@ -65,7 +66,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Update an organisation (partial updates allowed)", tags=["registry"])
     def partial_update(self, request, pk=None):
-        organisation = _organisation_or_404(pk)
+        organisation = object_or_404(Organisation, pk)
         serializer = OrganisationInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -75,7 +76,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Replace an organisation's editable fields", tags=["registry"])
     def update(self, request, pk=None):
-        organisation = _organisation_or_404(pk)
+        organisation = object_or_404(Organisation, pk)
         serializer = OrganisationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -101,7 +102,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    summary="Add a quantified capacity to an organisation", tags=["registry"])
     @action(detail=True, methods=["post"], filterset_class=None)
     def capacities(self, request, pk=None):
-        organisation = _organisation_or_404(pk)
+        organisation = object_or_404(Organisation, pk)
         serializer = CapacityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         capacity = services.capacity_add(actor=request.user, organisation=organisation,
@@ -109,13 +110,3 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(CapacitySerializer(capacity).data, status=status.HTTP_201_CREATED)
 
 
-
-def _organisation_or_404(pk) -> Organisation:
-    """A non-numeric id is simply not found (404), never a 500."""
-    value = str(pk)
-    if not (value.isascii() and value.isdigit()):
-        raise Http404
-    organisation = Organisation.objects.filter(pk=int(value)).first()
-    if organisation is None:
-        raise Http404
-    return organisation

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Kind, Municipality, Organisation, Region, Sector
-from .selectors import organisation_search
+from .selectors import organisation_by_id_or_key, organisation_search
 from .text import slugify_key
 
 
@@ -51,11 +51,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_member_of(self, queryset, name, value):
         value = value.strip()
-        group = (
-            Organisation.objects.filter(pk=int(value)).first() if value.isascii() and value.isdigit()
-            else
-            Organisation.objects.filter(key=value).first()
-        )
+        group = organisation_by_id_or_key(value)
         if group is None:
             raise ValidationError({"member_of": [
                 _("Ukendt gruppe: %(value)s.") % {"value": value}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.keys import unique_key
 
 from . import permissions
 from .models import (
@@ -141,14 +142,6 @@ def _validate(organisation: Organisation) -> None:
         raise ValidationError(errors)
 
 
-def _unique_key(name: str) -> str:
-    base = slugify_key(name)[:110] or "organisation"
-    key, n = base, 2
-    while Organisation.objects.filter(key=key).exists():
-        key, n = f"{base}-{n}", n + 1
-    return key
-
-
 def _set_competences(organisation: Organisation, names: Iterable[str]) -> None:
     competences = []
     for raw in names:
@@ -186,7 +179,8 @@ def organisation_create(*, actor: Any, key: str | None = None, aliases: Iterable
         organisation.sector = KIND_DEFAULT_SECTOR[organisation.kind]
     with transaction.atomic():
         _validate(organisation)
-        organisation.key = key or _unique_key(organisation.name)
+        organisation.key = key or unique_key(Organisation, organisation.name,
+                                             fallback="organisation")
         attribute_history(organisation, actor)
         if Organisation.objects.filter(key=organisation.key).exists():
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
