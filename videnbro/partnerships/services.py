@@ -14,7 +14,7 @@ from videnbro.core import versions
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.core.keys import unique_key
-from videnbro.registry.models import Municipality, Organisation, Region, Source
+from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.resolver import organisation_resolve
 
 from . import permissions
@@ -296,7 +296,3 @@ def evaluation_add(*, actor: Any, partnership: Partnership, kind: str, date, met
         audit_log(actor=actor, action="partnerships.evaluation.added", obj=evaluation,
                   data={"partnership": partnership.pk, "kind": kind, "rating": rating})
     return evaluation
-
-
-def source_by_code(code: str) -> Source:
-    return Source.objects.get(code=code)

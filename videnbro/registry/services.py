@@ -21,11 +21,8 @@ from .models import (
     ContactPerson,
     Kind,
     Membership,
-    Municipality,
     Organisation,
     OrganisationAlias,
-    Region,
-    Sector,
 )
 from .signals import organisations_changed
 from .text import normalise_name, slugify_key
@@ -306,22 +303,6 @@ def contact_add(*, actor: Any, organisation: Organisation, name: str, title: str
         audit_log(actor=actor, action="registry.contact.added", obj=contact,
                   data={"organisation": organisation.pk})
     return contact
-
-
-def region_by_slug(slug: str) -> Region:
-    return Region.objects.get(slug=slug)
-
-
-def municipality_by_code_or_slug(value: str) -> Municipality | None:
-    value = value.strip()
-    return Municipality.objects.filter(code=value.zfill(3) if value.isdigit() else None).first() \
-        or Municipality.objects.filter(slug=slugify_key(value)).first()
-
-
-__all__ = [
-    "Sector", "capacity_add", "capacity_remove", "contact_add", "membership_add",
-    "organisation_create", "organisation_merge", "organisation_update",
-]
 
 
 def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
