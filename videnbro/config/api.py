@@ -5,6 +5,13 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from videnbro.core.api import HealthView
+from videnbro.crisis.api import (
+    FramesView,
+    IncidentViewSet,
+    NeedViewSet,
+    OfferViewSet,
+    VolunteerViewSet,
+)
 from videnbro.matching.api import ClassifyView, MatchView
 from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
@@ -13,6 +20,10 @@ from videnbro.search.api import SearchView
 router = DefaultRouter(trailing_slash=True)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("needs", NeedViewSet, basename="need")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("volunteers", VolunteerViewSet, basename="volunteer")
 
 app_name = "api"
 urlpatterns = [
@@ -23,6 +34,7 @@ urlpatterns = [
     path("classify/", ClassifyView.as_view(), name="classify"),
     path("match/", MatchView.as_view(), name="match"),
     path("network/", NetworkView.as_view(), name="network"),
+    path("capacity-frames/", FramesView.as_view(), name="capacity-frames"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
 ]

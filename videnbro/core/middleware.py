@@ -1,8 +1,38 @@
-"""Turns service errors raised in web views into proper error pages (never a 500)."""
+"""Request-level guards and the mapping of service errors in web views to error pages."""
 
+import math
+
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
+from rest_framework.exceptions import Throttled
 
 from .errors import ApplicationError
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body bigger than DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before reading it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request):
+    from django.utils.translation import gettext as _
+
+    message = _("Forespørgslen er for stor.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": {"detail": [message]}}, status=413)
+    return render(request, "error.html", {"status": 413, "message": message}, status=413)
 
 
 class ApplicationErrorMiddleware:
@@ -13,7 +43,19 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, Throttled):
+            from django.utils.translation import gettext as _
+
+            wait = math.ceil(exception.wait or 60)
+            response = render(request, "error.html", {
+                "status": 429,
+                "message": _("For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait},
+            }, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if not isinstance(exception, ApplicationError):
             return None
         return render(request, "error.html",
                       {"status": exception.status_code, "message": exception.message},

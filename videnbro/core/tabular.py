@@ -11,26 +11,44 @@ from openpyxl import Workbook
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "hxl": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """Text from the public (offers, names) must not become a spreadsheet formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def write_table(rows: Iterable[dict], columns: list[str], fmt: str, *, sheet_title: str,
-                widths: list[int] | None = None) -> tuple[bytes, str]:
-    """CSV (UTF-8 with BOM so Excel keeps æ/ø/å) or XLSX with a frozen, filterable header."""
-    if fmt == "csv":
+                widths: list[int] | None = None, hxl_tags: list[str] | None = None
+                ) -> tuple[bytes, str]:
+    """CSV (UTF-8 with BOM so Excel keeps æ/ø/å), HXL (CSV with a row of HXL hashtags under
+    the header, no BOM) or XLSX with a frozen, filterable header."""
+    if fmt in ("csv", "hxl"):
+        if fmt == "hxl" and (hxl_tags is None or len(hxl_tags) != len(columns)):
+            raise ValueError("HXL needs one hashtag per column")
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), CONTENT_TYPES[fmt]
+        if fmt == "hxl":
+            writer.writerow(dict(zip(columns, hxl_tags, strict=True)))
+        writer.writerows({c: _safe(row[c]) for c in columns} for row in rows)
+        prefix = "\ufeff" if fmt == "csv" else ""
+        return (prefix + buffer.getvalue()).encode("utf-8"), CONTENT_TYPES[fmt]
     if fmt == "xlsx":
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = sheet_title
         sheet.append(columns)
         for row in rows:
-            sheet.append([row[c] for c in columns])
+            sheet.append([_safe(row[c]) for c in columns])
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         from openpyxl.utils import get_column_letter

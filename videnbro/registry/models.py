@@ -73,6 +73,12 @@ class Municipality(Sourced):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="municipalities"
     )
+    # DAWA's "visueltcenter" (a point inside the municipality), for distances such as a
+    # volunteer's travel radius; source in seed_data/municipality_centroids.csv.
+    latitude = models.DecimalField(_("breddegrad"), max_digits=7, decimal_places=4,
+                                   null=True, blank=True)
+    longitude = models.DecimalField(_("længdegrad"), max_digits=7, decimal_places=4,
+                                    null=True, blank=True)
 
     class Meta:
         verbose_name = _("kommune")

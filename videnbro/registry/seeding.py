@@ -98,9 +98,13 @@ class _Loader:
                 "aliases": _split(row.get("aliases", "")),
             }))
         regions = {str(r.code): r for r in Region.objects.all()}
+        centroids = {row["code"]: row for _name, row in _read("municipality_centroids.csv")}
         for name, row in _read("municipalities.csv"):
+            point = centroids.get(row["code"], {})
             values = {"slug": slugify_key(row["name"]), "name": row["name"],
                       "region": regions[row["region_code"]],
+                      "latitude": Decimal(point["latitude"]) if point else None,
+                      "longitude": Decimal(point["longitude"]) if point else None,
                       "source": self.source(row["source"], name)}
             municipality, created = Municipality.objects.get_or_create(code=row["code"],
                                                                        defaults=values)

@@ -44,15 +44,19 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "videnbro.core",
     "videnbro.accounts",
     "videnbro.registry",
     "videnbro.partnerships",
     "videnbro.search",
     "videnbro.matching",
+    "videnbro.crisis",
 ]
 
 MIDDLEWARE = [
+    "videnbro.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,10 +96,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; the pragmas are applied per
     # connection by Django 5.1+'s init_command; IMMEDIATE avoids upgrade deadlocks.
+    # synchronous=FULL: a commit (an acknowledged offer) survives a power cut, not only a
+    # killed process.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -135,6 +141,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Background work (offer processing, e-mails) goes through Django's task framework
+# (django-tasks backport). Default: the database back end – tasks are rows in the same
+# database, written in the same transaction as the offer, and run by `videnbro db_worker`
+# processes (several on PostgreSQL, which claims rows with SKIP LOCKED). Another back end
+# (e.g. django_tasks_rq.RQBackend with Redis) is a settings change: TASKS_BACKEND.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# A shared cache for abuse limits, so every app-server process counts the same client;
+# the default (per-process) cache holds computed pages. THROTTLE_CACHE_URL can point at
+# Redis (redis://…) in a multi-host deployment.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": os.environ["THROTTLE_CACHE_URL"]}
+        if os.environ.get("THROTTLE_CACHE_URL") else
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+         "LOCATION": str(VAR_DIR / "cache" / "throttle")}
+    ),
+}
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "videnbro@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
+# The crisis front door: offers are small; a bigger body is refused with 413.
+OFFER_MAX_BYTES = 64 * 1024
+OFFER_THROTTLE_RATE = os.environ.get("OFFER_THROTTLE_RATE", "30/min")
+# Base of links sent by e-mail (status pages); requests use their own host.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "videnbro.accounts.authentication.BearerTokenAuthentication",
@@ -152,12 +195,13 @@ REST_FRAMEWORK = {
     ],
     # Abuse limits per client (429 with Retry-After); tune with API_THROTTLE_ANON/USER.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "videnbro.core.throttling.AnonRateThrottle",
+        "videnbro.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "1200/min"),
         "user": os.environ.get("API_THROTTLE_USER", "6000/min"),
+        "offers": OFFER_THROTTLE_RATE,
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

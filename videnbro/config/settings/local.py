@@ -17,3 +17,8 @@ if not SECRET_KEY:  # noqa: F405
         key_file.write_text(secrets.token_urlsafe(50))
         os.chmod(key_file, 0o600)
     SECRET_KEY = key_file.read_text().strip()
+
+# Mail is written to files under var/mail unless EMAIL_BACKEND says otherwise.
+if "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")

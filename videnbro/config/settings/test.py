@@ -12,10 +12,15 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "offers": "100000/min"},
 }
 # WhiteNoise warns (an error under filterwarnings=error) when STATIC_ROOT is missing, as in a
 # fresh clone before collectstatic; tests serve static files through the finders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                 "LOCATION": "throttle"},
+}

@@ -8,11 +8,12 @@ SEEDERS = [
     ("registry", "videnbro.registry.seeding.seed_registry", "videnbro.registry.seeding.SeedError"),
     ("partnerships", "videnbro.partnerships.seeding.seed_partnerships",
      "videnbro.partnerships.seeding.SeedError"),
+    ("crisis", "videnbro.crisis.seeding.seed_crisis", "videnbro.crisis.seeding.SeedError"),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the seed data (registry, partnerships) from the files in the repository."
+    help = "Load the seed data (registry, partnerships, crisis) from the files in the repository."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-progress", action="store_true",

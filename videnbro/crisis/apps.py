@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrisisConfig(AppConfig):
+    name = "videnbro.crisis"
+    label = "crisis"
+    verbose_name = _("Krise")

@@ -1,0 +1,180 @@
+"""The evaluation report of an incident: what arrived, how fast it was triaged, what was
+accepted and fulfilled, who contributed – as a page, a PDF (WeasyPrint) and an XLSX workbook."""
+
+from __future__ import annotations
+
+import io
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
+
+from .models import Incident, Need, Offer, Volunteer
+
+TRIAGED = {Offer.Status.ACCEPTED, Offer.Status.DECLINED, Offer.Status.FULFILLED,
+           Offer.Status.NEEDS_INFORMATION, Offer.Status.IN_REVIEW}
+DECIDED = {Offer.Status.ACCEPTED, Offer.Status.DECLINED, Offer.Status.FULFILLED}
+
+
+@dataclass
+class Evaluation:
+    incident: Incident
+    offers_total: int = 0
+    offers_per_day: list[tuple[date, int]] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
+    median_hours_to_first_triage: float | None = None
+    p90_hours_to_first_triage: float | None = None
+    untriaged: int = 0
+    acceptance_rate: float | None = None  # accepted or fulfilled / decided
+    fulfilment_rate: float | None = None  # fulfilled / accepted or fulfilled
+    duplicates: int = 0
+    by_focus_area: list[tuple[str, int, int]] = field(default_factory=list)  # label, n, accepted
+    top_organisations: list[tuple[str, int, int]] = field(default_factory=list)
+    needs_total: int = 0
+    needs_fulfilled: int = 0
+    volunteers: int = 0
+    partnerships_by_focus_area: list[tuple[str, int]] = field(default_factory=list)
+    partnerships_by_partner_type: list[tuple[str, int]] = field(default_factory=list)
+    partnerships_total: int = 0
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def evaluate(incident: Incident) -> Evaluation:
+    ev = Evaluation(incident)
+    offers = list(Offer.objects.filter(incident=incident).select_related("organisation"))
+    ev.offers_total = len(offers)
+    ev.by_status = dict(Counter(o.status for o in offers))
+    if offers:
+        days = Counter(o.created.date() for o in offers)
+        first, last = min(days), max(days)
+        ev.offers_per_day = [(first + timedelta(days=i), days.get(first + timedelta(days=i), 0))
+                             for i in range((last - first).days + 1)]
+    hours = sorted((o.first_triaged_at - o.created).total_seconds() / 3600
+                   for o in offers if o.first_triaged_at)
+    if hours:
+        ev.median_hours_to_first_triage = round(statistics.median(hours), 1)
+        ev.p90_hours_to_first_triage = round(hours[min(len(hours) - 1,
+                                                       int(0.9 * len(hours)))], 1)
+    ev.untriaged = sum(1 for o in offers if o.first_triaged_at is None
+                       and o.status != Offer.Status.WITHDRAWN)
+    accepted = [o for o in offers if o.status in (Offer.Status.ACCEPTED, Offer.Status.FULFILLED)]
+    decided = [o for o in offers if o.status in DECIDED]
+    ev.acceptance_rate = _rate(len(accepted), len(decided))
+    ev.fulfilment_rate = _rate(sum(1 for o in accepted if o.status == Offer.Status.FULFILLED),
+                               len(accepted))
+    ev.duplicates = sum(1 for o in offers if o.duplicate_of_id)
+    per_area, per_area_accepted = Counter(), Counter()
+    for offer in offers:
+        per_area[offer.category or ""] += 1
+        per_area_accepted[offer.category or ""] += offer in accepted
+    ev.by_focus_area = sorted(
+        ((FOCUS_AREA_BY_SLUG[slug].da if slug in FOCUS_AREA_BY_SLUG else _("Ikke klassificeret"),
+          n, per_area_accepted[slug]) for slug, n in per_area.items()), key=lambda r: -r[1])
+    contributors = Counter()
+    contributions = Counter()
+    for offer in accepted:
+        name = offer.organisation.name if offer.organisation else _("Privatpersoner")
+        contributors[name] += 1
+    for offer in offers:
+        name = offer.organisation.name if offer.organisation else _("Privatpersoner")
+        contributions[name] += 1
+    ev.top_organisations = sorted(((name, contributions[name], contributors[name])
+                                   for name in contributions),
+                                  key=lambda r: (-r[2], -r[1], r[0]))[:10]
+    needs = Need.objects.filter(incident=incident)
+    ev.needs_total = needs.count()
+    ev.needs_fulfilled = needs.filter(status=Need.Status.FULFILLED).count()
+    ev.volunteers = Volunteer.objects.filter(contacts__need__incident=incident).distinct().count()
+    partnerships = incident.partnerships.all()
+    ev.partnerships_total = partnerships.count()
+    ev.partnerships_by_focus_area = [
+        (FOCUS_AREA_BY_SLUG[row["focus_area"]].da, row["n"])
+        for row in partnerships.values("focus_area").annotate(n=Count("pk")).order_by("-n")
+        if row["focus_area"] in FOCUS_AREA_BY_SLUG]
+    ev.partnerships_by_partner_type = [
+        (PARTNER_TYPE_BY_SLUG[row["partner_type"]].da, row["n"])
+        for row in partnerships.values("partner_type").annotate(n=Count("pk")).order_by("-n")
+        if row["partner_type"] in PARTNER_TYPE_BY_SLUG]
+    return ev
+
+
+def daily_chart(ev: Evaluation, fmt: str = "svg") -> bytes | None:
+    if not ev.offers_per_day:
+        return None
+    from matplotlib.figure import Figure
+
+    from videnbro.partnerships.charts import BAR_COLOUR
+
+    figure = Figure(figsize=(8, 2.6), dpi=110)
+    axes = figure.subplots()
+    axes.bar([d for d, _n in ev.offers_per_day], [n for _d, n in ev.offers_per_day],
+             color=BAR_COLOUR)
+    axes.set_title(_("Tilbud modtaget pr. dag"), fontsize=10, loc="left")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buffer.getvalue()
+
+
+def context(ev: Evaluation) -> dict:
+    chart = daily_chart(ev)
+    return {"ev": ev, "incident": ev.incident,
+            "daily_chart": chart.decode("utf-8") if chart else ""}
+
+
+def render_pdf(ev: Evaluation) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("crisis/evaluation_pdf.html", context(ev))
+    return HTML(string=html).write_pdf()
+
+
+def render_xlsx(ev: Evaluation) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Nøgletal")[:31]
+    for row in (
+        (_("Hændelse"), ev.incident.title),
+        (_("Status"), ev.incident.get_status_display()),
+        (_("Tilbud modtaget"), ev.offers_total),
+        (_("Median timer til første vurdering"), ev.median_hours_to_first_triage),
+        (_("90 %-fraktil timer til første vurdering"), ev.p90_hours_to_first_triage),
+        (_("Ikke vurderet"), ev.untriaged),
+        (_("Acceptrate"), ev.acceptance_rate),
+        (_("Leveringsrate"), ev.fulfilment_rate),
+        (_("Dubletter"), ev.duplicates),
+        (_("Behov"), ev.needs_total),
+        (_("Behov dækket"), ev.needs_fulfilled),
+        (_("Frivillige kontaktet"), ev.volunteers),
+        (_("Partnerskaber i hændelsen"), ev.partnerships_total),
+    ):
+        sheet.append(list(row))
+    sheets = (
+        (_("Pr. dag"), (_("Dato"), _("Tilbud")), [(d.isoformat(), n) for d, n in ev.offers_per_day]),
+        (_("Pr. fokusområde"), (_("Fokusområde"), _("Tilbud"), _("Accepteret")), ev.by_focus_area),
+        (_("Organisationer"), (_("Organisation"), _("Tilbud"), _("Accepteret")),
+         ev.top_organisations),
+        (_("Partnerskaber"), (_("Fokusområde"), _("Partnerskaber")), ev.partnerships_by_focus_area),
+    )
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(str(title)[:31])
+        sheet.append([str(h) for h in header])
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
