@@ -1,5 +1,5 @@
-"""Shared test fixtures: the seeded registry and partnerships (loaded once per session), users
-per role and API clients that authenticate with a Bearer token."""
+"""Shared test fixtures: the seeded registry, partnerships and crisis incidents (loaded once per
+session), users per role and API clients that authenticate with a Bearer token."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from rest_framework.test import APIClient
 
 from videnbro.accounts.models import Role
 from videnbro.accounts.services import token_create, user_create
+from videnbro.crisis.models import Incident
+from videnbro.crisis.seeding import seed_crisis
 from videnbro.partnerships.models import Partnership
 from videnbro.partnerships.seeding import seed_partnerships
 from videnbro.registry.models import Organisation
@@ -24,6 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         seed_registry(progress=False)
         seed_partnerships(progress=False)
+        seed_crisis(progress=False)
 
 
 @pytest.fixture
@@ -34,6 +37,8 @@ def seeded(db):
         seed_registry(progress=False)
     if not Partnership.objects.filter(cbs_number=62).exists():
         seed_partnerships(progress=False)
+    if not Incident.objects.filter(key="covid-19-foerste-boelge-2020").exists():
+        seed_crisis(progress=False)
     return Organisation.objects
 
 

@@ -42,9 +42,23 @@ def municipality_lookup(value) -> Municipality | None:
     return found
 
 
-class MunicipalityField(forms.CharField):
+class MunicipalityField(forms.Field):
+    """A municipality given by code, slug or name (the API sends "101", the form a name)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, max_length: int = 60, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
     def to_python(self, value):
-        return municipality_lookup(super().to_python(value))
+        value = str(value or "").strip()
+        if len(value) > self.max_length:
+            raise forms.ValidationError(_("Højst %(n)s tegn.") % {"n": self.max_length})
+        return municipality_lookup(value)
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Municipality) else value
 
 
 class DetailField:

@@ -1,0 +1,567 @@
+"""Web pages of the crisis front door. The public forms (offer, volunteer) work without
+JavaScript and without an account; every write goes through the services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from videnbro.core.errors import ApplicationError, PermissionDeniedError
+from videnbro.core.throttling import check_web_throttle
+from videnbro.partnerships.taxonomy import FocusArea
+from videnbro.registry.models import Organisation
+
+from . import exports, permissions, services
+from .forms import IncidentForm, NeedForm, OfferForm, VolunteerForm
+from .frames import capacity_frames
+from .frames import frames_chart as draw_frames_chart
+from .matching import volunteers_for_need
+from .models import Incident, Need, Offer, Volunteer
+from .report import context as report_context
+from .report import evaluate, render_pdf, render_xlsx
+from .selectors import (
+    NeedFilter,
+    OfferFilter,
+    group_duplicates,
+    needs_visible_to,
+    offers_visible_to,
+    order_offers,
+)
+from .taxonomy import ITEM_CHOICES
+
+MY_OFFERS_SALT = "videnbro.crisis.my-offers"
+MY_OFFERS_MAX_AGE = 7 * 24 * 3600
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _require_authority(request) -> None:
+    if not permissions.is_authority(request.user):
+        raise PermissionDeniedError(_("Siden er for myndighedsmedarbejdere."))
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview, incidents
+
+def home(request):
+    incidents = Incident.objects.prefetch_related("responsible").order_by("status", "-starts_on")
+    needs = needs_visible_to(request.user).filter(status=Need.Status.OPEN).order_by(
+        "priority", "needed_by", "-created")[:20]
+    return render(request, "crisis/home.html", {
+        "open_incidents": [i for i in incidents if i.is_open],
+        "past_incidents": [i for i in incidents if not i.is_open],
+        "needs": needs, "is_authority": permissions.is_authority(request.user),
+    })
+
+
+@login_required
+def incident_create(request):
+    if not permissions.can_declare_incident(request.user):
+        raise PermissionDeniedError(_("Kun myndighedsmedarbejdere kan erklære en hændelse."))
+    form = IncidentForm(request.POST or None, initial={
+        "responsible": [request.user.organisation.key] if request.user.organisation else []})
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_declare(actor=request.user, data=request.POST)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Hændelsen er erklæret."))
+            return redirect("crisis:incident_detail", key=incident.key)
+    return render(request, "crisis/form.html", {
+        "form": form, "title": _("Erklær en hændelse"), "submit": _("Erklær hændelse"),
+        "cancel": reverse("crisis:home")})
+
+
+def incident_detail(request, key: str):
+    incident = get_object_or_404(Incident.objects.prefetch_related("responsible", "regions"),
+                                 key=key)
+    needs = needs_visible_to(request.user).filter(incident=incident).order_by("status",
+                                                                              "priority")
+    can_manage = permissions.can_manage_incident(request.user, incident)
+    return render(request, "crisis/incident_detail.html", {
+        "incident": incident, "needs": needs, "can_manage": can_manage,
+        "next_statuses": [(s, Incident.Status(s).label)
+                          for s in sorted(services.INCIDENT_TRANSITIONS[incident.status])]
+        if can_manage else [],
+        "partnership_count": incident.partnerships.count(),
+        "can_post_need": permissions.is_authority(request.user) and incident.is_open,
+    })
+
+
+@login_required
+@require_POST
+def incident_status(request, key: str):
+    incident = get_object_or_404(Incident, key=key)
+    try:
+        services.incident_transition(actor=request.user, incident=incident,
+                                     to=request.POST.get("to", ""),
+                                     note=request.POST.get("note", ""))
+        messages.success(request, _("Hændelsens status er ændret."))
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    return redirect("crisis:incident_detail", key=incident.key)
+
+
+def evaluation(request, key: str):
+    incident = get_object_or_404(Incident, key=key)
+    return render(request, "crisis/evaluation.html", report_context(evaluate(incident)))
+
+
+def evaluation_download(request, key: str, fmt: str):
+    incident = get_object_or_404(Incident, key=key)
+    ev = evaluate(incident)
+    if fmt == "pdf":
+        response = HttpResponse(render_pdf(ev), content_type="application/pdf")
+    elif fmt == "xlsx":
+        response = HttpResponse(render_xlsx(ev), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="evaluering-{incident.key}.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Needs
+
+def need_list(request):
+    filterset = NeedFilter(request.GET, queryset=needs_visible_to(request.user),
+                           request=request)
+    needs = filterset.qs.order_by("status", "priority", "needed_by", "-created") \
+        if filterset.is_valid() else Need.objects.none()
+    page = Paginator(needs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "crisis/need_list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "is_authority": permissions.is_authority(request.user)})
+
+
+def need_export(request, fmt: str):
+    if fmt not in exports.EXTENSIONS and fmt != "hxl.csv":
+        raise Http404
+    fmt = "hxl" if fmt == "hxl.csv" else fmt
+    filterset = NeedFilter(request.GET, queryset=needs_visible_to(request.user))
+    if not filterset.is_valid():
+        return HttpResponse(str(filterset.errors), status=400,
+                            content_type="text/plain; charset=utf-8")
+    content, content_type = exports.export_needs(filterset.qs.order_by("-created", "pk"), fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("behov", fmt)}"'
+    return response
+
+
+@login_required
+def need_create(request):
+    _require_authority(request)
+    incident_key = request.GET.get("incident")
+    initial = {"incident": Incident.objects.filter(key=incident_key).first()} \
+        if incident_key else {}
+    form = NeedForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.need_create(actor=request.user, data=request.POST)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Behovet er oprettet."))
+            return redirect("crisis:need_detail", pk=need.pk)
+    return render(request, "crisis/form.html", {
+        "form": form, "title": _("Nyt behov"), "submit": _("Opret behov"),
+        "cancel": reverse("crisis:home"),
+        "intro": _("Vælg de oplysninger, et tilbud skal give: tilbudsformularen bygges ud fra "
+                   "dem og afviser tilbud, der mangler dem.")})
+
+
+def _need_for(request, pk: int) -> Need:
+    need = needs_visible_to(request.user).filter(pk=pk).first()
+    if need is None:
+        raise Http404
+    return need
+
+
+def need_detail(request, pk: int):
+    need = _need_for(request, pk)
+    can_manage = permissions.can_manage_need(request.user, need)
+    context = {"need": need, "can_manage": can_manage,
+               "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements
+                                if s in services.REQUIREMENT_BY_SLUG]}
+    if can_manage:
+        from videnbro.matching.matcher import MatchRequest, match
+
+        context["offers"] = order_offers(Offer.objects.filter(matched_need=need)
+                                         .select_related("organisation"), "score")
+        context["volunteers"] = volunteers_for_need(need, limit=25) \
+            if need.item == "staff" or need.skills else []
+        context["next_statuses"] = [(s, Need.Status(s).label)
+                                    for s in sorted(services.NEED_TRANSITIONS[need.status])]
+        try:
+            context["suggestions"], _focus = match(MatchRequest(
+                text=f"{need.title}. {need.description}"[:5000], focus_area=need.focus_area,
+                region=need.region.slug if need.region else None, limit=8, asker=need.owner))
+        except ValidationError:
+            context["suggestions"] = []
+    return render(request, "crisis/need_detail.html", context)
+
+
+@login_required
+@require_POST
+def need_status(request, pk: int):
+    need = get_object_or_404(Need, pk=pk)
+    try:
+        if request.POST.get("to") == "confirm":
+            services.need_confirm(actor=request.user, need=need,
+                                  days=int(request.POST.get("days") or 7))
+            messages.success(request, _("Behovet er bekræftet."))
+        else:
+            services.need_transition(actor=request.user, need=need,
+                                     to=request.POST.get("to", ""))
+            messages.success(request, _("Behovets status er ændret."))
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("crisis:need_detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+def volunteer_contact(request, pk: int, volunteer: int):
+    need = get_object_or_404(Need, pk=pk)
+    target = get_object_or_404(Volunteer, pk=volunteer)
+    try:
+        services.volunteer_contact(actor=request.user, need=need, volunteer=target,
+                                   message=request.POST.get("message", ""))
+        messages.success(request, _("Beskeden er sendt til den frivillige gennem Videnbro."))
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("crisis:need_detail", pk=need.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# The public offer form and the offerer's pages
+
+def offer_create(request, pk: int | None = None):
+    need = None
+    if pk is not None:
+        need = services.open_needs().filter(pk=pk).select_related("owner", "incident").first()
+        if need is None:
+            raise Http404
+    if request.method == "POST":
+        check_web_throttle(request)
+        form = OfferForm(request.POST, need=need)
+        if form.is_valid():
+            data = {k: v for k, v in request.POST.items()
+                    if k not in ("csrfmiddlewaretoken", "submission_key")}
+            try:
+                result = services.offer_submit(
+                    data=data, actor=request.user if request.user.is_authenticated else None,
+                    idempotency_key=request.POST.get("submission_key") or None, channel="web",
+                    language=get_language() or "da", need=need)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect(services.offer_status_path(result.offer) + "?ny=1")
+        submission_key = request.POST.get("submission_key") or uuid.uuid4().hex
+    else:
+        form = OfferForm(need=need, initial={"need": need.pk} if need else None)
+        submission_key = uuid.uuid4().hex
+    return render(request, "crisis/offer_form.html", {
+        "form": form, "need": need, "submission_key": submission_key,
+        "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements]
+        if need else [],
+        "open_needs": services.open_needs().select_related("owner")[:50] if need is None else [],
+    })
+
+
+def _offer_by_link(reference: str, token: str) -> Offer:
+    offer = Offer.objects.select_related("organisation", "matched_need__owner", "need__owner",
+                                         "routed_to").filter(reference=reference).first()
+    if offer is None or not services.check_offer_token(offer, token):
+        raise Http404
+    return offer
+
+
+def offer_status(request, reference: str, token: str):
+    offer = _offer_by_link(reference, token)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "withdraw":
+                services.offer_withdraw(offer=offer, note=request.POST.get("note", ""))
+                messages.success(request, _("Tilbuddet er trukket tilbage."))
+            else:
+                data = {k: request.POST.get(k, "") for k in services.OFFERER_FIELDS
+                        if k in request.POST}
+                services.offer_update_by_offerer(offer=offer, data=data,
+                                                 note=request.POST.get("note", ""))
+                messages.success(request, _("Tak – tilbuddet er opdateret."))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.path)
+    questions = offer.events.filter(kind="request_info").order_by("-created")
+    return render(request, "crisis/offer_status.html", {
+        "offer": offer, "events": offer.events.all(), "is_new": request.GET.get("ny") == "1",
+        "questions": questions, "status_url": request.build_absolute_uri(request.path),
+        "can_withdraw": offer.status in services.OFFERER_CAN_WITHDRAW,
+        "can_update": offer.status not in (Offer.Status.WITHDRAWN, Offer.Status.FULFILLED,
+                                           Offer.Status.DECLINED),
+    })
+
+
+def my_offers(request):
+    """Ask for a link to all offers given with an e-mail address; the link goes to that
+    address only, so nobody sees another person's offers by typing their address."""
+    sent = False
+    email = ""
+    if request.method == "POST":
+        check_web_throttle(request)
+        from django import forms as django_forms
+
+        try:
+            email = django_forms.EmailField().clean(request.POST.get("email", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            signed = signing.dumps(email.casefold(), salt=MY_OFFERS_SALT)
+            link = services._absolute(reverse("crisis:my_offers_list",
+                                              kwargs={"signed": signed}))
+            if Offer.objects.filter(contact_email__iexact=email).exists():
+                from django.db import transaction
+
+                with transaction.atomic():
+                    services.enqueue(services.send_email, email, _("Dine tilbud på Videnbro"),
+                                     _("Se dine tilbud her (linket virker i 7 dage): %(l)s")
+                                     % {"l": link})
+            sent = True
+    return render(request, "crisis/my_offers.html", {"sent": sent, "email": email})
+
+
+def my_offers_list(request, signed: str):
+    try:
+        email = signing.loads(signed, salt=MY_OFFERS_SALT, max_age=MY_OFFERS_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    offers = Offer.objects.filter(contact_email__iexact=email).order_by("-created")
+    return render(request, "crisis/my_offers.html", {
+        "offers": [(o, services.offer_status_path(o)) for o in offers], "listing": True})
+
+
+# ---------------------------------------------------------------------------------------------
+# The authority's inbox
+
+@login_required
+def inbox(request):
+    _require_authority(request)
+    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user),
+                            request=request)
+    offers = order_offers(filterset.qs, filterset.ordering_value) if filterset.is_valid() \
+        else Offer.objects.none()
+    page = Paginator(offers, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "crisis/inbox.html", {
+        "filter": filterset, "page": page, "groups": group_duplicates(list(page.object_list)),
+        "query": query.urlencode(), "statuses": Offer.Status.choices,
+        "bulk_targets": [(s, Offer.Status(s).label) for s in
+                         (Offer.Status.IN_REVIEW, Offer.Status.ACCEPTED, Offer.Status.DECLINED,
+                          Offer.Status.FULFILLED)]})
+
+
+@login_required
+@require_POST
+def inbox_bulk(request):
+    _require_authority(request)
+    ids = [int(i) for i in request.POST.getlist("offer") if i.isdigit()]
+    to = request.POST.get("to", "")
+    if not ids or to not in Offer.Status.values:
+        messages.error(request, _("Vælg tilbud og en handling."))
+        return redirect(reverse("crisis:inbox") + "?" + request.POST.get("query", ""))
+    offers = offers_visible_to(request.user).filter(pk__in=ids)
+    result = services.offer_bulk_transition(actor=request.user, offers=offers, to=to,
+                                            note=request.POST.get("note", ""))
+    if result.done:
+        messages.success(request, _("%(n)s tilbud er ændret til »%(s)s«.")
+                         % {"n": len(result.done), "s": Offer.Status(to).label})
+    for offer, reason in result.skipped:
+        messages.warning(request, f"{offer.reference}: {reason}")
+    return redirect(reverse("crisis:inbox") + "?" + request.POST.get("query", ""))
+
+
+def offer_export(request, fmt: str):
+    _require_authority(request)
+    fmt = "hxl" if fmt == "hxl.csv" else fmt
+    if fmt not in exports.EXTENSIONS:
+        raise Http404
+    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user),
+                            request=request)
+    if not filterset.is_valid():
+        return HttpResponse(str(filterset.errors), status=400,
+                            content_type="text/plain; charset=utf-8")
+    content, content_type = exports.export_offers(
+        order_offers(filterset.qs, filterset.ordering_value), fmt, request.user)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename("tilbud", fmt)}"'
+    return response
+
+
+def _visible_offer(request, pk: int) -> Offer:
+    _require_authority(request)
+    offer = offers_visible_to(request.user).filter(pk=pk).first()
+    if offer is None:
+        raise Http404
+    return offer
+
+
+@login_required
+def offer_detail(request, pk: int):
+    offer = _visible_offer(request, pk)
+    return render(request, "crisis/offer_detail.html", {
+        "offer": offer, "events": offer.events.select_related("actor"),
+        "can_triage": permissions.can_triage_offer(request.user, offer),
+        "can_claim": offer.routed_to_id is None and request.user.organisation_id is not None,
+        "show_contact": permissions.can_see_offer_contact(request.user, offer),
+        "next_statuses": [(s, Offer.Status(s).label)
+                          for s in sorted(services.OFFER_TRANSITIONS[offer.status])
+                          if s != Offer.Status.NEEDS_INFORMATION],
+        "can_ask": Offer.Status.NEEDS_INFORMATION in services.OFFER_TRANSITIONS[offer.status]
+        or offer.status == Offer.Status.NEW,
+        "duplicates": offer.duplicates.all(),
+    })
+
+
+@login_required
+@require_POST
+def offer_action(request, pk: int):
+    offer = _visible_offer(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "claim":
+            services.offer_claim(actor=request.user, offer=offer)
+            messages.success(request, _("Tilbuddet er nu i jeres indbakke."))
+        elif action == "ask":
+            services.offer_request_information(actor=request.user, offer=offer,
+                                               message=request.POST.get("note", ""))
+            messages.success(request, _("Spørgsmålet er sendt til tilbudsgiveren."))
+        else:
+            services.offer_transition(actor=request.user, offer=offer,
+                                      to=request.POST.get("to", ""),
+                                      note=request.POST.get("note", ""))
+            messages.success(request, _("Tilbuddets status er ændret."))
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("crisis:offer_detail", pk=offer.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Volunteers
+
+def volunteer_register(request):
+    form = VolunteerForm(request.POST or None)
+    if request.method == "POST":
+        check_web_throttle(request)
+        if form.is_valid():
+            try:
+                volunteer, _created = services.volunteer_register(
+                    data=request.POST, idempotency_key=request.POST.get("submission_key"))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("crisis:volunteer_status", reference=volunteer.reference,
+                                token=services.volunteer_token(volunteer))
+    return render(request, "crisis/volunteer_form.html", {
+        "form": form,
+        "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex})
+
+
+def volunteer_status(request, reference: str, token: str):
+    volunteer = Volunteer.objects.select_related("municipality").filter(
+        reference=reference).first()
+    if volunteer is None or not services.check_volunteer_token(volunteer, token):
+        raise Http404
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        services.volunteer_withdraw(volunteer=volunteer)
+        messages.success(request, _("Dit samtykke er trukket tilbage, og dine oplysninger er "
+                                    "slettet."))
+        return redirect(request.path)
+    return render(request, "crisis/volunteer_status.html", {
+        "volunteer": volunteer, "status_url": request.build_absolute_uri(request.path)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Three frames
+
+def _frames_params(request):
+    _require_authority(request)
+    key = request.GET.get("authority") or (request.user.organisation.key
+                                           if request.user.organisation else "")
+    authority = Organisation.objects.filter(key=key).first() if key else None
+    item = request.GET.get("item", "")
+    category = request.GET.get("category", "")
+    if item not in dict(ITEM_CHOICES):
+        item = ""
+    if category not in FocusArea.values:
+        category = ""
+    if not item and not category:
+        item = "visors"
+    return authority, item, category
+
+
+@login_required
+def frames(request):
+    authority, item, category = _frames_params(request)
+    overview = capacity_frames(authority, item=item, category=category) if authority else None
+    return render(request, "crisis/frames.html", {
+        "overview": overview, "authority": authority, "item": item, "category": category,
+        "items": ITEM_CHOICES, "categories": FocusArea.choices,
+        "authorities": Organisation.objects.filter(sector="public",
+                                                   kind__in=("region", "municipality",
+                                                             "national_authority"))
+        .order_by("name").only("key", "name"),
+        "query": request.GET.urlencode()})
+
+
+@login_required
+def frames_chart(request, fmt: str):
+    if fmt not in ("svg", "png"):
+        raise Http404
+    authority, item, category = _frames_params(request)
+    if authority is None:
+        raise Http404
+    overview = capacity_frames(authority, item=item, category=category)
+    return HttpResponse(draw_frames_chart(overview, fmt),
+                        content_type="image/svg+xml" if fmt == "svg" else "image/png")
