@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test system-test-deps run serve test test-postgres lint seed clean
+.PHONY: install install-test system-test-deps run serve worker test test-postgres lint seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,9 +47,16 @@ run: install
 	$(BIN)/videnbro seed
 	$(BIN)/videnbro compilemessages -v0 --ignore '.venv/*' 2>/dev/null || true
 	$(BIN)/videnbro collectstatic --noinput -v0
-	@echo "Videnbro is serving on http://127.0.0.1:$(PORT) (Ctrl-C stops it)"
-	exec $(BIN)/gunicorn videnbro.config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --graceful-timeout 10
+	@echo "Videnbro is serving on http://127.0.0.1:$(PORT) with a background worker (Ctrl-C stops both)"
+	@$(BIN)/videnbro db_worker --queue-name '*' --interval 1 --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/videnbro crisis sweep --quiet || true; \
+	  $(BIN)/gunicorn videnbro.config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+	    --access-logfile - --graceful-timeout 10
+
+## worker: one more background worker (run several against PostgreSQL)
+worker: install
+	$(BIN)/videnbro db_worker --queue-name '*' --interval 1
 
 ## test: install what the tests need and run the whole suite (SQLite)
 test: install-test system-test-deps

@@ -70,12 +70,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def object_or_404(model, pk):
-    """The object with this numeric id; a missing or non-numeric id is a 404, never a 500."""
+def object_or_404(model_or_queryset, pk):
+    """The object with this numeric id (from a model or a queryset); a missing or non-numeric
+    id is a 404, never a 500."""
     value = str(pk)
-    if not (value.isascii() and value.isdigit()):
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise Http404
-    obj = model._default_manager.filter(pk=int(value)).first()
+    queryset = (model_or_queryset._default_manager.all()
+                if isinstance(model_or_queryset, type) else model_or_queryset)
+    obj = queryset.filter(pk=int(value)).first()
     if obj is None:
         raise Http404
     return obj

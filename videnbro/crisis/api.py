@@ -4,6 +4,7 @@ the three-frame capacity overview and exports (CSV, XLSX, HXL)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -60,7 +61,8 @@ class IncidentSerializer(serializers.ModelSerializer):
                   "stood_down_at"]
 
     def get_partnerships(self, incident) -> int:
-        return incident.partnerships.count()
+        annotated = getattr(incident, "partnership_count", None)
+        return annotated if annotated is not None else incident.partnerships.count()
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -308,8 +310,9 @@ def _transition(request, fn, **kwargs):
                     retrieve=extend_schema(summary="One incident", tags=["crisis"]))
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = IncidentSerializer
-    queryset = Incident.objects.prefetch_related("regions", "responsible").order_by("-starts_on",
-                                                                                     "pk")
+    queryset = (Incident.objects.prefetch_related("regions", "responsible")
+                .annotate(partnership_count=Count("partnerships", distinct=True))
+                .order_by("-starts_on", "pk"))
 
     def get_object(self):
         return object_or_404(Incident, self.kwargs["pk"])
@@ -441,7 +444,10 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().get_throttles()
 
     def get_queryset(self):
-        return offers_visible_to(self.request.user)
+        # What OfferSerializer reads of each offer (the need's authority, the trail), fetched
+        # once per page instead of once per offer.
+        return offers_visible_to(self.request.user).select_related(
+            "matched_need__owner", "need__owner").prefetch_related("events")
 
     def filter_queryset(self, queryset):
         filterset = OfferFilter(self.request.query_params, queryset=queryset,

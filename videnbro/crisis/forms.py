@@ -126,6 +126,7 @@ class OfferForm(forms.Form):
             self.fields[requirement.slug] = DetailField.build(requirement)
         if need is not None:
             self.fields["need"].initial = need.pk
+            self.fields["unit"].initial = need.unit
             self._mark_required(need)
 
     def _mark_required(self, need: Need) -> None:
@@ -167,6 +168,9 @@ class OfferForm(forms.Form):
     def clean(self):
         data = super().clean()
         need = data.get("need")
+        if need is not None and data.get("quantity") is not None and not data.get("unit") \
+                and "unit" not in self.errors:
+            data["unit"] = need.unit  # "2000" for a need counted in "stk." means 2000 stk.
         if need is not None:
             missing = []
             for slug in need.requirements:
@@ -184,9 +188,6 @@ class OfferForm(forms.Form):
         start, end = data.get("available_from"), data.get("available_until")
         if start and end and end < start:
             self.add_error("available_until", _("Slutdatoen ligger før startdatoen."))
-        if data.get("quantity") is not None and not data.get("unit") and "unit" not in \
-                self.errors:
-            data["unit"] = need.unit if need is not None else ""
         if not data.get("offerer_type"):
             data["offerer_type"] = Offer.OffererType.ORGANISATION
         if data.get("offerer_type") == Offer.OffererType.PERSON and data.get("offerer_cvr"):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
@@ -54,7 +55,8 @@ def evaluate(incident: Incident) -> Evaluation:
     ev.offers_total = len(offers)
     ev.by_status = dict(Counter(o.status for o in offers))
     if offers:
-        days = Counter(o.created.date() for o in offers)
+        # Danish days: an offer at 00:30 belongs to that day, not to the UTC day before.
+        days = Counter(timezone.localdate(o.created) for o in offers)
         first, last = min(days), max(days)
         ev.offers_per_day = [(first + timedelta(days=i), days.get(first + timedelta(days=i), 0))
                              for i in range((last - first).days + 1)]
@@ -152,7 +154,7 @@ def render_xlsx(ev: Evaluation) -> bytes:
         (_("Status"), ev.incident.get_status_display()),
         (_("Tilbud modtaget"), ev.offers_total),
         (_("Median timer til første vurdering"), ev.median_hours_to_first_triage),
-        (_("90 %-fraktil timer til første vurdering"), ev.p90_hours_to_first_triage),
+        (_("Timer til første vurdering (90. percentil)"), ev.p90_hours_to_first_triage),
         (_("Ikke vurderet"), ev.untriaged),
         (_("Acceptrate"), ev.acceptance_rate),
         (_("Leveringsrate"), ev.fulfilment_rate),

@@ -99,8 +99,8 @@ def need(make_need) -> Need:
 def submit(db):
     """`submit(**fields)` – an offer stored through offer_submit (not yet processed)."""
 
-    def make(*, idempotency_key=None, need=None, **overrides) -> Offer:
-        return services.offer_submit(data=offer_data(**overrides), need=need,
+    def make(*, idempotency_key=None, for_need=None, **overrides) -> Offer:
+        return services.offer_submit(data=offer_data(**overrides), need=for_need,
                                      idempotency_key=idempotency_key).offer
 
     return make
