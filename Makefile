@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test system-test-deps run serve worker test test-postgres lint seed clean
+.PHONY: install install-test system-deps system-test-deps _apt run serve worker test test-postgres lint seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,22 +27,31 @@ install: $(VENV)/.base-installed
 
 install-test: $(VENV)/.test-installed
 
-## system-test-deps: Debian's chromium (browser tests) and postgresql (CI), installed when missing and root
-system-test-deps:
-	@missing=""; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+## system-deps: Debian's Pango and fonts for PDF reports (WeasyPrint), installed when missing and root
+system-deps:
+	@$(MAKE) --no-print-directory _apt PACKAGES="$$( \
+	  ldconfig -p | grep -q libpangoft2-1.0 || echo libpango-1.0-0 libpangoft2-1.0-0; \
+	  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || echo fonts-dejavu-core)"
+
+## system-test-deps: also Debian's chromium (browser tests) and postgresql (CI)
+system-test-deps: system-deps
+	@$(MAKE) --no-print-directory _apt PACKAGES="$$( \
+	  [ -x /usr/bin/chromium ] || echo chromium; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || echo postgresql)"
+
+_apt:
+	@missing="$$(echo $(PACKAGES))"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian packages:$$missing"; \
+	    echo "Installing Debian packages: $$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Missing Debian packages:$$missing – install them with: sudo apt-get install$$missing"; \
+	    echo "Missing Debian packages: $$missing – install them with: sudo apt-get install $$missing"; \
 	  fi; \
 	fi
 
 ## run: install, migrate, load the real seed data and serve on http://127.0.0.1:$(PORT)
-run: install
+run: install system-deps
 	$(BIN)/videnbro migrate --noinput
 	$(BIN)/videnbro seed
 	$(BIN)/videnbro compilemessages -v0 --ignore '.venv/*' 2>/dev/null || true

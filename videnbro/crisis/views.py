@@ -131,7 +131,13 @@ def evaluation_download(request, key: str, fmt: str):
     incident = get_object_or_404(Incident, key=key)
     ev = evaluate(incident)
     if fmt == "pdf":
-        response = HttpResponse(render_pdf(ev), content_type="application/pdf")
+        try:
+            pdf = render_pdf(ev)
+        except OSError:  # WeasyPrint without Debian's Pango: say so instead of a 500
+            return render(request, "error.html", {"status": 503, "message": _(
+                "PDF kan ikke laves på denne server (Pango mangler: apt-get install "
+                "libpango-1.0-0 libpangoft2-1.0-0). Hent Excel-udgaven i stedet.")}, status=503)
+        response = HttpResponse(pdf, content_type="application/pdf")
     elif fmt == "xlsx":
         response = HttpResponse(render_xlsx(ev), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
