@@ -42,7 +42,7 @@ from .taxonomy import ITEM_CHOICES, OfferPeriod, Skill
 # Serializers (output shapes and the documented input of the front door)
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class CrisisOrganisationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     key = serializers.CharField()
     name = serializers.CharField()
@@ -51,7 +51,7 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 class IncidentSerializer(serializers.ModelSerializer):
     regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    responsible = OrganisationRefSerializer(many=True, read_only=True)
+    responsible = CrisisOrganisationSerializer(many=True, read_only=True)
     partnerships = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,7 +67,7 @@ class IncidentSerializer(serializers.ModelSerializer):
 
 class NeedSerializer(serializers.ModelSerializer):
     incident = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    owner = OrganisationRefSerializer(read_only=True)
+    owner = CrisisOrganisationSerializer(read_only=True)
     region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category = serializers.CharField(source="focus_area")
@@ -200,7 +200,7 @@ class OfferStatusSerializer(serializers.ModelSerializer):
 class OfferSerializer(OfferStatusSerializer):
     """The authority's view; contact data only for the authority the offer is routed to."""
 
-    routed_to = OrganisationRefSerializer(read_only=True)
+    routed_to = CrisisOrganisationSerializer(read_only=True)
     duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     contact = serializers.SerializerMethodField()
 
@@ -589,6 +589,8 @@ class VolunteerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return super().get_throttles()
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI generation
+            return Volunteer.objects.none()
         if not permissions.can_see_volunteers(self.request.user):
             raise PermissionDeniedError(_("Kun myndighedsmedarbejdere ser frivillige."))
         return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).select_related(

@@ -129,6 +129,13 @@ class Need(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_expired(self) -> bool:
+        """Not confirmed in time: hidden from the public and from matching until confirmed."""
+        from django.utils import timezone
+
+        return self.status == self.Status.OPEN and self.expires_at <= timezone.now()
+
 
 class Offer(models.Model):
     class Status(models.TextChoices):

@@ -219,6 +219,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FocusAreaEnum": "videnbro.partnerships.taxonomy.FocusArea",
+        "CapacityPeriodEnum": "videnbro.registry.models.Period",
+        "OfferPeriodEnum": "videnbro.crisis.taxonomy.OfferPeriod",
+        "IncidentKindEnum": "videnbro.crisis.models.IncidentKind",
+        "IncidentStatusEnum": "videnbro.crisis.models.Incident.Status",
+        "NeedStatusEnum": "videnbro.crisis.models.Need.Status",
+        "OfferStatusEnum": "videnbro.crisis.models.Offer.Status",
+        "OffererTypeEnum": "videnbro.crisis.models.Offer.OffererType",
+        "SkillEnum": "videnbro.crisis.taxonomy.Skill",
+        "OrganisationKindEnum": "videnbro.registry.models.Kind",
+        "MembershipRoleEnum": "videnbro.registry.models.MembershipRole",
+        "ParticipantRoleEnum": "videnbro.partnerships.models.ParticipantRole",
+        "PartnershipStatusEnum": "videnbro.partnerships.models.Status",
+        "BodyKindEnum": "videnbro.partnerships.models.BodyKind",
+        "OutputKindEnum": "videnbro.partnerships.models.OutputKind",
+    },
 }
 
 LOGGING = {
