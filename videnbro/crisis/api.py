@@ -51,13 +51,14 @@ class CrisisOrganisationSerializer(serializers.Serializer):
 
 class IncidentSerializer(serializers.ModelSerializer):
     regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    municipalities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     responsible = CrisisOrganisationSerializer(many=True, read_only=True)
     partnerships = serializers.SerializerMethodField()
 
     class Meta:
         model = Incident
         fields = ["id", "key", "title", "title_en", "kind", "status", "description", "starts_on",
-                  "ends_on", "regions", "responsible", "partnerships", "declared_at",
+                  "ends_on", "regions", "municipalities", "responsible", "partnerships", "declared_at",
                   "stood_down_at"]
 
     def get_partnerships(self, incident) -> int:
@@ -96,6 +97,9 @@ class NeedInputSerializer(serializers.Serializer):
     """Documented input; validated by the need form in the service."""
 
     incident = serializers.CharField(help_text="Incident key or id")
+    owner = serializers.CharField(required=False,
+                                  help_text="Authority id or key (platform admins only; "
+                                            "default: your own organisation)")
     title = serializers.CharField()
     description = serializers.CharField(required=False)
     item = serializers.ChoiceField(choices=ITEM_CHOICES)
@@ -310,7 +314,7 @@ def _transition(request, fn, **kwargs):
                     retrieve=extend_schema(summary="One incident", tags=["crisis"]))
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = IncidentSerializer
-    queryset = (Incident.objects.prefetch_related("regions", "responsible")
+    queryset = (Incident.objects.prefetch_related("regions", "municipalities", "responsible")
                 .annotate(partnership_count=Count("partnerships", distinct=True))
                 .order_by("-starts_on", "pk"))
 
@@ -383,7 +387,13 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if incident is not None and not str(incident).isdigit():
             found = Incident.objects.filter(key=incident).first()
             data["incident"] = found.pk if found else -1
-        need = services.need_create(actor=request.user, data=_form_data(data))
+        owner = None
+        if data.get("owner") not in (None, ""):
+            # A platform admin posts for an authority; anyone else only for their own.
+            owner = organisation_by_id_or_key(str(data.pop("owner")))
+            if owner is None:
+                raise serializers.ValidationError({"owner": [_("Ukendt organisation.")]})
+        need = services.need_create(actor=request.user, data=_form_data(data), owner=owner)
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: NeedSerializer},

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.timezone import localdate
+
 from videnbro.core.tabular import write_table
 
 from . import permissions
@@ -72,8 +74,8 @@ def need_rows(queryset):
             "region": need.region.name if need.region else "",
             "municipality": need.municipality.name if need.municipality else "",
             "municipality_code": need.municipality.code if need.municipality else "",
-            "needed_by": _date(need.needed_by), "created": _date(need.created.date()),
-            "expires": _date(need.expires_at.date()),
+            "needed_by": _date(need.needed_by), "created": _date(localdate(need.created)),
+            "expires": _date(localdate(need.expires_at)),
             "requirements": " | ".join(need.requirements),
         }
 

@@ -269,6 +269,10 @@ class IncidentForm(forms.Form):
                                              queryset=Region.objects.all(), required=False,
                                              to_field_name="slug",
                                              widget=forms.CheckboxSelectMultiple)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Berørte kommuner"), queryset=Municipality.objects.order_by("name"),
+        required=False, to_field_name="code",
+        help_text=gettext_lazy("Hold Ctrl/Cmd nede for at vælge flere."))
     responsible = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Ansvarlige myndigheder"), required=False, to_field_name="key",
         queryset=Organisation.objects.filter(sector="public").order_by("name"))

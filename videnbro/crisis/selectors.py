@@ -20,15 +20,16 @@ from .taxonomy import ITEM_CHOICES
 
 
 def needs_visible_to(user: Any) -> QuerySet[Need]:
-    """Anyone: open needs that have not expired; authorities also their own drafts, closed and
-    expired needs; admins everything."""
+    """Anyone: open needs that have not expired, in incidents that are not stood down;
+    authorities also all their own needs (drafts, closed, expired); admins everything."""
     base = Need.objects.select_related("incident", "owner", "region", "municipality")
-    public = Q(status=Need.Status.OPEN, expires_at__gt=timezone.now())
+    public = Q(status=Need.Status.OPEN, expires_at__gt=timezone.now()) & ~Q(
+        incident__status=Incident.Status.STOOD_DOWN)
     if permissions.is_admin(user):
         return base
     if permissions.is_authority(user):
         return base.filter(public | Q(owner_id=user.organisation_id))
-    return base.filter(public).exclude(incident__status=Incident.Status.STOOD_DOWN)
+    return base.filter(public)
 
 
 def offers_visible_to(user: Any) -> QuerySet[Offer]:

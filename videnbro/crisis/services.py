@@ -115,6 +115,7 @@ def incident_declare(*, actor: Any, data: dict) -> Incident:
         attribute_history(incident, actor)
         incident.save()
         incident.regions.set(values["regions"])
+        incident.municipalities.set(values["municipalities"])
         incident.responsible.set(responsible)
         audit_log(actor=actor, action="crisis.incident.declared", obj=incident,
                   data={"title": incident.title, "kind": incident.kind})

@@ -204,6 +204,9 @@ REST_FRAMEWORK = {
         "offers": OFFER_THROTTLE_RATE,
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Clients are told apart by REMOTE_ADDR; behind N reverse proxies set NUM_PROXIES=N so
+    # X-Forwarded-For is read – never trusted from the client itself.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Videnbro API",

@@ -26,11 +26,17 @@ def _fresh_throttle_counts():
 
 
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, monkeypatch):
     """Run every queued task (offer processing, e-mails) to the end, like a batch worker;
-    fails the test when a task failed, so a broken task cannot pass silently."""
+    fails the test when a task failed, so a broken task cannot pass silently.
+
+    The worker closes "old" connections between tasks; inside the test's transaction that
+    would close the connection on PostgreSQL (Django's test client skips the same call)."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> int:
         before = DBTaskResult.objects.filter(status="SUCCESSFUL").count()

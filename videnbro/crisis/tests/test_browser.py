@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
 
@@ -80,7 +81,7 @@ def test_incident_need_offer_triage_and_three_frames(browser_page, seeded_live_s
         "Vi kan printe visirer med godkendt design. <script>alert('x')</script>")
     stranger.get_by_test_id("offer-submit").click()
     # The need's required fields are named; nothing is stored yet.
-    assert stranger.get_by_text("Behovet kræver dette felt").first.is_visible()
+    expect(stranger.get_by_text("Behovet kræver dette felt").first).to_be_visible()
     stranger.get_by_label("Mængde *").fill("2000")
     stranger.get_by_label("Periode").select_option("day")
     stranger.get_by_label("CE-mærket *").check()
@@ -122,6 +123,6 @@ def test_incident_need_offer_triage_and_three_frames(browser_page, seeded_live_s
     assert society.locator("td").nth(1).inner_text() == "5.000"
     needed = table.get_by_role("row", name=re.compile("Behov"))
     assert needed.locator("td").nth(1).inner_text() == "3.000"
-    assert page.get_by_text(f"{reference}: 3D-printede visirer").is_visible()
+    expect(page.get_by_text(f"{reference}: 3D-printede visirer")).to_be_visible()
     assert page.locator("figure img").evaluate("img => img.naturalWidth") > 0
     stranger.context.close()
