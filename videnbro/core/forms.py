@@ -1,5 +1,7 @@
 """Helpers shared by the web views' forms."""
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
@@ -25,3 +27,20 @@ def handle_inline_form(request, form, save, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+@contextmanager
+def report_errors(request, *, reraise_forbidden: bool = True):
+    """Run a service call from a POST-and-redirect view: a refused write becomes an error
+    message on the next page (nothing is lost: the service wrote nothing); a permission error
+    still raises, so it becomes a 403 page."""
+    from .errors import ApplicationError
+
+    try:
+        yield
+    except ApplicationError as exc:
+        if reraise_forbidden and exc.status_code == 403:
+            raise
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))

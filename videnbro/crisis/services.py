@@ -81,6 +81,15 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _check_transition(table: dict[str, set[str]], current: str, to: str, message: str) -> None:
+    """409 with the allowed targets when a state machine refuses the move."""
+    allowed = table[current]
+    if to not in allowed:
+        raise ConflictError(message % {"f": current, "t": to},
+                            errors={"to": [message % {"f": current, "t": to}]},
+                            extra={"allowed": sorted(allowed)})
+
+
 # ---------------------------------------------------------------------------------------------
 # Incidents
 
@@ -127,11 +136,8 @@ def incident_transition(*, actor: Any, incident: Incident, to: str, note: str = 
         raise PermissionDeniedError(_("Kun en ansvarlig myndighed kan ændre hændelsens status."))
     with transaction.atomic():
         incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        allowed = INCIDENT_TRANSITIONS[incident.status]
-        if to not in allowed:
-            raise ConflictError(
-                _("Hændelsen kan ikke gå fra %(f)s til %(t)s.") % {"f": incident.status, "t": to},
-                extra={"allowed": sorted(allowed)})
+        _check_transition(INCIDENT_TRANSITIONS, incident.status, to,
+                          _("Hændelsen kan ikke gå fra %(f)s til %(t)s."))
         before = incident.status
         incident.status = to
         if to == Incident.Status.STOOD_DOWN:
@@ -197,10 +203,8 @@ def need_transition(*, actor: Any, need: Need, to: str, note: str = "") -> Need:
         raise PermissionDeniedError(_("Kun behovets myndighed kan ændre det."))
     with transaction.atomic():
         need = Need.objects.select_for_update().get(pk=need.pk)
-        allowed = NEED_TRANSITIONS[need.status]
-        if to not in allowed:
-            raise ConflictError(_("Behovet kan ikke gå fra %(f)s til %(t)s.")
-                                % {"f": need.status, "t": to}, extra={"allowed": sorted(allowed)})
+        _check_transition(NEED_TRANSITIONS, need.status, to,
+                          _("Behovet kan ikke gå fra %(f)s til %(t)s."))
         before, need.status = need.status, to
         if to == Need.Status.OPEN:
             need.confirmed_at = timezone.now()
@@ -409,7 +413,13 @@ def offer_process(offer_id: int) -> str:
             if offer.processed_at is not None:
                 return "skipped"
             if resolution == Offer.Resolution.CREATED:
-                organisation = _create_unverified(offer)
+                try:
+                    with transaction.atomic():
+                        organisation = _create_unverified(offer)
+                except ValidationError:
+                    # The registry refused the record (e.g. a CVR taken meanwhile): the offer
+                    # is still processed and routed; the authority resolves the offerer by hand.
+                    organisation, resolution = None, ""
             offer.category, offer.category_confidence = category, confidence
             offer.category_classified = classified
             offer.item = item

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
+from videnbro.core.forms import report_errors
 from videnbro.core.throttling import check_web_throttle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Organisation
@@ -110,15 +111,11 @@ def incident_detail(request, key: str):
 @require_POST
 def incident_status(request, key: str):
     incident = get_object_or_404(Incident, key=key)
-    try:
+    with report_errors(request):
         services.incident_transition(actor=request.user, incident=incident,
                                      to=request.POST.get("to", ""),
                                      note=request.POST.get("note", ""))
         messages.success(request, _("Hændelsens status er ændret."))
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
     return redirect("crisis:incident_detail", key=incident.key)
 
 
@@ -234,21 +231,16 @@ def need_detail(request, pk: int):
 @require_POST
 def need_status(request, pk: int):
     need = get_object_or_404(Need, pk=pk)
-    try:
+    with report_errors(request):
         if request.POST.get("to") == "confirm":
+            days = request.POST.get("days") or "7"
             services.need_confirm(actor=request.user, need=need,
-                                  days=int(request.POST.get("days") or 7))
+                                  days=int(days) if days.isdigit() else 0)
             messages.success(request, _("Behovet er bekræftet."))
         else:
             services.need_transition(actor=request.user, need=need,
                                      to=request.POST.get("to", ""))
             messages.success(request, _("Behovets status er ændret."))
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("crisis:need_detail", pk=need.pk)
 
 
@@ -257,16 +249,10 @@ def need_status(request, pk: int):
 def volunteer_contact(request, pk: int, volunteer: int):
     need = get_object_or_404(Need, pk=pk)
     target = get_object_or_404(Volunteer, pk=volunteer)
-    try:
+    with report_errors(request):
         services.volunteer_contact(actor=request.user, need=need, volunteer=target,
                                    message=request.POST.get("message", ""))
         messages.success(request, _("Beskeden er sendt til den frivillige gennem Videnbro."))
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("crisis:need_detail", pk=need.pk)
 
 
@@ -320,7 +306,7 @@ def offer_status(request, reference: str, token: str):
     offer = _offer_by_link(reference, token)
     if request.method == "POST":
         action = request.POST.get("action")
-        try:
+        with report_errors(request, reraise_forbidden=False):
             if action == "withdraw":
                 services.offer_withdraw(offer=offer, note=request.POST.get("note", ""))
                 messages.success(request, _("Tilbuddet er trukket tilbage."))
@@ -330,10 +316,6 @@ def offer_status(request, reference: str, token: str):
                 services.offer_update_by_offerer(offer=offer, data=data,
                                                  note=request.POST.get("note", ""))
                 messages.success(request, _("Tak – tilbuddet er opdateret."))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
         return redirect(request.path)
     questions = offer.events.filter(kind="request_info").order_by("-created")
     return render(request, "crisis/offer_status.html", {
@@ -471,7 +453,7 @@ def offer_detail(request, pk: int):
 def offer_action(request, pk: int):
     offer = _visible_offer(request, pk)
     action = request.POST.get("action")
-    try:
+    with report_errors(request):
         if action == "claim":
             services.offer_claim(actor=request.user, offer=offer)
             messages.success(request, _("Tilbuddet er nu i jeres indbakke."))
@@ -484,12 +466,6 @@ def offer_action(request, pk: int):
                                       to=request.POST.get("to", ""),
                                       note=request.POST.get("note", ""))
             messages.success(request, _("Tilbuddets status er ændret."))
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("crisis:offer_detail", pk=offer.pk)
 
 
