@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.throttling import OfferRateThrottle, UserRateThrottle
+from videnbro.core.throttling import OfferRateThrottle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.selectors import organisation_by_id_or_key
 
@@ -450,7 +450,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_throttles(self):
         if self.action == "create":
-            return [OfferRateThrottle(), UserRateThrottle()]
+            return [OfferRateThrottle()]  # per user when signed in, else per address
         return super().get_throttles()
 
     def get_queryset(self):

@@ -122,8 +122,6 @@ class OfferForm(forms.Form):
     def __init__(self, *args, need: Need | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fixed_need = need
-        for requirement in DETAIL_REQUIREMENTS:
-            self.fields[requirement.slug] = DetailField.build(requirement)
         if need is not None:
             self.fields["need"].initial = need.pk
             self.fields["unit"].initial = need.unit
@@ -202,6 +200,11 @@ class OfferForm(forms.Form):
                 continue
             out[requirement.slug] = value.isoformat() if hasattr(value, "isoformat") else value
         return out
+
+
+# The fields a need can demand beyond the basic ones, declared once on the class.
+for _requirement in DETAIL_REQUIREMENTS:
+    OfferForm.base_fields[_requirement.slug] = DetailField.build(_requirement)
 
 
 def expiry_choices():
