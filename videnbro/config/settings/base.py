@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "videnbro.search",
     "videnbro.matching",
     "videnbro.crisis",
+    "videnbro.datamap",
 ]
 
 MIDDLEWARE = [

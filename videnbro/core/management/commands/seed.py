@@ -9,11 +9,12 @@ SEEDERS = [
     ("partnerships", "videnbro.partnerships.seeding.seed_partnerships",
      "videnbro.partnerships.seeding.SeedError"),
     ("crisis", "videnbro.crisis.seeding.seed_crisis", "videnbro.crisis.seeding.SeedError"),
+    ("datamap", "videnbro.datamap.seeding.seed_datamap", "videnbro.datamap.seeding.SeedError"),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load the seed data (registry, partnerships, crisis) from the files in the repository."
+    help = "Load the seed data (registry, partnerships, crisis, data map) from the files in the repository."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-progress", action="store_true",
