@@ -12,6 +12,7 @@ from videnbro.crisis.api import (
     OfferViewSet,
     VolunteerViewSet,
 )
+from videnbro.datamap.api import DatasetViewSet
 from videnbro.matching.api import ClassifyView, MatchView
 from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
@@ -24,6 +25,7 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("needs", NeedViewSet, basename="need")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("volunteers", VolunteerViewSet, basename="volunteer")
+router.register("datasets", DatasetViewSet, basename="dataset")
 
 app_name = "api"
 urlpatterns = [

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("videnbro.search.urls")),
     path("", include("videnbro.matching.urls")),
     path("", include("videnbro.crisis.urls")),
+    path("", include("videnbro.datamap.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,
 )

@@ -1,0 +1,91 @@
+"""Health data map endpoints under /api/v1/: datasets (list, filters, detail with variables
+and how to apply)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+
+from videnbro.core.api import object_or_404
+
+from .models import AccessRoute, Dataset, Theme, Variable
+from .selectors import dataset_queryset, filter_datasets
+
+
+class VariableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variable
+        fields = ["name", "label", "label_en", "type", "coding_system"]
+
+
+class CustodianSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AccessRouteSerializer(serializers.ModelSerializer):
+    organisation = CustodianSerializer(allow_null=True)
+
+    class Meta:
+        model = AccessRoute
+        fields = ["key", "name", "name_en", "organisation", "url", "steps", "steps_en",
+                  "typical_processing_time", "fee", "source_url"]
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    custodian = CustodianSerializer()
+    variables = VariableSerializer(many=True)
+    access_route = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dataset
+        fields = ["id", "key", "title", "title_en", "acronym", "custodian", "themes",
+                  "coding_systems", "personal_data", "variables", "access_route", "url"]
+
+    def get_url(self, dataset) -> str:
+        return dataset.get_absolute_url()
+
+
+class DatasetDetailSerializer(DatasetSerializer):
+    access_route = AccessRouteSerializer(allow_null=True)
+
+    class Meta(DatasetSerializer.Meta):
+        fields = [*DatasetSerializer.Meta.fields, "description", "description_en", "keywords",
+                  "population_coverage", "time_coverage_from", "update_frequency",
+                  "number_of_records", "unique_individuals", "legal_basis", "landing_page",
+                  "source_url", "source_note"]
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", str, description="Words in title, description, keywords, variables"),
+    OpenApiParameter("custodian", str, description="Organisation id or key"),
+    OpenApiParameter("theme", str, enum=Theme.values),
+    OpenApiParameter("coding_system", str, description="e.g. ICD-10, SKS, ATC, NPU"),
+    OpenApiParameter("access_route", str, description="e.g. sds_forskerservice"),
+    OpenApiParameter("personal_data", str, enum=["yes", "no"]),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The health data map: datasets with filters", tags=["datamap"],
+                       parameters=FILTER_PARAMETERS),
+    retrieve=extend_schema(summary="One dataset with its variables and how to apply",
+                           tags=["datamap"], responses=DatasetDetailSerializer))
+class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = DatasetSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        try:
+            return filter_datasets(dataset_queryset(), self.request.query_params)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+
+    def retrieve(self, request, pk=None):
+        from rest_framework.response import Response
+
+        dataset = object_or_404(dataset_queryset(), pk)
+        return Response(DatasetDetailSerializer(dataset).data)

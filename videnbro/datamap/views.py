@@ -1,0 +1,64 @@
+"""Pages of the health data map: browse and filter, one dataset with how to apply, compare
+datasets side by side, and the sandbox catalogue."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .models import AccessRoute, Dataset, Sandbox, Theme
+from .selectors import coding_systems, dataset_queryset, filter_datasets
+
+MAX_COMPARE = 6
+
+
+def dataset_list(request):
+    errors = {}
+    try:
+        datasets = filter_datasets(dataset_queryset(), request.GET)
+    except ValidationError as exc:
+        errors, datasets = exc.message_dict, Dataset.objects.none()
+    page = Paginator(datasets, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "datamap/dataset_list.html", {
+        "page": page, "errors": errors, "query": query.urlencode(),
+        "themes": Theme.choices, "coding_systems": coding_systems(),
+        "access_routes": AccessRoute.objects.all(),
+        "custodians": Dataset.objects.values_list("custodian__key", "custodian__name")
+        .distinct().order_by("custodian__name"),
+        "total": Dataset.objects.count()})
+
+
+def dataset_detail(request, key: str):
+    dataset = get_object_or_404(dataset_queryset().prefetch_related("sandboxes"), key=key)
+    return render(request, "datamap/dataset_detail.html", {
+        "dataset": dataset, "themes": dict(Theme.choices),
+        "same_route": Dataset.objects.filter(access_route=dataset.access_route)
+        .exclude(pk=dataset.pk).order_by("title")[:8] if dataset.access_route_id else []})
+
+
+def compare(request):
+    keys = [k for k in request.GET.getlist("d") if k][:MAX_COMPARE]
+    datasets = list(dataset_queryset().filter(key__in=keys))
+    datasets.sort(key=lambda d: keys.index(d.key))
+    rows = [
+        ("custodian", [d.custodian.name for d in datasets]),
+        ("population_coverage", [d.population_coverage for d in datasets]),
+        ("time_coverage_from", [d.time_coverage_from or "" for d in datasets]),
+        ("update_frequency", [d.get_update_frequency_display() for d in datasets]),
+        ("coding_systems", [", ".join(d.coding_systems) for d in datasets]),
+        ("unique_individuals", [d.unique_individuals or "" for d in datasets]),
+        ("access_route", [d.access_route.name if d.access_route else "" for d in datasets]),
+        ("personal_data", [d.personal_data for d in datasets]),
+    ]
+    return render(request, "datamap/compare.html", {
+        "datasets": datasets, "rows": rows, "max": MAX_COMPARE,
+        "too_many": len(request.GET.getlist("d")) > MAX_COMPARE,
+        "all_datasets": Dataset.objects.order_by("title").only("key", "title")})
+
+
+def sandbox_list(request):
+    return render(request, "datamap/sandbox_list.html", {
+        "sandboxes": Sandbox.objects.select_related("operator").prefetch_related("datasets")})
