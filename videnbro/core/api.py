@@ -58,6 +58,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"errors": errors}, status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response({"errors": {"detail": ["Forespørgslen er for stor."]}}, status=413)
+    if isinstance(exc, exceptions.Throttled):
+        from django.utils.translation import gettext as _
+
+        wait = int(exc.wait or 60) + (1 if exc.wait and exc.wait % 1 else 0)
+        exc = exceptions.Throttled(wait=wait, detail=_(
+            "For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -283,13 +283,14 @@ def offer_submit(*, data: dict, actor: Any = None, idempotency_key: str | None =
     writes nothing; the same key with other data is a conflict (409)."""
     key = validate_idempotency_key(idempotency_key)
     fingerprint = _fingerprint(data)
-    if key:
-        replay = _replay(key, fingerprint)
-        if replay is not None:
-            return replay
     form = OfferForm(data=data, need=need)
     if not form.is_valid():
+        # A retry of an offer stored earlier (e.g. its need has closed since) is a replay.
+        if key and (replay := _replay(key, fingerprint)) is not None:
+            return replay
         raise _form_errors(form)
+    # A valid retry is found by the unique key when the insert below fails (no extra query
+    # on the hot path).
     values = form.cleaned_data
     target = values["need"]
     offer = Offer(

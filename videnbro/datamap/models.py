@@ -56,9 +56,8 @@ class AccessRoute(models.Model):
     url = models.URLField(max_length=500, blank=True)
     steps = models.JSONField(_("trin"), default=list, blank=True)
     steps_en = models.JSONField(_("trin (engelsk)"), default=list, blank=True)
-    typical_processing_time = models.CharField(_("typisk sagsbehandlingstid"), max_length=300,
-                                               blank=True)
-    fee = models.CharField(_("gebyr"), max_length=300, blank=True)
+    typical_processing_time = models.TextField(_("typisk sagsbehandlingstid"), blank=True)
+    fee = models.TextField(_("gebyr"), blank=True)
     source_url = models.URLField(_("kilde-URL"), max_length=500, blank=True)
 
     class Meta:
@@ -87,7 +86,7 @@ class Dataset(models.Model):
     contact_point = models.CharField(_("kontaktpunkt"), max_length=300, blank=True)
     themes = models.JSONField(_("temaer"), default=list, blank=True)
     keywords = models.JSONField(_("nøgleord"), default=list, blank=True)
-    population_coverage = models.CharField(_("population"), max_length=300, blank=True)
+    population_coverage = models.TextField(_("population"), blank=True)
     time_coverage_from = models.PositiveSmallIntegerField(_("data fra år"), null=True, blank=True)
     update_frequency = models.CharField(_("opdateringsfrekvens"), max_length=10,
                                         choices=Frequency.choices, blank=True)
@@ -95,14 +94,14 @@ class Dataset(models.Model):
     unique_individuals = models.BigIntegerField(_("antal unikke personer"), null=True,
                                                 blank=True)
     coding_systems = models.JSONField(_("kodesystemer"), default=list, blank=True)
-    legal_basis = models.CharField(_("hjemmel"), max_length=300, blank=True)
+    legal_basis = models.TextField(_("hjemmel"), blank=True)
     personal_data = models.BooleanField(_("indeholder personoplysninger"), default=True)
     access_route = models.ForeignKey(AccessRoute, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="datasets",
                                      verbose_name=_("adgangsvej"))
     landing_page = models.URLField(_("hjemmeside"), max_length=500, blank=True)
     source_url = models.URLField(_("kilde-URL"), max_length=500, blank=True)
-    source_note = models.CharField(_("kildenote"), max_length=500, blank=True)
+    source_note = models.TextField(_("kildenote"), blank=True)
     is_synthetic = models.BooleanField(default=False, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

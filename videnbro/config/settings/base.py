@@ -164,7 +164,9 @@ CACHES = {
          "LOCATION": os.environ["THROTTLE_CACHE_URL"]}
         if os.environ.get("THROTTLE_CACHE_URL") else
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-         "LOCATION": str(VAR_DIR / "cache" / "throttle")}
+         "LOCATION": str(VAR_DIR / "cache" / "throttle"),
+         # One entry per client; the default 300 would cull live counters in a surge.
+         "OPTIONS": {"MAX_ENTRIES": 20000}}
     ),
 }
 
