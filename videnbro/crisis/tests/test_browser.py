@@ -15,11 +15,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def run_tasks() -> None:
+    """The background worker, in a thread of its own like a real worker process: database
+    work from the test's thread while Playwright runs would open a connection in Playwright's
+    greenlet that nobody closes (PostgreSQL then refuses to drop the test database)."""
+    import threading
+
+    from django.db import connections
     from django_tasks_db.management.commands.db_worker import Worker
 
-    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-           startup_delay=False, max_tasks=None, worker_id="browser-test",
-           excluded_queue_names=[]).run()
+    def work() -> None:
+        try:
+            Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                   startup_delay=False, max_tasks=None, worker_id="browser-test",
+                   excluded_queue_names=[]).run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
 
 
 @pytest.fixture
@@ -41,8 +55,8 @@ def log_in(page, base_url: str) -> None:
     page.wait_for_load_state()
 
 
-def test_incident_need_offer_triage_and_three_frames(browser_page, seeded_live_server,  # noqa: F811
-                                                     authority_user):
+def test_incident_need_offer_triage_and_three_frames(authority_user, seeded_live_server,  # noqa: F811
+                                                     browser_page):  # noqa: F811
     page = browser_page
     base = seeded_live_server.url
     log_in(page, base)
