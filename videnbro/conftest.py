@@ -1,5 +1,5 @@
-"""Shared test fixtures: the seeded registry, partnerships and crisis incidents (loaded once per
-session), users per role and API clients that authenticate with a Bearer token."""
+"""Shared test fixtures: the seeded registry, partnerships, crisis incidents and health data map
+(loaded once per session), users per role and API clients that authenticate with a Bearer token."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from videnbro.accounts.models import Role
 from videnbro.accounts.services import token_create, user_create
 from videnbro.crisis.models import Incident
 from videnbro.crisis.seeding import seed_crisis
+from videnbro.datamap.models import Dataset
+from videnbro.datamap.seeding import seed_datamap
 from videnbro.partnerships.models import Partnership
 from videnbro.partnerships.seeding import seed_partnerships
 from videnbro.registry.models import Organisation
@@ -27,6 +29,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_registry(progress=False)
         seed_partnerships(progress=False)
         seed_crisis(progress=False)
+        seed_datamap(progress=False)
 
 
 @pytest.fixture
@@ -39,6 +42,8 @@ def seeded(db):
         seed_partnerships(progress=False)
     if not Incident.objects.filter(key="covid-19-foerste-boelge-2020").exists():
         seed_crisis(progress=False)
+    if not Dataset.objects.filter(key="landspatientregisteret").exists():
+        seed_datamap(progress=False)
     return Organisation.objects
 
 

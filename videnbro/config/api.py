@@ -12,7 +12,7 @@ from videnbro.crisis.api import (
     OfferViewSet,
     VolunteerViewSet,
 )
-from videnbro.datamap.api import DatasetViewSet
+from videnbro.datamap.api import CatalogueJsonLdView, CatalogueView, DatasetViewSet
 from videnbro.matching.api import ClassifyView, MatchView
 from videnbro.partnerships.api import LandscapeView, NetworkView, PartnershipViewSet
 from videnbro.registry.api import OrganisationViewSet
@@ -37,6 +37,8 @@ urlpatterns = [
     path("match/", MatchView.as_view(), name="match"),
     path("network/", NetworkView.as_view(), name="network"),
     path("capacity-frames/", FramesView.as_view(), name="capacity-frames"),
+    path("catalogue.ttl", CatalogueView.as_view(), name="catalogue-ttl"),
+    path("catalogue.jsonld", CatalogueJsonLdView.as_view(), name="catalogue-jsonld"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -4,8 +4,12 @@ and how to apply)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 
@@ -89,3 +93,45 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
         dataset = object_or_404(dataset_queryset(), pk)
         return Response(DatasetDetailSerializer(dataset).data)
+
+
+class PlainTextRenderer(BaseRenderer):
+    """Lets DRF negotiate any Accept header; the view returns the RDF text itself."""
+
+    media_type = "*/*"
+    format = "txt"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):  # an error envelope
+            import json
+
+            return json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+class CatalogueView(APIView):
+    """The whole catalogue, or one dataset (`?dataset=<key>`), as DCAT-AP 3.0.1 with the
+    HealthDCAT-AP properties the data has."""
+
+    renderer_classes = [JSONRenderer, PlainTextRenderer]
+    fmt = "turtle"
+
+    @extend_schema(tags=["datamap"], responses={(200, "text/turtle"): str},
+                   parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
+                   summary="The health data catalogue as DCAT-AP (Turtle or JSON-LD)")
+    def get(self, request):
+        from .dcat import MEDIA_TYPES, catalogue_document
+
+        datasets = None
+        if key := request.query_params.get("dataset"):
+            dataset = Dataset.objects.filter(key=key).first()
+            if dataset is None:
+                raise NotFound()
+            datasets = [dataset]
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        text = catalogue_document(datasets, base_url=base_url, fmt=self.fmt)
+        return HttpResponse(text, content_type=MEDIA_TYPES[self.fmt])
+
+
+class CatalogueJsonLdView(CatalogueView):
+    fmt = "json-ld"

@@ -85,3 +85,19 @@ def test_pages_tell_a_newcomer_how_to_apply_in_both_languages(client, catalogue)
     assert "Landspatientregisteret" in text and "Cancerregisteret" in text
     assert client.get("/datalandkort/sandkasser/").status_code == 200
     assert client.get("/datalandkort/findes-ikke/").status_code == 404
+
+
+def test_the_catalogue_endpoints_serve_turtle_and_json_ld(client, catalogue):
+    import json
+
+    from rdflib import Graph
+
+    turtle = client.get("/api/v1/catalogue.ttl")
+    assert turtle.status_code == 200 and turtle["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=turtle.content.decode(), format="turtle")
+    assert len(graph) > 1000
+    one = client.get("/api/v1/catalogue.jsonld?dataset=landspatientregisteret")
+    assert one.status_code == 200 and one["Content-Type"].startswith("application/ld+json")
+    assert "Landspatientregisteret" in json.dumps(one.json(), ensure_ascii=False)
+    missing = client.get("/api/v1/catalogue.ttl?dataset=findes-ikke")
+    assert missing.status_code == 404 and "errors" in json.loads(missing.content)
