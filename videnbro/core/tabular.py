@@ -61,6 +61,11 @@ def write_table(rows: Iterable[dict], columns: list[str], fmt: str, *, sheet_tit
     raise ValueError(f"Unknown table format {fmt!r}")
 
 
+def split_cell(value: str) -> list[str]:
+    """A multi-valued seed cell ("a | b | c") as its non-empty, stripped parts."""
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
 def read_seed_csv(path: Path) -> list[dict[str, str]]:
     """A seed file's rows with every value stripped; a missing file has no rows."""
     if not path.exists():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from videnbro.core.tabular import read_seed_csv
+from videnbro.core.tabular import read_seed_csv, split_cell
 from videnbro.partnerships.models import Partnership
 from videnbro.registry.models import Organisation, Region, Source
 
@@ -19,10 +19,6 @@ SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 
 class SeedError(Exception):
     pass
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split("|") if part.strip()]
 
 
 def _date(value: str) -> date | None:
@@ -43,13 +39,13 @@ def seed_crisis(*, progress: bool = True) -> dict[str, int]:
             incident, created = Incident.objects.get_or_create(key=row["key"], defaults=values)
             if not created:
                 Incident.objects.filter(pk=incident.pk).update(**values)
-            keys = _split(row["responsible"])
+            keys = split_cell(row["responsible"])
             responsible = list(Organisation.objects.filter(key__in=keys))
             missing = set(keys) - {o.key for o in responsible}
             if missing:
                 raise SeedError(f"incidents.csv: unknown organisations {sorted(missing)}")
             incident.responsible.set(responsible)
-            incident.regions.set(Region.objects.filter(slug__in=_split(row["regions"])))
+            incident.regions.set(Region.objects.filter(slug__in=split_cell(row["regions"])))
             if row["partnerships"] == "cbs":
                 incident.partnerships.set(Partnership.objects.filter(cbs_number__isnull=False))
             stats["incidents"] += 1

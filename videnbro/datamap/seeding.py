@@ -10,7 +10,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
-from videnbro.core.tabular import read_seed_csv
+from videnbro.core.tabular import read_seed_csv, split_cell
 from videnbro.registry.models import Organisation
 from videnbro.registry.services import organisation_create
 
@@ -22,10 +22,6 @@ ACTOR = SystemActor("seed")
 
 class SeedError(Exception):
     pass
-
-
-def split(value: str) -> list[str]:
-    return [part.strip() for part in (value or "").split("|") if part.strip()]
 
 
 def _int(value: str) -> int | None:
@@ -68,8 +64,8 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                 "name": row["name"], "name_en": row["name_en"],
                 "organisation": _organisation(row["organisation_key"], "access_routes.csv")
                 if row["organisation_key"] else None,
-                "url": row["url"], "steps": split(row["steps"]),
-                "steps_en": split(row["steps_en"]),
+                "url": row["url"], "steps": split_cell(row["steps"]),
+                "steps_en": split_cell(row["steps_en"]),
                 "typical_processing_time": row["typical_processing_time"], "fee": row["fee"],
                 "source_url": row["source_url"]}, stats, "access routes")
         rows = read_seed_csv(SEED_DIR / "datasets.csv")
@@ -82,13 +78,13 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                 "custodian": _organisation(row["custodian_key"], f"datasets.csv {row['key']}"),
                 "publisher": Organisation.objects.filter(name=row["publisher_name"]).first()
                 if row["publisher_name"] else None,
-                "themes": split(row["themes"]), "keywords": split(row["keywords"]),
+                "themes": split_cell(row["themes"]), "keywords": split_cell(row["keywords"]),
                 "population_coverage": row["population_coverage"],
                 "time_coverage_from": _int(row["time_coverage_from"]),
                 "update_frequency": row["update_frequency"],
                 "number_of_records": _int(row["number_of_records"]),
                 "unique_individuals": _int(row["unique_individuals"]),
-                "coding_systems": split(row["coding_systems"]),
+                "coding_systems": split_cell(row["coding_systems"]),
                 "legal_basis": row["legal_basis"], "personal_data": row["personal_data"] != "no",
                 "access_route": routes.get(row["access_route"]),
                 "landing_page": row["landing_page"], "source_url": row["source_url"],
@@ -111,7 +107,7 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                 "data": row["data"], "eligible_users": row["eligible_users"],
                 "cost_model": row["cost_model"], "access": row["access"], "url": row["url"],
                 "source_url": row["source_url"]}, stats, "sandboxes")
-            sandbox.datasets.set([datasets[k] for k in split(row["dataset_keys"])
+            sandbox.datasets.set([datasets[k] for k in split_cell(row["dataset_keys"])
                                   if k in datasets])
     stats["datasets total"] = Dataset.objects.count()
     return dict(stats)

@@ -17,7 +17,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
-from videnbro.core.tabular import read_seed_csv
+from videnbro.core.tabular import read_seed_csv, split_cell
 
 from . import services
 from .models import (
@@ -43,10 +43,6 @@ class SeedError(Exception):
 def _read(pattern: str) -> list[tuple[str, dict[str, str]]]:
     return [(path.name, row) for path in sorted(SEED_DIR.glob(pattern))
             for row in read_seed_csv(path)]
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split("|") if part.strip()]
 
 
 class _Loader:
@@ -95,7 +91,7 @@ class _Loader:
                 "name": row["name"], "name_en": row["name_en"], "kind": Kind.REGION,
                 "region": Region.objects.get(code=int(row["code"])), "website": row["website"],
                 "source": self.source(row["source"], name),
-                "aliases": _split(row.get("aliases", "")),
+                "aliases": split_cell(row.get("aliases", "")),
             }))
         regions = {str(r.code): r for r in Region.objects.all()}
         centroids = {row["code"]: row for _name, row in _read("municipality_centroids.csv")}
@@ -143,8 +139,8 @@ class _Loader:
                 "source": self.source(row["source"], where),
                 "source_page": row.get("source_page", ""),
                 "source_url": row.get("source_url", ""),
-                "aliases": _split(row.get("aliases", "")),
-                "competences": _split(row.get("competences", "")),
+                "aliases": split_cell(row.get("aliases", "")),
+                "competences": split_cell(row.get("competences", "")),
             }
             rows.append((row["key"], values, row.get("parent", "")))
         return rows
