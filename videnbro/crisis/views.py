@@ -53,6 +53,23 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _form_page(request, form, save, *, success: str, next_url, title: str, submit: str,
+               intro: str = ""):
+    """A create page: on a valid POST call the service (`save`), report its field errors on
+    the form or redirect to the new record; otherwise show the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = save()
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(next_url(created))
+    return render(request, "crisis/form.html", {
+        "form": form, "title": title, "submit": submit, "intro": intro,
+        "cancel": reverse("crisis:home")})
+
+
 def _require_authority(request) -> None:
     if not permissions.is_authority(request.user):
         raise PermissionDeniedError(_("Siden er for myndighedsmedarbejdere."))
@@ -78,17 +95,11 @@ def incident_create(request):
         raise PermissionDeniedError(_("Kun myndighedsmedarbejdere kan erklære en hændelse."))
     form = IncidentForm(request.POST or None, initial={
         "responsible": [request.user.organisation.key] if request.user.organisation else []})
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_declare(actor=request.user, data=request.POST)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Hændelsen er erklæret."))
-            return redirect("crisis:incident_detail", key=incident.key)
-    return render(request, "crisis/form.html", {
-        "form": form, "title": _("Erklær en hændelse"), "submit": _("Erklær hændelse"),
-        "cancel": reverse("crisis:home")})
+    return _form_page(
+        request, form, lambda: services.incident_declare(actor=request.user, data=request.POST),
+        success=_("Hændelsen er erklæret."),
+        next_url=lambda incident: reverse("crisis:incident_detail", kwargs={"key": incident.key}),
+        title=_("Erklær en hændelse"), submit=_("Erklær hændelse"))
 
 
 def incident_detail(request, key: str):
@@ -181,19 +192,13 @@ def need_create(request):
     initial = {"incident": Incident.objects.filter(key=incident_key).first()} \
         if incident_key else {}
     form = NeedForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            need = services.need_create(actor=request.user, data=request.POST)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Behovet er oprettet."))
-            return redirect("crisis:need_detail", pk=need.pk)
-    return render(request, "crisis/form.html", {
-        "form": form, "title": _("Nyt behov"), "submit": _("Opret behov"),
-        "cancel": reverse("crisis:home"),
-        "intro": _("Vælg de oplysninger, et tilbud skal give: tilbudsformularen bygges ud fra "
-                   "dem og afviser tilbud, der mangler dem.")})
+    return _form_page(
+        request, form, lambda: services.need_create(actor=request.user, data=request.POST),
+        success=_("Behovet er oprettet."),
+        next_url=lambda need: reverse("crisis:need_detail", kwargs={"pk": need.pk}),
+        title=_("Nyt behov"), submit=_("Opret behov"),
+        intro=_("Vælg de oplysninger, et tilbud skal give: tilbudsformularen bygges ud fra "
+                "dem og afviser tilbud, der mangler dem."))
 
 
 def _need_for(request, pk: int) -> Need:
