@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from videnbro.broker.api import AccessRequestViewSet, RegisterView
 from videnbro.core.api import HealthView
 from videnbro.crisis.api import (
     FramesView,
@@ -26,6 +27,7 @@ router.register("needs", NeedViewSet, basename="need")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("volunteers", VolunteerViewSet, basename="volunteer")
 router.register("datasets", DatasetViewSet, basename="dataset")
+router.register("access-requests", AccessRequestViewSet, basename="access-request")
 
 app_name = "api"
 urlpatterns = [
@@ -39,6 +41,7 @@ urlpatterns = [
     path("capacity-frames/", FramesView.as_view(), name="capacity-frames"),
     path("catalogue.ttl", CatalogueView.as_view(), name="catalogue-ttl"),
     path("catalogue.jsonld", CatalogueJsonLdView.as_view(), name="catalogue-jsonld"),
+    path("access-register/", RegisterView.as_view(), name="access-register"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
 ]

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("videnbro.matching.urls")),
     path("", include("videnbro.crisis.urls")),
     path("", include("videnbro.datamap.urls")),
+    path("", include("videnbro.broker.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     prefix_default_language=False,
 )

@@ -15,3 +15,14 @@ def unique_key(model: type[models.Model], text: str, *, fallback: str, max_lengt
     while model._default_manager.filter(**{field: key}).exists():
         key, n = f"{base}-{n}", n + 1
     return key
+
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+def random_reference(prefix: str) -> str:
+    """A reference a person can read out on the phone: 'TB-7KQ2-M9XD'."""
+    import secrets
+
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
+    return f"{prefix}-{body[:4]}-{body[4:]}"

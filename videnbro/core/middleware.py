@@ -11,7 +11,8 @@ from .errors import ApplicationError
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a body bigger than DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before reading it."""
+    """Refuse a body bigger than DATA_UPLOAD_MAX_MEMORY_SIZE (UPLOAD_MAX_REQUEST_BYTES for a
+    multipart upload) with 413 before reading it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -21,7 +22,10 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        limit = (settings.UPLOAD_MAX_REQUEST_BYTES
+                 if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        if length > limit:
             return too_large(request)
         return self.get_response(request)
 

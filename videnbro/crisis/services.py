@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +22,7 @@ from django.utils.translation import override
 
 from videnbro.core.audit import SYSTEM, actor_label, attribute_history, audit_log
 from videnbro.core.errors import ConflictError, PermissionDeniedError
+from videnbro.core.keys import random_reference
 from videnbro.registry.models import Kind, Organisation
 
 from . import permissions
@@ -31,16 +31,10 @@ from .models import Incident, Need, Offer, OfferEvent, Volunteer, VolunteerConta
 from .tasks import enqueue, process_offer, send_email
 from .taxonomy import ITEM_BY_SLUG, REQUIREMENT_BY_SLUG
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 CONSENT_VERSION = "2026-11"
 MAX_IDEMPOTENCY_KEY = 100
 DUPLICATE_WINDOW = timedelta(days=30)
 DUPLICATE_THRESHOLD = 0.9
-
-
-def _reference(prefix: str) -> str:
-    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(8))
-    return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
 def _form_errors(form) -> ValidationError:
@@ -307,7 +301,7 @@ def offer_submit(*, data: dict, actor: Any = None, idempotency_key: str | None =
         details=form.details(), language=language[:5], channel=channel,
         idempotency_key=key, fingerprint=fingerprint)
     for _attempt in range(5):
-        offer.reference = _reference("TB")
+        offer.reference = random_reference("TB")
         try:
             with transaction.atomic():
                 offer.save()
@@ -661,7 +655,7 @@ def volunteer_register(*, data: dict, idempotency_key: str | None = None
         municipality=values["municipality"], travel_radius_km=values["travel_radius_km"],
         consent_at=timezone.now(), consent_version=CONSENT_VERSION, idempotency_key=key)
     for _attempt in range(5):
-        volunteer.reference = _reference("FV")
+        volunteer.reference = random_reference("FV")
         try:
             with transaction.atomic():
                 volunteer.save()

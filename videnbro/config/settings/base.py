@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "videnbro.matching",
     "videnbro.crisis",
     "videnbro.datamap",
+    "videnbro.broker",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded documents (access requests) are private files under var/media, served only through
+# views that check permissions; never at a public URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+BROKER_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# A multipart body may carry one document plus form fields; anything bigger is 413.
+UPLOAD_MAX_REQUEST_BYTES = BROKER_MAX_DOCUMENT_BYTES + 256 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Days for each step of an access request before it is flagged overdue (docs/broker.md).
+BROKER_DUE_DAYS = {
+    "screening_start": 5, "screening": 10, "applicant": 30, "custodian_start": 10,
+    "custodian_review": 30, "cost_estimate": 10, "provisioning_start": 10, "provisioning": 20,
+}
 
 # Background work (offer processing, e-mails) goes through Django's task framework
 # (django-tasks backport). Default: the database back end – tasks are rows in the same

@@ -24,3 +24,7 @@ CACHES = {
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                  "LOCATION": "throttle"},
 }
+# Uploaded documents go to a throw-away directory, never into var/media.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="videnbro-test-media-"))  # noqa: F405

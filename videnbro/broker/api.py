@@ -1,0 +1,311 @@
+"""Data entry point endpoints under /api/v1/: access requests (create, read, edit, move
+through the state machine, attach documents, amend) and the public register of approved uses.
+
+Every request is visible only to its applicant, the broker and the custodians it was routed
+to (a 404 to anyone else); a move the state machine refuses is a 409 listing the allowed
+moves; acting on another custodian's part is a 403."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from videnbro.core.api import object_or_404
+from videnbro.core.pagination import Pagination
+
+from . import permissions, selectors, services
+from .forms import PROJECT_FIELDS
+from .models import AccessRequest, RequestDocument, RequestEvent, RequestPart
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RequestedDatasetSerializer(serializers.Serializer):
+    dataset = serializers.CharField(source="dataset.key")
+    title = serializers.CharField(source="dataset.title")
+    custodian = serializers.CharField(source="dataset.custodian.key")
+    variables = serializers.ListField(child=serializers.CharField())
+
+
+class PartSerializer(serializers.ModelSerializer):
+    custodian = OrganisationRefSerializer()
+    overdue = serializers.BooleanField(source="is_overdue")
+    datasets = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestPart
+        fields = ["id", "custodian", "status", "due_at", "overdue", "conditions", "decided_at",
+                  "datasets"]
+
+    def get_datasets(self, part) -> list[str]:
+        return [c.dataset.key for c in part.request.requested_datasets.all()
+                if c.part_id == part.pk]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestDocument
+        fields = ["id", "kind", "filename", "content_type", "size", "sha256", "created", "url"]
+
+    def get_url(self, document) -> str:
+        return f"/api/v1/access-requests/{document.request_id}/documents/{document.pk}/"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    part = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestEvent
+        fields = ["created", "actor_label", "actor_role", "part", "from_status", "to_status",
+                  "note"]
+
+    def get_part(self, event) -> str | None:
+        return event.part.custodian.key if event.part_id else None
+
+
+class AccessRequestSerializer(serializers.ModelSerializer):
+    organisation = OrganisationRefSerializer(allow_null=True)
+    parent = serializers.CharField(source="parent.reference", allow_null=True, default=None)
+    overdue = serializers.SerializerMethodField()
+    parts = PartSerializer(many=True)
+    datasets = RequestedDatasetSerializer(source="requested_datasets", many=True)
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = AccessRequest
+        fields = ["id", "reference", "kind", "parent", "project_title", "organisation",
+                  "status", "due_at", "overdue", "parts", "datasets", "submitted_at",
+                  "approved_at", "url"]
+
+    def get_overdue(self, request) -> bool:
+        return request.is_overdue or (request.status == request.Status.ROUTED and any(
+            p.is_overdue and p.status in selectors.OPEN_PARTS for p in request.parts.all()))
+
+
+class AccessRequestDetailSerializer(AccessRequestSerializer):
+    applicant = serializers.SerializerMethodField()
+    sandbox = serializers.CharField(source="sandbox.key", allow_null=True, default=None)
+    documents = DocumentSerializer(many=True)
+    events = EventSerializer(many=True)
+    amendments = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+    moves = serializers.SerializerMethodField()
+
+    class Meta(AccessRequestSerializer.Meta):
+        fields = [*AccessRequestSerializer.Meta.fields, "applicant", "purpose", "description",
+                  "legal_basis", "period_from", "period_to", "population", "environment",
+                  "sandbox", "funding", "cost_estimate", "cost_note", "documents", "events",
+                  "amendments", "moves"]
+
+    def get_applicant(self, request) -> dict:
+        return {"name": request.applicant.get_full_name() or request.applicant.username,
+                "email": request.applicant.email}
+
+    def get_moves(self, request) -> dict:
+        """What the caller may do now: request states and, per part id, part states."""
+        moves = services.moves_for(self.context["request"].user, request)
+        return {"request": moves["request"],
+                "parts": {str(k): v for k, v in moves["parts"].items()}}
+
+
+class DatasetChoiceSerializer(serializers.Serializer):
+    dataset = serializers.CharField(help_text="Dataset key or id")
+    variables = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class AccessRequestInputSerializer(serializers.Serializer):
+    """Documentation of the input; validation happens in the service (one validator for web
+    and API)."""
+
+    project_title = serializers.CharField()
+    purpose = serializers.CharField(required=False)
+    description = serializers.CharField(required=False)
+    legal_basis = serializers.CharField(required=False)
+    period_from = serializers.DateField(required=False)
+    period_to = serializers.DateField(required=False)
+    population = serializers.CharField(required=False)
+    environment = serializers.ChoiceField(choices=AccessRequest.Environment.choices,
+                                          required=False)
+    sandbox = serializers.IntegerField(required=False, help_text="Sandbox id")
+    funding = serializers.CharField(required=False)
+    datasets = DatasetChoiceSerializer(many=True, required=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices,
+                                          *RequestPart.Status.choices])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    part = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                    help_text="The part (custodian) for a part state; may be "
+                                              "left out by a custodian with one part")
+    cost_estimate = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
+                                             allow_null=True, default=None,
+                                             help_text="DKK; required to move to cost_estimate")
+
+
+class DocumentInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RequestDocument.Kind.choices)
+    file = serializers.FileField(help_text="PDF, DOCX or ODT; never data")
+
+
+def _project_data(data) -> dict:
+    if not isinstance(data, dict) and not hasattr(data, "getlist"):
+        raise serializers.ValidationError({"non_field_errors": ["Et JSON-objekt."]})
+    return {k: data.get(k) for k in PROJECT_FIELDS if k in data}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Access requests visible to you (own, routed to your "
+                               "organisation, or all for the broker)", tags=["broker"],
+                       parameters=[OpenApiParameter("status", str),
+                                   OpenApiParameter("overdue", bool),
+                                   OpenApiParameter("custodian", str),
+                                   OpenApiParameter("q", str)]),
+    retrieve=extend_schema(summary="One access request with parts, documents, trail and your "
+                                   "possible moves", tags=["broker"],
+                           responses=AccessRequestDetailSerializer))
+class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    serializer_class = AccessRequestSerializer
+    pagination_class = Pagination
+    filter_backends: list = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not permissions._signed_in(request.user):
+            raise NotAuthenticated()
+
+    def get_queryset(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return selectors.filter_requests(selectors.visible(self.request.user),
+                                             self.request.query_params)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+
+    def _get(self, pk) -> AccessRequest:
+        return object_or_404(selectors.visible(self.request.user), pk)
+
+    def _detail(self, access_request, code=status.HTTP_200_OK) -> Response:
+        fresh = selectors.request_queryset().prefetch_related("events__part__custodian").get(
+            pk=access_request.pk)
+        return Response(AccessRequestDetailSerializer(
+            fresh, context={"request": self.request}).data, status=code)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(self._get(pk))
+
+    @extend_schema(request=AccessRequestInputSerializer,
+                   responses={201: AccessRequestDetailSerializer}, tags=["broker"],
+                   summary="Start an access request (a draft) covering one or many datasets")
+    def create(self, request):
+        data = request.data
+        access_request = services.request_save(actor=request.user, data=_project_data(data),
+                                               datasets=data.get("datasets"))
+        return self._detail(access_request, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AccessRequestInputSerializer,
+                   responses={200: AccessRequestDetailSerializer}, tags=["broker"],
+                   summary="Edit a draft or returned request (fields not sent are kept)")
+    def partial_update(self, request, pk=None):
+        access_request = services.request_save(
+            actor=request.user, request=self._get(pk), data=_project_data(request.data),
+            datasets=request.data.get("datasets"))
+        return self._detail(access_request)
+
+    @extend_schema(request=TransitionSerializer, responses={200: AccessRequestDetailSerializer},
+                   tags=["broker"],
+                   summary="Move the request or one custodian's part (409 with the allowed "
+                           "moves; 403 for another side's step or another custodian's part)")
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        access_request = self._get(pk)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        access_request = services.request_transition(
+            actor=request.user, request=access_request, to=values["to"], note=values["note"],
+            part=values["part"], cost_estimate=values["cost_estimate"])
+        return self._detail(access_request)
+
+    @extend_schema(request={"multipart/form-data": DocumentInputSerializer},
+                   responses={201: DocumentSerializer}, tags=["broker"],
+                   summary="Attach a document (protocol, approval – PDF/DOCX/ODT, never data)")
+    @action(detail=True, methods=["post"])
+    def documents(self, request, pk=None):
+        access_request = self._get(pk)
+        document = services.document_add(actor=request.user, request=access_request,
+                                          kind=request.data.get("kind", ""),
+                                          upload=request.FILES.get("file"))
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   tags=["broker"], summary="Download a document of a request")
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    def document(self, request, pk=None, document_id=None):
+        document = object_or_404(self._get(pk).documents.all(), document_id)
+        return document_response(document)
+
+    @extend_schema(request=AccessRequestInputSerializer,
+                   responses={201: AccessRequestDetailSerializer}, tags=["broker"],
+                   summary="Apply for an amendment (more variables, longer period) – a child "
+                           "request that does not restart this one")
+    @action(detail=True, methods=["post"])
+    def amendments(self, request, pk=None):
+        parent = self._get(pk)
+        amendment = services.request_save(actor=request.user, parent=parent,
+                                          data=_project_data(request.data),
+                                          datasets=request.data.get("datasets"))
+        return self._detail(amendment, status.HTTP_201_CREATED)
+
+
+def document_response(document: RequestDocument) -> FileResponse:
+    response = FileResponse(document.file.open("rb"), as_attachment=True,
+                            filename=document.filename, content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    project_title = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name", allow_null=True,
+                                         default=None)
+    purpose = serializers.CharField()
+    datasets = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    approved_at = serializers.DateTimeField()
+    period_from = serializers.DateField()
+    period_to = serializers.DateField()
+
+    def get_datasets(self, request) -> list[dict]:
+        return [{"key": d.key, "title": d.title}
+                for d in selectors.approved_datasets(request)]
+
+
+class RegisterView(APIView):
+    """The public register of approved uses (no personal data)."""
+
+    pagination_class = Pagination
+
+    @extend_schema(tags=["broker"], responses=RegisterEntrySerializer(many=True),
+                   summary="Public register of approved data uses")
+    def get(self, request):
+        paginator = Pagination()
+        page = paginator.paginate_queryset(selectors.approved_uses(), request, view=self)
+        return paginator.get_paginated_response(RegisterEntrySerializer(page, many=True).data)

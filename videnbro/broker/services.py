@@ -1,0 +1,534 @@
+"""Writes of the data entry point. Every write checks permissions here, runs in one
+transaction with an event row and an audit row, and notifies the other side by e-mail
+through the task queue (enqueued in the same transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from videnbro.accounts.models import Role
+from videnbro.core.audit import actor_label, audit_log
+from videnbro.core.errors import ConflictError, PermissionDeniedError
+from videnbro.core.keys import random_reference
+from videnbro.core.tasks import enqueue, send_email
+from videnbro.datamap.models import Dataset
+
+from . import permissions
+from .documents import validate_document
+from .forms import PROJECT_FIELDS, REQUIRED_TO_SUBMIT, AccessRequestForm
+from .models import AccessRequest, RequestDocument, RequestedDataset, RequestEvent, RequestPart
+
+S = AccessRequest.Status
+P = RequestPart.Status
+APPLICANT, BROKER, CUSTODIAN = "applicant", "broker", "custodian"
+
+# Who moves a request from each state to which: the state machine of the issue.
+REQUEST_FLOW: dict[str, dict[str, str]] = {
+    S.DRAFT: {S.SUBMITTED: APPLICANT, S.WITHDRAWN: APPLICANT},
+    S.SUBMITTED: {S.SCREENING: BROKER, S.WITHDRAWN: APPLICANT},
+    S.SCREENING: {S.RETURNED: BROKER, S.ROUTED: BROKER, S.WITHDRAWN: APPLICANT},
+    S.RETURNED: {S.SUBMITTED: APPLICANT, S.WITHDRAWN: APPLICANT},
+    S.ROUTED: {S.COST_ESTIMATE: BROKER, S.CLOSED: BROKER, S.WITHDRAWN: APPLICANT},
+    S.COST_ESTIMATE: {S.ACCEPTED: APPLICANT, S.WITHDRAWN: APPLICANT},
+    S.ACCEPTED: {S.PROVISIONING: BROKER, S.WITHDRAWN: APPLICANT},
+    S.PROVISIONING: {S.ACTIVE: BROKER},
+    S.ACTIVE: {S.CLOSED: BROKER},
+    S.CLOSED: {},
+    S.WITHDRAWN: {},
+}
+PART_FLOW: dict[str, dict[str, str]] = {
+    P.PENDING: {P.IN_REVIEW: CUSTODIAN},
+    P.IN_REVIEW: {P.UPDATES_REQUESTED: CUSTODIAN, P.APPROVED: CUSTODIAN,
+                  P.APPROVED_WITH_CONDITIONS: CUSTODIAN, P.REJECTED: CUSTODIAN},
+    P.UPDATES_REQUESTED: {P.IN_REVIEW: APPLICANT},
+    P.APPROVED: {},
+    P.APPROVED_WITH_CONDITIONS: {},
+    P.REJECTED: {},
+}
+DECIDED = {P.APPROVED, P.APPROVED_WITH_CONDITIONS, P.REJECTED}
+APPROVED = {P.APPROVED, P.APPROVED_WITH_CONDITIONS}
+NOTE_REQUIRED = {S.RETURNED, P.UPDATES_REQUESTED, P.REJECTED, P.APPROVED_WITH_CONDITIONS}
+EDITABLE = {S.DRAFT, S.RETURNED}
+AMENDABLE = {S.ACCEPTED, S.PROVISIONING, S.ACTIVE}
+PART_STATES = set(P.values)
+# The step a due date belongs to after each move (days from the move; see docs/broker.md).
+DUE_STEP = {S.SUBMITTED: "screening_start", S.SCREENING: "screening", S.RETURNED: "applicant",
+            S.COST_ESTIMATE: "applicant", S.ACCEPTED: "provisioning_start",
+            S.PROVISIONING: "provisioning", P.PENDING: "custodian_start",
+            P.IN_REVIEW: "custodian_review", P.UPDATES_REQUESTED: "applicant",
+            "all_decided": "cost_estimate"}
+
+
+def _due(step_state: str) -> datetime | None:
+    step = DUE_STEP.get(step_state)
+    return timezone.now() + timedelta(days=settings.BROKER_DUE_DAYS[step]) if step else None
+
+
+def _form_errors(form) -> ValidationError:
+    return ValidationError({field: [str(m) for m in messages]
+                            for field, messages in form.errors.items()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafting
+
+@dataclass
+class DatasetChoice:
+    dataset: Dataset
+    variables: list[str]
+
+
+def parse_datasets(items: Any) -> list[DatasetChoice]:
+    """`[{"dataset": key or id, "variables": [names]}]` → checked choices; unknown datasets
+    and variables are field errors under "datasets"."""
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ValidationError({"datasets": [_("En liste af datasæt.")]})
+    errors: list[str] = []
+    choices: list[DatasetChoice] = []
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if isinstance(item, str | int):
+            item = {"dataset": item}
+        if not isinstance(item, dict) or "dataset" not in item:
+            errors.append(_("%(i)s: angiv »dataset« (nøgle eller id).") % {"i": index})
+            continue
+        ref = str(item["dataset"])
+        lookup = {"pk": int(ref)} if ref.isascii() and ref.isdigit() and len(ref) < 18 \
+            else {"key": ref}
+        dataset = Dataset.objects.filter(**lookup).prefetch_related("variables").first()
+        if dataset is None:
+            errors.append(_("%(i)s: ukendt datasæt »%(d)s«.") % {"i": index, "d": ref[:100]})
+            continue
+        if dataset.pk in seen:
+            errors.append(_("%(i)s: %(d)s er valgt to gange.") % {"i": index, "d": dataset.title})
+            continue
+        seen.add(dataset.pk)
+        wanted = item.get("variables") or []
+        if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
+            errors.append(_("%(i)s: »variables« skal være en liste af variabelnavne.")
+                          % {"i": index})
+            continue
+        known = {v.name for v in dataset.variables.all()}
+        unknown = [v for v in wanted if v not in known]
+        if unknown:
+            errors.append(_("%(d)s har ikke variablen/variablene %(v)s.") % {
+                "d": dataset.title, "v": ", ".join(unknown[:10])})
+            continue
+        choices.append(DatasetChoice(dataset, list(dict.fromkeys(wanted))))
+    if errors:
+        raise ValidationError({"datasets": errors})
+    return choices
+
+
+def _validated_project(data: dict, instance: AccessRequest | None) -> AccessRequestForm:
+    """Partial updates keep the stored values of fields the caller did not send."""
+    values: dict[str, Any] = {}
+    if instance is not None:
+        for name in PROJECT_FIELDS:
+            value = getattr(instance, f"{name}_id" if name == "sandbox" else name)
+            values[name] = "" if value is None else value
+    values.update({k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    form = AccessRequestForm(data=values, instance=instance)
+    if not form.is_valid():
+        raise _form_errors(form)
+    return form
+
+
+def _set_datasets(request: AccessRequest, choices: list[DatasetChoice]) -> None:
+    keep = {c.dataset.pk for c in choices}
+    request.requested_datasets.exclude(dataset_id__in=keep).delete()
+    for choice in choices:
+        RequestedDataset.objects.update_or_create(
+            request=request, dataset=choice.dataset, defaults={"variables": choice.variables})
+
+
+def request_save(*, actor: Any, data: dict, datasets: Any = None,
+                 request: AccessRequest | None = None,
+                 parent: AccessRequest | None = None) -> AccessRequest:
+    """Create a draft (or an amendment of `parent`), or edit one the applicant holds
+    (draft or returned). `datasets=None` leaves the chosen datasets as they are."""
+    if not permissions.can_apply(actor):
+        raise PermissionDeniedError(_("Log ind for at søge om adgang til data."))
+    if request is not None:
+        if not permissions.is_applicant(actor, request):
+            raise PermissionDeniedError(_("Kun ansøgeren kan ændre ansøgningen."))
+        if request.status not in EDITABLE:
+            raise ConflictError(_("Ansøgningen kan kun ændres som kladde eller når den er sendt "
+                                  "retur (den er nu »%(s)s«).") % {
+                                      "s": request.get_status_display()},
+                                extra={"allowed": []})
+    if parent is not None:
+        if not permissions.is_applicant(actor, parent):
+            raise PermissionDeniedError(_("Kun ansøgeren kan søge om et tillæg."))
+        if parent.status not in AMENDABLE or parent.kind != AccessRequest.Kind.NEW:
+            raise ConflictError(_("Der kan kun søges tillæg til en godkendt ansøgning."),
+                                extra={"allowed": []})
+    form = _validated_project(data, request or _amendment_base(parent))
+    choices = parse_datasets(datasets) if datasets is not None else None
+    with transaction.atomic():
+        created = request is None
+        if created:
+            request = form.save(commit=False)
+            request.reference = random_reference("DA")
+            request.applicant = actor
+            request.organisation = actor.organisation
+            request.status = S.DRAFT
+            if parent is not None:  # a fresh copy of the parent's project fields
+                request.pk, request._state.adding = None, True
+                request.kind, request.parent = AccessRequest.Kind.AMENDMENT, parent
+                request.cost_estimate, request.cost_note = None, ""
+                request.submitted_at = request.approved_at = request.active_at = None
+                request.closed_at = request.due_at = None
+            request.save()
+        else:
+            request = form.save()
+        if choices is not None:
+            _set_datasets(request, choices)
+        audit_log(actor=actor, action="broker.request." + ("created" if created else "edited"),
+                  obj=request, data={"reference": request.reference,
+                                     "parent": parent.reference if parent else ""})
+    return request
+
+
+def _amendment_base(parent: AccessRequest | None) -> AccessRequest | None:
+    """An amendment starts as a copy of its parent's project fields (a separate instance,
+    so the parent object is never touched)."""
+    return AccessRequest.objects.get(pk=parent.pk) if parent is not None else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> RequestDocument:
+    """Attach a document (protocol, approval) while the applicant holds the request or a
+    custodian has asked for updates. Data files are refused (see documents.py)."""
+    if not permissions.is_applicant(actor, request):
+        raise PermissionDeniedError(_("Kun ansøgeren kan vedhæfte dokumenter."))
+    waiting = request.parts.filter(status=P.UPDATES_REQUESTED).exists()
+    if request.status not in EDITABLE and not (request.status == S.ROUTED and waiting):
+        raise ConflictError(_("Dokumenter kan vedhæftes til en kladde, en ansøgning sendt retur "
+                              "eller når en dataansvarlig har bedt om ændringer."),
+                            extra={"allowed": []})
+    if kind not in RequestDocument.Kind.values:
+        raise ValidationError({"kind": [_("Vælg en dokumenttype: %(k)s.") % {
+            "k": ", ".join(RequestDocument.Kind.values)}]})
+    if upload is None:
+        raise ValidationError({"file": [_("Vælg en fil.")]})
+    content_type = validate_document(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        document = RequestDocument(request=request, kind=kind, filename=upload.name[-200:],
+                                   content_type=content_type, size=upload.size,
+                                   sha256=digest.hexdigest(), uploaded_by=actor)
+        document.file.save(upload.name[-100:], upload, save=False)
+        try:
+            document.save()
+            audit_log(actor=actor, action="broker.document.added", obj=request,
+                      data={"document": document.filename, "kind": kind, "size": upload.size,
+                            "sha256": document.sha256})
+        except Exception:
+            document.file.delete(save=False)  # no orphan file when the row is not written
+            raise
+    return document
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+def allowed_moves(request: AccessRequest) -> dict[str, Any]:
+    """The moves the state machine allows now (whoever may make them), for 409 answers and
+    the buttons: {"request": [...], "parts": {part_id: [...]}}."""
+    parts = list(request.parts.all())
+    decided = bool(parts) and all(p.status in DECIDED for p in parts)
+    any_approved = any(p.status in APPROVED for p in parts)
+    moves = []
+    for to in REQUEST_FLOW[request.status]:
+        if to == S.COST_ESTIMATE and not (decided and any_approved):
+            continue
+        if to == S.CLOSED and request.status == S.ROUTED and not (decided and not any_approved):
+            continue
+        moves.append(to)
+    part_moves = {p.pk: (sorted(PART_FLOW[p.status]) if request.status == S.ROUTED else [])
+                  for p in parts}
+    return {"request": sorted(moves), "parts": part_moves}
+
+
+def moves_for(actor: Any, request: AccessRequest) -> dict[str, Any]:
+    """The subset of `allowed_moves` this person may make (for buttons)."""
+    moves = allowed_moves(request)
+    mine = [to for to in moves["request"]
+            if _may_act(actor, request, REQUEST_FLOW[request.status][to])]
+    parts = {}
+    for part in request.parts.all():
+        parts[part.pk] = [to for to in moves["parts"].get(part.pk, [])
+                          if _may_act(actor, request, PART_FLOW[part.status][to], part)]
+    return {"request": mine, "parts": parts}
+
+
+def _may_act(actor: Any, request: AccessRequest, side: str, part: RequestPart | None = None
+             ) -> bool:
+    if side == APPLICANT:
+        return permissions.is_applicant(actor, request)
+    if permissions.is_applicant(actor, request):
+        return False  # nobody decides on their own application
+    if side == BROKER:
+        return permissions.is_broker(actor)
+    return permissions.is_broker(actor) or (part is not None
+                                            and permissions.is_part_custodian(actor, part))
+
+
+def _refuse(message: str, allowed: dict) -> ConflictError:
+    return ConflictError(message, errors={"to": [message]}, extra={"allowed": allowed})
+
+
+def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str = "",
+                       part: RequestPart | int | None = None,
+                       cost_estimate: Any = None) -> AccessRequest:
+    """Move the request, or one custodian's part of it (`to` is a part state), checking
+    the state (409 with the allowed moves), the side (403) and the step's own rules (400)."""
+    if not permissions.can_view(actor, request):
+        raise PermissionDeniedError(_("Du har ikke adgang til denne ansøgning."))
+    note = (note or "").strip()
+    if to in PART_STATES:
+        return _part_transition(actor, request, to, note, part)
+    if to not in REQUEST_FLOW:
+        raise ValidationError({"to": [_("Ukendt status »%(t)s«.") % {"t": str(to)[:40]}]})
+    with transaction.atomic():
+        request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+        before = request.status
+        moves = allowed_moves(request)
+        if to not in moves["request"]:
+            reason = _("Ansøgningen kan ikke gå fra »%(f)s« til »%(t)s«.") % {
+                "f": request.get_status_display(), "t": to}
+            if to in REQUEST_FLOW[before]:
+                reason = _undecided_reason(request, to) or reason
+            raise _refuse(reason, moves)
+        side = REQUEST_FLOW[before][to]
+        if not _may_act(actor, request, side):
+            raise PermissionDeniedError({
+                APPLICANT: _("Kun ansøgeren kan gøre dette."),
+                BROKER: _("Kun Dataindgangen (datamægleren) kan gøre dette – og aldrig på sin "
+                          "egen ansøgning."),
+            }[side])
+        if to in NOTE_REQUIRED and not note:
+            raise ValidationError({"note": [_("Skriv en begrundelse til ansøgeren.")]})
+        now = timezone.now()
+        if to == S.SUBMITTED:
+            _check_complete(request)
+            request.submitted_at = request.submitted_at or now
+        elif to == S.ROUTED:
+            _route(request)
+        elif to == S.COST_ESTIMATE:
+            request.cost_estimate = _amount(cost_estimate)
+            request.cost_note = note
+            request.approved_at = now
+        elif to == S.ACTIVE:
+            request.active_at = now
+        elif to in (S.CLOSED, S.WITHDRAWN):
+            request.closed_at = now
+        request.status = to
+        request.due_at = _due(to)
+        if to == S.ACTIVE and request.period_to:
+            request.due_at = timezone.make_aware(datetime.combine(request.period_to, time.max))
+        request.save()
+        _record(request, actor, side, before, to, note)
+        _notify_move(request, actor, side, before, to, note)
+    return request
+
+
+def _undecided_reason(request: AccessRequest, to: str) -> str:
+    open_parts = [p.custodian.name for p in request.parts.select_related("custodian")
+                  if p.status not in DECIDED]
+    if open_parts:
+        return _("Alle dataansvarlige skal have truffet afgørelse først; mangler: %(p)s.") % {
+            "p": ", ".join(open_parts)}
+    if to == S.COST_ESTIMATE:
+        return _("Ingen dataansvarlige har godkendt; ansøgningen kan kun afsluttes.")
+    return _("Mindst én dataansvarlig har godkendt; send et prisoverslag i stedet.")
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(" ", "").replace(",", ".")) \
+            if value not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationError({"cost_estimate": [_(
+            "Angiv prisoverslaget i kroner (0 eller mere).")]})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _check_complete(request: AccessRequest) -> None:
+    errors: dict[str, list[str]] = {}
+    for name in REQUIRED_TO_SUBMIT:
+        if not getattr(request, name).strip():
+            errors[name] = [_("Skal udfyldes, før ansøgningen kan sendes.")]
+    chosen = list(request.requested_datasets.select_related("dataset")
+                  .prefetch_related("dataset__variables"))
+    if not chosen:
+        errors["datasets"] = [_("Vælg mindst ét datasæt.")]
+    missing = [c.dataset.title for c in chosen
+               if not c.variables and c.dataset.variables.all()]
+    if missing:
+        errors.setdefault("datasets", []).append(
+            _("Vælg de variable, I har brug for, fra: %(d)s.") % {"d": ", ".join(missing)})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _route(request: AccessRequest) -> None:
+    """One part per custodian of the chosen datasets, each pending with its own due date."""
+    for chosen in request.requested_datasets.select_related("dataset"):
+        part, _created = RequestPart.objects.get_or_create(
+            request=request, custodian_id=chosen.dataset.custodian_id,
+            defaults={"status": P.PENDING, "due_at": _due(P.PENDING)})
+        chosen.part = part
+        chosen.save(update_fields=["part"])
+
+
+def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
+                     part: RequestPart | int | None) -> AccessRequest:
+    parts = request.parts.all()
+    if part is None:
+        mine = [p for p in parts if permissions.is_part_custodian(actor, p)]
+        if len(mine) != 1:
+            raise ValidationError({"part": [_("Angiv hvilken delansøgning (part).")]})
+        part = mine[0]
+    part_id = part.pk if isinstance(part, RequestPart) else part
+    with transaction.atomic():
+        request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+        part = RequestPart.objects.select_for_update().filter(
+            request=request, pk=part_id).first() if str(part_id).isdigit() else None
+        if part is None:
+            raise ValidationError({"part": [_("Ukendt delansøgning.")]})
+        if permissions.is_custodian(actor) and not permissions.is_broker(actor) \
+                and not permissions.is_part_custodian(actor, part) \
+                and not permissions.is_applicant(actor, request):
+            raise PermissionDeniedError(_("Delansøgningen hører til en anden dataansvarlig."))
+        moves = allowed_moves(request)
+        before = part.status
+        if to not in moves["parts"][part.pk]:
+            raise _refuse(
+                _("Delansøgningen hos %(c)s kan ikke gå fra »%(f)s« til »%(t)s«.") % {
+                    "c": part.custodian.name, "f": part.get_status_display(), "t": to}
+                if request.status == S.ROUTED else
+                _("Ansøgningen er ikke til behandling hos de dataansvarlige (den er »%(s)s«).")
+                % {"s": request.get_status_display()}, moves)
+        side = PART_FLOW[before][to]
+        if not _may_act(actor, request, side, part):
+            raise PermissionDeniedError(
+                _("Kun ansøgeren kan svare på ønsker om ændringer.") if side == APPLICANT else
+                _("Delansøgningen hører til en anden dataansvarlig."))
+        if to in NOTE_REQUIRED and not note:
+            raise ValidationError({"note": [_("Skriv en begrundelse til ansøgeren.") if to !=
+                                            P.APPROVED_WITH_CONDITIONS else
+                                            _("Skriv vilkårene for godkendelsen.")]})
+        part.status = to
+        part.due_at = _due(to)
+        if to in DECIDED:
+            part.decided_at = timezone.now()
+            if to == P.APPROVED_WITH_CONDITIONS:
+                part.conditions = note
+        part.save()
+        _record(request, actor, side, before, to, note, part=part)
+        all_decided = all(p.status in DECIDED for p in request.parts.all())
+        if all_decided:
+            request.due_at = _due("all_decided")
+            request.save(update_fields=["due_at", "updated"])
+        _notify_move(request, actor, side, before, to, note, part=part, all_decided=all_decided)
+    return request
+
+
+def _record(request: AccessRequest, actor: Any, side: str, before: str, to: str, note: str,
+            part: RequestPart | None = None) -> None:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    role = side
+    if side == CUSTODIAN and part is not None and not permissions.is_part_custodian(actor, part):
+        role = "broker_for_custodian"
+    RequestEvent.objects.create(request=request, part=part, actor=user,
+                                actor_label=actor_label(actor), actor_role=role,
+                                from_status=before, to_status=to, note=note)
+    audit_log(actor=actor, action="broker.part.status" if part else "broker.request.status",
+              obj=request, data={"from": before, "to": to, "note": note[:500],
+                                 "part": part.custodian.key if part else "", "as": role})
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications: the other side hears of every move, by e-mail through the task queue.
+
+def brokers():
+    return get_user_model().objects.filter(is_active=True, role=Role.DATA_BROKER)
+
+
+def custodian_users(organisation_id: int):
+    return get_user_model().objects.filter(is_active=True, role=Role.DATA_CUSTODIAN,
+                                           organisation_id=organisation_id)
+
+
+def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to: str,
+                 note: str, part: RequestPart | None = None, all_decided: bool = False) -> None:
+    recipients: set[str] = set()
+    if side != APPLICANT:
+        recipients.add(request.applicant.email)
+    if side == APPLICANT:
+        if part is not None:
+            custodians = list(custodian_users(part.custodian_id))
+            recipients.update(u.email for u in custodians or brokers())
+        else:
+            recipients.update(u.email for u in brokers())
+            if to == S.WITHDRAWN:
+                for open_part in request.parts.exclude(status__in=DECIDED):
+                    recipients.update(u.email for u in custodian_users(open_part.custodian_id))
+    if to == S.ROUTED:
+        for routed in request.parts.all():
+            recipients.update(u.email for u in custodian_users(routed.custodian_id))
+    if all_decided:
+        recipients.update(u.email for u in brokers())
+    recipients.discard(getattr(actor, "email", None))
+    recipients.discard("")
+    if not recipients:
+        return
+    link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
+    bodies = []
+    for language in ("da", "en"):
+        with override(language):
+            state = (dict(P.choices) if part else dict(S.choices))[to]
+            lines = [_("Ansøgning %(ref)s: %(title)s") % {"ref": request.reference,
+                                                          "title": request.project_title}]
+            if part is not None:
+                lines.append(_("Delansøgning hos %(c)s: %(s)s") % {"c": part.custodian.name,
+                                                                   "s": state})
+            else:
+                lines.append(_("Ny status: %(s)s") % {"s": state})
+            if note:
+                lines.append(_("Begrundelse: %(n)s") % {"n": note})
+            if all_decided:
+                lines.append(_("Alle dataansvarlige har nu truffet afgørelse."))
+            if to == S.COST_ESTIMATE and request.cost_estimate is not None:
+                lines.append(_("Prisoverslag: %(a)s kr.") % {"a": request.cost_estimate})
+            lines.append(_("Se ansøgningen: %(link)s") % {"link": link})
+            bodies.append("\n".join(lines))
+    with override("da"):
+        state = (dict(P.choices) if part else dict(S.choices))[to]
+        subject = f"[Videnbro] {request.reference}: {state}"
+    body = "\n\n— English —\n\n".join(bodies) + "\n"
+    for email in sorted(recipients):
+        enqueue(send_email, email, subject, body)
