@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -523,7 +524,8 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
             if all_decided:
                 lines.append(_("Alle dataansvarlige har nu truffet afgørelse."))
             if to == S.COST_ESTIMATE and request.cost_estimate is not None:
-                lines.append(_("Prisoverslag: %(a)s kr.") % {"a": request.cost_estimate})
+                lines.append(_("Prisoverslag: %(a)s kr.") % {"a": number_format(
+                    request.cost_estimate, 2, force_grouping=True)})
             lines.append(_("Se ansøgningen: %(link)s") % {"link": link})
             bodies.append("\n".join(lines))
     with override("da"):
