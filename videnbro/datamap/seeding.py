@@ -36,6 +36,24 @@ def _organisation(key: str, where: str) -> Organisation:
     return organisation
 
 
+def _publisher(name: str) -> Organisation | None:
+    """The publisher by its name, its name without a trailing "(ACRONYM)", or an alias;
+    None (left empty, never guessed) when nothing matches exactly."""
+    import re
+
+    from videnbro.registry.text import normalise_name
+
+    if not name:
+        return None
+    for candidate in dict.fromkeys([name, re.sub(r"\s*\([^)]*\)$", "", name)]):
+        found = (Organisation.objects.filter(name=candidate).first()
+                 or Organisation.objects.filter(
+                     aliases__normalised_name=normalise_name(candidate)).first())
+        if found:
+            return found
+    return None
+
+
 def _upsert(model, key: str, values: dict, stats: Counter, label: str):
     obj = model.objects.filter(key=key).first()
     if obj is None:
@@ -76,8 +94,7 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                 "title": row["title"], "title_en": row["title_en"], "acronym": row["acronym"],
                 "description": row["description"], "description_en": row["description_en"],
                 "custodian": _organisation(row["custodian_key"], f"datasets.csv {row['key']}"),
-                "publisher": Organisation.objects.filter(name=row["publisher_name"]).first()
-                if row["publisher_name"] else None,
+                "publisher": _publisher(row["publisher_name"]),
                 "themes": split_cell(row["themes"]), "keywords": split_cell(row["keywords"]),
                 "population_coverage": row["population_coverage"],
                 "time_coverage_from": _int(row["time_coverage_from"]),

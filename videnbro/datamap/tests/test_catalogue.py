@@ -26,6 +26,14 @@ def test_the_seed_holds_at_least_40_real_sources_each_with_custodian_and_source(
     assert lpr.access_route.key == "sds_forskerservice" and lpr.access_route.steps
 
 
+def test_publishers_are_found_by_name_acronym_or_alias_and_never_guessed(catalogue):
+    rkkp = Dataset.objects.filter(custodian__key="regionernes-kliniske-kvalitetsudviklingsprogram")
+    assert rkkp.count() >= 10
+    assert all(d.publisher and d.publisher.key == d.custodian.key for d in rkkp)
+    # OPEN is not in the registry: its publisher stays empty rather than a near match.
+    assert Dataset.objects.get(key="open-biobank").publisher is None
+
+
 def test_seeding_twice_changes_nothing(catalogue):
     from videnbro.datamap.seeding import seed_datamap
 
