@@ -19,16 +19,11 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.pagination import Pagination
+from videnbro.registry.serializers import OrganisationRefSerializer
 
 from . import permissions, selectors, services
 from .forms import PROJECT_FIELDS
 from .models import AccessRequest, RequestDocument, RequestEvent, RequestPart
-
-
-class OrganisationRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    key = serializers.CharField()
-    name = serializers.CharField()
 
 
 class RequestedDatasetSerializer(serializers.Serializer):
@@ -143,7 +138,7 @@ class AccessRequestInputSerializer(serializers.Serializer):
     datasets = DatasetChoiceSerializer(many=True, required=False)
 
 
-class TransitionSerializer(serializers.Serializer):
+class AccessTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices,
                                           *RequestPart.Status.choices])
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -227,14 +222,15 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             datasets=request.data.get("datasets"))
         return self._detail(access_request)
 
-    @extend_schema(request=TransitionSerializer, responses={200: AccessRequestDetailSerializer},
+    @extend_schema(request=AccessTransitionSerializer,
+                   responses={200: AccessRequestDetailSerializer},
                    tags=["broker"],
                    summary="Move the request or one custodian's part (409 with the allowed "
                            "moves; 403 for another side's step or another custodian's part)")
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         access_request = self._get(pk)
-        serializer = TransitionSerializer(data=request.data)
+        serializer = AccessTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         access_request = services.request_transition(
