@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from .models import SearchDocument
 
-FACETS = ("doc_type", "focus_area", "region", "sector")
-FILTER_COLUMNS = ("doc_type", "focus_area", "region", "sector", "is_synthetic")
+FACETS = ("doc_type", "focus_area", "region", "sector", "custodian", "themes",
+          "coding_systems", "access_route", "personal_data")
+# Stored '|a|b|' (see SearchDocument.themes): a document counts once under each of its values.
+MULTI_VALUED = frozenset({"themes", "coding_systems"})
+FILTER_COLUMNS = (*FACETS, "is_synthetic")
 CANDIDATE_LIMIT = 300
 
 
@@ -37,9 +42,23 @@ def _fold_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
     for *values, n in rows:
         total += n
         for name, value in zip(FACETS, values, strict=True):
-            if value:
-                facets[name][value] = facets[name].get(value, 0) + n
+            for one in (value.strip("|").split("|") if name in MULTI_VALUED else [value]):
+                if one:
+                    facets[name][one] = facets[name].get(one, 0) + n
     return total, facets
+
+
+def filter_documents(queryset: QuerySet[SearchDocument], filters: dict[str, str]
+                     ) -> QuerySet[SearchDocument]:
+    """Filters by column; a multi-valued column matches the whole delimited value, case
+    sensitively on every back end (StrIndex is instr() on SQLite, strpos() on PostgreSQL)."""
+    for column, value in filters.items():
+        assert column in FILTER_COLUMNS  # never user-supplied names
+        if column in MULTI_VALUED:
+            queryset = queryset.filter(GreaterThan(StrIndex(column, Value(f"|{value}|")), 0))
+        else:
+            queryset = queryset.filter(**{column: value})
+    return queryset
 
 
 def facet_counts(queryset: QuerySet[SearchDocument]) -> dict[str, dict[str, int]]:
@@ -73,8 +92,12 @@ class SQLiteBackend:
         where, params = ["search_fts MATCH %s"], [expression]
         for column, value in filters.items():
             assert column in FILTER_COLUMNS  # never user-supplied names
-            where.append(f"d.{column} = %s")
-            params.append(value)
+            if column in MULTI_VALUED:  # as filter_documents() does
+                where.append(f"instr(d.{column}, %s) > 0")
+                params.append(f"|{value}|")
+            else:
+                where.append(f"d.{column} = %s")
+                params.append(value)
         source = ("FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
                   "WHERE " + " AND ".join(where))
         columns = ", ".join(f"d.{name}" for name in FACETS)
@@ -116,7 +139,7 @@ class PostgresBackend:
 
     def search(self, groups: list[list[str]], filters: dict[str, str], *,
                any_group: bool = False, limit: int = CANDIDATE_LIMIT) -> Hits:
-        filtered = SearchDocument.objects.filter(**filters)
+        filtered = filter_documents(SearchDocument.objects.all(), filters)
         # Terms are passed as tsquery lexemes via to_tsquery over quoted, escaped terms.
         expression = (" | " if any_group else " & ").join(
             "(" + " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in group)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
+from videnbro.datamap.models import Dataset, Theme
 from videnbro.partnerships.models import Partnership
 from videnbro.registry.models import Organisation
 from videnbro.registry.text import normalise_name
@@ -26,6 +29,11 @@ class Document:
     kind: str = ""
     is_synthetic: bool = False
     owner: str = ""
+    custodian: str = ""
+    themes: list[str] = field(default_factory=list)
+    coding_systems: list[str] = field(default_factory=list)
+    access_route: str = ""
+    personal_data: str = ""
 
     def values(self) -> dict:
         names = [self.title, *self.aliases]
@@ -36,7 +44,16 @@ class Document:
             "exact_keys": "|".join(sorted({normalise_name(n) for n in names if n})),
             "focus_area": self.focus_area, "region": self.region, "sector": self.sector,
             "kind": self.kind, "is_synthetic": self.is_synthetic, "owner": self.owner,
+            "custodian": self.custodian, "themes": multi_value(self.themes),
+            "coding_systems": multi_value(self.coding_systems),
+            "access_route": self.access_route, "personal_data": self.personal_data,
         }
+
+
+def multi_value(values: list[str]) -> str:
+    """['births', 'cancer'] → '|births|cancer|' (see SearchDocument.themes); [] → ''."""
+    kept = sorted({v.replace("|", " ").strip() for v in values} - {""})
+    return "|" + "|".join(kept) + "|" if kept else ""
 
 
 def organisation_documents(organisations) -> list[Document]:
@@ -80,6 +97,31 @@ def partnership_documents(partnerships) -> list[Document]:
     return documents
 
 
+def dataset_documents(datasets) -> list[Document]:
+    """Title with the English title and acronym as names; the body holds what a user may search
+    a dataset by: descriptions, keywords, population, themes (both languages), coding systems,
+    variable names and labels, and the custodian."""
+    documents = []
+    for d in datasets:
+        themes = [t for t in d.themes if t in Theme.values]
+        with translation.override("en"):
+            themes_en = [str(Theme(t).label) for t in themes]
+        variables = [" ".join(x for x in (v.name, v.label, v.label_en) if x)
+                     for v in d.variables.all()]
+        parts = [d.description, d.description_en, ", ".join(d.keywords), d.population_coverage,
+                 ", ".join([*(str(Theme(t).label) for t in themes), *themes_en]),
+                 ", ".join(d.coding_systems), "; ".join(variables), d.custodian.name]
+        documents.append(Document(
+            DocType.DATASET, d.pk, d.title, d.get_absolute_url(),
+            aliases=[x for x in (d.title_en, d.acronym) if x],
+            body="\n".join(p for p in parts if p),
+            custodian=d.custodian.key, themes=themes, coding_systems=d.coding_systems,
+            access_route=d.access_route.key if d.access_route_id else "",
+            personal_data="yes" if d.personal_data else "no", is_synthetic=d.is_synthetic,
+        ))
+    return documents
+
+
 def organisation_queryset():
     return Organisation.objects.select_related("municipality", "region").prefetch_related(
         "aliases", "competences", "capacities")
@@ -87,3 +129,8 @@ def organisation_queryset():
 
 def partnership_queryset():
     return Partnership.objects.prefetch_related("participants__organisation__region", "regions")
+
+
+def dataset_queryset():
+    return Dataset.objects.select_related("custodian", "access_route").prefetch_related(
+        "variables")

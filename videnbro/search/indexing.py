@@ -12,6 +12,8 @@ from videnbro.core import versions
 from .backends import get_backend
 from .documents import (
     Document,
+    dataset_documents,
+    dataset_queryset,
     organisation_documents,
     organisation_queryset,
     partnership_documents,
@@ -49,9 +51,14 @@ def _write(documents: list[Document]) -> None:
         now = timezone.now()
         for row in rows:
             row.updated = now  # bulk_update does not apply auto_now
-        SearchDocument.objects.bulk_update(rows, [*Document.__dataclass_fields__.keys() - {
-            "doc_type", "object_id"}, "title_terms", "body_terms", "exact_keys", "updated"],
-            batch_size=100)  # SQLite limits CASE expression depth
+        fields = [*Document.__dataclass_fields__.keys() - {"doc_type", "object_id"},
+                  "title_terms", "body_terms", "exact_keys", "updated"]
+        if len(rows) == 1:  # one record edited: a plain UPDATE is much cheaper to build
+            SearchDocument.objects.filter(pk=rows[0].pk).update(
+                **{name: getattr(rows[0], name) for name in fields})
+        else:
+            SearchDocument.objects.bulk_update(rows, fields,
+                                               batch_size=100)  # SQLite limits CASE depth
     if new:
         SearchDocument.objects.bulk_create(new, batch_size=500)
         # bulk_create does not return ids on every backend: fetch them.
@@ -106,8 +113,21 @@ def index_partnerships(ids: list[int]) -> None:
     _write(documents)
 
 
+@_batched
+def index_datasets(ids: list[int]) -> None:
+    """Index health datasets with their variables; ids that no longer exist are removed."""
+    datasets = list(dataset_queryset().filter(pk__in=ids))
+    found = {d.pk for d in datasets}
+    _delete(SearchDocument.objects.filter(doc_type=DocType.DATASET,
+                                          object_id__in=set(ids) - found))
+    with translation.override("da"):
+        documents = dataset_documents(datasets)
+    _write(documents)
+
+
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
     """Re-create the whole index (e.g. `videnbro search rebuild`); returns documents written."""
+    from videnbro.datamap.models import Dataset
     from videnbro.partnerships.models import Partnership
     from videnbro.registry.models import Organisation
 
@@ -115,7 +135,8 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> 
         get_backend().clear()
         SearchDocument.objects.all().delete()
         for model, indexer in ((Organisation, index_organisations),
-                               (Partnership, index_partnerships)):
+                               (Partnership, index_partnerships),
+                               (Dataset, index_datasets)):
             ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), batch):
                 chunk = ids[start:start + batch]

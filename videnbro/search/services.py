@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from videnbro.registry.text import fold, normalise_name, strip_legal_suffix
 
 from .analysis import ENGLISH_TO_DANISH, query_words, word_terms
-from .backends import CANDIDATE_LIMIT, FACETS, facet_counts, get_backend
+from .backends import CANDIDATE_LIMIT, FACETS, facet_counts, filter_documents, get_backend
 from .models import SearchDocument
 from .vocabulary import expand_word, vocabulary
 
@@ -25,8 +25,11 @@ PAGE_SIZE = 20
 STOPWORDS = frozenset(
     "og i af til for med på en et de den det der som er at om fra the and of for in to a an"
     .split())
+# Filter and facet names (API and page) → SearchDocument columns; the order is the page's.
 FILTERS = {"type": "doc_type", "focus_area": "focus_area", "region": "region",
-           "sector": "sector"}
+           "sector": "sector", "custodian": "custodian", "theme": "themes",
+           "coding_system": "coding_systems", "access_route": "access_route",
+           "personal_data": "personal_data"}
 
 
 @dataclass
@@ -100,15 +103,36 @@ def snippet(text: str, groups: list[tuple[str, tuple[str, ...]]], width: int = 9
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-def _allowed_filter_values() -> dict[str, list[str]]:
+def _allowed_filter_values(param: str) -> list[str]:
+    """The values a filter accepts, read only for a filter that is used."""
+    from videnbro.datamap.models import AccessRoute, Dataset, Theme
+    from videnbro.datamap.selectors import coding_systems
     from videnbro.partnerships.taxonomy import FocusArea
     from videnbro.registry.models import Region, Sector
 
     from .models import DocType
 
-    return {"type": list(DocType.values), "focus_area": list(FocusArea.values),
-            "region": list(Region.objects.order_by("code").values_list("slug", flat=True)),
-            "sector": list(Sector.values)}
+    match param:
+        case "type":
+            return list(DocType.values)
+        case "focus_area":
+            return list(FocusArea.values)
+        case "region":
+            return list(Region.objects.order_by("code").values_list("slug", flat=True))
+        case "sector":
+            return list(Sector.values)
+        case "custodian":
+            return list(Dataset.objects.order_by("custodian__key").values_list(
+                "custodian__key", flat=True).distinct())
+        case "theme":
+            return list(Theme.values)
+        case "coding_system":
+            return coding_systems()
+        case "access_route":
+            return list(AccessRoute.objects.order_by("key").values_list("key", flat=True))
+        case "personal_data":
+            return ["yes", "no"]
+    raise KeyError(param)
 
 
 def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
@@ -117,13 +141,15 @@ def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
     if len(q) > MAX_QUERY_LENGTH:
         errors["q"] = [_("Søgningen må højst være %(n)s tegn.") % {"n": MAX_QUERY_LENGTH}]
     filters = {}
-    allowed = _allowed_filter_values()
     for param, column in FILTERS.items():
         value = (params.get(param) or "").strip()
         if value:
-            if value not in allowed[param]:
+            allowed = _allowed_filter_values(param)
+            if param == "coding_system":  # "icd-10" is ICD-10, as on the data map
+                value = next((a for a in allowed if a.casefold() == value.casefold()), value)
+            if value not in allowed:
                 errors[param] = [_("Ukendt værdi »%(value)s«. Tilladte værdier: %(allowed)s.")
-                                 % {"value": value[:40], "allowed": ", ".join(allowed[param])}]
+                                 % {"value": value[:40], "allowed": ", ".join(allowed)}]
             filters[column] = value
     try:
         page = int(params.get("page") or 1)
@@ -139,14 +165,24 @@ def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
 
 def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
            any_word: bool = False, page_size: int = PAGE_SIZE) -> SearchResults:
-    """Search everything; an empty query gives no results but the facets of the whole index.
+    """Search everything; an empty query gives no results but the facets of the whole index,
+    and with filters lists (browses) what they select, alphabetically.
 
     `any_word` (for matchmaking over long texts) matches documents with any of the words,
     ranked by how well they match, instead of requiring all of them."""
     filters = filters or {}
     if not q.strip():
-        facets = facet_counts(SearchDocument.objects.filter(**filters))
-        return SearchResults(q, 0, page, [], _facet_view(facets))
+        selected = filter_documents(SearchDocument.objects.all(), filters)
+        facets = facet_counts(selected)
+        if not filters:
+            return SearchResults(q, 0, page, [], _facet_view(facets))
+        start = (page - 1) * page_size
+        results = [Result(doc.doc_type, doc.object_id, doc.title,
+                          snippet(doc.body or doc.aliases, []), doc.url, 0.0)
+                   for doc in selected.only("doc_type", "object_id", "title", "body", "aliases", "url")
+                   .order_by("title", "pk")[start:start + page_size]]
+        return SearchResults(q, sum(facets["doc_type"].values()), page, results,
+                             _facet_view(facets))
     from django.core.cache import cache
 
     from videnbro.core import versions
@@ -198,7 +234,6 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
 
 
 def _facet_view(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    renamed = {"type": facets.get("doc_type", {})}
-    renamed.update({name: facets.get(name, {}) for name in FACETS if name != "doc_type"})
+    renamed = {name: facets.get(column, {}) for name, column in FILTERS.items()}
     return {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
             for name, values in renamed.items()}

@@ -92,7 +92,7 @@ def test_it_renders_the_search_page_in_english(client, seeded):
 def test_it_translates_the_search_specific_text_on_the_english_page(client, seeded):
     html = page(client, "/en/soeg/?q=vaccine")
     assert "<h1>Search Videnbro</h1>" in html
-    assert 'data-testid="search-count">4 results<' in html
+    assert 'data-testid="search-count">5 results<' in html  # 4 partnerships, 1 dataset
     assert '<span class="badge">Partnership</span>' in html
     assert FOCUS_AREA_BY_SLUG["vaccine_research"].en in html
 

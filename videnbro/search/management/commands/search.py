@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from videnbro.datamap.models import Dataset
 from videnbro.partnerships.models import Partnership
 from videnbro.registry.models import Organisation
 from videnbro.search.indexing import rebuild
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             for r in results.results[:10]:
                 self.stdout.write(f"{r.score:.3f}  {r.type:13} {r.title}")
             return
-        total = Organisation.objects.count() + Partnership.objects.count()
+        total = (Organisation.objects.count() + Partnership.objects.count()
+                 + Dataset.objects.count())
         with tqdm(total=total, desc="indexing", unit="records") as bar:
             documents = rebuild(progress=bar.update)
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {documents} documents."))
