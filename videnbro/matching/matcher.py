@@ -176,7 +176,7 @@ def _text_hits(text: str) -> list[tuple[SearchDocument, float]]:
     pairs = []
     for result in results.results:
         doc = documents.get((result.type, result.id))
-        if doc is not None:
+        if doc is not None and doc.doc_type != DocType.DATASET:  # data, not a partner
             pairs.append((doc, result.score))
     if results.results:
         best = max(s for _d, s in pairs) or 1.0
