@@ -627,7 +627,9 @@ def _write_json_ld(data: dict[Node, dict[Node, dict[Node, None]]]) -> str:
         return {"@value": str(node)}
 
     keys: dict[Node, str] = {}
-    graph = []
+    # One node object per line: json.dumps with `indent` uses the pure-Python encoder, which
+    # took 2 of the 9 s of a 5,000-dataset export (bench/datamap_export.py).
+    nodes = []
     for subject, predicates in data.items():
         item: dict[str, Any] = {"@id": ref(subject)}
         for predicate, objects in predicates.items():
@@ -638,9 +640,10 @@ def _write_json_ld(data: dict[Node, dict[Node, dict[Node, None]]]) -> str:
             if key is None:
                 key = keys[predicate] = _compact(str(predicate)) or str(predicate)
             item[key] = [value(o) for o in objects]
-        graph.append(item)
+        nodes.append(json.dumps(item, ensure_ascii=False))
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=1)
+    return (f'{{"@context": {json.dumps(context, ensure_ascii=False, indent=1)},\n'
+            ' "@graph": [\n' + ",\n".join(nodes) + "\n]}\n")
 
 
 # --- import -----------------------------------------------------------------------------------
