@@ -75,6 +75,19 @@ def test_it_keeps_the_catalogue_export_working(client, seeded):
     assert listed["count"] == Dataset.objects.count()
 
 
+def test_they_are_indexed_as_synthetic_unless_told_not_to_and_leave_with_delete(seeded):
+    from videnbro.search.models import DocType, SearchDocument
+
+    synth("datasets", "--count", "3")
+    assert not SearchDocument.objects.filter(doc_type=DocType.DATASET, is_synthetic=True).exists()
+    call_command("synth", "datasets", "--count", "5", stdout=StringIO(), stderr=StringIO())
+    indexed = SearchDocument.objects.filter(doc_type=DocType.DATASET, is_synthetic=True)
+    assert indexed.count() == 5
+    assert all(doc.title.startswith("[SYNTETISK]") for doc in indexed)
+    call_command("synth", "--delete", stdout=StringIO())
+    assert not SearchDocument.objects.filter(is_synthetic=True).exists()
+
+
 def test_synth_delete_removes_them_and_their_custodians(seeded):
     real = Dataset.objects.filter(is_synthetic=False).count()
     synth("datasets", "--count", "10")

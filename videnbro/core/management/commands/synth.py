@@ -16,6 +16,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core import versions
+from videnbro.datamap.models import Dataset
 from videnbro.datamap.synthetic import (
     synthetic_custodians,
     synthetic_datasets_create,
@@ -154,16 +155,24 @@ class Command(BaseCommand):
                                                 variables=variables, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if created and not no_index:
+            self._index(org_ids=[], partnership_ids=[], dataset_ids=list(
+                Dataset.objects.filter(is_synthetic=True).values_list("pk", flat=True)))
         self.stdout.write(self.style.SUCCESS(
             f"Synthetic datasets: {created} created, {count - created} already there "
             f"({variables} variables each; labelled [SYNTETISK], keys synth-datasaet-…, "
             f"custodians among {len(pool)} synthetic organisations)."))
 
     def _index(self, batch: int = 200, org_ids: list[int] | None = None,
-               partnership_ids: list[int] | None = None) -> None:
+               partnership_ids: list[int] | None = None,
+               dataset_ids: list[int] | None = None) -> None:
         """bulk_create bypasses the services, so the synthetic records are indexed here (all of
         them unless ids are given)."""
-        from videnbro.search.indexing import index_organisations, index_partnerships
+        from videnbro.search.indexing import (
+            index_datasets,
+            index_organisations,
+            index_partnerships,
+        )
 
         if org_ids is None:
             org_ids = list(Organisation.objects.filter(key__startswith="synth-")
@@ -172,8 +181,11 @@ class Command(BaseCommand):
         if p_ids is None:
             p_ids = list(Partnership.objects.filter(is_synthetic=True)
                          .values_list("pk", flat=True))
-        with tqdm(total=len(org_ids) + len(p_ids), desc="search index", unit="records") as bar:
-            for ids, indexer in ((org_ids, index_organisations), (p_ids, index_partnerships)):
+        d_ids = dataset_ids or []
+        with tqdm(total=len(org_ids) + len(p_ids) + len(d_ids), desc="search index",
+                  unit="records") as bar:
+            for ids, indexer in ((org_ids, index_organisations), (p_ids, index_partnerships),
+                                 (d_ids, index_datasets)):
                 for start in range(0, len(ids), batch):
                     indexer(ids[start:start + batch])
                     bar.update(len(ids[start:start + batch]))
