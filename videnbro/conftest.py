@@ -1,5 +1,6 @@
 """Shared test fixtures: the seeded registry, partnerships, crisis incidents and health data map
-(loaded once per session), users per role and API clients that authenticate with a Bearer token."""
+(loaded once per session), users per role, API clients that authenticate with a Bearer token and
+`run_tasks()` – the queued background work run by django_tasks_db's own worker."""
 
 from __future__ import annotations
 
@@ -106,6 +107,33 @@ def api_as(db):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def run_tasks(db, monkeypatch):
+    """Run every queued task (offer processing, e-mails) to the end, like a batch worker
+    (`videnbro db_worker`);
+    fails the test when a task failed, so a broken task cannot pass silently.
+
+    The worker closes "old" connections between tasks; inside the test's transaction that
+    would close the connection on PostgreSQL (Django's test client skips the same call)."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        before = DBTaskResult.objects.filter(status="SUCCESSFUL").count()
+        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+               startup_delay=False, max_tasks=None, worker_id="test",
+               excluded_queue_names=[]).run()
+        failed = list(DBTaskResult.objects.filter(status="FAILED")
+                      .values_list("task_path", "exception_class_path", "traceback"))
+        assert not failed, failed
+        return DBTaskResult.objects.filter(status="SUCCESSFUL").count() - before
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ through the task queue (enqueued in the same transaction)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -64,6 +65,7 @@ NOTE_REQUIRED = {S.RETURNED, P.UPDATES_REQUESTED, P.REJECTED, P.APPROVED_WITH_CO
 EDITABLE = {S.DRAFT, S.RETURNED}
 AMENDABLE = {S.ACCEPTED, S.PROVISIONING, S.ACTIVE}
 PART_STATES = set(P.values)
+DANISH_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d*)?")  # 1.234.567,89
 # The step a due date belongs to after each move (days from the move; see docs/broker.md).
 DUE_STEP = {S.SUBMITTED: "screening_start", S.SCREENING: "screening", S.RETURNED: "applicant",
             S.COST_ESTIMATE: "applicant", S.ACCEPTED: "provisioning_start",
@@ -344,6 +346,8 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
             request.active_at = now
         elif to in (S.CLOSED, S.WITHDRAWN):
             request.closed_at = now
+            # Nobody has to act on a part any more: no due date, never overdue.
+            request.parts.exclude(status__in=DECIDED).update(due_at=None)
         request.status = to
         request.due_at = _due(to)
         if to == S.ACTIVE and request.period_to:
@@ -366,9 +370,11 @@ def _undecided_reason(request: AccessRequest, to: str) -> str:
 
 
 def _amount(value: Any) -> Decimal:
+    text = "".join(str(value).split())  # spaces, also non-breaking, group thousands
+    if DANISH_GROUPED.fullmatch(text):  # "12.500" is twelve thousand five hundred, not 12.5
+        text = text.replace(".", "")
     try:
-        amount = Decimal(str(value).replace(" ", "").replace(",", ".")) \
-            if value not in (None, "") else None
+        amount = Decimal(text.replace(",", ".")) if value not in (None, "") else None
     except InvalidOperation:
         amount = None
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
@@ -507,10 +513,10 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
     recipients.discard("")
     if not recipients:
         return
-    link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
     bodies = []
     for language in ("da", "en"):
-        with override(language):
+        with override(language):  # the link too: not the language of the actor's page
+            link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
             state = (dict(P.choices) if part else dict(S.choices))[to]
             lines = [_("Ansøgning %(ref)s: %(title)s") % {"ref": request.reference,
                                                           "title": request.project_title}]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -261,7 +262,8 @@ def register(request):
         rows = [dict(zip(columns, [
             r.reference, r.project_title, r.organisation.name if r.organisation else "",
             r.purpose, "; ".join(d.title for d in datasets), r.get_status_display(),
-            r.approved_at.date().isoformat()], strict=True)) for r, datasets in entries]
+            timezone.localdate(r.approved_at).isoformat()], strict=True))
+            for r, datasets in entries]
         content, content_type = write_table(rows, columns, fmt, sheet_title=_("Dataanvendelser"))
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="videnbro-dataanvendelser.{fmt}"'

@@ -1,6 +1,6 @@
 """Fixtures for the crisis tests: authority staff of real seeded authorities, an active
-incident, needs and offers made through the services, and `run_tasks()` – the queued background
-work run by django_tasks_db's own worker, as `videnbro db_worker` would."""
+incident, needs and offers made through the services (`run_tasks()` lives in the root
+conftest)."""
 
 from __future__ import annotations
 
@@ -23,32 +23,6 @@ def _fresh_throttle_counts():
     caches["throttle"].clear()
     yield
     caches["throttle"].clear()
-
-
-@pytest.fixture
-def run_tasks(db, monkeypatch):
-    """Run every queued task (offer processing, e-mails) to the end, like a batch worker;
-    fails the test when a task failed, so a broken task cannot pass silently.
-
-    The worker closes "old" connections between tasks; inside the test's transaction that
-    would close the connection on PostgreSQL (Django's test client skips the same call)."""
-    from django_tasks_db.management.commands import db_worker
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> int:
-        before = DBTaskResult.objects.filter(status="SUCCESSFUL").count()
-        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-               startup_delay=False, max_tasks=None, worker_id="test",
-               excluded_queue_names=[]).run()
-        failed = list(DBTaskResult.objects.filter(status="FAILED")
-                      .values_list("task_path", "exception_class_path", "traceback"))
-        assert not failed, failed
-        return DBTaskResult.objects.filter(status="SUCCESSFUL").count() - before
-
-    return run
 
 
 @pytest.fixture
