@@ -509,6 +509,10 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
             recipients.update(u.email for u in custodian_users(routed.custodian_id))
     if all_decided:
         recipients.update(u.email for u in brokers())
+    if to in (S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED):
+        # The custodians who approved provide the data: they hear of every step after it.
+        for approved in request.parts.filter(status__in=APPROVED):
+            recipients.update(u.email for u in custodian_users(approved.custodian_id))
     recipients.discard(getattr(actor, "email", None))
     recipients.discard("")
     if not recipients:

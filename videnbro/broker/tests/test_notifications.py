@@ -60,6 +60,14 @@ def assert_mail(mail, request: AccessRequest, *, state: str, note: str = "") -> 
     assert state in danish
 
 
+def approving_custodians(request: AccessRequest, to: str) -> set[str]:
+    """From acceptance on, the custodians who approved (they provide the data) hear too."""
+    if to not in (S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED):
+        return set()
+    return {u.email for part in request.parts.filter(status__in=services.APPROVED)
+            for u in services.custodian_users(part.custodian_id)}
+
+
 def move(request, actor, to, **kwargs):
     return services.request_transition(actor=actor, request=request, to=to, **kwargs)
 
@@ -104,7 +112,7 @@ def test_the_applicant_hears_of_the_brokers_moves(make_request, applicant, broke
     deliver(flush=True)
     move(request, broker, to, note=note)
     mails = deliver()
-    assert set(mails) == {applicant.email}
+    assert set(mails) == {applicant.email, *approving_custodians(request, to)}
     assert_mail(mails[applicant.email], request, state=label, note=note)
 
 
@@ -127,7 +135,7 @@ def test_the_broker_hears_of_the_applicants_moves(make_request, applicant, broke
     to = S.SUBMITTED if frm == S.RETURNED else S.ACCEPTED
     move(request, applicant, to, note="Rettet")
     mails = deliver()
-    assert set(mails) == {broker.email}
+    assert set(mails) == {broker.email, *approving_custodians(request, to)}
     assert_mail(mails[broker.email], request,
                 state="Indsendt" if to == S.SUBMITTED else "Accepteret af ansøger", note="Rettet")
 
@@ -247,3 +255,19 @@ def test_a_refused_move_sends_nothing(make_request, applicant, broker, deliver):
     with pytest.raises(ConflictError):
         move(request, broker, S.ACTIVE)
     assert deliver() == {}
+
+
+@pytest.mark.parametrize("to, by", [(S.ACCEPTED, "applicant"), (S.PROVISIONING, "broker"),
+                                    (S.ACTIVE, "broker"), (S.CLOSED, "broker")])
+def test_the_custodians_who_approved_hear_of_acceptance_provisioning_and_closing(
+        make_request, applicant, broker, custodians, deliver, to, by):
+    before = {S.ACCEPTED: S.COST_ESTIMATE, S.PROVISIONING: S.ACCEPTED,
+              S.ACTIVE: S.PROVISIONING, S.CLOSED: S.ACTIVE}[to]
+    request = make_request(before, datasets=(LPR, BEF),
+                           parts={SDS: P.APPROVED, DST: P.REJECTED})
+    deliver(flush=True)
+    move(request, applicant if by == "applicant" else broker, to)
+    mails = deliver()
+    assert custodians[SDS].email in mails  # approved: provides the data
+    assert custodians[DST].email not in mails  # rejected: nothing more to do
+    assert_mail(mails[custodians[SDS].email], request, state=str(S(to).label))
