@@ -112,6 +112,7 @@ class Dataset(models.Model):
         verbose_name = _("datasæt")
         verbose_name_plural = _("datasæt")
         ordering = ["title"]
+        indexes = [models.Index(fields=["title", "id"], name="dataset_title_id")]
 
     def __str__(self) -> str:
         return self.title
