@@ -101,28 +101,27 @@ def index_organisations(ids: list[int]) -> None:
     _write(documents)
 
 
+def _reindex(doc_type: str, queryset, build, ids: list[int]) -> None:
+    """Write the documents of the records with these ids; ids that no longer exist are
+    removed from the index."""
+    records = list(queryset.filter(pk__in=ids))
+    _delete(SearchDocument.objects.filter(doc_type=doc_type,
+                                          object_id__in=set(ids) - {r.pk for r in records}))
+    with translation.override("da"):
+        documents = build(records)
+    _write(documents)
+
+
 @_batched
 def index_partnerships(ids: list[int]) -> None:
     """Index partnerships; ids that no longer exist are removed."""
-    partnerships = list(partnership_queryset().filter(pk__in=ids))
-    found = {p.pk for p in partnerships}
-    _delete(SearchDocument.objects.filter(doc_type=DocType.PARTNERSHIP,
-                                          object_id__in=set(ids) - found))
-    with translation.override("da"):
-        documents = partnership_documents(partnerships)
-    _write(documents)
+    _reindex(DocType.PARTNERSHIP, partnership_queryset(), partnership_documents, ids)
 
 
 @_batched
 def index_datasets(ids: list[int]) -> None:
     """Index health datasets with their variables; ids that no longer exist are removed."""
-    datasets = list(dataset_queryset().filter(pk__in=ids))
-    found = {d.pk for d in datasets}
-    _delete(SearchDocument.objects.filter(doc_type=DocType.DATASET,
-                                          object_id__in=set(ids) - found))
-    with translation.override("da"):
-        documents = dataset_documents(datasets)
-    _write(documents)
+    _reindex(DocType.DATASET, dataset_queryset(), dataset_documents, ids)
 
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
