@@ -544,3 +544,71 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
     body = "\n\n— English —\n\n".join(bodies) + "\n"
     for email in sorted(recipients):
         enqueue(send_email, email, subject, body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overdue steps: who must act, and a reminder to them (`videnbro broker overdue --notify`,
+# run daily from cron or a systemd timer).
+
+@dataclass
+class OverdueStep:
+    request: AccessRequest
+    part: RequestPart | None
+    state: str
+    due_at: datetime
+    recipients: set[str]
+
+
+def overdue_steps(now: datetime | None = None) -> list[OverdueStep]:
+    """Every overdue step with the people who must act on it, oldest due date first."""
+    from .selectors import OPEN, OPEN_PARTS
+
+    now = now or timezone.now()
+    broker_emails = {u.email for u in brokers() if u.email}
+    steps: list[OverdueStep] = []
+    late = AccessRequest.objects.filter(due_at__lt=now, status__in=OPEN).select_related(
+        "applicant")
+    for request in late:
+        applicant = {request.applicant.email} - {""}
+        who = {S.RETURNED: applicant, S.COST_ESTIMATE: applicant,
+               S.ACTIVE: broker_emails | applicant}.get(request.status, broker_emails)
+        steps.append(OverdueStep(request, None, request.status, request.due_at, set(who)))
+    parts = RequestPart.objects.filter(due_at__lt=now, status__in=OPEN_PARTS,
+                                       request__status=S.ROUTED).select_related(
+        "request__applicant", "custodian")
+    for part in parts:
+        if part.status == P.UPDATES_REQUESTED:
+            who = {part.request.applicant.email} - {""}
+        else:
+            who = {u.email for u in custodian_users(part.custodian_id) if u.email} \
+                or broker_emails
+        steps.append(OverdueStep(part.request, part, part.status, part.due_at, who))
+    steps.sort(key=lambda step: step.due_at)
+    return steps
+
+
+def send_overdue_reminders(now: datetime | None = None) -> int:
+    """One reminder per overdue step and person; returns how many were queued."""
+    sent = 0
+    with transaction.atomic():
+        for step in overdue_steps(now):
+            link = settings.SITE_URL.rstrip("/") + step.request.get_absolute_url()
+            bodies = []
+            for language in ("da", "en"):
+                with override(language):
+                    where = (_("hos %(c)s") % {"c": step.part.custodian.name}
+                             if step.part else "")
+                    label = (dict(P.choices) if step.part else dict(S.choices))[step.state]
+                    bodies.append("\n".join([
+                        _("Ansøgning %(ref)s: %(title)s") % {
+                            "ref": step.request.reference, "title": step.request.project_title},
+                        _("Fristen for skridtet »%(s)s« %(where)s udløb %(d)s.") % {
+                            "s": label, "where": where,
+                            "d": timezone.localtime(step.due_at).date().isoformat()},
+                        _("Se ansøgningen: %(link)s") % {"link": link}]))
+            subject = f"[Videnbro] {step.request.reference}: " + _("frist overskredet")
+            body = "\n\n— English —\n\n".join(bodies) + "\n"
+            for email in sorted(step.recipients):
+                enqueue(send_email, email, subject, body)
+                sent += 1
+    return sent
