@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from videnbro.datamap.models import Dataset, Sandbox
 from videnbro.registry.models import Organisation
@@ -28,7 +29,7 @@ class AccessRequest(models.Model):
         ACCEPTED = "accepted", _("Accepteret af ansøger")
         PROVISIONING = "provisioning", _("Data stilles til rådighed")
         ACTIVE = "active", _("Aktiv")
-        CLOSED = "closed", _("Afsluttet")
+        CLOSED = "closed", pgettext_lazy("access request status", "Afsluttet")
         WITHDRAWN = "withdrawn", _("Trukket tilbage")
 
     class Kind(models.TextChoices):
