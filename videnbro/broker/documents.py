@@ -9,7 +9,6 @@ delimited text) – is refused with an explanation.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import PurePath
 
@@ -51,20 +50,35 @@ def _refuse_data(kind: str) -> ValidationError:
         "den dataansvarlige i et godkendt sikkert analysemiljø.") % {"kind": kind}]})
 
 
-def _zip_kind(head: bytes, upload) -> str:
-    """'document', 'spreadsheet' or '' for the content of a ZIP container."""
+MAX_ZIP_MEMBERS = 2000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a document's parts together; more is a zip bomb
+
+
+def _zip_kind(upload) -> str:
+    """'document', 'spreadsheet', 'data' or '' for the content of a ZIP container – read
+    from the central directory, without inflating anything but a short `mimetype` entry."""
     upload.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(upload.read())) as archive:
-            names = set(archive.namelist())
-            mimetype = (archive.read("mimetype").decode("ascii", "replace").strip()
-                        if "mimetype" in names else "")
-    except (zipfile.BadZipFile, KeyError, OSError):
+        with zipfile.ZipFile(upload.file if hasattr(upload, "file") else upload) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS or \
+                    sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+                return "data"
+            names = {m.filename for m in members}
+            mimetype = ""
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 100:
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100).decode("ascii", "replace").strip()
+            hidden = [m.filename for m in members
+                      if PurePath(m.filename.lower()).suffix in DATA_EXTENSIONS - {".xml"}]
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
         return ""
     finally:
         upload.seek(0)
     if "xl/workbook.xml" in names or mimetype.endswith("spreadsheet"):
         return "spreadsheet"
+    if hidden:
+        return "data"
     if "word/document.xml" in names or mimetype == DOCUMENT_TYPES[".odt"]:
         return "document"
     return ""
@@ -76,7 +90,9 @@ def _looks_delimited(head: bytes) -> bool:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
+    if lines and lines[0].startswith("%PDF"):
+        lines = lines[1:]  # a data file with a PDF header glued on is still a data file
     if len(lines) < 3:
         return False
     for sep in (",", ";", "\t", "|"):
@@ -104,8 +120,11 @@ def validate_document(upload) -> str:
             raise _refuse_data(kind)
     if suffix in DATA_EXTENSIONS:
         raise _refuse_data(suffix.lstrip(".").upper())
-    if head.startswith(b"PK\x03\x04") and _zip_kind(head, upload) == "spreadsheet":
+    zip_kind = _zip_kind(upload) if head.startswith(b"PK\x03\x04") else ""
+    if zip_kind == "spreadsheet":
         raise _refuse_data(_("regneark"))
+    if zip_kind == "data":
+        raise _refuse_data(_("datafiler i et ZIP-arkiv"))
     if _looks_delimited(head):
         raise _refuse_data(_("tabeltekst"))
     if suffix not in DOCUMENT_TYPES:
@@ -113,7 +132,7 @@ def validate_document(upload) -> str:
             "Kun dokumenter i PDF, DOCX eller ODT kan vedhæftes (fik »%(name)s«).") % {
             "name": name}]})
     matches = (head.startswith(b"%PDF-") if suffix == ".pdf"
-               else head.startswith(b"PK\x03\x04") and _zip_kind(head, upload) == "document")
+               else zip_kind == "document")
     if not matches:
         raise ValidationError({"file": [_(
             "Indholdet af »%(name)s« er ikke et %(type)s-dokument.") % {

@@ -137,14 +137,45 @@ def parse_datasets(items: Any) -> list[DatasetChoice]:
     return choices
 
 
+MAX_TEXT = 20_000  # characters in one free-text field or note
+
+
+def _clean_text(value: Any, field: str) -> str:
+    """A string without NUL or other control characters (PostgreSQL refuses NUL; a
+    spreadsheet export refuses the others), within MAX_TEXT."""
+    if not isinstance(value, str):
+        raise ValidationError({field: [_("Skal være tekst.")]})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: [_("Højst %(n)s tegn.") % {"n": MAX_TEXT}]})
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _validated_project(data: dict, instance: AccessRequest | None) -> AccessRequestForm:
-    """Partial updates keep the stored values of fields the caller did not send."""
+    """Partial updates keep the stored values of fields the caller did not send. Values of
+    the wrong JSON type (a number for a date, a list for a title) are field errors."""
     values: dict[str, Any] = {}
     if instance is not None:
         for name in PROJECT_FIELDS:
             value = getattr(instance, f"{name}_id" if name == "sandbox" else name)
             values[name] = "" if value is None else value
-    values.update({k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    errors: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if name not in PROJECT_FIELDS:
+            continue
+        if value is None:
+            values[name] = ""
+        elif name == "sandbox" and isinstance(value, int) and not isinstance(value, bool):
+            values[name] = value
+        else:
+            try:
+                values[name] = _clean_text(value, name)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     form = AccessRequestForm(data=values, instance=instance)
     if not form.is_valid():
         raise _form_errors(form)
@@ -166,23 +197,21 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
     (draft or returned). `datasets=None` leaves the chosen datasets as they are."""
     if not permissions.can_apply(actor):
         raise PermissionDeniedError(_("Log ind for at søge om adgang til data."))
-    if request is not None:
-        if not permissions.is_applicant(actor, request):
-            raise PermissionDeniedError(_("Kun ansøgeren kan ændre ansøgningen."))
-        if request.status not in EDITABLE:
-            raise ConflictError(_("Ansøgningen kan kun ændres som kladde eller når den er sendt "
-                                  "retur (den er nu »%(s)s«).") % {
-                                      "s": request.get_status_display()},
-                                extra={"allowed": []})
-    if parent is not None:
-        if not permissions.is_applicant(actor, parent):
-            raise PermissionDeniedError(_("Kun ansøgeren kan søge om et tillæg."))
-        if parent.status not in AMENDABLE or parent.kind != AccessRequest.Kind.NEW:
-            raise ConflictError(_("Der kan kun søges tillæg til en godkendt ansøgning."),
-                                extra={"allowed": []})
-    form = _validated_project(data, request or _amendment_base(parent))
-    choices = parse_datasets(datasets) if datasets is not None else None
+    if request is not None and not permissions.is_applicant(actor, request):
+        raise PermissionDeniedError(_("Kun ansøgeren kan ændre ansøgningen."))
+    if parent is not None and not permissions.is_applicant(actor, parent):
+        raise PermissionDeniedError(_("Kun ansøgeren kan søge om et tillæg."))
     with transaction.atomic():
+        # The state is checked on a locked, fresh row: a stale page or a double click can
+        # never write a submitted request back to a draft.
+        if request is not None:
+            request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+            _check_editable(request)
+        if parent is not None:
+            parent = AccessRequest.objects.select_for_update().get(pk=parent.pk)
+            _check_amendable(parent)
+        form = _validated_project(data, request or _amendment_base(parent))
+        choices = parse_datasets(datasets) if datasets is not None else None
         created = request is None
         if created:
             request = form.save(commit=False)
@@ -198,13 +227,27 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
                 request.closed_at = request.due_at = None
             request.save()
         else:
-            request = form.save()
+            request = form.save(commit=False)
+            request.save(update_fields=[*PROJECT_FIELDS, "updated"])
         if choices is not None:
             _set_datasets(request, choices)
         audit_log(actor=actor, action="broker.request." + ("created" if created else "edited"),
                   obj=request, data={"reference": request.reference,
                                      "parent": parent.reference if parent else ""})
     return request
+
+
+def _check_editable(request: AccessRequest) -> None:
+    if request.status not in EDITABLE:
+        raise ConflictError(_("Ansøgningen kan kun ændres som kladde eller når den er sendt "
+                              "retur (den er nu »%(s)s«).") % {"s": request.get_status_display()},
+                            extra={"allowed": []})
+
+
+def _check_amendable(parent: AccessRequest) -> None:
+    if parent.status not in AMENDABLE or parent.kind != AccessRequest.Kind.NEW:
+        raise ConflictError(_("Der kan kun søges tillæg til en godkendt ansøgning, der ikke er "
+                              "afsluttet."), extra={"allowed": []})
 
 
 def _amendment_base(parent: AccessRequest | None) -> AccessRequest | None:
@@ -221,11 +264,7 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
     custodian has asked for updates. Data files are refused (see documents.py)."""
     if not permissions.is_applicant(actor, request):
         raise PermissionDeniedError(_("Kun ansøgeren kan vedhæfte dokumenter."))
-    waiting = request.parts.filter(status=P.UPDATES_REQUESTED).exists()
-    if request.status not in EDITABLE and not (request.status == S.ROUTED and waiting):
-        raise ConflictError(_("Dokumenter kan vedhæftes til en kladde, en ansøgning sendt retur "
-                              "eller når en dataansvarlig har bedt om ændringer."),
-                            extra={"allowed": []})
+    _check_documents_open(request)
     if kind not in RequestDocument.Kind.values:
         raise ValidationError({"kind": [_("Vælg en dokumenttype: %(k)s.") % {
             "k": ", ".join(RequestDocument.Kind.values)}]})
@@ -236,20 +275,46 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    with transaction.atomic():
-        document = RequestDocument(request=request, kind=kind, filename=upload.name[-200:],
-                                   content_type=content_type, size=upload.size,
-                                   sha256=digest.hexdigest(), uploaded_by=actor)
-        document.file.save(upload.name[-100:], upload, save=False)
-        try:
+    document = RequestDocument(request=request, kind=kind, filename=upload.name[-200:],
+                               content_type=content_type, size=upload.size,
+                               sha256=digest.hexdigest(), uploaded_by=actor)
+    # The file is written before the transaction (no database lock held while copying it)
+    # and removed again when the row is not written.
+    document.file.save(upload.name[-100:], upload, save=False)
+    try:
+        with transaction.atomic():
+            _check_documents_open(AccessRequest.objects.select_for_update().get(pk=request.pk))
             document.save()
             audit_log(actor=actor, action="broker.document.added", obj=request,
                       data={"document": document.filename, "kind": kind, "size": upload.size,
                             "sha256": document.sha256})
-        except Exception:
-            document.file.delete(save=False)  # no orphan file when the row is not written
-            raise
+    except BaseException:
+        document.file.delete(save=False)
+        raise
     return document
+
+
+def _check_documents_open(request: AccessRequest) -> None:
+    waiting = request.parts.filter(status=P.UPDATES_REQUESTED).exists()
+    if request.status not in EDITABLE and not (request.status == S.ROUTED and waiting):
+        raise ConflictError(_("Dokumenter kan vedhæftes og fjernes i en kladde, en ansøgning "
+                              "sendt retur, eller når en dataansvarlig har bedt om ændringer."),
+                            extra={"allowed": []})
+
+
+def document_remove(*, actor: Any, request: AccessRequest, document: RequestDocument) -> None:
+    """The applicant removes a document uploaded by mistake, while documents may change; the
+    file goes when the deletion commits."""
+    if not permissions.is_applicant(actor, request) or document.request_id != request.pk:
+        raise PermissionDeniedError(_("Kun ansøgeren kan fjerne dokumenter."))
+    with transaction.atomic():
+        _check_documents_open(AccessRequest.objects.select_for_update().get(pk=request.pk))
+        name, storage = document.file.name, document.file.storage
+        audit_log(actor=actor, action="broker.document.removed", obj=request,
+                  data={"document": document.filename, "kind": document.kind,
+                        "sha256": document.sha256})
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,10 +442,12 @@ def _amount(value: Any) -> Decimal:
         amount = Decimal(text.replace(",", ".")) if value not in (None, "") else None
     except InvalidOperation:
         amount = None
+    if amount is not None and amount.is_finite() and abs(amount) < Decimal("1e12"):
+        amount = amount.quantize(Decimal("0.01"))  # round first: the bound is on what is stored
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
         raise ValidationError({"cost_estimate": [_(
-            "Angiv prisoverslaget i kroner (0 eller mere).")]})
-    return amount.quantize(Decimal("0.01"))
+            "Angiv prisoverslaget i kroner (0 eller mere, under 10 mia.).")]})
+    return amount
 
 
 def _check_complete(request: AccessRequest) -> None:
@@ -411,6 +478,11 @@ def _route(request: AccessRequest) -> None:
         chosen.save(update_fields=["part"])
 
 
+def _is_id(value: Any) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) < 18
+
+
 def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
                      part: RequestPart | int | None) -> AccessRequest:
     parts = request.parts.all()
@@ -423,7 +495,7 @@ def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request.pk)
         part = RequestPart.objects.select_for_update().filter(
-            request=request, pk=part_id).first() if str(part_id).isdigit() else None
+            request=request, pk=part_id).first() if _is_id(part_id) else None
         if part is None:
             raise ValidationError({"part": [_("Ukendt delansøgning.")]})
         if permissions.is_custodian(actor) and not permissions.is_broker(actor) \

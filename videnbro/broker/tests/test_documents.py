@@ -65,7 +65,8 @@ REFUSED = [
     ("billede.png", PNG, "Kun dokumenter i PDF, DOCX eller ODT"),
     ("noter", b"Bare lidt tekst", "Kun dokumenter i PDF, DOCX eller ODT"),
     ("falsk.pdf", b"Dette er ikke en PDF, bare tekst.", "ikke et PDF-dokument"),
-    ("falsk.docx", zip_bytes({"readme.txt": "hej"}), "ikke et DOCX-dokument"),
+    ("falsk.docx", zip_bytes({"readme.md": "hej"}), "ikke et DOCX-dokument"),
+    ("tekst-i-zip.docx", zip_bytes({"readme.txt": "hej"}), "dataudtræk"),
     ("gammel.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "Excel 97-2003/OLE"),
 ]
 REFUSED_IDS = [f"{name}-{hint.split()[-1]}" for name, _c, hint in REFUSED]
