@@ -86,8 +86,7 @@ class AccessRequestSerializer(serializers.ModelSerializer):
                   "approved_at", "url"]
 
     def get_overdue(self, request) -> bool:
-        return request.is_overdue or (request.status == request.Status.ROUTED and any(
-            p.is_overdue and p.status in selectors.OPEN_PARTS for p in request.parts.all()))
+        return request.has_overdue_step
 
 
 class AccessRequestDetailSerializer(AccessRequestSerializer):
@@ -95,7 +94,7 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     sandbox = serializers.CharField(source="sandbox.key", allow_null=True, default=None)
     documents = DocumentSerializer(many=True)
     events = EventSerializer(many=True)
-    amendments = serializers.SlugRelatedField(slug_field="reference", many=True, read_only=True)
+    amendments = serializers.SerializerMethodField()
     moves = serializers.SerializerMethodField()
 
     class Meta(AccessRequestSerializer.Meta):
@@ -107,6 +106,11 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     def get_applicant(self, request) -> dict:
         return {"name": request.applicant.get_full_name() or request.applicant.username,
                 "email": request.applicant.email}
+
+    def get_amendments(self, request) -> list[str]:
+        """The amendments the caller may see (a custodian only those routed to it)."""
+        user = self.context["request"].user
+        return [a.reference for a in request.amendments.all() if permissions.can_view(user, a)]
 
     def get_moves(self, request) -> dict:
         """What the caller may do now: request states and, per part id, part states."""
@@ -244,16 +248,29 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
         access_request = self._get(pk)
+        if not hasattr(request.data, "getlist"):
+            raise serializers.ValidationError(
+                {"file": ["Send dokumentet som multipart/form-data med felterne kind og file."]})
         document = services.document_add(actor=request.user, request=access_request,
                                           kind=request.data.get("kind", ""),
                                           upload=request.FILES.get("file"))
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    @extend_schema(methods=["GET"], responses={(200, "application/octet-stream"):
+                                                OpenApiTypes.BINARY},
                    tags=["broker"], summary="Download a document of a request")
-    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    @extend_schema(methods=["DELETE"], responses={204: None}, tags=["broker"],
+                   summary="Remove a document uploaded by mistake (applicant, while documents "
+                           "may change)")
+    @action(detail=True, methods=["get", "delete"],
+            url_path=r"documents/(?P<document_id>\d+)")
     def document(self, request, pk=None, document_id=None):
-        document = object_or_404(self._get(pk).documents.all(), document_id)
+        access_request = self._get(pk)
+        document = object_or_404(access_request.documents.all(), document_id)
+        if request.method == "DELETE":
+            services.document_remove(actor=request.user, request=access_request,
+                                     document=document)
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return document_response(document)
 
     @extend_schema(request=AccessRequestInputSerializer,

@@ -92,6 +92,14 @@ class AccessRequest(models.Model):
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
 
+    @property
+    def has_overdue_step(self) -> bool:
+        """Its own step is late, or (while with the custodians) an undecided part is."""
+        if self.is_overdue:
+            return True
+        return self.status == self.Status.ROUTED and any(
+            part.is_overdue and part.status in RequestPart.OPEN for part in self.parts.all())
+
 
 class RequestPart(models.Model):
     """The part of a request one custodian decides on: its datasets."""
@@ -103,6 +111,8 @@ class RequestPart(models.Model):
         APPROVED = "approved", _("Godkendt")
         APPROVED_WITH_CONDITIONS = "approved_with_conditions", _("Godkendt med vilkår")
         REJECTED = "rejected", _("Afvist")
+
+    OPEN = (Status.PENDING, Status.IN_REVIEW, Status.UPDATES_REQUESTED)
 
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="parts")
     custodian = models.ForeignKey(Organisation, on_delete=models.PROTECT,

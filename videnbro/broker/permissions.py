@@ -2,8 +2,9 @@
 hide buttons).
 
 - Any signed-in person may apply; a request is visible to its applicant, the broker
-  (Dataindgangen: users with the data-broker role, and platform admins) and the custodians
-  whose datasets it was routed to – never to another applicant.
+  (Dataindgangen: users with the data-broker role, and platform admins) once it has been
+  submitted, and the custodians whose datasets it was routed to – never to another applicant.
+  A draft is the applicant's own.
 - The broker screens, returns or routes a request, makes the cost estimate, provisions and
   closes; it may also record a custodian's decision on the custodian's behalf (most
   registries answer by e-mail), which the trail marks as such.
@@ -50,17 +51,19 @@ def visible_requests(user: Any, queryset: QuerySet) -> QuerySet:
     """The requests this person may see; everything else is a 404 to them."""
     if not _signed_in(user):
         return queryset.none()
-    if is_broker(user):
-        return queryset
     condition = Q(applicant=user)
+    if is_broker(user):  # everything submitted; a draft is the applicant's own until then
+        return queryset.filter(condition | Q(submitted_at__isnull=False))
     if is_custodian(user):
         condition |= Q(parts__custodian_id=user.organisation_id)
     return queryset.filter(condition).distinct()
 
 
 def can_view(user: Any, request) -> bool:
-    if is_broker(user) or is_applicant(user, request):
+    if is_applicant(user, request):
         return True
+    if is_broker(user):
+        return request.submitted_at is not None
     return is_custodian(user) and request.parts.filter(
         custodian_id=user.organisation_id).exists()
 

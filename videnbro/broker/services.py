@@ -326,16 +326,26 @@ def allowed_moves(request: AccessRequest) -> dict[str, Any]:
     parts = list(request.parts.all())
     decided = bool(parts) and all(p.status in DECIDED for p in parts)
     any_approved = any(p.status in APPROVED for p in parts)
+    orphaned = _orphaned(request)
     moves = []
     for to in REQUEST_FLOW[request.status]:
+        if orphaned and to not in (S.WITHDRAWN, S.CLOSED):
+            continue
         if to == S.COST_ESTIMATE and not (decided and any_approved):
             continue
         if to == S.CLOSED and request.status == S.ROUTED and not (decided and not any_approved):
             continue
         moves.append(to)
-    part_moves = {p.pk: (sorted(PART_FLOW[p.status]) if request.status == S.ROUTED else [])
+    part_moves = {p.pk: (sorted(PART_FLOW[p.status])
+                         if request.status == S.ROUTED and not orphaned else [])
                   for p in parts}
     return {"request": sorted(moves), "parts": part_moves}
+
+
+def _orphaned(request: AccessRequest) -> bool:
+    """An amendment whose main request has ended (closed or withdrawn) cannot go on: it may
+    only be withdrawn or closed."""
+    return request.parent_id is not None and request.parent.status not in AMENDABLE
 
 
 def moves_for(actor: Any, request: AccessRequest) -> dict[str, Any]:
@@ -409,6 +419,8 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
             request.approved_at = now
         elif to == S.ACTIVE:
             request.active_at = now
+            if request.parent_id:
+                _extend_parent(request, actor)
         elif to in (S.CLOSED, S.WITHDRAWN):
             request.closed_at = now
             # Nobody has to act on a part any more: no due date, never overdue.
@@ -423,7 +435,31 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
     return request
 
 
+def _extend_parent(amendment: AccessRequest, actor: Any) -> None:
+    """An active amendment with a later end extends its main request's period (and due
+    date); the main request's state does not change."""
+    parent = AccessRequest.objects.select_for_update().get(pk=amendment.parent_id)
+    if not amendment.period_to or (parent.period_to and parent.period_to >= amendment.period_to):
+        return
+    before = parent.period_to
+    parent.period_to = amendment.period_to
+    if parent.status == S.ACTIVE:
+        parent.due_at = timezone.make_aware(datetime.combine(parent.period_to, time.max))
+    parent.save(update_fields=["period_to", "due_at", "updated"])
+    note = _("Perioden er forlænget fra %(a)s til %(b)s ved tillæg %(ref)s.") % {
+        "a": before or "—", "b": parent.period_to, "ref": amendment.reference}
+    RequestEvent.objects.create(request=parent, actor=actor if getattr(
+        actor, "is_authenticated", False) else None, actor_label=actor_label(actor),
+        actor_role=BROKER, from_status=parent.status, to_status=parent.status, note=note)
+    audit_log(actor=actor, action="broker.request.extended", obj=parent,
+              data={"from": str(before or ""), "to": str(parent.period_to),
+                    "amendment": amendment.reference})
+
+
 def _undecided_reason(request: AccessRequest, to: str) -> str:
+    if _orphaned(request):
+        return _("Hovedansøgningen %(ref)s er afsluttet; tillægget kan kun trækkes tilbage eller "
+                 "afsluttes.") % {"ref": request.parent.reference}
     open_parts = [p.custodian.name for p in request.parts.select_related("custodian")
                   if p.status not in DECIDED]
     if open_parts:
@@ -568,14 +604,15 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
     if side != APPLICANT:
         recipients.add(request.applicant.email)
     if side == APPLICANT:
-        if part is not None:
-            custodians = list(custodian_users(part.custodian_id))
-            recipients.update(u.email for u in custodians or brokers())
-        else:
-            recipients.update(u.email for u in brokers())
-            if to == S.WITHDRAWN:
-                for open_part in request.parts.exclude(status__in=DECIDED):
-                    recipients.update(u.email for u in custodian_users(open_part.custodian_id))
+        recipients.update(u.email for u in brokers())
+        if part is not None:  # an answer to the custodian's questions
+            recipients.update(u.email for u in custodian_users(part.custodian_id))
+        elif to == S.WITHDRAWN:  # custodians still deciding or preparing data
+            for live in request.parts.exclude(status=P.REJECTED):
+                recipients.update(u.email for u in custodian_users(live.custodian_id))
+    if side == CUSTODIAN and part is not None and not permissions.is_part_custodian(actor, part):
+        # recorded by the broker on the custodian's behalf: the custodian hears of it
+        recipients.update(u.email for u in custodian_users(part.custodian_id))
     if to == S.ROUTED:
         for routed in request.parts.all():
             recipients.update(u.email for u in custodian_users(routed.custodian_id))

@@ -18,4 +18,6 @@ urlpatterns = [
          name="document_upload"),
     path("dataindgang/<str:reference>/dokumenter/<int:document_id>/", views.document_download,
          name="document_download"),
+    path("dataindgang/<str:reference>/dokumenter/<int:document_id>/fjern/",
+         views.document_remove, name="document_remove"),
 ]

@@ -167,6 +167,8 @@ def request_detail(request, reference: str):
         "can_upload": permissions.is_applicant(request.user, access_request) and (
             status in services.EDITABLE or (status == S.ROUTED and access_request.parts.filter(
                 status=P.UPDATES_REQUESTED).exists())),
+        "amendments": [a for a in access_request.amendments.all()
+                       if permissions.can_view(request.user, a)],
         "can_amend": permissions.is_applicant(request.user, access_request)
         and status in services.AMENDABLE and access_request.kind == AccessRequest.Kind.NEW,
         "note_required": services.NOTE_REQUIRED,
@@ -204,6 +206,19 @@ def document_upload(request, reference: str):
 
 
 @login_required
+@require_POST
+def document_remove(request, reference: str, document_id: int):
+    access_request = _get(request, reference)
+    document = access_request.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    with report_errors(request):
+        services.document_remove(actor=request.user, request=access_request, document=document)
+        messages.success(request, _("Dokumentet »%(f)s« er fjernet.") % {"f": document.filename})
+    return redirect(access_request.get_absolute_url() + "#documents")
+
+
+@login_required
 def document_download(request, reference: str, document_id: int):
     document = _get(request, reference).documents.filter(pk=document_id).first()
     if document is None:
@@ -224,8 +239,11 @@ def inbox(request):
     except ValidationError as exc:
         parts, errors = RequestPart.objects.none(), exc.message_dict
     page = Paginator(parts, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "broker/inbox.html", {
-        "page": page, "errors": errors, "status": request.GET.get("status") or "open",
+        "page": page, "errors": errors, "query": query.urlencode(),
+        "status": request.GET.get("status") or "open",
         "statuses": P.choices, "overdue": request.GET.get("overdue") == "1"})
 
 
@@ -233,7 +251,7 @@ def inbox(request):
 def broker_overview(request):
     if not permissions.is_broker(request.user):
         raise PermissionDeniedError(_("Oversigten er for Dataindgangen (datamæglere)."))
-    base = selectors.request_queryset()
+    base = selectors.visible(request.user)  # submitted requests (drafts stay private)
     try:
         requests_ = selectors.filter_requests(base, request.GET)
         errors = {}

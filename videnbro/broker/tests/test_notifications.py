@@ -171,14 +171,14 @@ def test_the_applicant_hears_of_each_custodian_decision(make_request, applicant,
     assert "Sundhedsdatastyrelsen" in mail.body.split(SEPARATOR)[0]
 
 
-def test_the_custodian_hears_the_applicants_answer(make_request, make_user, org, applicant,
-                                                   custodians, deliver):
+def test_the_custodian_and_the_broker_hear_the_applicants_answer(
+        make_request, make_user, org, applicant, broker, custodians, deliver):
     request = make_request(S.ROUTED, parts={SDS: P.UPDATES_REQUESTED, DST: P.IN_REVIEW})
     deliver(flush=True)
     move(request, applicant, P.IN_REVIEW, part=request.parts.get(custodian__key=SDS),
          note="Koderne er DC50*.")
     mails = deliver()
-    assert set(mails) == {custodians[SDS].email}  # not the other custodians
+    assert set(mails) == {custodians[SDS].email, broker.email}  # not the other custodians
     assert_mail(mails[custodians[SDS].email], request, state="Under behandling",
                 note="Koderne er DC50*.")
 
@@ -209,24 +209,25 @@ def test_the_broker_hears_when_every_custodian_has_decided(make_request, applica
         assert "Alle dataansvarlige har nu truffet afgørelse." in mail.body.split(SEPARATOR)[0]
 
 
-def test_a_decision_recorded_by_the_broker_reaches_the_applicant(make_request, applicant,
-                                                                 broker, deliver):
+def test_a_decision_recorded_by_the_broker_reaches_the_applicant_and_the_custodian(
+        make_request, applicant, broker, custodians, deliver):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     deliver(flush=True)
     move(request, broker, P.REJECTED, part=request.parts.get(custodian__key=SDS),
          note="Afvist pr. brev")
     mails = deliver()
-    assert set(mails) == {applicant.email}
+    assert set(mails) == {applicant.email, custodians[SDS].email}
     assert_mail(mails[applicant.email], request, state="Afvist", note="Afvist pr. brev")
 
 
-def test_a_withdrawal_tells_the_broker_and_the_custodians_still_deciding(
+def test_a_withdrawal_tells_the_broker_and_the_custodians_deciding_or_preparing_data(
         make_request, applicant, broker, custodians, deliver):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.IN_REVIEW})
     deliver(flush=True)
     move(request, applicant, S.WITHDRAWN, note="Projektet er stoppet.")
     mails = deliver()
-    assert set(mails) == {broker.email, custodians[DST].email, custodians[RKKP].email}
+    assert set(mails) == {broker.email, custodians[SDS].email, custodians[DST].email,
+                          custodians[RKKP].email}
     for mail in mails.values():
         assert_mail(mail, request, state="Trukket tilbage", note="Projektet er stoppet.")
 

@@ -197,8 +197,10 @@ def test_the_edit_page_refuses_a_request_that_is_no_longer_editable(make_request
     assert [level for level, _m in messages_of(response)] == ["error"]
     draft = make_request(S.DRAFT)
     draft_edit = reverse("broker:request_edit", args=[draft.reference])
-    assert client_as(broker).get(draft_edit).status_code == 403
+    assert client_as(broker).get(draft_edit).status_code == 404  # a draft is private
     assert client_as(other_applicant).get(draft_edit).status_code == 404
+    returned_edit = reverse("broker:request_edit", args=[make_request(S.RETURNED).reference])
+    assert client_as(broker).get(returned_edit).status_code == 403
 
 
 def test_an_amendment_starts_from_the_parents_project(make_request, applicant, client_as):
@@ -255,7 +257,7 @@ def test_the_detail_page_offers_only_the_persons_own_moves(make_request, request
 
 @pytest.mark.parametrize(("state", "who", "moves"), [
     (S.DRAFT, "applicant", {S.SUBMITTED, S.WITHDRAWN}),
-    (S.DRAFT, "broker", set()),
+    (S.RETURNED, "broker", set()),
     (S.SUBMITTED, "applicant", {S.WITHDRAWN}),
     (S.SUBMITTED, "broker", {S.SCREENING}),
     (S.SCREENING, "broker", {S.RETURNED, S.ROUTED}),

@@ -81,12 +81,15 @@ def test_a_custodian_without_an_organisation_sees_nothing(requests_, make_user, 
 
 
 @pytest.mark.parametrize("role", [Role.DATA_BROKER, Role.PLATFORM_ADMIN])
-def test_the_broker_sees_every_request(requests_, make_user, api_as, client_as, role):
+def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_user, api_as,
+                                                              client_as, role):
     broker = make_user(role)
-    assert listed(api_as(broker)) == refs(requests_, *requests_)
-    for request in requests_.values():
-        assert api_as(broker).get(api_url(request)).status_code == 200
-        assert client_as(broker).get(request.get_absolute_url()).status_code == 200
+    submitted = [name for name in requests_ if name != "draft"]
+    assert listed(api_as(broker)) == refs(requests_, *submitted)
+    for name, request in requests_.items():
+        expected = 404 if name == "draft" else 200  # a draft is the applicant's own
+        assert api_as(broker).get(api_url(request)).status_code == expected
+        assert client_as(broker).get(request.get_absolute_url()).status_code == expected
 
 
 def test_anonymous_visitors_get_401_from_the_api(requests_, api):
@@ -164,11 +167,11 @@ def test_the_broker_overview_is_403_for_everyone_else(seeded, request, client_as
     assert response.status_code == 403
 
 
-def test_the_broker_overview_lists_every_request(requests_, broker, client_as):
+def test_the_broker_overview_lists_every_submitted_request(requests_, broker, client_as):
     response = client_as(broker).get(reverse("broker:overview"))
     assert response.status_code == 200
-    assert {r.reference for r in response.context["page"].object_list} == refs(requests_,
-                                                                              *requests_)
+    assert {r.reference for r in response.context["page"].object_list} == refs(
+        requests_, *[name for name in requests_ if name != "draft"])
     routed = client_as(broker).get(reverse("broker:overview"), {"status": S.ROUTED})
     assert {r.reference for r in routed.context["page"].object_list} == refs(
         requests_, "sds_dst", "dst", "other")
@@ -196,13 +199,14 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(
         assert by_web.status_code == 404
         return False
 
-    assert can_download(applicant) and can_download(broker)
-    assert not can_download(custodians[SDS])  # a draft is not the custodian's business yet
+    assert can_download(applicant)
+    assert not can_download(broker)  # a draft is the applicant's own until it is sent
+    assert not can_download(custodians[SDS])
     assert not can_download(other_applicant)
 
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):
         request = services.request_transition(actor=actor, request=request, to=to)
-    assert can_download(custodians[SDS])
+    assert can_download(broker) and can_download(custodians[SDS])
     assert not can_download(custodians[DST])  # no part of this request
     assert not can_download(other_applicant)
 

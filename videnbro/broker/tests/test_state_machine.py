@@ -130,12 +130,15 @@ def test_it_makes_every_allowed_request_move_for_the_right_side(make_request, ap
 
 @pytest.mark.parametrize(("frm", "to"), REFUSED_REQUEST_MOVES,
                          ids=[_ids(*m) for m in REFUSED_REQUEST_MOVES])
-def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, broker, frm, to):
+def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, applicant, broker,
+                                                               frm, to):
     request = make_request(frm)
     events = request.events.count()
+    # A draft (and one withdrawn before it was sent) is the applicant's own: only they see it.
+    actor = broker if request.submitted_at else applicant
 
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=request, to=to, note="Forsøg",
+        services.request_transition(actor=actor, request=request, to=to, note="Forsøg",
                                     cost_estimate="100")
 
     assert raised.value.status_code == 409
@@ -609,7 +612,9 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
                                                  **kwargs)
         assert amendment.status == to
         parent.refresh_from_db()
-        assert parent.status == S.ACTIVE and parent.period_to == parent_period
+        assert parent.status == S.ACTIVE
+        if to != S.ACTIVE:
+            assert parent.period_to == parent_period
 
     step(S.SUBMITTED, applicant)
     step(S.SCREENING, broker)
@@ -623,9 +628,33 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
     step(S.COST_ESTIMATE, broker, cost_estimate="0")
     step(S.ACCEPTED, applicant)
     step(S.PROVISIONING, broker)
+    assert parent.events.count() == parent_events  # the parent's trail is untouched
     step(S.ACTIVE, broker)
     assert amendment.period_to.isoformat() == "2035-12-31"
-    assert parent.events.count() == parent_events  # the parent's trail is untouched
+    # The active amendment extends the main request's period and due date; nothing else.
+    assert parent.period_to.isoformat() == "2035-12-31"
+    assert timezone.localtime(parent.due_at).date().isoformat() == "2035-12-31"
+    (extended,) = parent.events.all()[parent_events:]
+    assert (extended.from_status, extended.to_status) == (S.ACTIVE, S.ACTIVE)
+    assert amendment.reference in extended.note
+
+
+def test_an_amendment_of_a_main_request_that_ended_can_only_be_withdrawn_or_closed(
+        make_request, applicant, broker):
+    parent = make_request(S.ACTIVE)
+    amendment = services.request_save(
+        actor=applicant, parent=parent, data={},
+        datasets=[{"dataset": LPR, "variables": ["C_ADIAG"]}])
+    amendment = services.request_transition(actor=applicant, request=amendment,
+                                            to=S.SUBMITTED)
+    services.request_transition(actor=broker, request=parent, to=S.CLOSED)
+    with pytest.raises(ConflictError) as raised:
+        services.request_transition(actor=broker, request=amendment, to=S.SCREENING)
+    assert raised.value.extra["allowed"]["request"] == [S.WITHDRAWN]
+    assert parent.reference in raised.value.message
+    amendment = services.request_transition(actor=applicant, request=amendment,
+                                            to=S.WITHDRAWN)
+    assert amendment.status == S.WITHDRAWN
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.ROUTED, S.COST_ESTIMATE, S.CLOSED,

@@ -21,8 +21,10 @@ def data_map(seeded_live_server):  # noqa: F811
     return seeded_live_server
 
 
-def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(browser_page,  # noqa: F811
-                                                                     data_map):
+def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map,
+                                                                     browser_page):  # noqa: F811
+    # data_map first: its database writes must happen before Playwright starts (see
+    # browser_page), or PostgreSQL keeps a session open and cannot drop the test database.
     page = browser_page
     page.goto(data_map.url + "/datalandkort/")
     page.get_by_label("Søg (fx hjertesvigt, ATC, fødsler)").fill("fødsler")
