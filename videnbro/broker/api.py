@@ -8,6 +8,7 @@ moves; acting on another custodian's part is a 403."""
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -250,7 +251,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         access_request = self._get(pk)
         if not hasattr(request.data, "getlist"):
             raise serializers.ValidationError(
-                {"file": ["Send dokumentet som multipart/form-data med felterne kind og file."]})
+                {"file": [_("Send dokumentet som multipart/form-data med felterne kind og file.")]})
         document = services.document_add(actor=request.user, request=access_request,
                                           kind=request.data.get("kind", ""),
                                           upload=request.FILES.get("file"))
