@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.forms import report_errors
 from videnbro.datamap.models import Dataset
 
@@ -80,6 +80,9 @@ def _editor(request, *, access_request: AccessRequest | None = None,
             saved = services.request_save(actor=request.user, data=request.POST.dict(),
                                           datasets=chosen, request=access_request,
                                           parent=parent)
+        except ConflictError as exc:  # the request moved on meanwhile: keep what was typed
+            messages.error(request, exc.message)
+            form.is_valid()
         except ValidationError as exc:
             errors = exc.message_dict
             form.is_valid()
@@ -131,7 +134,7 @@ def request_edit(request, reference: str):
     access_request = _get(request, reference)
     if not permissions.is_applicant(request.user, access_request):
         raise PermissionDeniedError(_("Kun ansøgeren kan ændre ansøgningen."))
-    if access_request.status not in services.EDITABLE:
+    if request.method == "GET" and access_request.status not in services.EDITABLE:
         messages.error(request, _("Ansøgningen kan ikke længere ændres."))
         return redirect(access_request.get_absolute_url())
     return _editor(request, access_request=access_request)
@@ -142,6 +145,11 @@ def amendment_create(request, reference: str):
     parent = _get(request, reference)
     if not permissions.is_applicant(request.user, parent):
         raise PermissionDeniedError(_("Kun ansøgeren kan søge om et tillæg."))
+    if request.method == "GET" and (parent.status not in services.AMENDABLE
+                                    or parent.kind != AccessRequest.Kind.NEW):
+        messages.error(request, _("Der kan kun søges tillæg til en godkendt ansøgning, der ikke "
+                                  "er afsluttet."))
+        return redirect(parent.get_absolute_url())
     return _editor(request, parent=parent)
 
 

@@ -162,3 +162,27 @@ def test_the_inbox_keeps_its_filters_across_pages(make_request, custodians, clie
                                               {"status": P.PENDING})
     assert response.status_code == 200 and response.context["page"].has_next()
     assert "status=pending&amp;page=2" in response.content.decode()
+
+
+def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
+        make_request, applicant, broker, client_as):
+    request = make_request(S.DRAFT)
+    edit = reverse("broker:request_edit", args=[request.reference])
+    client = client_as(applicant)
+    assert client.get(edit).status_code == 200  # the page is open in a tab …
+    services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)  # … sent
+    response = client.post(edit, {"project_title": "Ny titel skrevet i den gamle fane",
+                                  "datasets": [LPR], "then": "stay"})
+    assert response.status_code == 200
+    assert "Ny titel skrevet i den gamle fane" in response.content.decode()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert AccessRequest.objects.get(pk=request.pk).status == S.SUBMITTED
+
+
+def test_the_amendment_page_of_an_ended_request_explains_instead_of_failing(
+        make_request, applicant, broker, client_as):
+    request = make_request(S.ACTIVE)
+    services.request_transition(actor=broker, request=request, to=S.CLOSED)
+    response = client_as(applicant).get(reverse("broker:amendment_create",
+                                                args=[request.reference]))
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
