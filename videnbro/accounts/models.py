@@ -33,6 +33,10 @@ class User(AbstractUser):
     role = models.CharField(
         _("rolle"), max_length=30, choices=Role.choices, default=Role.ORGANISATION_MEMBER
     )
+    # What a person who signed up on their own says they work for. Unverified: it never
+    # grants rights in the registry (only `organisation`, set by an administrator, does).
+    stated_organisation = models.CharField(_("oplyst organisation"), max_length=200,
+                                           blank=True)
 
     class Meta:
         verbose_name = _("bruger")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +38,88 @@ def user_create(*, actor: Any, username: str, password: str | None = None, email
         user.save()
         audit_log(actor=actor, action="accounts.user.created", obj=user,
                   data={"role": role, "organisation": getattr(organisation, "pk", None)})
+    return user
+
+
+class ActivationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for activation links only (a salt of their own, void once the account is
+    active), so they can never serve as password-reset tokens or the other way round."""
+
+    key_salt = "videnbro.accounts.ActivationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp) -> str:
+        return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
+
+
+activation_tokens = ActivationTokenGenerator()
+
+
+def _activation_link(user: User) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse("accounts:activate", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": activation_tokens.make_token(user)})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def signup(*, name: str, email: str, password: str, stated_organisation: str = "") -> None:
+    """A person creates their own account (an applicant, no organisation rights). The account
+    is inactive until the link mailed to the address is opened. The answer is the same whether
+    or not the address already has an account (no account enumeration): an existing holder
+    gets a mail pointing to log-in and password reset instead."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from videnbro.core.tasks import enqueue, send_email
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        existing = User.objects.filter(email__iexact=email).first() or \
+            User.objects.filter(username__iexact=email).first()
+        if existing is not None and existing.is_active:
+            reset = settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset")
+            enqueue(send_email, email, _("Du har allerede en konto på Videnbro"), _(
+                "Nogen (måske dig) forsøgte at oprette en konto med denne adresse, men den har "
+                "allerede en konto. Log ind, eller vælg en ny adgangskode her: %(link)s\n")
+                % {"link": reset})
+            return
+        if existing is None:
+            first, _sep, last = name.strip().partition(" ")
+            existing = User(username=email, email=email, first_name=first[:150],
+                            last_name=last[:150], role=Role.ORGANISATION_MEMBER,
+                            stated_organisation=stated_organisation.strip()[:200],
+                            is_active=False)
+            existing.set_password(password)
+            existing.save()
+            audit_log(actor=None, action="accounts.user.signed_up", obj=existing,
+                      data={"stated_organisation": existing.stated_organisation})
+        enqueue(send_email, email, _("Bekræft din konto på Videnbro"), _(
+            "Velkommen til Videnbro. Åbn linket for at bekræfte din e-mailadresse og aktivere "
+            "kontoen (linket virker i 3 dage): %(link)s\n\nHar du ikke oprettet en konto, kan "
+            "du se bort fra denne mail.\n") % {"link": _activation_link(existing)})
+
+
+def activate(*, uidb64: str, token: str) -> User | None:
+    """The account behind a valid activation link, now active; None for a bad or used link."""
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or user.is_active or not activation_tokens.check_token(user, token):
+        return None
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_log(actor=user, action="accounts.user.activated", obj=user)
     return user
 
 

@@ -298,8 +298,7 @@ def document_response(document: RequestDocument) -> FileResponse:
 class RegisterEntrySerializer(serializers.Serializer):
     reference = serializers.CharField()
     project_title = serializers.CharField()
-    organisation = serializers.CharField(source="organisation.name", allow_null=True,
-                                         default=None)
+    organisation = serializers.CharField(source="organisation_label", allow_null=True)
     purpose = serializers.CharField()
     datasets = serializers.SerializerMethodField()
     status = serializers.CharField()

@@ -51,6 +51,10 @@ class AccessRequest(models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="access_requests",
                                      verbose_name=_("ansøgers organisation"))
+    # The organisation as the applicant gave it, when they have no verified one (self sign-up);
+    # the broker checks it during screening, the register shows it.
+    organisation_name = models.CharField(_("organisation (oplyst af ansøger)"), max_length=200,
+                                         blank=True)
     project_title = models.CharField(_("projekttitel"), max_length=300)
     purpose = models.TextField(_("formål"), blank=True)
     description = models.TextField(_("projektbeskrivelse"), blank=True)
@@ -91,6 +95,10 @@ class AccessRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
 
     @property
     def has_overdue_step(self) -> bool:

@@ -54,7 +54,8 @@ def filter_requests(queryset: QuerySet, params) -> QuerySet:
                                    | Q(requested_datasets__dataset__custodian__key=custodian))
     if q := (params.get("q") or "").strip():
         queryset = queryset.filter(Q(reference__iexact=q) | Q(project_title__icontains=q)
-                                   | Q(organisation__name__icontains=q))
+                                   | Q(organisation__name__icontains=q)
+                                   | Q(organisation_name__icontains=q))
     if errors:
         raise ValidationError(errors)
     return queryset.distinct()

@@ -218,6 +218,8 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
             request.reference = random_reference("DA")
             request.applicant = actor
             request.organisation = actor.organisation
+            request.organisation_name = "" if actor.organisation_id else getattr(
+                actor, "stated_organisation", "")
             request.status = S.DRAFT
             if parent is not None:  # a fresh copy of the parent's project fields
                 request.pk, request._state.adding = None, True

@@ -286,7 +286,7 @@ def register(request):
         columns = [_("Reference"), _("Projekt"), _("Organisation"), _("Formål"), _("Datasæt"),
                    _("Status"), _("Godkendt")]
         rows = [dict(zip(columns, [
-            r.reference, r.project_title, r.organisation.name if r.organisation else "",
+            r.reference, r.project_title, r.organisation_label,
             r.purpose, "; ".join(d.title for d in datasets), r.get_status_display(),
             timezone.localdate(r.approved_at).isoformat()], strict=True))
             for r, datasets in entries]

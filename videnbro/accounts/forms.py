@@ -1,0 +1,57 @@
+"""Sign-up and password reset forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             help_text=_("Bruges til at logge ind og til beskeder om dine "
+                                         "ansøgninger."))
+    stated_organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, required=False,
+        help_text=_("Hvor du arbejder, fx et universitet eller en virksomhed. Vises i registret "
+                    "over godkendte anvendelser, hvis du får adgang til data."))
+    password1 = forms.CharField(label=_("Adgangskode"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("Gentag adgangskoden"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("De to adgangskoder er ikke ens."))
+        elif first and cleaned.get("email"):
+            from .models import User
+
+            try:
+                password_validation.validate_password(
+                    first, User(username=cleaned["email"], email=cleaned["email"],
+                                first_name=cleaned.get("name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the mail sent by the task queue instead of in the request."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        from django.template import loader
+
+        from videnbro.core.tasks import enqueue, send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        enqueue(send_email, to_email, subject, body)
