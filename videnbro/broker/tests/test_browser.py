@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
+from videnbro.crisis.tests.test_browser import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Data-test-2026!"  # noqa: S105
@@ -21,7 +22,8 @@ DATASETS = {"dbcg-database": "regionernes-kliniske-kvalitetsudviklingsprogram",
 
 @pytest.fixture
 def people(seeded_live_server):  # noqa: F811
-    """The applicant, the broker and one custodian user per custodian (made by an admin)."""
+    """The broker and one custodian user per custodian (made by an administrator); the
+    applicant signs up during the test."""
     from videnbro.accounts.models import Role, User
     from videnbro.datamap.seeding import seed_datamap
     from videnbro.registry.models import Organisation
@@ -29,8 +31,6 @@ def people(seeded_live_server):  # noqa: F811
     seed_datamap(progress=False)
     custodians = {Organisation.objects.get(key=key).key
                   for key in DATASETS.values()}
-    User.objects.create_user("forsker@ku.example", password=PASSWORD, email="forsker@ku.example",
-                             organisation=Organisation.objects.get(key="koebenhavns-universitet"))
     User.objects.create_user("maegler@dataindgang.example", password=PASSWORD,
                              email="maegler@dataindgang.example", role=Role.DATA_BROKER)
     for key in custodians:
@@ -86,12 +86,25 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     expect(page.get_by_test_id("compare-table").locator("thead th")).to_have_count(4)
     page.get_by_test_id("apply-all").click()
 
-    # Applying needs an account: sign in and land back on the prefilled application.
+    # Applying needs an account: a newcomer creates one, confirms it from the e-mail and lands
+    # back on the prefilled application.
     page.wait_for_url(re.compile(r"/log-ind/"))
-    page.get_by_label("Brugernavn").fill("forsker@ku.example")
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.locator("main form").get_by_role("button").last.click()
+    page.get_by_test_id("signup-link").click()
+    page.get_by_label("Navn").fill("Ny Forsker")
+    page.get_by_label("E-mail").fill("Forsker@KU.example")
+    page.get_by_label(re.compile(r"^Organisation")).fill("Københavns Universitet")
+    page.get_by_label(re.compile(r"^Adgangskode")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Gentag adgangskoden")).fill(PASSWORD)
+    page.get_by_role("button", name="Opret konto").click()
+    expect(page.get_by_test_id("signup-done")).to_contain_text("forsker@ku.example")
+    run_tasks()  # the e-mail worker
+    from django.core import mail
+
+    (activation,) = [m for m in mail.outbox if m.to == ["forsker@ku.example"]]
+    link = re.search(r"https?://\S+/konto/aktiver/\S+/", activation.body).group(0)
+    page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
     page.wait_for_url(re.compile(r"/dataindgang/ny/\?"))
+    expect(page.locator(".messages")).to_contain_text("Din konto er aktiveret")
     for key in DATASETS:
         expect(page.get_by_test_id(f"variables-{key}")).to_be_visible()
 
@@ -183,5 +196,5 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     page.goto(base + "/dataindgang/register/")
     register = page.get_by_test_id("register")
     expect(register).to_contain_text("Indkomst og brystkræftbehandling")
-    expect(register).to_contain_text("Københavns Universitet")
+    expect(register).to_contain_text("Københavns Universitet")  # as stated at sign-up
     expect(register).not_to_contain_text("forsker@ku.example")
