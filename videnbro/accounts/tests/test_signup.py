@@ -124,3 +124,14 @@ def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, r
                                   "/log-ind/"])
 def test_the_pages_render(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("next_url, lands", [("/dataindgang/ny/?d=ruks", "/dataindgang/ny/?d=ruks"),
+                                             ("https://evil.example/", "/dataindgang/")])
+def test_after_activation_the_newcomer_lands_where_they_were_going(client, run_tasks,
+                                                                   mailoutbox, next_url, lands):
+    client.post(f"{SIGNUP}?next={next_url}", {**GOOD, "next": next_url})
+    run_tasks()
+    (link,) = [u for u in links(mailoutbox[0]) if "/konto/aktiver/" in u]
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1])
+    assert response.status_code == 302 and response["Location"] == lands
