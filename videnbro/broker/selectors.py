@@ -112,3 +112,14 @@ def approved_datasets(request: AccessRequest) -> list:
                 seen.add(chosen.dataset_id)
                 datasets.append(chosen.dataset)
     return datasets
+
+
+def approved_uses_of(dataset) -> QuerySet:
+    """Register entries whose approved parts (amendments included) cover this dataset."""
+    approved = [P.APPROVED, P.APPROVED_WITH_CONDITIONS]
+    covered = Q(requested_datasets__dataset=dataset, requested_datasets__part__status__in=approved)
+    covered |= Q(amendments__requested_datasets__dataset=dataset,
+                 amendments__requested_datasets__part__status__in=approved,
+                 amendments__approved_at__isnull=False,
+                 amendments__status__in=REGISTER_STATES)
+    return approved_uses().filter(covered).distinct()

@@ -32,9 +32,12 @@ def dataset_list(request):
 
 
 def dataset_detail(request, key: str):
+    from videnbro.broker.selectors import approved_uses_of
+
     dataset = get_object_or_404(dataset_queryset().prefetch_related("sandboxes"), key=key)
     return render(request, "datamap/dataset_detail.html", {
         "dataset": dataset, "themes": dict(Theme.choices),
+        "approved_uses": approved_uses_of(dataset)[:20],
         "same_route": Dataset.objects.filter(access_route=dataset.access_route)
         .exclude(pk=dataset.pk).order_by("title")[:8] if dataset.access_route_id else []})
 

@@ -443,3 +443,16 @@ def test_the_english_pages_render(make_request, applicant, broker, sds_custodian
             assert response.context["LANGUAGE_CODE"] == "en", url
     assert client.get("/en/dataindgang/register/").status_code == 200
     assert client.get("/en/dataindgang/register/?format=csv").status_code == 200
+
+
+def test_a_dataset_page_lists_its_approved_uses_without_personal_data(make_request, applicant,
+                                                                       client):
+    from videnbro.datamap.models import Dataset
+
+    request = make_request(S.ACTIVE, datasets=(LPR, BEF), parts={SDS: P.APPROVED,
+                                                                 DST: P.REJECTED})
+    lpr = client.get(Dataset.objects.get(key=LPR).get_absolute_url()).content.decode()
+    assert request.project_title in lpr and "approved-uses" in lpr
+    assert applicant.email not in lpr and applicant.get_full_name() not in lpr
+    bef = client.get(Dataset.objects.get(key=BEF).get_absolute_url()).content.decode()
+    assert "approved-uses" not in bef  # its custodian rejected
