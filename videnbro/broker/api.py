@@ -153,6 +153,11 @@ class AccessTransitionSerializer(serializers.Serializer):
     cost_estimate = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
                                              allow_null=True, default=None,
                                              help_text="DKK; required to move to cost_estimate")
+    variables = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        allow_null=True, default=None,
+        help_text="With the applicant's answer to updates_requested: {dataset key: [variable "
+                  "names]} for that part's datasets")
 
 
 class DocumentInputSerializer(serializers.Serializer):
@@ -240,7 +245,8 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         values = serializer.validated_data
         access_request = services.request_transition(
             actor=request.user, request=access_request, to=values["to"], note=values["note"],
-            part=values["part"], cost_estimate=values["cost_estimate"])
+            part=values["part"], cost_estimate=values["cost_estimate"],
+            variables=values["variables"])
         return self._detail(access_request)
 
     @extend_schema(request={"multipart/form-data": DocumentInputSerializer},

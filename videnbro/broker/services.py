@@ -379,15 +379,21 @@ def _refuse(message: str, allowed: dict) -> ConflictError:
 
 
 def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str = "",
-                       part: RequestPart | int | None = None,
-                       cost_estimate: Any = None) -> AccessRequest:
+                       part: RequestPart | int | None = None, cost_estimate: Any = None,
+                       variables: dict | None = None) -> AccessRequest:
     """Move the request, or one custodian's part of it (`to` is a part state), checking
-    the state (409 with the allowed moves), the side (403) and the step's own rules (400)."""
+    the state (409 with the allowed moves), the side (403) and the step's own rules (400).
+
+    `variables` ({dataset key: [names]}) goes with the applicant's answer to "updates
+    requested": the variables of that part's datasets as they should now be."""
     if not permissions.can_view(actor, request):
         raise PermissionDeniedError(_("Du har ikke adgang til denne ansøgning."))
-    note = (note or "").strip()
+    note = _clean_text(note or "", "note").strip()
     if to in PART_STATES:
-        return _part_transition(actor, request, to, note, part)
+        return _part_transition(actor, request, to, note, part, variables)
+    if variables is not None:
+        raise ValidationError({"variables": [_(
+            "Variable kan kun ændres i svaret på et ønske om ændringer.")]})
     if to not in REQUEST_FLOW:
         raise ValidationError({"to": [_("Ukendt status »%(t)s«.") % {"t": str(to)[:40]}]})
     with transaction.atomic():
@@ -522,7 +528,8 @@ def _is_id(value: Any) -> bool:
 
 
 def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
-                     part: RequestPart | int | None) -> AccessRequest:
+                     part: RequestPart | int | None,
+                     variables: dict | None = None) -> AccessRequest:
     parts = request.parts.all()
     if part is None:
         mine = [p for p in parts if permissions.is_part_custodian(actor, p)]
@@ -558,8 +565,16 @@ def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
             raise ValidationError({"note": [_("Skriv en begrundelse til ansøgeren.") if to !=
                                             P.APPROVED_WITH_CONDITIONS else
                                             _("Skriv vilkårene for godkendelsen.")]})
+        changed = ""
+        if variables is not None:
+            if not (side == APPLICANT and before == P.UPDATES_REQUESTED):
+                raise ValidationError({"variables": [_(
+                    "Variable kan kun ændres i svaret på et ønske om ændringer.")]})
+            changed = _change_part_variables(part, variables)
         part.status = to
         part.due_at = _due(to)
+        if changed:
+            note = f"{note}\n{changed}".strip()
         if to in DECIDED:
             part.decided_at = timezone.now()
             if to == P.APPROVED_WITH_CONDITIONS:
@@ -572,6 +587,40 @@ def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
             request.save(update_fields=["due_at", "updated"])
         _notify_move(request, actor, side, before, to, note, part=part, all_decided=all_decided)
     return request
+
+
+def _change_part_variables(part: RequestPart, variables: Any) -> str:
+    """Set the variables of the part's datasets; returns a line for the trail ("" when
+    nothing changed)."""
+    if not isinstance(variables, dict):
+        raise ValidationError({"variables": [_("Et objekt: {datasæt: [variable]}.")]})
+    chosen = {c.dataset.key: c for c in part.datasets.select_related("dataset")
+              .prefetch_related("dataset__variables")}
+    errors, lines = [], []
+    for key, names in variables.items():
+        entry = chosen.get(key)
+        if entry is None:
+            errors.append(_("%(d)s hører ikke til denne delansøgning.") % {"d": str(key)[:100]})
+            continue
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            errors.append(_("%(d)s: en liste af variabelnavne.") % {"d": key})
+            continue
+        known = [v.name for v in entry.dataset.variables.all()]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            errors.append(_("%(d)s har ikke variablen/variablene %(v)s.") % {
+                "d": entry.dataset.title, "v": ", ".join(unknown[:10])})
+        elif known and not names:
+            errors.append(_("Vælg mindst én variabel fra %(d)s.") % {"d": entry.dataset.title})
+        elif list(dict.fromkeys(names)) != entry.variables:
+            lines.append(f"{entry.dataset.title}: {', '.join(entry.variables) or '—'} → "
+                         f"{', '.join(dict.fromkeys(names))}")
+            entry.variables = list(dict.fromkeys(names))
+    if errors:
+        raise ValidationError({"variables": errors})
+    for entry in chosen.values():
+        entry.save(update_fields=["variables"])
+    return (_("Variable ændret: %(c)s") % {"c": "; ".join(lines)}) if lines else ""
 
 
 def _record(request: AccessRequest, actor: Any, side: str, before: str, to: str, note: str,

@@ -193,7 +193,9 @@ def request_transition(request, reference: str):
         services.request_transition(
             actor=request.user, request=access_request, to=to, note=request.POST.get("note", ""),
             part=request.POST.get("part") or None,
-            cost_estimate=request.POST.get("cost_estimate"))
+            cost_estimate=request.POST.get("cost_estimate"),
+            variables={key: request.POST.getlist(f"var-{key}")
+                       for key in request.POST.getlist("answer_datasets")} or None)
         label = dict(S.choices).get(to) or dict(P.choices).get(to, to)
         messages.success(request, _("Status ændret til »%(s)s«. Den anden part har fået besked.")
                          % {"s": label})

@@ -447,3 +447,41 @@ def test_the_openapi_schema_documents_the_broker_endpoints(db, api):
     assert "multipart/form-data" in paths["/api/v1/access-requests/{id}/documents/"]["post"][
         "requestBody"]["content"]
     assert "patch" in paths["/api/v1/access-requests/{id}/"]
+
+
+def test_the_applicant_answers_updates_requested_with_changed_variables(make_request, applicant,
+                                                                        custodians, api_as):
+    request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.UPDATES_REQUESTED})
+    part = request.parts.get(custodian__key=SDS)
+    move = f"{REQUESTS}{request.pk}/transitions/"
+    client = api_as(applicant)
+
+    for bad, key in (({BEF: ["KOEN"]}, "variables"),  # not a dataset of this part
+                     ({LPR: ["FINDES_IKKE"]}, "variables"),
+                     ({LPR: []}, "variables")):
+        response = client.post(move, {"to": P.IN_REVIEW, "part": part.pk, "note": "Svar",
+                                      "variables": bad}, format="json")
+        assert key in errors(response)
+    assert request.parts.get(pk=part.pk).status == P.UPDATES_REQUESTED  # nothing written
+
+    body = ok(client.post(move, {"to": P.IN_REVIEW, "part": part.pk, "note": "Indsnævret",
+                                 "variables": {LPR: ["C_ADIAG"]}}, format="json"))
+    assert {d["dataset"]: d["variables"] for d in body["datasets"]}[LPR] == ["C_ADIAG"]
+    event = body["events"][-1]
+    assert event["to_status"] == P.IN_REVIEW and "C_ADIAG" in event["note"]
+    assert "Indsnævret" in event["note"]
+
+
+def test_variables_go_only_with_the_applicants_answer(make_request, applicant, custodians,
+                                                      broker, api_as):
+    request = make_request(S.ROUTED, datasets=(LPR,), parts={SDS: P.IN_REVIEW})
+    part = request.parts.get()
+    response = api_as(custodians[SDS]).post(
+        f"{REQUESTS}{request.pk}/transitions/",
+        {"to": P.APPROVED, "part": part.pk, "variables": {LPR: ["C_ADIAG"]}}, format="json")
+    assert "variables" in errors(response)
+    response = api_as(broker).post(f"{REQUESTS}{request.pk}/transitions/",
+                                   {"to": S.WITHDRAWN, "variables": {LPR: ["C_ADIAG"]}},
+                                   format="json")
+    assert response.status_code in (400, 403)
+    assert request.parts.get().status == P.IN_REVIEW

@@ -456,3 +456,19 @@ def test_a_dataset_page_lists_its_approved_uses_without_personal_data(make_reque
     assert applicant.email not in lpr and applicant.get_full_name() not in lpr
     bef = client.get(Dataset.objects.get(key=BEF).get_absolute_url()).content.decode()
     assert "approved-uses" not in bef  # its custodian rejected
+
+
+def test_the_answer_form_lets_the_applicant_change_the_parts_variables(make_request, applicant,
+                                                                       client_as):
+    request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.UPDATES_REQUESTED})
+    part = request.parts.get(custodian__key=SDS)
+    client = client_as(applicant)
+    html = client.get(request.get_absolute_url()).content.decode()
+    assert 'data-testid="answer-variables"' in html and f'name="var-{LPR}"' in html
+    assert f'name="var-{BEF}"' not in html  # another custodian's dataset
+    response = client.post(reverse("broker:request_transition", args=[request.reference]), {
+        "to": P.IN_REVIEW, "part": part.pk, "note": "Nu kun aktionsdiagnosen",
+        "answer_datasets": [LPR], f"var-{LPR}": ["C_ADIAG"]})
+    assert response.status_code == 302
+    assert request.requested_datasets.get(dataset__key=LPR).variables == ["C_ADIAG"]
+    assert request.parts.get(pk=part.pk).status == P.IN_REVIEW
