@@ -23,7 +23,7 @@ from django.utils.translation import override
 from videnbro.accounts.models import Role
 from videnbro.core.audit import actor_label, audit_log
 from videnbro.core.errors import ConflictError, PermissionDeniedError
-from videnbro.core.keys import random_reference
+from videnbro.core.keys import by_id_or_key, numeric_id, random_reference
 from videnbro.core.tasks import enqueue, send_email
 from videnbro.datamap.models import Dataset
 
@@ -110,9 +110,7 @@ def parse_datasets(items: Any) -> list[DatasetChoice]:
             errors.append(_("%(i)s: angiv »dataset« (nøgle eller id).") % {"i": index})
             continue
         ref = str(item["dataset"])
-        lookup = {"pk": int(ref)} if ref.isascii() and ref.isdigit() and len(ref) < 18 \
-            else {"key": ref}
-        dataset = Dataset.objects.filter(**lookup).prefetch_related("variables").first()
+        dataset = by_id_or_key(Dataset.objects.prefetch_related("variables"), ref)
         if dataset is None:
             errors.append(_("%(i)s: ukendt datasæt »%(d)s«.") % {"i": index, "d": ref[:100]})
             continue
@@ -522,11 +520,6 @@ def _route(request: AccessRequest) -> None:
         chosen.save(update_fields=["part"])
 
 
-def _is_id(value: Any) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) < 18
-
-
 def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
                      part: RequestPart | int | None,
                      variables: dict | None = None) -> AccessRequest:
@@ -539,8 +532,9 @@ def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
     part_id = part.pk if isinstance(part, RequestPart) else part
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+        # numeric_id is None for anything but an id, and pk=None matches no row
         part = RequestPart.objects.select_for_update().filter(
-            request=request, pk=part_id).first() if _is_id(part_id) else None
+            request=request, pk=numeric_id(part_id)).first()
         if part is None:
             raise ValidationError({"part": [_("Ukendt delansøgning.")]})
         if permissions.is_custodian(actor) and not permissions.is_broker(actor) \

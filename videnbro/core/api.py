@@ -79,12 +79,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def object_or_404(model_or_queryset, pk):
     """The object with this numeric id (from a model or a queryset); a missing or non-numeric
     id is a 404, never a 500."""
-    value = str(pk)
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    from .keys import numeric_id
+
+    number = numeric_id(pk)
+    if number is None:
         raise Http404
     queryset = (model_or_queryset._default_manager.all()
                 if isinstance(model_or_queryset, type) else model_or_queryset)
-    obj = queryset.filter(pk=int(value)).first()
+    obj = queryset.filter(pk=number).first()
     if obj is None:
         raise Http404
     return obj

@@ -17,6 +17,27 @@ def unique_key(model: type[models.Model], text: str, *, fallback: str, max_lengt
     return key
 
 
+MAX_ID_DIGITS = 18  # fits a 64-bit integer column on every database
+
+
+def numeric_id(value) -> int | None:
+    """The database id written in `value` ("42"), or None for anything else – also for
+    Unicode digits ("²") and numbers too long for an id column."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS:
+        return int(text)
+    return None
+
+
+def by_id_or_key(queryset, value, *, field: str = "key"):
+    """The record named by its numeric id or by its key (filters and API input accept
+    both), or None."""
+    text = str(value or "").strip()
+    pk = numeric_id(text)
+    lookup = {"pk": pk} if pk is not None else {field: text}
+    return queryset.filter(**lookup).first()
+
+
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
 

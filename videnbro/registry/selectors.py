@@ -50,10 +50,9 @@ def organisation_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Or
 
 def organisation_by_id_or_key(value: str) -> Organisation | None:
     """Filters accept an organisation as its numeric id or its key."""
-    value = (value or "").strip()
-    if value.isascii() and value.isdigit():
-        return Organisation.objects.filter(pk=int(value)).first()
-    return Organisation.objects.filter(key=value).first()
+    from videnbro.core.keys import by_id_or_key
+
+    return by_id_or_key(Organisation.objects, value)
 
 
 def organisation_groups(kind: str) -> QuerySet[Organisation]:
