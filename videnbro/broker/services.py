@@ -23,6 +23,7 @@ from django.utils.translation import override
 from videnbro.accounts.models import Role
 from videnbro.core.audit import actor_label, audit_log
 from videnbro.core.errors import ConflictError, PermissionDeniedError
+from videnbro.core.forms import validation_error
 from videnbro.core.keys import by_id_or_key, numeric_id, random_reference
 from videnbro.core.tasks import enqueue, send_email
 from videnbro.datamap.models import Dataset
@@ -77,11 +78,6 @@ DUE_STEP = {S.SUBMITTED: "screening_start", S.SCREENING: "screening", S.RETURNED
 def _due(step_state: str) -> datetime | None:
     step = DUE_STEP.get(step_state)
     return timezone.now() + timedelta(days=settings.BROKER_DUE_DAYS[step]) if step else None
-
-
-def _form_errors(form) -> ValidationError:
-    return ValidationError({field: [str(m) for m in messages]
-                            for field, messages in form.errors.items()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,7 +172,7 @@ def _validated_project(data: dict, instance: AccessRequest | None) -> AccessRequ
         raise ValidationError(errors)
     form = AccessRequestForm(data=values, instance=instance)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise validation_error(form)
     return form
 
 

@@ -6,6 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
+def validation_error(form) -> ValidationError:
+    """A bound form's errors as the ValidationError services raise (field → messages)."""
+    return ValidationError({field: [str(m) for m in messages]
+                            for field, messages in form.errors.items()})
+
+
 def form_errors_to_messages(request, form) -> None:
     """For small inline forms that redirect back: each field error becomes a message."""
     for field, errors in form.errors.items():

@@ -22,6 +22,7 @@ from django.utils.translation import override
 
 from videnbro.core.audit import SYSTEM, actor_label, attribute_history, audit_log
 from videnbro.core.errors import ConflictError, PermissionDeniedError
+from videnbro.core.forms import validation_error
 from videnbro.core.keys import random_reference
 from videnbro.registry.models import Kind, Organisation
 
@@ -35,11 +36,6 @@ CONSENT_VERSION = "2026-11"
 MAX_IDEMPOTENCY_KEY = 100
 DUPLICATE_WINDOW = timedelta(days=30)
 DUPLICATE_THRESHOLD = 0.9
-
-
-def _form_errors(form) -> ValidationError:
-    return ValidationError({field: [str(m) for m in messages]
-                            for field, messages in form.errors.items()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,7 +95,7 @@ def incident_declare(*, actor: Any, data: dict) -> Incident:
         raise PermissionDeniedError(_("Kun myndighedsmedarbejdere kan erklære en hændelse."))
     form = IncidentForm(data=data)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise validation_error(form)
     values = form.cleaned_data
     responsible = list(values["responsible"])
     if not responsible and actor.organisation_id:
@@ -154,7 +150,7 @@ def need_create(*, actor: Any, data: dict, owner: Organisation | None = None) ->
                                       "egen myndighed."))
     form = NeedForm(data=data)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise validation_error(form)
     values = form.cleaned_data
     now = timezone.now()
     item = ITEM_BY_SLUG[values["item"]]
@@ -282,7 +278,7 @@ def offer_submit(*, data: dict, actor: Any = None, idempotency_key: str | None =
         # A retry of an offer stored earlier (e.g. its need has closed since) is a replay.
         if key and (replay := _replay(key, fingerprint)) is not None:
             return replay
-        raise _form_errors(form)
+        raise validation_error(form)
     # A valid retry is found by the unique key when the insert below fails (no extra query
     # on the hot path).
     values = form.cleaned_data
@@ -645,7 +641,7 @@ def volunteer_register(*, data: dict, idempotency_key: str | None = None
             return existing, False
     form = VolunteerForm(data=data)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise validation_error(form)
     values = form.cleaned_data
     volunteer = Volunteer(
         name=values["name"], email=values["email"], phone=values["phone"],
