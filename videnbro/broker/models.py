@@ -121,6 +121,8 @@ class RequestPart(models.Model):
         REJECTED = "rejected", _("Afvist")
 
     OPEN = (Status.PENDING, Status.IN_REVIEW, Status.UPDATES_REQUESTED)
+    APPROVED = (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS)
+    DECIDED = (*APPROVED, Status.REJECTED)
 
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="parts")
     custodian = models.ForeignKey(Organisation, on_delete=models.PROTECT,

@@ -14,7 +14,6 @@ S = AccessRequest.Status
 P = RequestPart.Status
 OPEN = [S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED,
         S.PROVISIONING, S.ACTIVE]
-OPEN_PARTS = [P.PENDING, P.IN_REVIEW, P.UPDATES_REQUESTED]
 REGISTER_STATES = [S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED]
 
 
@@ -35,7 +34,7 @@ def overdue_q(now=None) -> Q:
     """A request whose own step is late, or one with a custodian's part that is late."""
     now = now or timezone.now()
     return (Q(due_at__lt=now, status__in=OPEN)
-            | Q(status=S.ROUTED, parts__due_at__lt=now, parts__status__in=OPEN_PARTS))
+            | Q(status=S.ROUTED, parts__due_at__lt=now, parts__status__in=RequestPart.OPEN))
 
 
 def filter_requests(queryset: QuerySet, params) -> QuerySet:
@@ -68,13 +67,13 @@ def custodian_inbox(user, params=None) -> QuerySet:
         "request__organisation", "custodian").prefetch_related("datasets__dataset")
     status = params.get("status") or "open"
     if status == "open":
-        parts = parts.filter(status__in=OPEN_PARTS, request__status=S.ROUTED)
+        parts = parts.filter(status__in=RequestPart.OPEN, request__status=S.ROUTED)
     elif status in P.values:
         parts = parts.filter(status=status)
     elif status != "all":
         raise ValidationError({"status": [_("Ukendt status: %(s)s.") % {"s": status[:40]}]})
     if params.get("overdue") in ("1", "true", "yes"):
-        parts = parts.filter(due_at__lt=timezone.now(), status__in=OPEN_PARTS,
+        parts = parts.filter(due_at__lt=timezone.now(), status__in=RequestPart.OPEN,
                              request__status=S.ROUTED)
     return parts.order_by("due_at", "created")
 
@@ -107,7 +106,7 @@ def approved_datasets(request: AccessRequest) -> list:
     seen, datasets = set(), []
     for entry in entries:
         for chosen in entry.requested_datasets.all():
-            if chosen.part and chosen.part.status in (P.APPROVED, P.APPROVED_WITH_CONDITIONS) \
+            if chosen.part and chosen.part.status in RequestPart.APPROVED \
                     and chosen.dataset_id not in seen:
                 seen.add(chosen.dataset_id)
                 datasets.append(chosen.dataset)
@@ -116,7 +115,7 @@ def approved_datasets(request: AccessRequest) -> list:
 
 def approved_uses_of(dataset) -> QuerySet:
     """Register entries whose approved parts (amendments included) cover this dataset."""
-    approved = [P.APPROVED, P.APPROVED_WITH_CONDITIONS]
+    approved = RequestPart.APPROVED
     covered = Q(requested_datasets__dataset=dataset, requested_datasets__part__status__in=approved)
     covered |= Q(amendments__requested_datasets__dataset=dataset,
                  amendments__requested_datasets__part__status__in=approved,

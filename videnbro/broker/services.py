@@ -60,8 +60,8 @@ PART_FLOW: dict[str, dict[str, str]] = {
     P.APPROVED_WITH_CONDITIONS: {},
     P.REJECTED: {},
 }
-DECIDED = {P.APPROVED, P.APPROVED_WITH_CONDITIONS, P.REJECTED}
-APPROVED = {P.APPROVED, P.APPROVED_WITH_CONDITIONS}
+DECIDED = RequestPart.DECIDED
+APPROVED = RequestPart.APPROVED
 NOTE_REQUIRED = {S.RETURNED, P.UPDATES_REQUESTED, P.REJECTED, P.APPROVED_WITH_CONDITIONS}
 EDITABLE = {S.DRAFT, S.RETURNED}
 AMENDABLE = {S.ACCEPTED, S.PROVISIONING, S.ACTIVE}
@@ -203,7 +203,7 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
             _check_editable(request)
         if parent is not None:
             parent = AccessRequest.objects.select_for_update().get(pk=parent.pk)
-            _check_amendable(parent)
+            check_amendable(parent)
         form = _validated_project(data, request or _amendment_base(parent))
         choices = parse_datasets(datasets) if datasets is not None else None
         created = request is None
@@ -240,8 +240,13 @@ def _check_editable(request: AccessRequest) -> None:
                             extra={"allowed": []})
 
 
-def _check_amendable(parent: AccessRequest) -> None:
-    if parent.status not in AMENDABLE or parent.kind != AccessRequest.Kind.NEW:
+def is_amendable(request: AccessRequest) -> bool:
+    """An amendment may be applied for: an approved main request that has not ended."""
+    return request.status in AMENDABLE and request.kind == AccessRequest.Kind.NEW
+
+
+def check_amendable(parent: AccessRequest) -> None:
+    if not is_amendable(parent):
         raise ConflictError(_("Der kan kun søges tillæg til en godkendt ansøgning, der ikke er "
                               "afsluttet."), extra={"allowed": []})
 
@@ -290,9 +295,15 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
     return document
 
 
+def documents_open(request: AccessRequest) -> bool:
+    """Documents may be attached or removed: in a draft, a returned request, or while a
+    custodian waits for updates."""
+    return request.status in EDITABLE or (
+        request.status == S.ROUTED and request.parts.filter(status=P.UPDATES_REQUESTED).exists())
+
+
 def _check_documents_open(request: AccessRequest) -> None:
-    waiting = request.parts.filter(status=P.UPDATES_REQUESTED).exists()
-    if request.status not in EDITABLE and not (request.status == S.ROUTED and waiting):
+    if not documents_open(request):
         raise ConflictError(_("Dokumenter kan vedhæftes og fjernes i en kladde, en ansøgning "
                               "sendt retur, eller når en dataansvarlig har bedt om ændringer."),
                             extra={"allowed": []})
@@ -341,7 +352,7 @@ def allowed_moves(request: AccessRequest) -> dict[str, Any]:
 def _orphaned(request: AccessRequest) -> bool:
     """An amendment whose main request has ended (closed or withdrawn) cannot go on: it may
     only be withdrawn or closed."""
-    return request.parent_id is not None and request.parent.status not in AMENDABLE
+    return request.parent_id is not None and not is_amendable(request.parent)
 
 
 def moves_for(actor: Any, request: AccessRequest) -> dict[str, Any]:
@@ -711,7 +722,7 @@ class OverdueStep:
 
 def overdue_steps(now: datetime | None = None) -> list[OverdueStep]:
     """Every overdue step with the people who must act on it, oldest due date first."""
-    from .selectors import OPEN, OPEN_PARTS
+    from .selectors import OPEN
 
     now = now or timezone.now()
     broker_emails = {u.email for u in brokers() if u.email}
@@ -723,7 +734,7 @@ def overdue_steps(now: datetime | None = None) -> list[OverdueStep]:
         who = {S.RETURNED: applicant, S.COST_ESTIMATE: applicant,
                S.ACTIVE: broker_emails | applicant}.get(request.status, broker_emails)
         steps.append(OverdueStep(request, None, request.status, request.due_at, set(who)))
-    parts = RequestPart.objects.filter(due_at__lt=now, status__in=OPEN_PARTS,
+    parts = RequestPart.objects.filter(due_at__lt=now, status__in=RequestPart.OPEN,
                                        request__status=S.ROUTED).select_related(
         "request__applicant", "custodian")
     for part in parts:

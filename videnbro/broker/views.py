@@ -145,10 +145,9 @@ def amendment_create(request, reference: str):
     parent = _get(request, reference)
     if not permissions.is_applicant(request.user, parent):
         raise PermissionDeniedError(_("Kun ansøgeren kan søge om et tillæg."))
-    if request.method == "GET" and (parent.status not in services.AMENDABLE
-                                    or parent.kind != AccessRequest.Kind.NEW):
-        messages.error(request, _("Der kan kun søges tillæg til en godkendt ansøgning, der ikke "
-                                  "er afsluttet."))
+    if request.method == "GET" and not services.is_amendable(parent):
+        with report_errors(request):
+            services.check_amendable(parent)  # says why, as an error message
         return redirect(parent.get_absolute_url())
     return _editor(request, parent=parent)
 
@@ -172,13 +171,12 @@ def request_detail(request, reference: str):
         "progress": [(s, S(s).label, i <= reached, s == status) for i, s in enumerate(PROGRESS)],
         "events": access_request.events.select_related("part__custodian"),
         "document_kinds": RequestDocument.Kind.choices,
-        "can_upload": permissions.is_applicant(request.user, access_request) and (
-            status in services.EDITABLE or (status == S.ROUTED and access_request.parts.filter(
-                status=P.UPDATES_REQUESTED).exists())),
+        "can_upload": permissions.is_applicant(request.user, access_request)
+        and services.documents_open(access_request),
         "amendments": [a for a in access_request.amendments.all()
                        if permissions.can_view(request.user, a)],
         "can_amend": permissions.is_applicant(request.user, access_request)
-        and status in services.AMENDABLE and access_request.kind == AccessRequest.Kind.NEW,
+        and services.is_amendable(access_request),
         "note_required": services.NOTE_REQUIRED,
         "max_upload": max_bytes(),
     })
