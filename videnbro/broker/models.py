@@ -222,3 +222,10 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference}: {self.from_status} → {self.to_status}"
+
+
+def state_label(value: str) -> str:
+    """The display label of a request or a part state ('in_review' → 'Under behandling');
+    the two sets of values do not overlap."""
+    labels = {**dict(AccessRequest.Status.choices), **dict(RequestPart.Status.choices)}
+    return str(labels.get(value, value))

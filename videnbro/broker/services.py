@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -31,7 +32,14 @@ from videnbro.datamap.models import Dataset
 from . import permissions
 from .documents import validate_document
 from .forms import PROJECT_FIELDS, REQUIRED_TO_SUBMIT, AccessRequestForm
-from .models import AccessRequest, RequestDocument, RequestedDataset, RequestEvent, RequestPart
+from .models import (
+    AccessRequest,
+    RequestDocument,
+    RequestedDataset,
+    RequestEvent,
+    RequestPart,
+    state_label,
+)
 
 S = AccessRequest.Status
 P = RequestPart.Status
@@ -678,33 +686,44 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
     recipients.discard("")
     if not recipients:
         return
+
+    def lines() -> Iterator[str]:
+        if part is not None:
+            yield _("Delansøgning hos %(c)s: %(s)s") % {"c": part.custodian.name,
+                                                        "s": state_label(to)}
+        else:
+            yield _("Ny status: %(s)s") % {"s": state_label(to)}
+        if note:
+            yield _("Begrundelse: %(n)s") % {"n": note}
+        if all_decided:
+            yield _("Alle dataansvarlige har nu truffet afgørelse.")
+        if to == S.COST_ESTIMATE and request.cost_estimate is not None:
+            yield _("Prisoverslag: %(a)s kr.") % {"a": number_format(
+                request.cost_estimate, 2, force_grouping=True)}
+
+    _mail(request, recipients, lambda: state_label(to), lines)
+
+
+def _mail(request: AccessRequest, recipients: Iterable[str], subject: Callable[[], str],
+          lines: Callable[[], Iterable[str]]) -> int:
+    """One mail per recipient about `request`: `subject()` in Danish, the body in Danish and
+    English – each part with the request, `lines()` and the link to the page in that language
+    (not the language of whoever acted)."""
     bodies = []
     for language in ("da", "en"):
-        with override(language):  # the link too: not the language of the actor's page
+        with override(language):
             link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
-            state = (dict(P.choices) if part else dict(S.choices))[to]
-            lines = [_("Ansøgning %(ref)s: %(title)s") % {"ref": request.reference,
-                                                          "title": request.project_title}]
-            if part is not None:
-                lines.append(_("Delansøgning hos %(c)s: %(s)s") % {"c": part.custodian.name,
-                                                                   "s": state})
-            else:
-                lines.append(_("Ny status: %(s)s") % {"s": state})
-            if note:
-                lines.append(_("Begrundelse: %(n)s") % {"n": note})
-            if all_decided:
-                lines.append(_("Alle dataansvarlige har nu truffet afgørelse."))
-            if to == S.COST_ESTIMATE and request.cost_estimate is not None:
-                lines.append(_("Prisoverslag: %(a)s kr.") % {"a": number_format(
-                    request.cost_estimate, 2, force_grouping=True)})
-            lines.append(_("Se ansøgningen: %(link)s") % {"link": link})
-            bodies.append("\n".join(lines))
+            bodies.append("\n".join([
+                _("Ansøgning %(ref)s: %(title)s") % {"ref": request.reference,
+                                                     "title": request.project_title},
+                *lines(), _("Se ansøgningen: %(link)s") % {"link": link}]))
     with override("da"):
-        state = (dict(P.choices) if part else dict(S.choices))[to]
-        subject = f"[Videnbro] {request.reference}: {state}"
+        title = f"[Videnbro] {request.reference}: {subject()}"
     body = "\n\n— English —\n\n".join(bodies) + "\n"
-    for email in sorted(recipients):
-        enqueue(send_email, email, subject, body)
+    recipients = sorted(recipients)
+    for email in recipients:
+        enqueue(send_email, email, title, body)
+    return len(recipients)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -753,23 +772,11 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         for step in overdue_steps(now):
-            link = settings.SITE_URL.rstrip("/") + step.request.get_absolute_url()
-            bodies = []
-            for language in ("da", "en"):
-                with override(language):
-                    where = (_("hos %(c)s") % {"c": step.part.custodian.name}
-                             if step.part else "")
-                    label = (dict(P.choices) if step.part else dict(S.choices))[step.state]
-                    bodies.append("\n".join([
-                        _("Ansøgning %(ref)s: %(title)s") % {
-                            "ref": step.request.reference, "title": step.request.project_title},
-                        _("Fristen for skridtet »%(s)s« %(where)s udløb %(d)s.") % {
-                            "s": label, "where": where,
-                            "d": timezone.localtime(step.due_at).date().isoformat()},
-                        _("Se ansøgningen: %(link)s") % {"link": link}]))
-            subject = f"[Videnbro] {step.request.reference}: " + _("frist overskredet")
-            body = "\n\n— English —\n\n".join(bodies) + "\n"
-            for email in sorted(step.recipients):
-                enqueue(send_email, email, subject, body)
-                sent += 1
+            def lines(step=step) -> list[str]:
+                where = _("hos %(c)s") % {"c": step.part.custodian.name} if step.part else ""
+                return [_("Fristen for skridtet »%(s)s« %(where)s udløb %(d)s.") % {
+                    "s": state_label(step.state), "where": where,
+                    "d": timezone.localtime(step.due_at).date().isoformat()}]
+
+            sent += _mail(step.request, step.recipients, lambda: _("frist overskredet"), lines)
     return sent

@@ -76,3 +76,24 @@ def test_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailo
     (mail,) = mailoutbox
     assert mail.to == [applicant.email] and request.reference in mail.subject
     assert "Prisoverslag sendt" in mail.body and request.get_absolute_url() in mail.body
+
+
+@pytest.mark.regression
+def test_the_reminder_links_each_language_to_its_own_page(make_request, applicant, run_tasks,
+                                                          mailoutbox):
+    from django.conf import settings
+    from django.utils.translation import override
+
+    request = make_request(S.COST_ESTIMATE)
+    overdue(request)
+    run_tasks()
+    mailoutbox.clear()
+    with override("en"):  # whoever runs it: the links follow each part's language
+        services.send_overdue_reminders()
+    run_tasks()
+    (mail,) = mailoutbox
+    danish, english = mail.body.split("\n\n— English —\n\n")
+    site = settings.SITE_URL.rstrip("/")
+    assert f"{site}/dataindgang/{request.reference}/" in danish
+    assert f"{site}/en/dataindgang/{request.reference}/" in english
+    assert "Cost estimate sent" in english and "frist overskredet" in mail.subject
