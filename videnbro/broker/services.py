@@ -449,11 +449,16 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
         request.status = to
         request.due_at = _due(to)
         if to == S.ACTIVE and request.period_to:
-            request.due_at = timezone.make_aware(datetime.combine(request.period_to, time.max))
+            request.due_at = _period_end(request)
         request.save()
         _record(request, actor, side, before, to, note)
         _notify_move(request, actor, side, before, to, note)
     return request
+
+
+def _period_end(request: AccessRequest) -> datetime:
+    """An active request is due at the end of the last day of its period."""
+    return timezone.make_aware(datetime.combine(request.period_to, time.max))
 
 
 def _extend_parent(amendment: AccessRequest, actor: Any) -> None:
@@ -465,7 +470,7 @@ def _extend_parent(amendment: AccessRequest, actor: Any) -> None:
     before = parent.period_to
     parent.period_to = amendment.period_to
     if parent.status == S.ACTIVE:
-        parent.due_at = timezone.make_aware(datetime.combine(parent.period_to, time.max))
+        parent.due_at = _period_end(parent)
     parent.save(update_fields=["period_to", "due_at", "updated"])
     note = _("Perioden er forlænget fra %(a)s til %(b)s ved tillæg %(ref)s.") % {
         "a": before or "—", "b": parent.period_to, "ref": amendment.reference}
