@@ -127,16 +127,24 @@ def parse_datasets(items: Any) -> list[DatasetChoice]:
             errors.append(_("%(i)s: »variables« skal være en liste af variabelnavne.")
                           % {"i": index})
             continue
-        known = {v.name for v in dataset.variables.all()}
-        unknown = [v for v in wanted if v not in known]
-        if unknown:
-            errors.append(_("%(d)s har ikke variablen/variablene %(v)s.") % {
-                "d": dataset.title, "v": ", ".join(unknown[:10])})
+        if unknown := _unknown_variables(dataset, wanted):
+            errors.append(unknown)
             continue
         choices.append(DatasetChoice(dataset, list(dict.fromkeys(wanted))))
     if errors:
         raise ValidationError({"datasets": errors})
     return choices
+
+
+def _unknown_variables(dataset: Dataset, names: list[str]) -> str:
+    """The error for names the dataset does not list ("" when all are known); the
+    dataset's variables are expected prefetched."""
+    known = {v.name for v in dataset.variables.all()}
+    unknown = [name for name in names if name not in known]
+    if not unknown:
+        return ""
+    return _("%(d)s har ikke variablen/variablene %(v)s.") % {
+        "d": dataset.title, "v": ", ".join(unknown[:10])}
 
 
 MAX_TEXT = 20_000  # characters in one free-text field or note
@@ -619,12 +627,9 @@ def _change_part_variables(part: RequestPart, variables: Any) -> str:
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             errors.append(_("%(d)s: en liste af variabelnavne.") % {"d": key})
             continue
-        known = [v.name for v in entry.dataset.variables.all()]
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            errors.append(_("%(d)s har ikke variablen/variablene %(v)s.") % {
-                "d": entry.dataset.title, "v": ", ".join(unknown[:10])})
-        elif known and not names:
+        if unknown := _unknown_variables(entry.dataset, names):
+            errors.append(unknown)
+        elif entry.dataset.variables.all() and not names:
             errors.append(_("Vælg mindst én variabel fra %(d)s.") % {"d": entry.dataset.title})
         elif list(dict.fromkeys(names)) != entry.variables:
             lines.append(f"{entry.dataset.title}: {', '.join(entry.variables) or '—'} → "
