@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import ConflictError, PermissionDeniedError
-from videnbro.core.forms import report_errors
+from videnbro.core.forms import apply_errors, report_errors
 from videnbro.datamap.models import Dataset
 
 from . import permissions, selectors, services
@@ -86,10 +86,7 @@ def _editor(request, *, access_request: AccessRequest | None = None,
         except ValidationError as exc:
             errors = exc.message_dict
             form.is_valid()
-            for field, messages_ in errors.items():
-                if field in form.fields and field not in form.errors:
-                    for message in messages_:
-                        form.add_error(field, message)
+            apply_errors(form, exc, others_to_form=False)  # datasets are shown by the picker
         else:
             if request.POST.get("then") == "submit":
                 with report_errors(request):

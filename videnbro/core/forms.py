@@ -12,6 +12,24 @@ def validation_error(form) -> ValidationError:
                             for field, messages in form.errors.items()})
 
 
+def apply_errors(form, exc: ValidationError, *, others_to_form: bool = True) -> None:
+    """A service's ValidationError onto the bound form it came from: each field's messages
+    on that field (a message the form already shows is not repeated); messages for names
+    the form lacks become form-wide errors, or are left to the caller (`others_to_form=False`,
+    when the page shows them elsewhere)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, texts in exc.message_dict.items():
+        if field not in form.fields and not others_to_form:
+            continue
+        target = field if field in form.fields else None
+        shown = form.errors.get(field if target else "__all__", [])
+        new = [text for text in texts if text not in shown]
+        if new:
+            form.add_error(target, new)
+
+
 def form_errors_to_messages(request, form) -> None:
     """For small inline forms that redirect back: each field error becomes a message."""
     for field, errors in form.errors.items():

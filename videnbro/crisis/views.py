@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
-from videnbro.core.forms import report_errors
+from videnbro.core.forms import apply_errors, report_errors
 from videnbro.core.throttling import check_web_throttle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Organisation
@@ -45,14 +45,6 @@ MY_OFFERS_SALT = "videnbro.crisis.my-offers"
 MY_OFFERS_MAX_AGE = 7 * 24 * 3600
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _form_page(request, form, save, *, success: str, next_url, title: str, submit: str,
                intro: str = ""):
     """A create page: on a valid POST call the service (`save`), report its field errors on
@@ -61,7 +53,7 @@ def _form_page(request, form, save, *, success: str, next_url, title: str, submi
         try:
             created = save()
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(next_url(created))
@@ -282,7 +274,7 @@ def offer_create(request, pk: int | None = None):
                     idempotency_key=request.POST.get("submission_key") or None, channel="web",
                     language=get_language() or "da", need=need)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -486,7 +478,7 @@ def volunteer_register(request):
                 volunteer, _created = services.volunteer_register(
                     data=request.POST, idempotency_key=request.POST.get("submission_key"))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 return redirect("crisis:volunteer_status", reference=volunteer.reference,
                                 token=services.volunteer_token(volunteer))

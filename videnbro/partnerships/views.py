@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.forms import handle_inline_form
+from videnbro.core.forms import apply_errors, handle_inline_form
 from videnbro.registry.models import Organisation
 
 from . import charts, exports, permissions, services
@@ -139,9 +139,7 @@ def partnership_create(request):
             except services.UnresolvedParticipantsError as exc:
                 unresolved = exc.extra["unresolved"]
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                apply_errors(form, exc)
     return render(request, "partnerships/partnership_form.html",
                   {"form": form, "unresolved": unresolved, "suggestion": suggestion,
                    "focus_suggestion": focus_suggestion})
@@ -181,9 +179,7 @@ def partnership_edit(request, key: str):
                              else _("Ingen ændringer."))
             return redirect(partnership)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
     return render(request, "partnerships/partnership_edit.html",
                   {"form": form, "partnership": partnership})
 
