@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.forms import apply_errors, report_errors
+from videnbro.core.pagination import page_of
 from videnbro.datamap.models import Dataset
 
 from . import permissions, selectors, services
@@ -243,11 +244,9 @@ def inbox(request):
         errors = {}
     except ValidationError as exc:
         parts, errors = RequestPart.objects.none(), exc.message_dict
-    page = Paginator(parts, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, parts, 25)
     return render(request, "broker/inbox.html", {
-        "page": page, "errors": errors, "query": query.urlencode(),
+        "page": page, "errors": errors, "query": query,
         "status": request.GET.get("status") or "open",
         "statuses": P.choices, "overdue": request.GET.get("overdue") == "1"})
 
@@ -262,16 +261,13 @@ def broker_overview(request):
         errors = {}
     except ValidationError as exc:
         requests_, errors = base.none(), exc.message_dict
-    page = Paginator(requests_.order_by("due_at", "-created"), 25).get_page(
-        request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, requests_.order_by("due_at", "-created"), 25)
     counts = selectors.status_counts(base)
     return render(request, "broker/overview.html", {
         "page": page, "errors": errors, "counts": counts,
         "max_count": max([n for _s, _l, n in counts] + [1]),
         "overdue_count": base.filter(selectors.overdue_q()).distinct().count(),
-        "statuses": S.choices, "query": query.urlencode()})
+        "statuses": S.choices, "query": query})
 
 
 def register(request):

@@ -24,3 +24,14 @@ class Pagination(PageNumberPagination):
         if number < 1:
             raise exceptions.ValidationError({"page": ["Sidetallet skal være et positivt heltal."]})
         return number
+
+
+def page_of(request, items, per_page: int):
+    """For a list page: the requested page of `items` and the query string of the other
+    parameters (filters), which `_pagination.html` keeps on its page links."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

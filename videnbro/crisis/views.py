@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.core.forms import apply_errors, report_errors
+from videnbro.core.pagination import page_of
 from videnbro.core.throttling import check_web_throttle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Organisation
@@ -155,11 +155,9 @@ def need_list(request):
                            request=request)
     needs = filterset.qs.order_by("status", "priority", "needed_by", "-created") \
         if filterset.is_valid() else Need.objects.none()
-    page = Paginator(needs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, needs, 25)
     return render(request, "crisis/need_list.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
+        "filter": filterset, "page": page, "query": query,
         "is_authority": permissions.is_authority(request.user)})
 
 
@@ -372,12 +370,10 @@ def inbox(request):
                             request=request)
     offers = order_offers(filterset.qs, filterset.ordering_value) if filterset.is_valid() \
         else Offer.objects.none()
-    page = Paginator(offers, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, offers, 50)
     return render(request, "crisis/inbox.html", {
         "filter": filterset, "page": page, "groups": group_duplicates(list(page.object_list)),
-        "query": query.urlencode(), "statuses": Offer.Status.choices,
+        "query": query, "statuses": Offer.Status.choices,
         "bulk_targets": [(s, Offer.Status(s).label) for s in
                          (Offer.Status.IN_REVIEW, Offer.Status.ACCEPTED, Offer.Status.DECLINED,
                           Offer.Status.FULFILLED)]})

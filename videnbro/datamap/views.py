@@ -4,8 +4,9 @@ datasets side by side, and the sandbox catalogue."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+
+from videnbro.core.pagination import page_of
 
 from .models import AccessRoute, Dataset, Sandbox, Theme
 from .selectors import coding_systems, dataset_queryset, filter_datasets
@@ -19,11 +20,9 @@ def dataset_list(request):
         datasets = filter_datasets(dataset_queryset(), request.GET)
     except ValidationError as exc:
         errors, datasets = exc.message_dict, Dataset.objects.none()
-    page = Paginator(datasets, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, datasets, 25)
     return render(request, "datamap/dataset_list.html", {
-        "page": page, "errors": errors, "query": query.urlencode(),
+        "page": page, "errors": errors, "query": query,
         "themes": Theme.choices, "coding_systems": coding_systems(),
         "access_routes": AccessRoute.objects.all(),
         "custodians": Dataset.objects.values_list("custodian__key", "custodian__name")

@@ -6,7 +6,6 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.forms import handle_inline_form
+from videnbro.core.pagination import page_of
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
@@ -38,11 +38,9 @@ def _filtered(request):
 
 def organisation_list(request):
     filterset, queryset, errors = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, PAGE_SIZE)
     context = {
-        "filter": filterset, "page": page, "errors": errors, "query": query.urlencode(),
+        "filter": filterset, "page": page, "errors": errors, "query": query,
         "can_create": permissions.can_create_organisation(request.user),
     }
     template = "registry/_organisation_results.html" if request.htmx else \
