@@ -23,7 +23,7 @@ from . import permissions, selectors, services
 from .api import document_response
 from .documents import max_bytes
 from .forms import AccessRequestForm
-from .models import AccessRequest, RequestDocument, RequestPart
+from .models import AccessRequest, RequestDocument, RequestPart, state_label
 
 S = AccessRequest.Status
 P = RequestPart.Status
@@ -192,9 +192,8 @@ def request_transition(request, reference: str):
             cost_estimate=request.POST.get("cost_estimate"),
             variables={key: request.POST.getlist(f"var-{key}")
                        for key in request.POST.getlist("answer_datasets")} or None)
-        label = dict(S.choices).get(to) or dict(P.choices).get(to, to)
         messages.success(request, _("Status ændret til »%(s)s«. Den anden part har fået besked.")
-                         % {"s": label})
+                         % {"s": state_label(to)})
     return redirect(access_request.get_absolute_url())
 
 
