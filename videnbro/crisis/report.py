@@ -3,6 +3,7 @@ accepted and fulfilled, who contributed – as a page, a PDF (WeasyPrint) and an
 
 from __future__ import annotations
 
+import base64
 import io
 import statistics
 from collections import Counter
@@ -132,8 +133,12 @@ def daily_chart(ev: Evaluation, fmt: str = "svg") -> bytes | None:
 
 def context(ev: Evaluation) -> dict:
     chart = daily_chart(ev)
+    # An <img> with a data: URI, not inline <svg>: matplotlib's SVG carries <style> and style=""
+    # attributes, which the page's Content-Security-Policy refuses; an SVG image is its own
+    # document, outside the page's policy (docs/decisions/0011-content-security-policy.md).
     return {"ev": ev, "incident": ev.incident,
-            "daily_chart": chart.decode("utf-8") if chart else ""}
+            "daily_chart": ("data:image/svg+xml;base64," + base64.b64encode(chart).decode("ascii")
+                            if chart else "")}
 
 
 def render_pdf(ev: Evaluation) -> bytes:
