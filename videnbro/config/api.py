@@ -1,7 +1,7 @@
 """The /api/v1/ router: every app registers its endpoints here."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from videnbro.broker.api import AccessRequestViewSet, RegisterView
@@ -42,6 +42,8 @@ urlpatterns = [
     path("catalogue.ttl", CatalogueView.as_view(), name="catalogue-ttl"),
     path("catalogue.jsonld", CatalogueJsonLdView.as_view(), name="catalogue-jsonld"),
     path("access-register/", RegisterView.as_view(), name="access-register"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    # The split view serves Swagger UI's start-up script from ?script instead of inline, for
+    # the Content-Security-Policy (docs/decisions/0011-content-security-policy.md).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
 ]

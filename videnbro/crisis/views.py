@@ -23,7 +23,7 @@ from videnbro.core.throttling import check_web_throttle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Organisation
 
-from . import exports, permissions, services
+from . import downloads, exports, permissions, services
 from .forms import IncidentForm, NeedForm, OfferForm, VolunteerForm
 from .frames import capacity_frames
 from .frames import frames_chart as draw_frames_chart
@@ -129,20 +129,23 @@ def evaluation(request, key: str):
 
 def evaluation_download(request, key: str, fmt: str):
     incident = get_object_or_404(Incident, key=key)
-    ev = evaluate(incident)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    # Rendering is expensive: anonymous clients are limited (429 page with Retry-After) and
+    # each incident version is rendered once per language (crisis/downloads.py).
+    check_web_throttle(request, throttle_class=downloads.ReportDownloadThrottle)
     if fmt == "pdf":
         try:
-            pdf = render_pdf(ev)
+            pdf = downloads.evaluation_file(incident, "pdf", render_pdf)
         except OSError:  # WeasyPrint without Debian's Pango: say so instead of a 500
             return render(request, "error.html", {"status": 503, "message": _(
                 "PDF kan ikke laves på denne server (Pango mangler: apt-get install "
                 "libpango-1.0-0 libpangoft2-1.0-0). Hent Excel-udgaven i stedet.")}, status=503)
         response = HttpResponse(pdf, content_type="application/pdf")
-    elif fmt == "xlsx":
-        response = HttpResponse(render_xlsx(ev), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     else:
-        raise Http404
+        response = HttpResponse(
+            downloads.evaluation_file(incident, "xlsx", render_xlsx),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="evaluering-{incident.key}.{fmt}"'
     return response
 

@@ -273,6 +273,47 @@ LOGGING = {
 }
 
 
+# --- Security headers (issue 12, finding 10; docs/security.md, docs/decisions/0011) ---------
+# A Content-Security-Policy without 'unsafe-inline' on every response (django-csp 4): scripts
+# and styles come from our own static files only; no page carries an inline <script>, <style>
+# or style="" attribute (a test parses every public page). Per-view exceptions use django-csp's
+# decorators and are listed in docs/security.md.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the evaluation page's chart and the SVG icons Swagger UI's stylesheet embeds.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# HTTPS: off by default (development on http://127.0.0.1); production.py turns it on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Load balancers probe the health check over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
+# Trust X-Forwarded-Proto only when a reverse proxy that sets it is declared:
+# SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https" (header, value). Unset → not trusted,
+# so a client cannot claim HTTPS by sending the header itself.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+# Anonymous downloads of the incident evaluation (PDF, XLSX) per client; rendered files are
+# cached per incident version (crisis/downloads.py).
+REPORT_THROTTLE_RATE = os.environ.get("REPORT_THROTTLE_RATE", "10/min")
+# --- end of security headers ---------------------------------------------------------------
+
+
 def require_secret_key() -> None:
     if not SECRET_KEY:
         raise ImproperlyConfigured("Set the SECRET_KEY environment variable.")

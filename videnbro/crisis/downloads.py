@@ -1,0 +1,71 @@
+"""The public incident evaluation as files (PDF, XLSX): rendered once per incident version and
+language, and limited per anonymous client – a PDF costs 0.5–1.9 s CPU (issue 12, finding 10)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, Max
+from django.utils.translation import get_language
+from rest_framework.throttling import SimpleRateThrottle
+
+from .models import Incident, Need, Offer, VolunteerContact
+from .report import Evaluation, evaluate
+
+# The default cache: per process, so each app-server process renders a version at most once;
+# a shared cache (Redis) would make that once per deployment at the price of a network hop.
+CACHE_ALIAS = "default"
+# A safety net for writes that bypass the version (a queryset.update() that leaves `updated`).
+CACHE_SECONDS = 3600
+
+
+class ReportDownloadThrottle(SimpleRateThrottle):
+    """Anonymous downloads per client (IP address, NUM_PROXIES-aware) in the shared throttle
+    cache; signed-in users are not limited here (the API's user throttle still applies)."""
+
+    scope = "report-downloads"
+
+    @property
+    def cache(self):  # DRF reads `self.cache`; count in the cache every process shares
+        return caches["throttle"]
+
+    def get_rate(self) -> str:
+        return settings.REPORT_THROTTLE_RATE
+
+    def get_cache_key(self, request, view):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def incident_version(incident: Incident) -> str:
+    """A fingerprint of everything the evaluation reads: it changes with every saved change of
+    the incident, its offers (and their organisations), needs, volunteer contacts and
+    partnerships – five small aggregate queries instead of a render."""
+    parts: list = [incident.pk, incident.updated]
+    parts += Offer.objects.filter(incident=incident).aggregate(
+        n=Count("pk"), updated=Max("updated"), organisation=Max("organisation__updated"),
+        duplicates=Count("duplicate_of")).values()
+    parts += Need.objects.filter(incident=incident).aggregate(
+        n=Count("pk"), updated=Max("updated")).values()
+    parts += VolunteerContact.objects.filter(need__incident=incident).aggregate(
+        n=Count("pk"), created=Max("created")).values()
+    parts += incident.partnerships.aggregate(n=Count("pk"), updated=Max("updated")).values()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def evaluation_file(incident: Incident, fmt: str,
+                    render: Callable[[Evaluation], bytes]) -> bytes:
+    """The rendered file from the cache, or rendered now and cached under the incident's
+    current version and the page language (the files are translated)."""
+    cache = caches[CACHE_ALIAS]
+    key = f"crisis:evaluation:{incident.pk}:{fmt}:{get_language()}:{incident_version(incident)}"
+    content = cache.get(key)
+    if content is None:
+        content = render(evaluate(incident))
+        cache.set(key, content, CACHE_SECONDS)
+    return content
