@@ -37,6 +37,11 @@ class User(AbstractUser):
     # grants rights in the registry (only `organisation`, set by an administrator, does).
     stated_organisation = models.CharField(_("oplyst organisation"), max_length=200,
                                            blank=True)
+    # Self-service sign-up: when the person asked for an account, and when they proved control
+    # of the address by the mailed link (and chose their password). Accounts signed up but never
+    # activated expire (services.purge_unconfirmed); accounts made by administrators have neither.
+    signed_up_at = models.DateTimeField(_("oprettet af personen selv"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("aktiveret"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bruger")

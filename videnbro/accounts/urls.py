@@ -9,10 +9,12 @@ urlpatterns = [
     path("log-ind/", auth_views.LoginView.as_view(template_name="accounts/login.html",
                                                   redirect_authenticated_user=True),
          name="login"),
+    path("log-ind/kode/", views.otp_verify, name="otp_verify"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("konto/opret/", views.signup, name="signup"),
     path("konto/aktiver/<uidb64>/<token>/", views.activate, name="activate"),
-    path("konto/ny-adgangskode/", auth_views.PasswordResetView.as_view(
+    path("konto/tofaktor/", views.two_factor, name="two_factor"),
+    path("konto/ny-adgangskode/", views.PasswordResetView.as_view(
         form_class=QueuedPasswordResetForm,
         template_name="accounts/password_reset_form.html",
         email_template_name="accounts/password_reset_email.txt",

@@ -93,8 +93,6 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     page.get_by_label("Navn").fill("Ny Forsker")
     page.get_by_label("E-mail").fill("Forsker@KU.example")
     page.get_by_label(re.compile(r"^Organisation")).fill("Københavns Universitet")
-    page.get_by_label(re.compile(r"^Adgangskode")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Gentag adgangskoden")).fill(PASSWORD)
     page.get_by_role("button", name="Opret konto").click()
     expect(page.get_by_test_id("signup-done")).to_contain_text("forsker@ku.example")
     run_tasks()  # the e-mail worker
@@ -103,6 +101,11 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     (activation,) = [m for m in mail.outbox if m.to == ["forsker@ku.example"]]
     link = re.search(r"https?://\S+/konto/aktiver/\S+/", activation.body).group(0)
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
+    # The link's page: confirm name and organisation, choose the password (issue 12, finding 1).
+    expect(page.get_by_label(re.compile(r"^Organisation"))).to_have_value("Københavns Universitet")
+    page.get_by_label(re.compile(r"^Adgangskode")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Gentag adgangskoden")).fill(PASSWORD)
+    page.get_by_role("button", name="Aktivér konto").click()
     page.wait_for_url(re.compile(r"/dataindgang/ny/\?"))
     expect(page.locator(".messages")).to_contain_text("Din konto er aktiveret")
     for key in DATASETS:

@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything deployment-specific comes from env vars."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -312,6 +313,49 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
 # cached per incident version (crisis/downloads.py).
 REPORT_THROTTLE_RATE = os.environ.get("REPORT_THROTTLE_RATE", "10/min")
 # --- end of security headers ---------------------------------------------------------------
+
+
+# --- Log-in protection, staff two-factor authentication, self-service accounts -------------
+# (issue 12, findings 1 and 4; docs/accounts.md, docs/decisions/0010-login-protection-and-2fa.md)
+# django-axes counts failed password log-ins (site and admin) and locks out for a cool-off;
+# django-otp adds TOTP codes for staff. TwoFactorMiddleware keeps a password-only session of
+# an account with a device on the code page; REQUIRE_STAFF_2FA makes the admin need a code.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+_auth_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_auth_at:_auth_at] = ["django_otp.middleware.OTPMiddleware",
+                                 "videnbro.accounts.middleware.TwoFactorMiddleware"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a lock-out into the 429 page
+AUTHENTICATION_BACKENDS = [
+    "videnbro.accounts.backends.LoginLockoutBackend",  # first: refuses locked-out clients
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT") or 10)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES") or 15))
+# Each item locks out on its own: the account (whatever the client) and the client (whatever
+# the account). "username+ip_address" would lock only that account from that client.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every app server
+AXES_LOCKOUT_CALLABLE = "videnbro.accounts.throttling.lockout_response"  # 429 page
+# The client address exactly as the API throttles read it (REMOTE_ADDR, or X-Forwarded-For
+# behind REST_FRAMEWORK["NUM_PROXIES"] proxies – never trusted from the client itself).
+AXES_CLIENT_IP_CALLABLE = "videnbro.accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "videnbro.accounts.throttling.lockout_username"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Videnbro"
+REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", False)
+# Mails an outsider can trigger: per address and hour (password reset, sign-up) and
+# password-reset requests per client and hour, counted in the shared "throttle" cache.
+ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR")
+                                          or 3)
+ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR = int(os.environ.get("ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR")
+                                          or 10)
+# Self-service accounts never activated are deleted after this many days (the link lives 3).
+ACCOUNTS_UNCONFIRMED_DAYS = int(os.environ.get("ACCOUNTS_UNCONFIRMED_DAYS") or 7)
+# --- end of log-in protection --------------------------------------------------------------
 
 
 def require_secret_key() -> None:
