@@ -149,12 +149,10 @@ def render_pdf(ev: Evaluation) -> bytes:
 
 
 def render_xlsx(ev: Evaluation) -> bytes:
-    from openpyxl import Workbook
+    # Through the shared safe writer: organisation names come from the public offer form.
+    from videnbro.core.tabular import Sheet, write_workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Nøgletal")[:31]
-    for row in (
+    figures = [
         (_("Hændelse"), ev.incident.title),
         (_("Status"), ev.incident.get_status_display()),
         (_("Tilbud modtaget"), ev.offers_total),
@@ -168,20 +166,15 @@ def render_xlsx(ev: Evaluation) -> bytes:
         (_("Behov dækket"), ev.needs_fulfilled),
         (_("Frivillige kontaktet"), ev.volunteers),
         (_("Partnerskaber i hændelsen"), ev.partnerships_total),
-    ):
-        sheet.append(list(row))
-    sheets = (
-        (_("Pr. dag"), (_("Dato"), _("Tilbud")), [(d.isoformat(), n) for d, n in ev.offers_per_day]),
-        (_("Pr. fokusområde"), (_("Fokusområde"), _("Tilbud"), _("Accepteret")), ev.by_focus_area),
-        (_("Organisationer"), (_("Organisation"), _("Tilbud"), _("Accepteret")),
-         ev.top_organisations),
-        (_("Partnerskaber"), (_("Fokusområde"), _("Partnerskaber")), ev.partnerships_by_focus_area),
-    )
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(str(title)[:31])
-        sheet.append([str(h) for h in header])
-        for row in rows:
-            sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    ]
+    return write_workbook([
+        Sheet(_("Nøgletal"), figures),
+        Sheet(_("Pr. dag"), [(d.isoformat(), n) for d, n in ev.offers_per_day],
+              header=(_("Dato"), _("Tilbud"))),
+        Sheet(_("Pr. fokusområde"), ev.by_focus_area,
+              header=(_("Fokusområde"), _("Tilbud"), _("Accepteret"))),
+        Sheet(_("Organisationer"), ev.top_organisations,
+              header=(_("Organisation"), _("Tilbud"), _("Accepteret"))),
+        Sheet(_("Partnerskaber"), ev.partnerships_by_focus_area,
+              header=(_("Fokusområde"), _("Partnerskaber"))),
+    ])
