@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "videnbro.core"
     verbose_name = _("Fælles")
+
+    def ready(self) -> None:
+        from . import privacy
+
+        privacy.register_core_providers()

@@ -6,3 +6,6 @@ class CrisisConfig(AppConfig):
     name = "videnbro.crisis"
     label = "crisis"
     verbose_name = _("Krise")
+
+    def ready(self) -> None:
+        from . import privacy  # noqa: F401  (registers its personal-data providers)

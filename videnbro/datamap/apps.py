@@ -6,3 +6,6 @@ class DatamapConfig(AppConfig):
     name = "videnbro.datamap"
     label = "datamap"
     verbose_name = _("Datalandkort")
+
+    def ready(self) -> None:
+        from . import privacy  # noqa: F401  (registers its personal-data providers)

@@ -196,6 +196,18 @@ OFFER_THROTTLE_RATE = os.environ.get("OFFER_THROTTLE_RATE", "30/min")
 # Base of links sent by e-mail (status pages); requests use their own host.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Personal data (issue 12; docs/privacy.md) -------------------------------------------------
+# Days after which `videnbro privacy retention` clears personal data: offers' contact data after
+# the offer finished / its availability ended / its incident stood down, and at the latest after
+# the offer's last change; volunteers after the last incident stood down; django-axes log-in
+# attempts; sent mail in the task queue; mail files under var/mail.
+PRIVACY_OFFER_CONTACT_DAYS = int(os.environ.get("PRIVACY_OFFER_CONTACT_DAYS", "90"))
+PRIVACY_OFFER_IDLE_DAYS = int(os.environ.get("PRIVACY_OFFER_IDLE_DAYS", "365"))
+PRIVACY_VOLUNTEER_DAYS = int(os.environ.get("PRIVACY_VOLUNTEER_DAYS", "90"))
+PRIVACY_LOGIN_ATTEMPT_DAYS = int(os.environ.get("PRIVACY_LOGIN_ATTEMPT_DAYS", "30"))
+PRIVACY_TASK_DAYS = int(os.environ.get("PRIVACY_TASK_DAYS", "30"))
+PRIVACY_MAIL_FILE_DAYS = int(os.environ.get("PRIVACY_MAIL_FILE_DAYS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "videnbro.accounts.authentication.BearerTokenAuthentication",

@@ -1,0 +1,499 @@
+"""Personal data: a registry of providers – one per kind of personal data an app keeps, saying
+what is kept, why, on which legal basis, who sees it and for how long – and the services that
+export, erase and expire everything about one e-mail address across all of them.
+
+Core is the bottom layer and knows no other app: each app registers its providers in its own
+`privacy.py`, imported from its AppConfig.ready(). The public page `/privatliv/`, docs/privacy.md
+and the `videnbro privacy` command all read this one registry, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .audit import audit_log, is_system
+from .errors import PermissionDeniedError
+
+# What replaces a name or a free-text contact field when a person is erased. E-mail addresses
+# and phone numbers are emptied instead. A real username can never be this (Django's username
+# validator allows no brackets).
+ERASED = "[slettet]"
+
+
+class PersonalDataProvider:
+    """One kind of personal data. Subclasses set the descriptive attributes (lazy Danish
+    strings, translated on the page) and implement the three operations.
+
+    - `export(email)` returns one dict per record about the address (JSON-serialisable with
+      DjangoJSONEncoder).
+    - `erase(email)` anonymises those records – names become `ERASED`, addresses and phone
+      numbers are emptied, free-text contact fields cleared – keeping the records themselves,
+      so counts and reports stay right; returns the number of records changed.
+    - `retention(now, dry_run=False)` clears what is past its retention period; returns how
+      many records it cleared (or would clear).
+    """
+
+    key: str = ""
+    #: Erase order: lower first. Providers that find a person through their account must run
+    #: before the account itself is anonymised (accounts uses 90).
+    order: int = 50
+    #: Position on the page and in the documentation (the person's own data first).
+    position: int = 50
+    #: Model labels ("crisis.Offer") whose personal fields this provider covers.
+    models: tuple[str, ...] = ()
+    label: Any = ""
+    kept: Any = ""
+    purpose: Any = ""
+    legal_basis: Any = ""
+    audience: Any = ""
+    #: The retention period as text, with %(name)s placeholders filled by retention_params().
+    retention_text: Any = ""
+
+    def retention_params(self) -> dict[str, Any]:
+        return {}
+
+    def retention_period(self) -> str:
+        text = str(self.retention_text)
+        params = self.retention_params()
+        return text % params if params else text
+
+    def export(self, email: str) -> list[dict[str, Any]]:
+        return []
+
+    def erase(self, email: str) -> int:
+        return 0
+
+    def retention(self, now: datetime, *, dry_run: bool = False) -> int:
+        return 0
+
+    def describe(self) -> dict[str, str]:
+        """The page's and the documentation's section, in the active language."""
+        return {"key": self.key, "label": str(self.label), "kept": str(self.kept),
+                "purpose": str(self.purpose), "legal_basis": str(self.legal_basis),
+                "audience": str(self.audience), "retention": self.retention_period()}
+
+
+_registry: dict[str, PersonalDataProvider] = {}
+
+
+def register(provider: PersonalDataProvider) -> PersonalDataProvider:
+    """Add a provider (an instance); registering the same key again replaces it, so a module
+    imported twice does not register twice."""
+    if not provider.key:
+        raise ValueError("A personal-data provider needs a key.")
+    _registry[provider.key] = provider
+    return provider
+
+
+def providers() -> list[PersonalDataProvider]:
+    """Every registered provider, in erase order (then by key)."""
+    return sorted(_registry.values(), key=lambda p: (p.order, p.key))
+
+
+def providers_for_page() -> list[PersonalDataProvider]:
+    return sorted(_registry.values(), key=lambda p: (p.position, p.key))
+
+
+def covered_models() -> set[str]:
+    return {label.lower() for p in providers() for label in p.models}
+
+
+def setting_days(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for providers
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Skriv en gyldig e-mailadresse.")]}) from None
+    return email
+
+
+def users_with_email(email: str):
+    """The accounts an address belongs to (e-mail or username – self-service accounts use the
+    address as username). Through the swappable user model: core imports no app."""
+    User = get_user_model()
+    return User.objects.filter(Q(email__iexact=email) | Q(**{f"{User.USERNAME_FIELD}__iexact": email}))
+
+
+def text_contains(queryset, field: str, needle: str):
+    """Rows whose field, as text (also a JSON field), contains the needle, case-insensitively –
+    the same on SQLite and PostgreSQL."""
+    return queryset.annotate(_as_text=Cast(field, TextField())).filter(_as_text__icontains=needle)
+
+
+def scrub(value: Any, needles: Iterable[str]) -> Any:
+    """A JSON-like value with every string equal to a needle replaced by ERASED and every
+    occurrence of a needle inside a longer string cut out (case-insensitive)."""
+    needles = [n for n in needles if n]
+    if not needles:
+        return value
+    if isinstance(value, dict):
+        return {k: scrub(v, needles) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, needles) for v in value]
+    if isinstance(value, str):
+        if value.strip().lower() in {n.lower() for n in needles}:
+            return ERASED
+        for needle in needles:
+            value = re.sub(re.escape(needle), ERASED, value, flags=re.IGNORECASE)
+        return value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Services: the command, the admin action and tests call these.
+
+
+def _check_actor(actor: Any) -> None:
+    if not (is_system(actor) or getattr(actor, "is_platform_admin", False)):
+        raise PermissionDeniedError(_("Kun platformens administratorer kan udlevere eller "
+                                      "slette personoplysninger."))
+
+
+def personal_data_export(*, actor: Any, email: str,
+                         progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, Any]:
+    """Everything every provider holds about one address. The audit row says that an export
+    was made and how big it was – not whose."""
+    _check_actor(actor)
+    email = normalise_email(email)
+    found: dict[str, Any] = {}
+    items = providers()
+    for provider in (progress(items) if progress else items):
+        records = provider.export(email)
+        if records:
+            found[provider.key] = {"label": str(provider.label), "records": records}
+    with transaction.atomic():
+        audit_log(actor=actor, action="core.privacy.exported",
+                  data={"records": {k: len(v["records"]) for k, v in found.items()}})
+    return {"email": email, "exported_at": timezone.now().isoformat(), "providers": found}
+
+
+def personal_data_erase(*, actor: Any, email: str,
+                        progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, int]:
+    """Anonymise everything about one address in one transaction (all or nothing). The audit
+    row holds the counts per provider, never the address."""
+    _check_actor(actor)
+    email = normalise_email(email)
+    counts: dict[str, int] = {}
+    items = providers()
+    with transaction.atomic():
+        for provider in (progress(items) if progress else items):
+            counts[provider.key] = provider.erase(email)
+        audit_log(actor=actor, action="core.privacy.erased",
+                  data={"records": {k: v for k, v in counts.items() if v}})
+    return counts
+
+
+def retention_apply(*, actor: Any, now: datetime | None = None, dry_run: bool = False,
+                    progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, int]:
+    """Clear what is past its retention period, provider by provider (each in its own
+    transaction, so a failure in one leaves the others done)."""
+    _check_actor(actor)
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    items = providers()
+    for provider in (progress(items) if progress else items):
+        with transaction.atomic():
+            counts[provider.key] = provider.retention(now, dry_run=dry_run)
+    if not dry_run:
+        with transaction.atomic():
+            audit_log(actor=actor, action="core.privacy.retention",
+                      data={"records": {k: v for k, v in counts.items() if v}})
+    return counts
+
+
+def providers_markdown(language: str = "en") -> str:
+    """The providers as Markdown sections – the generated part of docs/privacy.md."""
+    labels = [("kept", gettext_lazy("Hvad gemmes")), ("purpose", gettext_lazy("Formål")),
+              ("legal_basis", gettext_lazy("Retsgrundlag")),
+              ("audience", gettext_lazy("Hvem ser det")),
+              ("retention", gettext_lazy("Opbevaring"))]
+    lines: list[str] = []
+    with translation.override(language):
+        for provider in providers_for_page():
+            section = provider.describe()
+            lines += [f"### {section['label']} (`{provider.key}`)", ""]
+            for name, title in labels:
+                lines.append(f"- **{title}:** {section[name]}")
+            if provider.models:
+                lines.append("- **Models:** " + ", ".join(f"`{m}`" for m in provider.models))
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Core's own providers: the audit log, change history, queued mail and mail files.
+
+
+class AuditLogProvider(PersonalDataProvider):
+    key = "core.audit"
+    position = 80
+    order = 10
+    models = ("core.AuditLog",)
+    label = gettext_lazy("Auditlog")
+    kept = gettext_lazy("Hvem (brugernavn) der gjorde hvad hvornår på platformen, og hvilken post "
+                        "det gjaldt; enkelte linjer nævner en adresse eller en oplyst organisation.")
+    purpose = gettext_lazy("Sporbarhed og sikkerhed: at kunne se og dokumentere, hvem der har "
+                           "ændret hvad.")
+    legal_basis = gettext_lazy("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
+                               "interesse i sikkerhed og sporbarhed), jf. art. 5, stk. 2, og art. 32.")
+    audience = gettext_lazy("Platformens administratorer.")
+    retention_text = gettext_lazy("Så længe platformen kører; ved sletning af en person erstattes "
+                                  "navn og adresse i linjerne af en markør, mens linjerne bevares.")
+
+    def _rows(self, email: str):
+        from .models import AuditLog
+
+        users = list(users_with_email(email).values_list("pk", "username"))
+        ids = [pk for pk, _name in users]
+        names = [name for _pk, name in users]
+        user_label = get_user_model()._meta.label_lower
+        query = (Q(actor_id__in=ids) | Q(actor_label__iexact=email) | Q(actor_label__in=names)
+                 | Q(object_type=user_label, object_id__in=[str(pk) for pk in ids]))
+        direct = set(AuditLog.objects.filter(query).values_list("pk", flat=True))
+        mentioned = set(text_contains(AuditLog.objects.all(), "data", email)
+                        .values_list("pk", flat=True))
+        return AuditLog.objects.filter(pk__in=direct | mentioned).order_by("created", "pk"), names
+
+    def export(self, email):
+        rows, _names = self._rows(email)
+        return [{"created": row.created, "action": row.action, "actor": row.actor_label,
+                 "object_type": row.object_type, "object_id": row.object_id, "data": row.data}
+                for row in rows]
+
+    def erase(self, email):
+        rows, names = self._rows(email)
+        user_label = get_user_model()._meta.label_lower
+        needles = [email, *names]
+        count = 0
+        for row in rows:
+            data = scrub(row.data, needles)
+            if row.object_type == user_label and "stated_organisation" in data:
+                data["stated_organisation"] = ERASED
+            label = ERASED if row.actor_label.lower() in {n.lower() for n in needles} \
+                else row.actor_label
+            if data != row.data or label != row.actor_label:
+                row.data, row.actor_label = data, label
+                row.save(update_fields=["data", "actor_label"])
+            count += 1
+        return count
+
+
+class HistoryProvider(PersonalDataProvider):
+    """Change history written by a person (django-simple-history rows and the admin's log).
+    History of records that themselves hold personal data (contact persons) is cleared by the
+    provider that owns the record."""
+
+    key = "core.history"
+    position = 81
+    order = 10
+    models = ("admin.LogEntry",)
+    label = gettext_lazy("Ændringshistorik")
+    kept = gettext_lazy("For hver ændring af registerposter, hændelser og behov: hvem der "
+                        "ændrede, hvornår og hvad; administrationens log over ændringer.")
+    purpose = gettext_lazy("At kunne se, rette og dokumentere ændringer af fælles data.")
+    legal_basis = gettext_lazy("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
+                               "interesse i korrekte og sporbare fælles data).")
+    audience = gettext_lazy("Platformens administratorer og redaktionen.")
+    retention_text = gettext_lazy("Så længe posten findes; ved sletning af en person anonymiseres "
+                                  "kontoen, som historikken peger på.")
+
+    @staticmethod
+    def _history_models():
+        from simple_history.models import registered_models
+
+        return [m.history.model for m in registered_models.values()
+                if hasattr(m, "history")] if registered_models else []
+
+    def export(self, email):
+        ids = list(users_with_email(email).values_list("pk", flat=True))
+        if not ids:
+            return []
+        records: list[dict[str, Any]] = []
+        for model in self._history_models():
+            for row in model.objects.filter(history_user_id__in=ids).order_by("history_date"):
+                original = model.instance_type._meta
+                records.append({"model": original.label,
+                                "object_id": getattr(row, original.pk.attname),
+                                "history_date": row.history_date, "type": row.history_type,
+                                "reason": row.history_change_reason or ""})
+        if apps.is_installed("django.contrib.admin"):
+            from django.contrib.admin.models import LogEntry
+
+            for entry in LogEntry.objects.filter(user_id__in=ids).order_by("action_time"):
+                records.append({"model": "admin.LogEntry", "object_id": entry.object_id,
+                                "history_date": entry.action_time, "type": entry.action_flag,
+                                "object": entry.object_repr, "change": entry.change_message})
+        return records
+
+    def erase(self, email):
+        # The rows stay linked to the account, which the accounts provider anonymises; what the
+        # admin's log copied of an erased record's name is cut out here.
+        if not apps.is_installed("django.contrib.admin"):
+            return 0
+        from django.contrib.admin.models import LogEntry
+
+        count = 0
+        for entry in text_contains(LogEntry.objects.all(), "object_repr", email):
+            entry.object_repr = scrub(entry.object_repr, [email])
+            entry.save(update_fields=["object_repr"])
+            count += 1
+        return count
+
+
+SEND_EMAIL_TASK = "videnbro.core.tasks.send_email"
+
+
+class TaskQueueProvider(PersonalDataProvider):
+    key = "core.tasks"
+    position = 82
+    order = 10
+    models = ("django_tasks_db.DBTaskResult",)
+    label = gettext_lazy("Mailkø")
+    kept = gettext_lazy("Mails, der venter på at blive sendt eller er sendt: modtagerens adresse, "
+                        "emne og tekst.")
+    purpose = gettext_lazy("At sende platformens mails (aktivering, status for tilbud, beskeder) "
+                           "uden at miste dem ved en fejl.")
+    legal_basis = gettext_lazy("Samme som for den oplysning, mailen handler om.")
+    audience = gettext_lazy("Platformens driftsansvarlige.")
+    retention_text = gettext_lazy("Sendte og fejlede mails slettes fra køen %(days)s dage efter.")
+
+    def retention_params(self):
+        return {"days": setting_days("PRIVACY_TASK_DAYS", 30)}
+
+    @staticmethod
+    def _model():
+        if not apps.is_installed("django_tasks_db"):
+            return None
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult
+
+    def _rows(self, email):
+        model = self._model()
+        return text_contains(model.objects.all(), "args_kwargs", email) if model else None
+
+    def export(self, email):
+        rows = self._rows(email)
+        if rows is None:
+            return []
+        records = []
+        for row in rows.order_by("enqueued_at"):
+            args = (row.args_kwargs or {}).get("args") or []
+            records.append({"task": row.task_path, "status": row.status,
+                            "enqueued_at": row.enqueued_at, "finished_at": row.finished_at,
+                            "args": args})
+        return records
+
+    def erase(self, email):
+        rows = self._rows(email)
+        if rows is None:
+            return 0
+        # A mail to an erased person is not sent any more; a running one is left to finish.
+        count, _detail = rows.exclude(status="RUNNING").delete()
+        return count
+
+    def retention(self, now, *, dry_run=False):
+        model = self._model()
+        if model is None:
+            return 0
+        cutoff = now - timedelta(days=self.retention_params()["days"])
+        rows = model.objects.filter(task_path=SEND_EMAIL_TASK, status__in=("SUCCESSFUL", "FAILED"),
+                                    finished_at__lt=cutoff)
+        if dry_run:
+            return rows.count()
+        count, _detail = rows.delete()
+        return count
+
+
+class MailFileProvider(PersonalDataProvider):
+    """Copies of sent mail written by Django's file back end (var/mail on one machine)."""
+
+    key = "core.mail_files"
+    position = 83
+    order = 10
+    label = gettext_lazy("Mailfiler")
+    kept = gettext_lazy("Når platformen skriver mails til filer i stedet for at sende dem "
+                        "(udvikling og test): en kopi af hver mail med modtager, emne og tekst.")
+    purpose = gettext_lazy("At kunne se, hvad platformen har sendt, når der ikke er en mailserver.")
+    legal_basis = gettext_lazy("Samme som for den oplysning, mailen handler om.")
+    audience = gettext_lazy("Platformens driftsansvarlige.")
+    retention_text = gettext_lazy("Slettes %(days)s dage efter, at mailen er skrevet.")
+
+    def retention_params(self):
+        return {"days": setting_days("PRIVACY_MAIL_FILE_DAYS", 30)}
+
+    @staticmethod
+    def _directory() -> Path | None:
+        path = getattr(settings, "EMAIL_FILE_PATH", None)
+        if not path or settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+            return None
+        directory = Path(path)
+        return directory if directory.is_dir() else None
+
+    def _files(self, email: str):
+        directory = self._directory()
+        if directory is None:
+            return
+        needle = email.lower()
+        for path in sorted(directory.glob("*.log")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if needle in text.lower():
+                yield path, text
+
+    def export(self, email):
+        records = []
+        for path, text in self._files(email):
+            subjects = re.findall(r"^Subject: (.*)$", text, flags=re.MULTILINE)
+            records.append({"file": path.name, "written": datetime.fromtimestamp(
+                path.stat().st_mtime, tz=timezone.get_current_timezone()), "subjects": subjects})
+        return records
+
+    def erase(self, email):
+        count = 0
+        for path, _text in list(self._files(email)):
+            path.unlink(missing_ok=True)
+            count += 1
+        return count
+
+    def retention(self, now, *, dry_run=False):
+        directory = self._directory()
+        if directory is None:
+            return 0
+        cutoff = (now - timedelta(days=self.retention_params()["days"])).timestamp()
+        count = 0
+        for path in directory.glob("*.log"):
+            if path.stat().st_mtime < cutoff:
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+                count += 1
+        return count
+
+
+def register_core_providers() -> None:
+    for provider in (AuditLogProvider(), HistoryProvider(), TaskQueueProvider(),
+                     MailFileProvider()):
+        register(provider)
