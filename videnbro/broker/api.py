@@ -14,12 +14,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.pagination import Pagination
+from videnbro.core.strict_input import StrictJSONParser
 from videnbro.registry.serializers import OrganisationRefSerializer
 
 from . import permissions, selectors, services
@@ -186,7 +187,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = AccessRequestSerializer
     pagination_class = Pagination
     filter_backends: list = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -308,9 +309,9 @@ class RegisterEntrySerializer(serializers.Serializer):
     purpose = serializers.CharField()
     datasets = serializers.SerializerMethodField()
     status = serializers.CharField()
-    approved_at = serializers.DateTimeField()
-    period_from = serializers.DateField()
-    period_to = serializers.DateField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    period_from = serializers.DateField(allow_null=True)
+    period_to = serializers.DateField(allow_null=True)
 
     def get_datasets(self, request) -> list[dict]:
         return [{"key": d.key, "title": d.title}

@@ -1,11 +1,11 @@
 """The /api/v1/ router: every app registers its endpoints here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from videnbro.broker.api import AccessRequestViewSet, RegisterView
-from videnbro.core.api import HealthView
+from videnbro.core.api import HealthView, api_not_found
 from videnbro.crisis.api import (
     FramesView,
     IncidentViewSet,
@@ -46,4 +46,6 @@ urlpatterns = [
     # the Content-Security-Policy (docs/decisions/0011-content-security-policy.md).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:openapi"), name="docs"),
     path("", include(router.urls)),
+    # Last: an unmatched API path (a non-numeric id, a typo) is a JSON 404 like every other.
+    re_path(r"^.*$", api_not_found),
 ]

@@ -111,3 +111,12 @@ class HealthView(APIView):
         except Exception:  # a broken database is exactly what this endpoint reports
             return Response({"status": "error", "database": "unavailable"}, status=503)
         return Response({"status": "ok"})
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/v1/ that no endpoint matches (e.g. `/offers/0.5/`): the API's 404
+    envelope, not the HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"errors": {"detail": [str(exceptions.NotFound.default_detail)]}},
+                        status=404)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,12 +20,13 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.strict_input import check_form_types, form_data
 from videnbro.core.throttling import OfferRateThrottle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.selectors import organisation_by_id_or_key
 
 from . import exports, permissions, services
-from .forms import OfferForm
+from .forms import IncidentForm, NeedForm, OfferForm, VolunteerForm
 from .frames import capacity_frames
 from .matching import volunteers_for_need
 from .models import Incident, Need, Offer, Volunteer
@@ -69,8 +71,9 @@ class IncidentSerializer(serializers.ModelSerializer):
 class NeedSerializer(serializers.ModelSerializer):
     incident = serializers.SlugRelatedField(slug_field="key", read_only=True)
     owner = CrisisOrganisationSerializer(read_only=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                allow_null=True)
     category = serializers.CharField(source="focus_area")
     is_expired = serializers.SerializerMethodField()
     offer_url = serializers.SerializerMethodField()
@@ -204,8 +207,9 @@ class OfferStatusSerializer(serializers.ModelSerializer):
 class OfferSerializer(OfferStatusSerializer):
     """The authority's view; contact data only for the authority the offer is routed to."""
 
-    routed_to = CrisisOrganisationSerializer(read_only=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    routed_to = CrisisOrganisationSerializer(read_only=True, allow_null=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True,
+                                                allow_null=True)
     contact = serializers.SerializerMethodField()
 
     class Meta(OfferStatusSerializer.Meta):
@@ -230,7 +234,8 @@ class TransitionSerializer(serializers.Serializer):
 class VolunteerSerializer(serializers.ModelSerializer):
     """Authorities see skills, municipality and availability – never name or contact data."""
 
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                allow_null=True)
 
     class Meta:
         model = Volunteer
@@ -260,6 +265,10 @@ class VolunteerInputSerializer(serializers.Serializer):
 EXPORT_FORMATS = ("csv", "xlsx", "hxl")
 EXPORT_PARAM = OpenApiParameter("as", str, enum=list(EXPORT_FORMATS),
                                 description="csv, xlsx or hxl (CSV with HXL hashtags)")
+# What an export answers: CSV and HXL are text/csv, XLSX the Office Open XML sheet.
+EXPORT_RESPONSES = {(200, "text/csv"): OpenApiTypes.BINARY,
+                    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                        OpenApiTypes.BINARY}
 
 
 def _object_data(request) -> dict:
@@ -274,19 +283,10 @@ def _unknown_fields(data: dict, allowed: set[str]) -> None:
         raise serializers.ValidationError({name: [_("Ukendt felt.")] for name in unknown})
 
 
-def _form_data(data: dict) -> dict:
-    """JSON lists (skills, requirements) as the form's multiple-choice lists."""
-    from django.utils.datastructures import MultiValueDict
-
-    multi = MultiValueDict()
-    for key, value in data.items():
-        if isinstance(value, list):
-            multi.setlist(key, [str(v) for v in value])
-        elif value is None:
-            continue
-        else:
-            multi[key] = value
-    return multi
+def _form_data(data: dict, form_class) -> MultiValueDict:
+    """Type-checked JSON (a wrong type is a 400 naming the field) as the form's data; JSON lists
+    (skills, requirements) become the form's multiple-choice lists."""
+    return form_data(data, form_class.base_fields)
 
 
 def _export(request, rows_fn, stem: str) -> HttpResponse:
@@ -325,7 +325,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                    tags=["crisis"], summary="Declare an incident (authority staff)")
     def create(self, request):
         data = _object_data(request)
-        incident = services.incident_declare(actor=request.user, data=_form_data(data))
+        incident = services.incident_declare(actor=request.user, data=_form_data(data, IncidentForm))
         return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: IncidentSerializer},
@@ -383,6 +383,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                    summary="Post a need for your authority, with the data offers must give")
     def create(self, request):
         data = _object_data(request)
+        check_form_types(data, {**NeedForm.base_fields, "owner": NeedForm.base_fields["incident"]})
         incident = data.get("incident")
         if incident is not None and not str(incident).isdigit():
             found = Incident.objects.filter(key=incident).first()
@@ -393,7 +394,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             owner = organisation_by_id_or_key(str(data.pop("owner")))
             if owner is None:
                 raise serializers.ValidationError({"owner": [_("Ukendt organisation.")]})
-        need = services.need_create(actor=request.user, data=_form_data(data), owner=owner)
+        need = services.need_create(actor=request.user, data=_form_data(data, NeedForm), owner=owner)
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TransitionSerializer, responses={200: NeedSerializer},
@@ -412,7 +413,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             if isinstance(request.data, dict) else 7
         try:
             days = int(days)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise serializers.ValidationError({"days": [_("Et helt tal.")]}) from None
         return Response(NeedSerializer(services.need_confirm(actor=request.user,
                                                              need=self.get_object(),
@@ -430,7 +431,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                           "matching_skills": m.skills} for m in matches])
 
     @extend_schema(tags=["crisis"], parameters=[EXPORT_PARAM],
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY},
+                   responses=EXPORT_RESPONSES,
                    summary="Export the needs you can see (CSV, XLSX, HXL)")
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -441,7 +442,8 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 # ---------------------------------------------------------------------------------------------
 # Offers: the front door
 
-OFFER_FIELDS = set(OfferForm().fields) | {"offerer_type"}
+OFFER_FORM_FIELDS = OfferForm().fields  # with the fields a need's requirements add
+OFFER_FIELDS = set(OFFER_FORM_FIELDS) | {"offerer_type"}
 
 
 class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -503,6 +505,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return too_large(request)
         data = _object_data(request)
         _unknown_fields(data, OFFER_FIELDS)
+        check_form_types(data, OFFER_FORM_FIELDS)
         result = services.offer_submit(
             data=data, actor=request.user if request.user.is_authenticated else None,
             idempotency_key=request.headers.get("Idempotency-Key"), channel="api",
@@ -533,6 +536,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PermissionDeniedError(_("Kun tilbudsgiveren kan rette tilbuddet."))
         data = _object_data(request)
         _unknown_fields(data, {*services.OFFERER_FIELDS, "note"})
+        check_form_types(data, OFFER_FORM_FIELDS, text_fields=("note",))
         offer = services.offer_update_by_offerer(offer=offer, data=data,
                                                  note=str(data.pop("note", "") or ""))
         return Response(OfferStatusSerializer(offer).data)
@@ -546,6 +550,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if self._token_or_staff(offer) != "offerer":
             raise PermissionDeniedError(_("Kun tilbudsgiveren kan trække tilbuddet tilbage."))
         note = request.data.get("note", "") if isinstance(request.data, dict) else ""
+        check_form_types({"note": note}, {}, text_fields=("note",))
         return Response(OfferStatusSerializer(services.offer_withdraw(offer=offer,
                                                                       note=note)).data)
 
@@ -574,7 +579,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._offer()
 
     @extend_schema(tags=["crisis"], parameters=[EXPORT_PARAM],
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY},
+                   responses=EXPORT_RESPONSES,
                    summary="Export your inbox (CSV, XLSX, HXL)")
     @action(detail=False, methods=["get"])
     def export(self, request):
@@ -615,7 +620,7 @@ class VolunteerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data = _object_data(request)
         _unknown_fields(data, set(VolunteerInputSerializer().fields))
         volunteer, created = services.volunteer_register(
-            data=_form_data(data), idempotency_key=request.headers.get("Idempotency-Key"))
+            data=_form_data(data, VolunteerForm), idempotency_key=request.headers.get("Idempotency-Key"))
         from django.urls import reverse
 
         path = reverse("crisis:volunteer_status", kwargs={

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -125,7 +126,7 @@ class CatalogueView(APIView):
     renderer_classes = [JSONRenderer, PlainTextRenderer]
     fmt = "turtle"
 
-    @extend_schema(tags=["datamap"], responses={(200, "text/turtle"): str},
+    @extend_schema(tags=["datamap"], responses={(200, "text/turtle"): OpenApiTypes.STR},
                    parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
                    summary="The health data catalogue as DCAT-AP (Turtle or JSON-LD)")
     def get(self, request):
@@ -144,3 +145,9 @@ class CatalogueView(APIView):
 
 class CatalogueJsonLdView(CatalogueView):
     fmt = "json-ld"
+
+    @extend_schema(tags=["datamap"], responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+                   parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
+                   summary="The health data catalogue as DCAT-AP JSON-LD")
+    def get(self, request):
+        return super().get(request)

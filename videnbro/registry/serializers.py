@@ -30,8 +30,8 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.Serializer):
-    code = serializers.CharField(source="source.code", default=None)
-    title = serializers.CharField(source="source.title", default=None)
+    code = serializers.CharField(source="source.code", default=None, allow_null=True)
+    title = serializers.CharField(source="source.title", default=None, allow_null=True)
     page = serializers.CharField(source="source_page")
     url = serializers.CharField(source="source_url")
 
@@ -59,11 +59,12 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class OrganisationListSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True,
+                                                allow_null=True)
     municipality_code = serializers.SlugRelatedField(
-        source="municipality", slug_field="code", read_only=True
+        source="municipality", slug_field="code", read_only=True, allow_null=True
     )
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     aliases = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail")
@@ -87,7 +88,7 @@ class OrganisationListSerializer(serializers.ModelSerializer):
 
 
 class OrganisationDetailSerializer(OrganisationListSerializer):
-    parent = OrganisationRefSerializer(read_only=True)
+    parent = OrganisationRefSerializer(read_only=True, allow_null=True)
     competences = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     capacities = CapacitySerializer(many=True, read_only=True)
     memberships = MembershipSerializer(many=True, read_only=True)

@@ -219,6 +219,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "videnbro.core.api.exception_handler",
+    # Issue 12 (finding 7): JSON with lone surrogates or absurd nesting is a 400, not a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "videnbro.core.strict_input.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -252,6 +258,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Issue 12 (finding 11): every operation documents its error answers, `page` is bounded.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "videnbro.core.openapi.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "FocusAreaEnum": "videnbro.partnerships.taxonomy.FocusArea",
         "CapacityPeriodEnum": "videnbro.registry.models.Period",
