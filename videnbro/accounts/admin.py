@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from videnbro.core.privacy_admin import erase_personal_data, export_personal_data
+
 from .models import ApiToken, User
 
 
@@ -10,6 +12,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "organisation", "role", "is_staff", "is_active"]
     list_filter = ["role", "is_staff", "is_active"]
     autocomplete_fields = ["organisation"]
+    actions = [export_personal_data, erase_personal_data]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Videnbro"), {"fields": ("organisation", "role")}),

@@ -441,3 +441,38 @@ def test_core_privacy_imports_no_higher_app():
             for name in names:
                 assert not name.startswith("videnbro.") or name.startswith("videnbro.core"), \
                     (path.name, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The admin actions (users' change list)
+
+
+def _admin_client(client):
+    admin_user = User.objects.create_superuser("privatliv-admin", "admin@example.org", "pw-secret-1",
+                                               role=Role.PLATFORM_ADMIN)
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_admin_exports_a_selected_users_data_as_json(client, person):
+    response = _admin_client(client).post("/admin/accounts/user/", {
+        "action": "export_personal_data", "_selected_action": [person["user"].pk]})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data[0]["email"] == ADDRESS and "crisis.offers" in data[0]["providers"]
+
+
+def test_the_admin_erases_only_after_confirmation(client, person):
+    client = _admin_client(client)
+    form = {"action": "erase_personal_data", "_selected_action": [person["user"].pk]}
+    response = client.post("/admin/accounts/user/", form)
+    assert response.status_code == 200 and ADDRESS in response.content.decode()
+    assert Offer.objects.get(pk=person["offer"].pk).contact_email == EMAIL  # not yet
+
+    response = client.post("/admin/accounts/user/", {**form, "post": "yes"})
+    assert response.status_code == 302
+    assert Offer.objects.get(pk=person["offer"].pk).contact_email == ""
+    assert User.objects.get(pk=person["user"].pk).email == ""
+    row = AuditLog.objects.get(action="core.privacy.erased")
+    assert row.actor_label == "privatliv-admin"
