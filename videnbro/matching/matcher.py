@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from videnbro.partnerships.models import Participant
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG
 from videnbro.registry.models import Capacity, Kind, Organisation, Region, Sector
+from videnbro.registry.selectors import public_organisations
 from videnbro.search.models import DocType, SearchDocument
 from videnbro.search.services import search
 
@@ -134,7 +135,8 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
             reasons[org_id].append(_("har tidligere samarbejdet med %(o)s")
                                    % {"o": request.asker.name})
 
-    candidates = Organisation.objects.filter(pk__in=list(evidence)).select_related("region")
+    # Only public (verified) organisations are suggested; unverified ones wait for staff.
+    candidates = public_organisations().filter(pk__in=list(evidence)).select_related("region")
     if request.kinds:
         candidates = candidates.filter(kind__in=request.kinds)
     if request.sectors:

@@ -11,6 +11,7 @@ import networkx as nx
 from django.db.models import Count, Prefetch, QuerySet
 
 from videnbro.registry.models import Organisation
+from videnbro.registry.selectors import public_organisations
 
 from .models import Participant, Partnership
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES
@@ -78,7 +79,9 @@ def landscape(queryset: QuerySet[Partnership], *, lang: str = "da") -> dict[str,
 
 def collaboration_graph(queryset: QuerySet[Partnership]) -> nx.Graph:
     """Organisations as nodes; an edge for each pair sharing partnerships (weight = count)."""
-    rows = (Participant.objects.filter(partnership__in=queryset.values("id"))
+    # Unverified organisations (created from offers or imports) are not part of the network.
+    rows = (Participant.objects.filter(partnership__in=queryset.values("id"),
+                                       organisation__in=public_organisations())
             .values_list("partnership_id", "organisation_id"))
     members: dict[int, set[int]] = {}
     for partnership_id, organisation_id in rows:
@@ -133,7 +136,7 @@ def organisation_partnerships(organisation: Organisation) -> dict[str, Any]:
                       .select_related("partnership").order_by("partnership__cbs_number",
                                                               "partnership__title"))
     partnership_ids = [p.partnership_id for p in participations]
-    partners = (Organisation.objects.filter(participations__partnership_id__in=partnership_ids)
+    partners = (public_organisations().filter(participations__partnership_id__in=partnership_ids)
                 .exclude(pk=organisation.pk)
                 .annotate(shared=Count("participations__partnership", distinct=True))
                 .order_by("-shared", "name"))

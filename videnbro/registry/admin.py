@@ -1,7 +1,8 @@
 """Django admin for staff; edits go through the same validation as the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -53,8 +54,25 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "key", "cvr", "aliases__name"]
     autocomplete_fields = ["parent", "municipality"]
     filter_horizontal = ["competences"]
-    readonly_fields = ["created", "updated"]
+    # Verification goes through the service (permission, audit row): the action below.
+    readonly_fields = ["created", "updated", "is_verified", "verified_at", "verified_by"]
     inlines = [AliasInline, CapacityInline, MembershipInline, ContactInline]
+    actions = ["verify_selected"]
+
+    @admin.action(description=gettext_lazy("Verificér de valgte organisationer"))
+    def verify_selected(self, request, queryset):
+        from videnbro.core.errors import ApplicationError
+
+        from .services import organisation_verify
+
+        done = 0
+        for organisation in queryset.filter(is_verified=False):
+            try:
+                organisation_verify(actor=request.user, organisation=organisation)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{organisation}: {exc.message}", messages.ERROR)
+        self.message_user(request, gettext("%(n)s organisation(er) verificeret.") % {"n": done})
 
     def save_model(self, request, obj, form, change):
         obj.normalised_name = normalise_name(obj.name)

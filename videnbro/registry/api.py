@@ -11,9 +11,9 @@ from videnbro.core.api import object_or_404
 
 from . import services
 from .filters import OrganisationFilter
-from .models import Organisation
+from .permissions import can_view_unverified
 from .resolver import organisation_resolve
-from .selectors import organisation_base_queryset
+from .selectors import organisation_base_queryset, visible_organisations
 from .serializers import (
     CapacityInputSerializer,
     CapacitySerializer,
@@ -36,7 +36,9 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        queryset = organisation_base_queryset().order_by("name", "id")
+        # Unverified organisations exist only for staff who review them (issue 12, finding 6):
+        # for everyone else they are absent from the list and their detail is a 404.
+        queryset = organisation_base_queryset(self.request.user).order_by("name", "id")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "competences", "capacities", "memberships__group", "contacts"
@@ -66,7 +68,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Update an organisation (partial updates allowed)", tags=["registry"])
     def partial_update(self, request, pk=None):
-        organisation = object_or_404(Organisation, pk)
+        organisation = object_or_404(visible_organisations(request.user), pk)
         serializer = OrganisationInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -76,7 +78,7 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=OrganisationInputSerializer, responses=OrganisationDetailSerializer,
                    summary="Replace an organisation's editable fields", tags=["registry"])
     def update(self, request, pk=None):
-        organisation = object_or_404(Organisation, pk)
+        organisation = object_or_404(visible_organisations(request.user), pk)
         serializer = OrganisationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.organisation_update(actor=request.user, organisation=organisation,
@@ -94,19 +96,29 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def resolve(self, request):
         query = ResolveQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        resolution = organisation_resolve(query.validated_data["name"],
-                                          limit=query.validated_data["limit"])
+        resolution = organisation_resolve(
+            query.validated_data["name"], limit=query.validated_data["limit"],
+            include_unverified=can_view_unverified(request.user))
         return Response(ResolutionSerializer(resolution).data)
 
     @extend_schema(request=CapacityInputSerializer, responses={201: CapacitySerializer},
                    summary="Add a quantified capacity to an organisation", tags=["registry"])
     @action(detail=True, methods=["post"], filterset_class=None)
     def capacities(self, request, pk=None):
-        organisation = object_or_404(Organisation, pk)
+        organisation = object_or_404(visible_organisations(request.user), pk)
         serializer = CapacityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         capacity = services.capacity_add(actor=request.user, organisation=organisation,
                                          **serializer.validated_data)
         return Response(CapacitySerializer(capacity).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: OrganisationDetailSerializer},
+                   summary="Verify an organisation created from an offer or an import (staff; "
+                           "409 when it is already verified)", tags=["registry"])
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def verify(self, request, pk=None):
+        organisation = object_or_404(visible_organisations(request.user), pk)
+        organisation = services.organisation_verify(actor=request.user, organisation=organisation)
+        return self._detail(organisation)
 
 

@@ -28,6 +28,9 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     acute_hospital = django_filters.BooleanFilter(field_name="is_acute_hospital",
                                                   label=_("Akuthospital"))
+    # Staff review unverified organisations with verified=false; for everyone else the list
+    # holds verified organisations only, so the filter finds nothing more.
+    verified = django_filters.BooleanFilter(field_name="is_verified", label=_("Verificeret"))
 
     class Meta:
         model = Organisation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,18 @@ class Competence(models.Model):
         return self.name
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def public(self) -> OrganisationQuerySet:
+        """THE rule for what the public sees: verified organisations only. Records created
+        from what the public sends in (offers, DCAT imports) stay staff-only until a registry
+        keeper verifies or merges them (docs/decisions/0014-unverified-organisations.md).
+        Every public list, count, export, search document, network and report uses this."""
+        return self.filter(is_verified=True)
+
+    def unverified(self) -> OrganisationQuerySet:
+        return self.filter(is_verified=False)
+
+
 class Organisation(Sourced):
     """One canonical record per real organisation."""
 
@@ -194,6 +207,11 @@ class Organisation(Sourced):
         _("verificeret"), default=True,
         help_text=_("Fra kilde eller kontrolleret af redaktionen; ubekræftede oprettes af indsendere."),
     )
+    verified_at = models.DateTimeField(_("verificeret den"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verificeret af"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     competences = models.ManyToManyField(
         Competence, verbose_name=_("kompetencer"), blank=True, related_name="organisations"
     )
@@ -201,6 +219,8 @@ class Organisation(Sourced):
     updated = models.DateTimeField(_("opdateret"), auto_now=True, db_index=True)
 
     history = HistoricalRecords(excluded_fields=["normalised_name", "updated"])
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

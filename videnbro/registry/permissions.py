@@ -36,3 +36,17 @@ def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
 
 def can_import_organisations(user: Any) -> bool:
     return _signed_in(user) and user.has_role(*REGISTRY_KEEPERS)
+
+
+# Unverified organisations (created from offers or imports, finding 6 of issue 12) are seen and
+# verified by the staff who may create organisations anyway: verifying one is no more power
+# than creating it. Everyone else – the public, self-service accounts, members – never sees them.
+UNVERIFIED_REVIEWERS = ORGANISATION_CREATORS
+
+
+def can_view_unverified(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*UNVERIFIED_REVIEWERS)
+
+
+def can_verify_organisation(user: Any) -> bool:
+    return _signed_in(user) and user.has_role(*UNVERIFIED_REVIEWERS)

@@ -4,6 +4,10 @@ Stages, strongest first: exact name, exact alias, normalised name/alias (case, p
 legal suffixes such as "A/S", æ/ø/å vs ae/oe/aa), compact form ("H/M" = "H&M"), then fuzzy
 similarity. Below the threshold, or when two organisations are equally close, there is no
 match – only candidates. A wrong organisation is worse than none.
+
+Unverified organisations (created from offers or imports, staff-only) are matched only when the
+caller asks for them (`include_unverified=True`, e.g. the offer intake, so a second offer from
+the same unknown sender finds the first one's record); public callers never see them.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ class _Index:
         self.by_normalised: dict[str, list[_Label]] = {}
         self.by_compact: dict[str, list[_Label]] = {}
         self.choices: list[str] = []
+        self.unverified: frozenset[int] = frozenset()
         self.lock = threading.Lock()
 
     @staticmethod
@@ -102,6 +107,8 @@ class _Index:
             self.by_normalised = by_normalised
             self.by_compact = by_compact
             self.choices = [label.normalised for label in labels]
+            self.unverified = frozenset(
+                Organisation.objects.unverified().values_list("id", flat=True))
             self.fingerprint = fingerprint
 
 
@@ -136,16 +143,22 @@ def _decide(candidates: list[Candidate], limit: int) -> Resolution:
     )
 
 
-def organisation_resolve(name: str, *, limit: int = 5) -> Resolution:
+def organisation_resolve(name: str, *, limit: int = 5,
+                         include_unverified: bool = False) -> Resolution:
     """Resolve a written name; `match` is None unless the resolver is confident."""
     query = " ".join((name or "").split())
     normalised = normalise_name(query)
     if not normalised:
         return Resolution(match=None, score=0.0, candidates=[])
     _index.refresh()
+    hidden = frozenset() if include_unverified else _index.unverified
+
+    def shown(labels: list[_Label]) -> list[_Label]:
+        return [label for label in labels if label.organisation_id not in hidden]
+
     exact: list[tuple[_Label, float]] = []
     folded = query.casefold()
-    for label in _index.by_normalised.get(normalised, []):
+    for label in shown(_index.by_normalised.get(normalised, [])):
         if label.text == query and not label.is_alias:
             exact.append((label, SCORE_EXACT_NAME))
         elif label.text.casefold() == folded:
@@ -154,27 +167,30 @@ def organisation_resolve(name: str, *, limit: int = 5) -> Resolution:
             exact.append((label, SCORE_NORMALISED))
     if not exact:
         exact = [(label, SCORE_COMPACT)
-                 for label in _index.by_compact.get(compact(normalised), [])]
+                 for label in shown(_index.by_compact.get(compact(normalised), []))]
     if exact:
         candidates = _best_per_organisation(exact)
         # Several organisations sharing a name or abbreviation is a real ambiguity.
         if len(candidates) > 1 and candidates[0].score == candidates[1].score:
             return Resolution(match=None, score=0.0, candidates=candidates[:limit])
-        fuzzy = _fuzzy(normalised, limit) if len(candidates) < limit else []
+        fuzzy = _fuzzy(normalised, limit, hidden) if len(candidates) < limit else []
         seen = {c.id for c in candidates}
         merged = candidates + [c for c in fuzzy if c.id not in seen and c.score < candidates[0].score]
         return Resolution(match=candidates[0], score=candidates[0].score, candidates=merged[:limit])
     if len(compact(normalised)) < SHORT_NAME_LENGTH:
-        return Resolution(match=None, score=0.0, candidates=_fuzzy(normalised, limit))
-    return _decide(_fuzzy(normalised, limit * 3), limit)
+        return Resolution(match=None, score=0.0, candidates=_fuzzy(normalised, limit, hidden))
+    return _decide(_fuzzy(normalised, limit * 3, hidden), limit)
 
 
-def _fuzzy(normalised: str, limit: int) -> list[Candidate]:
+def _fuzzy(normalised: str, limit: int, hidden: frozenset[int] = frozenset()
+           ) -> list[Candidate]:
     if not _index.choices:
         return []
     hits = process.extract(
-        normalised, _index.choices, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
+        normalised, _index.choices, scorer=fuzz.ratio, limit=limit * 4 + len(hidden),
+        score_cutoff=60
     )
+    hits = [hit for hit in hits if _index.labels[hit[2]].organisation_id not in hidden]
     query_words = _distinguishing(normalised)
     scored: list[tuple[_Label, float]] = []
     for _choice, score, position in hits:
@@ -186,3 +202,29 @@ def _fuzzy(normalised: str, limit: int) -> list[Candidate]:
             value *= DISTINGUISHING_PENALTY
         scored.append((label, value))
     return _best_per_organisation(scored)[:limit]
+
+
+def name_matches(organisation: Organisation, name: str) -> bool:
+    """Is `name` this organisation's name, an alias, or a spelling variant the resolver would
+    accept (case, punctuation, legal suffix, æ/ae, "H/M" = "H&M", close fuzzy match)?
+
+    Used to check a claim: an offer that gives an organisation's CVR under another name is not
+    the organisation until staff confirm it."""
+    normalised = normalise_name(" ".join((name or "").split()))
+    if not normalised:
+        return False
+    labels = {organisation.normalised_name or normalise_name(organisation.name)}
+    if organisation.name_en:
+        labels.add(normalise_name(organisation.name_en))
+    labels |= set(organisation.aliases.values_list("normalised_name", flat=True))
+    labels.discard("")
+    if normalised in labels or compact(normalised) in {compact(x) for x in labels}:
+        return True
+    if len(compact(normalised)) < SHORT_NAME_LENGTH:
+        return False
+    words = _distinguishing(normalised)
+    return any(
+        max(fuzz.ratio(normalised, label), fuzz.token_sort_ratio(normalised, label)) / 100
+        >= MATCH_THRESHOLD and _distinguishing(label) == words
+        for label in labels
+    )

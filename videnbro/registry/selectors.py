@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from .models import GROUP_KINDS, Kind, Membership, Organisation, OrganisationAlias
+from .permissions import can_view_unverified
 from .text import fold, normalise_name
 
 
-def organisation_base_queryset() -> QuerySet[Organisation]:
-    return Organisation.objects.select_related("municipality", "region", "parent").prefetch_related(
+def public_organisations() -> QuerySet[Organisation]:
+    """Organisations the public may see (verified); the one rule is
+    `OrganisationQuerySet.public()` – every public read goes through it."""
+    return Organisation.objects.public()
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """All organisations for staff who review unverified ones, the public ones for everyone
+    else (anonymous, self-service accounts, members)."""
+    return Organisation.objects.all() if can_view_unverified(user) else public_organisations()
+
+
+def organisation_base_queryset(user: Any = None) -> QuerySet[Organisation]:
+    """Organisations with what lists and pages show; public ones unless `user` may review
+    unverified records."""
+    return visible_organisations(user).select_related(
+        "municipality", "region", "parent").prefetch_related(
         Prefetch("aliases", queryset=OrganisationAlias.objects.order_by("name")),
     )
 
@@ -58,32 +76,35 @@ def organisation_by_id_or_key(value: str) -> Organisation | None:
 def organisation_groups(kind: str) -> QuerySet[Organisation]:
     assert kind in GROUP_KINDS
     return (
-        Organisation.objects.filter(kind=kind)
+        public_organisations().filter(kind=kind)
         .select_related("region", "municipality", "parent")
         .prefetch_related("competences")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(member_count=Count("members", distinct=True,
+                                     filter=Q(members__organisation__in=public_organisations())))
         .order_by("name")
     )
 
 
 def group_members(group: Organisation) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(group=group)
+        Membership.objects.filter(group=group,
+                                  organisation__in=public_organisations().values("pk"))
         .select_related("organisation", "organisation__region", "source")
         .order_by("role", "organisation__name")
     )
 
 
 def key_figures() -> dict[str, int]:
+    """The home page's counts: public (verified) organisations only."""
     counts = dict(
-        Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by()
+        public_organisations().values_list("kind").annotate(n=Count("id")).order_by()
     )
     return {
         "organisations": sum(counts.values()),
         "companies": counts.get(Kind.COMPANY, 0),
         "municipalities": counts.get(Kind.MUNICIPALITY, 0),
         "hospitals": counts.get(Kind.HOSPITAL, 0),
-        "acute_hospitals": Organisation.objects.filter(is_acute_hospital=True).count(),
+        "acute_hospitals": public_organisations().filter(is_acute_hospital=True).count(),
         "knowledge_institutions": sum(
             counts.get(k, 0)
             for k in (Kind.UNIVERSITY, Kind.UNIVERSITY_COLLEGE, Kind.GTS_INSTITUTE,
@@ -93,3 +114,29 @@ def key_figures() -> dict[str, int]:
         "hubs": counts.get(Kind.REGIONAL_HUB, 0),
         "civil_society": counts.get(Kind.CIVIL_SOCIETY, 0) + counts.get(Kind.VOLUNTEER_GROUP, 0),
     }
+
+
+def email_domain(email: str) -> str:
+    return (email or "").rpartition("@")[2].strip().strip(".").casefold()
+
+
+def website_domain(url: str) -> str:
+    """'https://www.copcap.com/en/' → 'copcap.com'."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url if "//" in (url or "") else f"//{url}").hostname or "").casefold()
+    return host.removeprefix("www.")
+
+
+def contact_is_confirmed(organisation: Organisation, email: str) -> bool:
+    """Does the registry vouch for this address as the organisation's? It does when the address
+    is one of its contact persons', or lies in the domain of its registered website (or a
+    subdomain). A stranger's address under a known CVR is only a claim (issue 12, finding 5)."""
+    email = (email or "").strip().casefold()
+    domain = email_domain(email)
+    if not email or not domain:
+        return False
+    if organisation.contacts.filter(email__iexact=email).exists():
+        return True
+    site = website_domain(organisation.website)
+    return bool(site) and "." in site and (domain == site or domain.endswith("." + site))

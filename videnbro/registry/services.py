@@ -7,10 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from videnbro.core.audit import attribute_history, audit_log, is_system
-from videnbro.core.errors import PermissionDeniedError
+from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.keys import unique_key
 
 from . import permissions
@@ -174,6 +175,11 @@ def organisation_create(*, actor: Any, key: str | None = None, aliases: Iterable
     organisation = Organisation(**fields)
     if not organisation.sector and organisation.kind in KIND_DEFAULT_SECTOR:
         organisation.sector = KIND_DEFAULT_SECTOR[organisation.kind]
+    if organisation.is_verified:
+        # Seeded, imported and staff-created records are verified by whoever created them;
+        # records created for what the public sends in pass is_verified=False.
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         _validate(organisation)
         organisation.key = key or unique_key(Organisation, organisation.name,
@@ -203,6 +209,13 @@ def organisation_update(*, actor: Any, organisation: Organisation,
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    if fields.get("is_verified", organisation.is_verified) != organisation.is_verified:
+        # Verification has its own service, permission and audit row.
+        if fields["is_verified"]:
+            return organisation_verify(actor=actor, organisation=organisation), ["is_verified"]
+        if not is_system(actor) and not permissions.can_verify_organisation(actor):
+            raise PermissionDeniedError(_("Kun registrets redaktører kan ændre, om en "
+                                          "organisation er verificeret."))
     if "kind" in fields and not fields.get("sector") and "sector" not in fields:
         fields["sector"] = KIND_DEFAULT_SECTOR.get(fields["kind"], organisation.sector)
     if "sector" in fields and not fields["sector"]:
@@ -242,6 +255,29 @@ def organisation_update(*, actor: Any, organisation: Organisation,
                   data={"changed": changed})
         _notify([organisation.pk])
     return organisation, changed
+
+
+def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisation:
+    """Staff confirm that an organisation created from an offer, a volunteer or an import is
+    real: from now on it is public (lists, search, counts, networks, exports, reports)."""
+    if not is_system(actor) and not permissions.can_verify_organisation(actor):
+        raise PermissionDeniedError(_("Kun registrets redaktører og myndighedsmedarbejdere kan "
+                                      "verificere organisationer."))
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.is_verified:
+            raise ConflictError(_("%(name)s er allerede verificeret.")
+                                % {"name": organisation.name})
+        organisation.is_verified = True
+        organisation.verified_at = timezone.now()
+        organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
+        attribute_history(organisation, actor)
+        organisation.save(update_fields=["is_verified", "verified_at", "verified_by",
+                                         "updated"])
+        audit_log(actor=actor, action="registry.organisation.verified", obj=organisation,
+                  data={"name": organisation.name, "cvr": organisation.cvr})
+        _notify([organisation.pk])
+    return organisation
 
 
 def capacity_add(*, actor: Any, organisation: Organisation, item: str, quantity: Any,

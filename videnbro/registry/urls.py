@@ -10,6 +10,8 @@ urlpatterns = [
          name="organisation-export"),
     path("organisationer/<slug:key>/", views.organisation_detail, name="organisation-detail"),
     path("organisationer/<slug:key>/rediger/", views.organisation_edit, name="organisation-edit"),
+    path("organisationer/<slug:key>/verificer/", views.organisation_verify,
+         name="organisation-verify"),
     path("organisationer/<slug:key>/kapaciteter/", views.capacity_add, name="capacity-add"),
     path("organisationer/<slug:key>/kapaciteter/<int:pk>/fjern/", views.capacity_remove,
          name="capacity-remove"),

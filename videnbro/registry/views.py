@@ -13,21 +13,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.forms import handle_inline_form
+from videnbro.core.forms import handle_inline_form, report_errors
 from videnbro.core.pagination import page_of
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
 from .forms import CapacityForm, ContactForm, OrganisationForm
 from .models import Capacity, Kind, Organisation
-from .selectors import group_members, organisation_base_queryset, organisation_groups
+from .selectors import (
+    group_members,
+    organisation_base_queryset,
+    organisation_groups,
+    public_organisations,
+    visible_organisations,
+)
 
 PAGE_SIZE = 30
 
 
 def _filtered(request):
     filterset = OrganisationFilter(request.GET or None,
-                                   queryset=organisation_base_queryset().order_by("name", "id"))
+                                   queryset=organisation_base_queryset(request.user)
+                                   .order_by("name", "id"))
     try:
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         errors = filterset.errors if filterset.is_bound else {}
@@ -42,6 +49,8 @@ def organisation_list(request):
     context = {
         "filter": filterset, "page": page, "errors": errors, "query": query,
         "can_create": permissions.can_create_organisation(request.user),
+        # Staff review organisations created from offers and imports (issue 12, finding 6).
+        "can_review": permissions.can_view_unverified(request.user),
     }
     template = "registry/_organisation_results.html" if request.htmx else \
         "registry/organisation_list.html"
@@ -71,7 +80,7 @@ def _partnership_section(organisation: Organisation):
 
 def organisation_detail(request, key: str):
     organisation = get_object_or_404(
-        organisation_base_queryset().select_related("source").prefetch_related(
+        organisation_base_queryset(request.user).select_related("source").prefetch_related(
             "competences", "capacities", "sites__municipality", "units"
         ),
         key=key,
@@ -84,6 +93,8 @@ def organisation_detail(request, key: str):
         "contacts": organisation.contacts.all()
         if permissions.can_view_contacts(request.user) else None,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
+        "can_verify": not organisation.is_verified
+        and permissions.can_verify_organisation(request.user),
         "history": organisation.history.select_related("history_user")[:10],
         "partnerships": _partnership_section(organisation),
         "capacity_form": CapacityForm(),
@@ -104,8 +115,18 @@ def organisation_edit(request, key: str):
     return _organisation_form(request, _editable(request, key))
 
 
+@login_required
+@require_POST
+def organisation_verify(request, key: str):
+    organisation = get_object_or_404(visible_organisations(request.user), key=key)
+    with report_errors(request):
+        services.organisation_verify(actor=request.user, organisation=organisation)
+        messages.success(request, _("Organisationen er verificeret og vises nu offentligt."))
+    return redirect(organisation)
+
+
 def _editable(request, key: str) -> Organisation:
-    organisation = get_object_or_404(Organisation, key=key)
+    organisation = get_object_or_404(visible_organisations(request.user), key=key)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
     return organisation
@@ -188,7 +209,7 @@ def hub_list(request):
 
 
 def collaboration_list(request):
-    acute = (Organisation.objects.filter(is_acute_hospital=True)
+    acute = (public_organisations().filter(is_acute_hospital=True)
              .select_related("region", "parent").order_by("region__code", "name"))
     groups = organisation_groups(Kind.HEALTH_COLLABORATION)
     return render(request, "registry/collaboration_list.html", {

@@ -84,7 +84,8 @@ def organisation_documents(organisations) -> list[Document]:
 def partnership_documents(partnerships) -> list[Document]:
     documents = []
     for p in partnerships:
-        participants = [x.organisation.name for x in p.participants.all()]
+        participants = [x.organisation.name for x in p.participants.all()
+                        if x.organisation.is_verified]  # unverified names stay staff-only
         regions = sorted({x.organisation.region.slug for x in p.participants.all()
                           if x.organisation.region_id} | {r.slug for r in p.regions.all()})
         documents.append(Document(
@@ -123,7 +124,9 @@ def dataset_documents(datasets) -> list[Document]:
 
 
 def organisation_queryset():
-    return Organisation.objects.select_related("municipality", "region").prefetch_related(
+    """Public (verified) organisations only: an unverified one has no search document (and a
+    reindex of one removes it), so neither search nor the matcher nor suggestions show it."""
+    return Organisation.objects.public().select_related("municipality", "region").prefetch_related(
         "aliases", "competences", "capacities")
 
 
