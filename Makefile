@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-test system-deps system-test-deps _apt run serve worker test test-postgres lint seed clean
+.PHONY: install install-test system-deps system-test-deps _apt run serve worker test test-postgres lint audit seed clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ test: install-test system-test-deps
 ## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)
 test-postgres: install-test system-test-deps
 	bash .ci/postgres-suite
+
+## audit: the locked dependencies against the OSV advisory database (pip-audit; needs network,
+## so it is not part of `make test` – docs/decisions/0013-backup-and-dependency-audit.md)
+audit:
+	bash scripts/audit-dependencies
 
 lint: install-test
 	$(BIN)/ruff check videnbro bench

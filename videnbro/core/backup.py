@@ -184,6 +184,7 @@ def _pg_major(version_output: str) -> int:
 
 
 def _tool_version(binary: str) -> int:
+    # noqa S603: a PostgreSQL client binary found by pg_tool(), an argument list, no shell.
     result = subprocess.run([binary, "--version"], capture_output=True, text=True,  # noqa: S603
                             check=False, timeout=30)
     return _pg_major(result.stdout)
@@ -243,6 +244,8 @@ def _pg_server_major(alias: str = "default") -> int:
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    # noqa S603: pg_dump/pg_restore from pg_tool() with options built from settings; an argument
+    # list (no shell), the password in the environment only.
     result = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
                             check=False)
     if result.returncode != 0:
