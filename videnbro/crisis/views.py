@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from videnbro.core.csp import svg_chart_policy
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.core.forms import apply_errors, report_errors
 from videnbro.core.pagination import page_of
@@ -534,6 +535,7 @@ def frames(request):
 
 
 @login_required
+@svg_chart_policy
 def frames_chart(request, fmt: str):
     if fmt not in ("svg", "png"):
         raise Http404

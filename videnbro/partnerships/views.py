@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from videnbro.core.csp import svg_chart_policy
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.forms import apply_errors, handle_inline_form
 from videnbro.registry.models import Organisation
@@ -215,6 +216,7 @@ def landscape_page(request):
 FIGURES = {"partnertyper": "partner_types", "fokusomraader": "focus_areas"}
 
 
+@svg_chart_policy
 def landscape_figure(request, figure: str, fmt: str):
     if figure not in FIGURES or fmt not in charts.CONTENT_TYPES:
         raise Http404

@@ -193,6 +193,20 @@ def test_the_api_docs_load_their_start_up_script_from_a_url(seeded, client):
     assert b"SwaggerUIBundle" in script.content
 
 
+def test_svg_charts_may_style_themselves_but_run_nothing(seeded, client, make_user, org):
+    """matplotlib's SVG carries <style> and style="": opened on its own it needs inline styles
+    (videnbro.core.csp); it still may not run any script."""
+    staff = make_user(Role.AUTHORITY_STAFF, organisation=org("region-hovedstaden"))
+    client.force_login(staff)
+    for url in ("/landskab/figur/partnertyper.svg",
+                f"/krise/kapacitet/figur.svg?authority={staff.organisation.key}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response.headers["Content-Security-Policy"]
+        assert "style-src 'unsafe-inline'" in policy, policy
+        assert "script-src 'none'" in policy and "default-src 'none'" in policy, policy
+
+
 # ---------------------------------------------------------------------------------------------
 # HTTPS in production: `check --deploy` is clean with the production settings
 
