@@ -145,8 +145,9 @@ def text_contains(queryset, field: str, needle: str):
 
 
 def scrub(value: Any, needles: Iterable[str]) -> Any:
-    """A JSON-like value with every string equal to a needle replaced by ERASED and every
-    occurrence of a needle inside a longer string cut out (case-insensitive)."""
+    """A JSON-like value with every string equal to a needle replaced by ERASED, and every
+    e-mail address among the needles also cut out of longer strings (case-insensitive; a plain
+    username such as "jens" is only replaced where it is the whole value)."""
     needles = [n for n in needles if n]
     if not needles:
         return value
@@ -158,7 +159,8 @@ def scrub(value: Any, needles: Iterable[str]) -> Any:
         if value.strip().lower() in {n.lower() for n in needles}:
             return ERASED
         for needle in needles:
-            value = re.sub(re.escape(needle), ERASED, value, flags=re.IGNORECASE)
+            if "@" in needle:
+                value = re.sub(re.escape(needle), ERASED, value, flags=re.IGNORECASE)
         return value
     return value
 
@@ -448,8 +450,8 @@ class MailFileProvider(PersonalDataProvider):
 
     @staticmethod
     def _directory() -> Path | None:
-        path = getattr(settings, "EMAIL_FILE_PATH", None)
-        if not path or settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        path = getattr(settings, "EMAIL_FILE_PATH", None)  # set with the file back end
+        if not path:
             return None
         directory = Path(path)
         return directory if directory.is_dir() else None

@@ -216,6 +216,21 @@ def test_the_command_refuses_a_malformed_address(db):
         call_command("privacy", "export", "ikke-en-adresse", verbosity=0)
 
 
+def test_the_retention_command_counts_without_changing_in_a_dry_run(seeded):
+    out = io.StringIO()
+    call_command("privacy", "retention", "--dry-run", verbosity=0, stdout=out)
+    assert "would clear" in out.getvalue() and "crisis.offers" in out.getvalue()
+    assert not AuditLog.objects.filter(action="core.privacy.retention").exists()
+
+
+def test_scrub_cuts_out_addresses_and_replaces_whole_usernames_only():
+    value = {"user": "jens", "note": "jensen wrote to Petra@X.org", "n": 3,
+             "list": ["PETRA@X.ORG", "jens"]}
+    assert privacy.scrub(value, ["petra@x.org", "jens"]) == {
+        "user": privacy.ERASED, "note": f"jensen wrote to {privacy.ERASED}", "n": 3,
+        "list": [privacy.ERASED, privacy.ERASED]}
+
+
 # ---------------------------------------------------------------------------------------------
 # Retention
 
