@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PartnershipsConfig(AppConfig):
     name = "videnbro.partnerships"
     verbose_name = _("Partnerskaber")
+
+    def ready(self) -> None:
+        # Members of organisations that share a partnership see each other's contact persons.
+        from videnbro.registry.permissions import register_collaboration_checker
+
+        from .collaboration import share_a_partnership
+
+        register_collaboration_checker(share_a_partnership)

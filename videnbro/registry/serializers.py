@@ -104,9 +104,9 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 
     @extend_schema_field(ContactSerializer(many=True, allow_null=True))
     def get_contacts(self, obj):
-        """Contact persons are personal data: null for anonymous callers."""
+        """Contact persons are personal data: null unless `can_view_contacts` allows."""
         request = self.context.get("request")
-        if not permissions.can_view_contacts(getattr(request, "user", None)):
+        if not permissions.can_view_contacts(getattr(request, "user", None), obj):
             return None
         return ContactSerializer(obj.contacts.all(), many=True).data
 

@@ -91,7 +91,7 @@ def organisation_detail(request, key: str):
         "memberships": memberships,
         "members": group_members(organisation) if organisation.is_group else None,
         "contacts": organisation.contacts.all()
-        if permissions.can_view_contacts(request.user) else None,
+        if permissions.can_view_contacts(request.user, organisation) else None,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
         "can_verify": not organisation.is_verified
         and permissions.can_verify_organisation(request.user),

@@ -1,0 +1,123 @@
+"""Who sees an organisation's contact persons (finding 2 of issue 12): staff who broker
+collaboration, the organisation's own members and members of organisations that share a
+current partnership with it – never a fresh self-service account or an unrelated member."""
+
+from __future__ import annotations
+
+import pytest
+
+from videnbro.accounts.models import Role
+from videnbro.core.audit import SYSTEM
+from videnbro.partnerships import services as partnership_services
+from videnbro.partnerships.models import Status
+from videnbro.partnerships.services import ParticipantInput
+from videnbro.registry import permissions, services
+
+pytestmark = pytest.mark.regression
+
+EMAIL = "karen.kontakt@grundfos.example.org"
+
+
+@pytest.fixture
+def grundfos(org):
+    organisation = org("grundfos")
+    services.contact_add(actor=SYSTEM, organisation=organisation, name="Karen Kontaktsen",
+                         title="Innovationschef", email=EMAIL, phone="+45 12 34 56 78")
+    return organisation
+
+
+@pytest.fixture
+def partnership(grundfos, org):
+    """Grundfos and Novo Nordisk work together in an active partnership."""
+    return partnership_services.partnership_create(
+        actor=SYSTEM, title="Testpartnerskab om respiratorer", status=Status.ACTIVE,
+        participants=[ParticipantInput(organisation=grundfos),
+                      ParticipantInput(organisation=org("novo-nordisk"))])
+
+
+@pytest.fixture
+def self_signed_up(make_user):
+    """What self-service sign-up makes: a member without an organisation (only a stated one)."""
+    user = make_user(Role.ORGANISATION_MEMBER, organisation=None)
+    user.stated_organisation = "Grundfos"
+    user.save(update_fields=["stated_organisation"])
+    return user
+
+
+def page(client, user, organisation) -> str:
+    client.force_login(user)
+    response = client.get(organisation.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def api_contacts(api_as, user, organisation):
+    response = api_as(user).get(f"/api/v1/organisations/{organisation.pk}/")
+    assert response.status_code == 200
+    return response.json()["contacts"]
+
+
+def test_it_hides_contacts_from_a_self_signed_up_account(grundfos, partnership, self_signed_up,
+                                                          client, api_as):
+    html = page(client, self_signed_up, grundfos)
+    assert "Karen Kontaktsen" not in html and EMAIL not in html
+    assert "vises kun for medarbejdere" in html
+    assert api_contacts(api_as, self_signed_up, grundfos) is None
+
+
+def test_it_hides_contacts_from_a_data_applicant_without_organisation(grundfos, make_user,
+                                                                       api_as):
+    for role in (Role.DATA_BROKER, Role.DATA_CUSTODIAN):
+        assert api_contacts(api_as, make_user(role), grundfos) is None
+
+
+def test_it_shows_contacts_to_a_member_of_a_partner_organisation(grundfos, partnership, org,
+                                                                 make_user, client, api_as):
+    partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    html = page(client, partner, grundfos)
+    assert "Karen Kontaktsen" in html and f"mailto:{EMAIL}" in html
+    assert api_contacts(api_as, partner, grundfos) == [{
+        "name": "Karen Kontaktsen", "title": "Innovationschef", "email": EMAIL,
+        "phone": "+45 12 34 56 78"}]
+
+
+def test_it_hides_contacts_from_a_member_of_an_unrelated_organisation(grundfos, partnership,
+                                                                      org, make_user, client,
+                                                                      api_as):
+    stranger = make_user(Role.ORGANISATION_MEMBER, organisation=org("ikea"))
+    html = page(client, stranger, grundfos)
+    assert "Karen Kontaktsen" not in html and EMAIL not in html
+    assert api_contacts(api_as, stranger, grundfos) is None
+
+
+def test_it_hides_contacts_once_the_partnership_has_ended(grundfos, partnership, org,
+                                                          make_user, api_as):
+    partnership_services.partnership_update(actor=SYSTEM, partnership=partnership,
+                                            status=Status.ENDED)
+    partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    assert api_contacts(api_as, partner, grundfos) is None
+
+
+def test_it_shows_contacts_to_the_organisations_own_members(grundfos, make_user, api_as):
+    own = make_user(Role.ORGANISATION_MEMBER, organisation=grundfos)
+    assert api_contacts(api_as, own, grundfos)[0]["email"] == EMAIL
+
+
+@pytest.mark.parametrize("role", [Role.PLATFORM_ADMIN, Role.CLUSTER_SECRETARIAT,
+                                  Role.AUTHORITY_STAFF])
+def test_it_shows_contacts_to_staff(grundfos, make_user, client, api_as, role):
+    staff = make_user(role)
+    assert "Karen Kontaktsen" in page(client, staff, grundfos)
+    assert api_contacts(api_as, staff, grundfos)[0]["email"] == EMAIL
+
+
+def test_it_hides_contacts_from_anonymous_visitors(grundfos, client, api):
+    html = client.get(grundfos.get_absolute_url()).content.decode()
+    assert "Karen Kontaktsen" not in html and "/log-ind/?next=" in html
+    assert api.get(f"/api/v1/organisations/{grundfos.pk}/").json()["contacts"] is None
+
+
+def test_the_partnerships_app_registers_its_collaboration_check(grundfos, partnership, org):
+    assert permissions.organisations_collaborate(grundfos.pk, org("novo-nordisk").pk)
+    assert permissions.organisations_collaborate(org("novo-nordisk").pk, grundfos.pk)
+    assert not permissions.organisations_collaborate(grundfos.pk, org("ikea").pk)
