@@ -10,7 +10,12 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
@@ -211,13 +216,25 @@ class OfferSerializer(OfferStatusSerializer):
     duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True,
                                                 allow_null=True)
     contact = serializers.SerializerMethodField()
+    claim = serializers.SerializerMethodField()
 
     class Meta(OfferStatusSerializer.Meta):
         fields = [*OfferStatusSerializer.Meta.fields, "incident", "offerer_type", "offerer_name",
                   "offerer_cvr", "municipality", "location", "terms", "price", "certifications",
                   "details", "category_classified", "category_confidence", "resolution",
                   "resolution_candidates", "duplicate_of", "match_score", "match_reasons",
-                  "routed_to", "first_triaged_at", "channel", "contact"]
+                  "routed_to", "first_triaged_at", "channel", "contact", "claim"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_claim(self, offer) -> dict | None:
+        """An organisation the offer names but is not attributed to (issue 12, finding 5)."""
+        if offer.claimed_organisation_id is None:
+            return None
+        return {"organisation": {"id": offer.claimed_organisation_id,
+                                 "name": offer.claimed_organisation.name},
+                "reasons": list(offer.claim_reasons),
+                "reason_labels": offer.claim_reason_labels,
+                "confirmed": offer.claim_confirmed_at is not None}
 
     def get_contact(self, offer) -> dict | None:
         if not permissions.can_see_offer_contact(self.context["request"].user, offer):
@@ -572,6 +589,16 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         offer = self._offer()
         self._token_or_staff(offer)
         offer = services.offer_claim(actor=request.user, offer=offer)
+        return Response(OfferSerializer(self._reload(offer), context={"request": request}).data)
+
+    @extend_schema(request=None, responses={200: OfferSerializer}, tags=["crisis"],
+                   summary="Confirm that the offer comes from the organisation it claims "
+                           "(409 when there is no unconfirmed claim)")
+    @action(detail=True, methods=["post"], url_path="confirm-claim")
+    def confirm_claim(self, request, pk=None):
+        offer = self._offer()
+        self._token_or_staff(offer)
+        offer = services.offer_confirm_claim(actor=request.user, offer=offer)
         return Response(OfferSerializer(self._reload(offer), context={"request": request}).data)
 
     def _reload(self, offer):

@@ -156,6 +156,13 @@ class Offer(models.Model):
         RESOLVER = "resolver", _("Navn genkendt")
         CREATED = "created", _("Ny, ikke verificeret organisation")
         PERSON = "person", _("Privatperson")
+        CLAIM = "claim", _("Uverificeret påstand om organisation")
+
+    class ClaimReason(models.TextChoices):
+        NAME_DIFFERS = "name_differs", _("navnet svarer ikke til registrets")
+        CONTACT_UNCONFIRMED = "contact_unconfirmed", _(
+            "e-mailadressen er ikke bekræftet af organisationen (kontaktperson eller "
+            "hjemmesidens domæne)")
 
     reference = models.CharField(_("referencenummer"), max_length=20, unique=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,
@@ -203,6 +210,16 @@ class Offer(models.Model):
     resolution = models.CharField(_("genkendelse"), max_length=10, choices=Resolution.choices,
                                   blank=True)
     resolution_candidates = models.JSONField(default=list, blank=True)
+    # An unverified claim (issue 12, finding 5): the offer names a verified organisation (by
+    # CVR or name) but its name or contact is not one the organisation has confirmed. The offer
+    # is not attributed (organisation stays empty) until staff confirm the claim.
+    claimed_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("påstået organisation"))
+    claim_reasons = models.JSONField(default=list, blank=True)
+    claim_confirmed_at = models.DateTimeField(_("påstand bekræftet"), null=True, blank=True)
+    claim_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="duplicates", verbose_name=_("dublet af"))
     matched_need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL,
@@ -228,6 +245,16 @@ class Offer(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    @property
+    def has_unverified_claim(self) -> bool:
+        """Flagged to triage: names an organisation it is not (yet) attributed to."""
+        return self.claimed_organisation_id is not None and self.claim_confirmed_at is None
+
+    @property
+    def claim_reason_labels(self) -> list[str]:
+        return [str(self.ClaimReason(r).label) for r in self.claim_reasons
+                if r in self.ClaimReason.values]
+
 
 class OfferEvent(models.Model):
     """The offer's trail: every transition, message and update – who, when, why."""
@@ -239,6 +266,7 @@ class OfferEvent(models.Model):
         REQUEST_INFO = "request_info", _("Anmodning om oplysninger")
         OFFERER_UPDATE = "offerer_update", _("Opdateret af tilbudsgiver")
         ROUTED = "routed", _("Sendt til myndighed")
+        CLAIM_CONFIRMED = "claim_confirmed", _("Organisation bekræftet")
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -58,6 +58,12 @@ def can_triage_offer(user: Any, offer) -> bool:
     return is_admin(user) or (is_authority(user) and offer.routed_to_id == user.organisation_id)
 
 
+def can_confirm_offer_claim(user: Any, offer) -> bool:
+    """Attributing an offer to the organisation it claims to come from (issue 12, finding 5):
+    the authority that triages the offer, or a platform admin."""
+    return can_triage_offer(user, offer)
+
+
 def can_see_offer_contact(user: Any, offer) -> bool:
     return can_triage_offer(user, offer)
 

@@ -84,12 +84,20 @@ def evaluate(incident: Incident) -> Evaluation:
           n, per_area_accepted[slug]) for slug, n in per_area.items()), key=lambda r: -r[1])
     contributors = Counter()
     contributions = Counter()
+
+    def public_name(offer) -> str:
+        # The evaluation is public: only verified organisations are named (issue 12, finding 6);
+        # unverified ones and unconfirmed claims are counted together.
+        if offer.organisation is not None and offer.organisation.is_verified:
+            return offer.organisation.name
+        if offer.offerer_type == offer.OffererType.PERSON:
+            return _("Privatpersoner")
+        return _("Ikke verificerede tilbudsgivere")
+
     for offer in accepted:
-        name = offer.organisation.name if offer.organisation else _("Privatpersoner")
-        contributors[name] += 1
+        contributors[public_name(offer)] += 1
     for offer in offers:
-        name = offer.organisation.name if offer.organisation else _("Privatpersoner")
-        contributions[name] += 1
+        contributions[public_name(offer)] += 1
     ev.top_organisations = sorted(((name, contributions[name], contributors[name])
                                    for name in contributions),
                                   key=lambda r: (-r[2], -r[1], r[0]))[:10]

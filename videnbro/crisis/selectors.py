@@ -34,6 +34,7 @@ def needs_visible_to(user: Any) -> QuerySet[Need]:
 
 def offers_visible_to(user: Any) -> QuerySet[Offer]:
     base = Offer.objects.select_related("incident", "need", "matched_need", "organisation",
+                                        "claimed_organisation",
                                         "routed_to", "municipality__region", "duplicate_of")
     if permissions.is_admin(user):
         return base

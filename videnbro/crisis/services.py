@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -320,16 +320,48 @@ def offer_submit(*, data: dict, actor: Any = None, idempotency_key: str | None =
 # ---------------------------------------------------------------------------------------------
 # Offers: processing (runs in a worker)
 
-def _resolve_offerer(offer: Offer) -> tuple[Organisation | None, str, list]:
+@dataclass
+class OffererResolution:
+    organisation: Organisation | None
+    resolution: str
+    candidates: list
+    claimed: Organisation | None = None
+    claim_reasons: list[str] = field(default_factory=list)
+
+
+def _claim_reasons(found: Organisation, offer: Offer, *, name_checked: bool = False
+                   ) -> list[str]:
+    """Why an offer naming a verified organisation is only a claim (issue 12, finding 5):
+    its name is not the organisation's (beyond the spelling variants the resolver accepts) or
+    its contact address is not one the organisation has confirmed. An unverified organisation
+    is staff-only anyway, so naming one is no claim to anything public."""
+    from videnbro.registry.resolver import name_matches
+    from videnbro.registry.selectors import contact_is_confirmed
+
+    if not found.is_verified:
+        return []
+    reasons = []
+    if not name_checked and not name_matches(found, offer.offerer_name):
+        reasons.append(Offer.ClaimReason.NAME_DIFFERS)
+    if not contact_is_confirmed(found, offer.contact_email):
+        reasons.append(Offer.ClaimReason.CONTACT_UNCONFIRMED)
+    return [str(r) for r in reasons]
+
+
+def _resolve_offerer(offer: Offer) -> OffererResolution:
     from videnbro.registry.resolver import organisation_resolve
 
     if offer.offerer_type == Offer.OffererType.PERSON:
-        return None, Offer.Resolution.PERSON, []
+        return OffererResolution(None, Offer.Resolution.PERSON, [])
     if offer.offerer_cvr:
         found = Organisation.objects.filter(cvr=offer.offerer_cvr).first()
         if found is not None:
-            return found, Offer.Resolution.CVR, []
-    resolution = organisation_resolve(offer.offerer_name)
+            if reasons := _claim_reasons(found, offer):
+                return OffererResolution(None, Offer.Resolution.CLAIM, [], found, reasons)
+            return OffererResolution(found, Offer.Resolution.CVR, [])
+    # Unverified records count here: a second offer from the same unknown sender finds the
+    # record the first one created instead of creating another.
+    resolution = organisation_resolve(offer.offerer_name, include_unverified=True)
     candidates = [{"id": c.id, "name": c.name, "score": round(c.score, 3)}
                   for c in resolution.candidates]
     if resolution.match is not None:
@@ -337,8 +369,11 @@ def _resolve_offerer(offer: Offer) -> tuple[Organisation | None, str, list]:
         # A different CVR on record means a different legal entity: never merge silently.
         if found is not None and not (offer.offerer_cvr and found.cvr
                                       and found.cvr != offer.offerer_cvr):
-            return found, Offer.Resolution.RESOLVER, candidates
-    return None, Offer.Resolution.CREATED, candidates
+            if reasons := _claim_reasons(found, offer, name_checked=True):
+                return OffererResolution(None, Offer.Resolution.CLAIM, candidates, found,
+                                         reasons)
+            return OffererResolution(found, Offer.Resolution.RESOLVER, candidates)
+    return OffererResolution(None, Offer.Resolution.CREATED, candidates)
 
 
 def _create_unverified(offer: Offer) -> Organisation:
@@ -398,7 +433,9 @@ def offer_process(offer_id: int) -> str:
             from .taxonomy import item_for_text
 
             item = item_for_text(f"{offer.title} {offer.description}")
-        organisation, resolution, candidates = _resolve_offerer(offer)
+        resolved = _resolve_offerer(offer)
+        organisation, resolution, candidates = (resolved.organisation, resolved.resolution,
+                                                resolved.candidates)
         with transaction.atomic():
             offer = Offer.objects.select_for_update().get(pk=offer_id)
             if offer.processed_at is not None:
@@ -416,6 +453,8 @@ def offer_process(offer_id: int) -> str:
             offer.item = item
             offer.organisation, offer.resolution = organisation, resolution
             offer.resolution_candidates = candidates
+            offer.claimed_organisation = resolved.claimed
+            offer.claim_reasons = resolved.claim_reasons
             offer.duplicate_of = _duplicate_of(offer)
             if offer.need_id:
                 need, score, reasons = offer.need, 1.0, [_("tilbuddet er givet til behovet")]
@@ -433,8 +472,12 @@ def offer_process(offer_id: int) -> str:
                 if classified else "",
                 "o": organisation.name if organisation else offer.offerer_name,
                 "r": offer.get_resolution_display(),
-                "dup": " " + _("Mulig dublet af %(ref)s.") % {"ref": offer.duplicate_of.reference}
-                if offer.duplicate_of else "",
+                "dup": (" " + _("Mulig dublet af %(ref)s.") % {
+                    "ref": offer.duplicate_of.reference} if offer.duplicate_of else "")
+                + (" " + _("Angiver at være %(org)s, men det er ikke bekræftet: %(why)s. "
+                           "Bekræft eller afvis i triagen.") % {
+                    "org": resolved.claimed.name,
+                    "why": "; ".join(offer.claim_reason_labels)} if resolved.claimed else ""),
                 "route": _("Sendt til %(org)s (behov: %(need)s).") % {
                     "org": need.owner.name, "need": need.title} if need else
                 _("Intet åbent behov matchede; tilbuddet ligger i den fælles indbakke."),
@@ -444,7 +487,9 @@ def offer_process(offer_id: int) -> str:
             audit_log(actor=SYSTEM, action="crisis.offer.processed", obj=offer, data={
                 "category": category, "organisation": organisation.pk if organisation else None,
                 "need": need.pk if need else None, "score": score,
-                "duplicate_of": offer.duplicate_of_id})
+                "duplicate_of": offer.duplicate_of_id,
+                "claimed_organisation": offer.claimed_organisation_id,
+                "claim_reasons": offer.claim_reasons})
     return "processed"
 
 
@@ -571,6 +616,31 @@ def offer_claim(*, actor: Any, offer: Offer) -> Offer:
         offer.save(update_fields=["routed_to", "updated"])
         _record(offer, actor=actor, kind=OfferEvent.Kind.ROUTED,
                 note=_("Overtaget af %(o)s") % {"o": actor.organisation.name})
+    return offer
+
+
+def offer_confirm_claim(*, actor: Any, offer: Offer) -> Offer:
+    """Staff have checked that the sender really speaks for the organisation the offer names
+    (issue 12, finding 5): the offer is attributed to it from now on."""
+    if not permissions.can_confirm_offer_claim(actor, offer):
+        raise PermissionDeniedError(_("Kun myndigheden, som tilbuddet er sendt til, kan "
+                                      "bekræfte tilbudsgiverens organisation."))
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().select_related("claimed_organisation") \
+            .get(pk=offer.pk)
+        organisation = offer.claimed_organisation
+        if organisation is None or offer.claim_confirmed_at is not None:
+            raise ConflictError(_("Tilbuddet har ingen ubekræftet påstand om en organisation."))
+        offer.organisation = organisation
+        offer.resolution = (Offer.Resolution.CVR if offer.offerer_cvr
+                            and offer.offerer_cvr == organisation.cvr
+                            else Offer.Resolution.RESOLVER)
+        offer.claim_confirmed_at = timezone.now()
+        offer.claim_confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        offer.save(update_fields=["organisation", "resolution", "claim_confirmed_at",
+                                  "claim_confirmed_by", "updated"])
+        _record(offer, actor=actor, kind=OfferEvent.Kind.CLAIM_CONFIRMED, before=offer.status,
+                note=_("Tilbudsgiveren er bekræftet som %(org)s.") % {"org": organisation.name})
     return offer
 
 

@@ -435,6 +435,8 @@ def offer_detail(request, pk: int):
         "offer": offer, "events": offer.events.select_related("actor"),
         "can_triage": permissions.can_triage_offer(request.user, offer),
         "can_claim": offer.routed_to_id is None and request.user.organisation_id is not None,
+        "can_confirm_claim": offer.has_unverified_claim
+        and permissions.can_confirm_offer_claim(request.user, offer),
         "show_contact": permissions.can_see_offer_contact(request.user, offer),
         "next_statuses": [(s, Offer.Status(s).label)
                           for s in sorted(services.OFFER_TRANSITIONS[offer.status])
@@ -454,6 +456,9 @@ def offer_action(request, pk: int):
         if action == "claim":
             services.offer_claim(actor=request.user, offer=offer)
             messages.success(request, _("Tilbuddet er nu i jeres indbakke."))
+        elif action == "confirm_claim":
+            services.offer_confirm_claim(actor=request.user, offer=offer)
+            messages.success(request, _("Tilbudsgiverens organisation er bekræftet."))
         elif action == "ask":
             services.offer_request_information(actor=request.user, offer=offer,
                                                message=request.POST.get("note", ""))

@@ -372,13 +372,16 @@ def test_processing_keeps_a_category_given_by_the_offerer(processed):
 
 
 def test_processing_resolves_the_offerer_by_cvr_first(processed, org):
-    offer = processed(offerer_name="CopCap – investeringsfremme", offerer_cvr="17538896")
+    # The alias and an address in the domain of the registered website: the organisation.
+    offer = processed(offerer_name="CopCap", offerer_cvr="17538896",
+                      contact_email="indkoeb@copcap.com")
     assert offer.organisation == org("copenhagen-capacity")
     assert offer.resolution == Offer.Resolution.CVR
+    assert offer.claimed_organisation is None and not offer.has_unverified_claim
 
 
 def test_processing_resolves_the_offerer_by_name(processed, org):
-    offer = processed(offerer_name="Statens Serum Institut")
+    offer = processed(offerer_name="Statens Serum Institut", contact_email="beredskab@ssi.dk")
     assert offer.organisation == org("statens-serum-institut")
     assert offer.resolution == Offer.Resolution.RESOLVER
 
