@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
@@ -105,26 +105,17 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(DatasetDetailSerializer(dataset).data)
 
 
-class PlainTextRenderer(BaseRenderer):
-    """Lets DRF negotiate any Accept header; the view returns the RDF text itself."""
-
-    media_type = "*/*"
-    format = "txt"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict):  # an error envelope
-            import json
-
-            return json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return data if isinstance(data, bytes) else str(data).encode("utf-8")
-
-
 class CatalogueView(APIView):
     """The whole catalogue, or one dataset (`?dataset=<key>`), as DCAT-AP 3.0.1 with the
     HealthDCAT-AP properties the data has."""
 
-    renderer_classes = [JSONRenderer, PlainTextRenderer]
+    renderer_classes = [JSONRenderer]
     fmt = "turtle"
+
+    def perform_content_negotiation(self, request, force=False):
+        # The document is the view's own response in its RDF media type, whatever the Accept
+        # header asks; only an error goes through a renderer, and errors are JSON.
+        return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(tags=["datamap"], responses={(200, "text/turtle"): OpenApiTypes.STR},
                    parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],

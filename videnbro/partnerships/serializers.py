@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videnbro.core.strict_input import StrictBooleanField
 from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.serializers import OrganisationRefSerializer
 
@@ -156,7 +157,7 @@ class PartnershipInputSerializer(serializers.Serializer):
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    is_national = serializers.BooleanField(required=False)
+    is_national = StrictBooleanField(required=False)
     regions = serializers.SlugRelatedField(slug_field="slug", queryset=Region.objects.all(),
                                            many=True, required=False)
     municipalities = serializers.SlugRelatedField(slug_field="code",

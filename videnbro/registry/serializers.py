@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videnbro.core.strict_input import StrictBooleanField
+
 from . import permissions
 from .models import (
     Capacity,
@@ -143,7 +145,7 @@ class OrganisationInputSerializer(serializers.Serializer):
     parent = serializers.SlugRelatedField(
         slug_field="key", queryset=Organisation.objects.all(), required=False, allow_null=True
     )
-    is_acute_hospital = serializers.BooleanField(required=False)
+    is_acute_hospital = StrictBooleanField(required=False)
     aliases = StringListField(required=False)
     competences = StringListField(required=False)
     source = serializers.SlugRelatedField(

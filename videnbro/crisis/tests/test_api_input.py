@@ -144,3 +144,15 @@ def test_it_answers_absurdly_nested_json_with_a_400(api, seeded):
     response = api.generic("POST", VOLUNTEERS, body, content_type="application/json")
     assert response.status_code == 400
     assert "errors" in response.json()
+
+
+@pytest.mark.parametrize("value", ["nej", "no", "maybe", 1])
+def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, platform_admin,
+                                                                        value):
+    client = api_as(platform_admin)
+    errors = field_errors(client.post("/api/v1/organisations/", {
+        "name": "Testfirma ApS", "kind": "company", "is_acute_hospital": value}, format="json"))
+    assert "is_acute_hospital" in errors
+    errors = field_errors(client.post("/api/v1/partnerships/", {
+        "title": "Testpartnerskab", "is_national": value}, format="json"))
+    assert "is_national" in errors
