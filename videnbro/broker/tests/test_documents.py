@@ -6,6 +6,11 @@ request; through the service, the web form and the API alike."""
 from __future__ import annotations
 
 import hashlib
+import io
+import random
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from videnbro.broker import services
+from videnbro.broker.documents import validate_document
 from videnbro.broker.models import AccessRequest, RequestDocument, RequestPart
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
@@ -326,3 +332,165 @@ def test_the_upload_form_is_shown_only_to_the_applicant_holding_the_request(
     assert marker in client_as(applicant).get(draft.get_absolute_url()).content.decode()
     assert marker not in client_as(applicant).get(submitted.get_absolute_url()).content.decode()
     assert marker not in client_as(broker).get(draft.get_absolute_url()).content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole file, and ZIP members by content (issue 12, finding 9)
+
+
+def _deflated(members: dict[str, bytes]) -> bytes:
+    """A ZIP as Word and LibreOffice write it: deflated members (the mimetype stored)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" \
+                else zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def _png(width: int = 40, height: int = 30) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes((x * 7 + y * 3) % 256 for x in range(width * 3))
+                    for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                             0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+NOISE = random.Random(12).randbytes(60_000)  # stands for a font's or a photo's bytes
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + NOISE[:20_000] + b"\xff\xd9"
+OLE_WORKBOOK = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00"
+                + b"\x00" * 100 + "Workbook".encode("utf-16-le") + b"\x00" * 380)
+SQLITE = b"SQLite format 3\x00\x10\x00\x01\x01\x00\x40\x20\x20" + b"\x00" * 200
+
+
+def word_document(**extra: bytes) -> bytes:
+    """A DOCX shaped like Word's: relationships, styles, properties, a theme, a picture, a
+    photo and an embedded (obfuscated) font, deflated – plus `extra` members."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return _deflated({
+        "[Content_Types].xml": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+                               b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               b'content-types"><Default Extension="png" ContentType="image/'
+                               b'png"/><Default Extension="odttf" ContentType="application/'
+                               b'vnd.openxmlformats-officedocument.obfuscatedFont"/></Types>',
+        "_rels/.rels": b'<?xml version="1.0"?><Relationships/>',
+        "docProps/core.xml": b'<?xml version="1.0"?><cp:coreProperties/>',
+        "docProps/app.xml": b'<?xml version="1.0"?><Properties><Company>KU, SUND</Company>'
+                            b'</Properties>',
+        "word/document.xml": (f'<?xml version="1.0" encoding="UTF-8"?>\r\n<w:document {w}>'
+                              '<w:body>' + "".join(
+                                  f"<w:p><w:r><w:t>Afsnit {i}: kohorte, 2010–2020, "
+                                  "brystkræft; senfølger.</w:t></w:r></w:p>\n" for i in range(40))
+                              + "</w:body></w:document>").encode(),
+        "word/_rels/document.xml.rels": b'<?xml version="1.0"?><Relationships/>',
+        "word/styles.xml": b'<?xml version="1.0"?><w:styles/>',
+        "word/theme/theme1.xml": b'<?xml version="1.0"?><a:theme name="Office"/>',
+        "word/media/image1.png": _png(),
+        "word/media/image2.jpeg": JPEG,
+        "word/fonts/font1.odttf": NOISE,
+        **extra,
+    })
+
+
+def odt_document(**extra: bytes) -> bytes:
+    return _deflated({
+        "mimetype": b"application/vnd.oasis.opendocument.text",
+        "content.xml": b'<?xml version="1.0"?><office:document-content><text:p>Protokol, '
+                       b'version 2; godkendt.</text:p></office:document-content>',
+        "styles.xml": b'<?xml version="1.0"?><office:document-styles/>',
+        "meta.xml": b'<?xml version="1.0"?><office:document-meta/>',
+        "manifest.rdf": b'<?xml version="1.0"?><rdf:RDF/>',
+        "settings.xml": b'<?xml version="1.0"?><office:document-settings/>',
+        "Pictures/100000000000002800000030.png": _png(),
+        "Thumbnails/thumbnail.png": _png(16, 16),
+        "Configurations2/accelerator/current.xml": b"",
+        "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest:manifest/>',
+        **extra,
+    })
+
+
+PDF_PADDED = b"%PDF-1.4\n%" + b"x" * 5000 + b"\n"  # more than the 4 KB that used to be read
+PDF_BINARY = PDF + b"4 0 obj << /Length 60000 /Filter /FlateDecode >> stream\n" + NOISE + \
+    b"\nendstream endobj\n"
+
+REAL_DOCUMENTS = [
+    ("protokol-med-billeder.docx", word_document(),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("godkendelse-med-billede.odt", odt_document(), "application/vnd.oasis.opendocument.text"),
+    ("protokol-med-billeder.pdf", PDF_BINARY, "application/pdf"),
+]
+# (name, content, what the refusal names) – each got through before.
+BYPASSES = [
+    ("protokol.pdf", PDF_PADDED + CSV, "dataudtræk (tabeltekst)"),
+    ("protokol.pdf", PDF_BINARY + CSV * 20, "dataudtræk (tabeltekst)"),
+    ("protokol.pdf", PDF_PADDED + CSV.replace(b";", b"\t"), "dataudtræk (tabeltekst)"),
+    ("protokol.pdf", PDF_BINARY + SQLITE, "dataudtræk (SQLite)"),
+    ("protokol.pdf", PDF_BINARY + OLE_WORKBOOK, "dataudtræk (Excel 97-2003/OLE)"),
+    ("protokol.pdf", PDF_BINARY + PARQUET, "dataudtræk (parquet)"),
+    ("protokol.docx", word_document(**{"word/embeddings/data.csv.": CSV}),
+     "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/embeddings/data.csv ": CSV}),
+     "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/embeddings/oleObject1.bin": OLE_WORKBOOK}),
+     "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/embeddings/package1.bin": xlsx_bytes()}),
+     "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/media/image3.png": PARQUET}),
+     "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/media/db": SQLITE}), "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"word/notes": CSV * 3}), "datafiler i et ZIP-arkiv"),
+    ("protokol.docx", word_document(**{"customXml/item9.xml": (
+        b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:'
+        b'schemas-microsoft-com:office:spreadsheet"/>')}), "dataudtræk (regneark)"),
+    ("protokol.docx", word_document() + CSV * 3, "dataudtræk (tabeltekst)"),
+    ("godkendelse.odt", odt_document(**{"Pictures/data.csv.": CSV}),
+     "datafiler i et ZIP-arkiv"),
+    ("godkendelse.odt", odt_document(**{"Object 1/content.bin": OLE_WORKBOOK}),
+     "datafiler i et ZIP-arkiv"),
+]
+BYPASS_IDS = [f"{name}-{i}" for i, (name, _c, _h) in enumerate(BYPASSES)]
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), REAL_DOCUMENTS,
+                         ids=[d[0] for d in REAL_DOCUMENTS])
+def test_real_documents_with_pictures_and_fonts_pass(draft, applicant, name, content,
+                                                     content_type):
+    document = services.document_add(actor=applicant, request=draft, kind="protocol",
+                                      upload=upload(name, content))
+    assert document.content_type == content_type and document.size == len(content)
+
+
+@pytest.mark.regression
+@pytest.mark.parametrize(("name", "content", "hint"), BYPASSES, ids=BYPASS_IDS)
+def test_data_anywhere_in_the_file_or_in_a_renamed_member_is_refused(draft, applicant, name,
+                                                                      content, hint):
+    """A CSV behind a %PDF header and more than 4 KB of padding, and DOCX members named
+    "data.csv.", "data.csv " or "*.bin" holding an OLE workbook, passed (issue 12, finding 9)."""
+    with pytest.raises(ValidationError) as raised:
+        services.document_add(actor=applicant, request=draft, kind="protocol",
+                              upload=upload(name, content))
+    assert hint in raised.value.message_dict["file"][0]
+    assert not RequestDocument.objects.exists() and stored_files(draft) == []
+
+
+def test_the_whole_file_is_read_in_chunks_not_copied(draft, applicant):
+    """Near the size limit, inspecting a file costs a few chunks of memory, not copies of it."""
+    content = PDF_BINARY * (settings.BROKER_MAX_DOCUMENT_BYTES // len(PDF_BINARY) - 1)
+    assert len(content) > 9 * 1024 * 1024
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        assert validate_document(upload("stor.pdf", content)) == "application/pdf"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+    with pytest.raises(ValidationError):  # and the end of it is read, too
+        validate_document(upload("stor.pdf", content + CSV))
