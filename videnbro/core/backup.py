@@ -132,16 +132,19 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, progres
     source.backup(target, pages=step, progress=report)
 
 
-def sqlite_dump(target: Path, progress: Progress, alias: str = "default") -> None:
-    """A consistent copy of the live database with SQLite's online backup API (a writer that
-    commits meanwhile makes the API start over, so the copy is one committed state)."""
-    path = _sqlite_path(alias)
+def sqlite_dump(target: Path, progress: Progress, alias: str = "default",
+                source_path: Path | None = None) -> None:
+    """A consistent copy of the live database with SQLite's online backup API, in one step: one
+    read transaction, so the copy is one committed state, and in WAL mode the site's writers go
+    on meanwhile. (Copying in several steps would start over after every commit of another
+    connection – on a busy site possibly for ever.)"""
+    path = source_path or _sqlite_path(alias)
     if not path.exists():
         raise BackupError(f"The SQLite database {path} does not exist.")
     source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=20)
     copy = sqlite3.connect(target)
     try:
-        _sqlite_copy(source, copy, progress, step=256)
+        _sqlite_copy(source, copy, progress, step=-1)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file in the archive
         check = copy.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":

@@ -8,11 +8,15 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import stat
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
+
+from videnbro.core.backup import sqlite_dump
 
 from .deployment import Deployment, PostgresDatabase, is_postgres, seeded_sqlite
 
@@ -79,10 +83,9 @@ def test_backup_restore_round_trip_postgres(tmp_path):
 
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
-    """A migrated SQLite deployment with a document file and its backup."""
+    """A copy of the seeded SQLite deployment with one document file, and its backup."""
     root = tmp_path_factory.mktemp("small-site")
-    deployment = Deployment(root / "site", f"sqlite:///{root / 'site' / 'db.sqlite3'}")
-    deployment.run("migrate", "--noinput", "-v0")
+    deployment = seeded_sqlite(tmp_path_factory, root / "site")
     (deployment.media / "broker" / "R-1").mkdir(parents=True)
     (deployment.media / "broker" / "R-1" / "protokol.pdf").write_bytes(b"%PDF-1.4 original")
     archive = root / "backup.tar.gz"
@@ -174,3 +177,39 @@ def test_backup_archive_holds_manifest_checksums(small_site):
         names = set(tar.getnames())
     assert names == {"manifest.json", "database.sqlite3", "media/broker/R-1/protokol.pdf"}
     assert os.stat(archive).st_size > 0
+
+
+def test_sqlite_backup_of_a_live_wal_database_is_one_committed_state(tmp_path):
+    """A writer commits pairs of rows while the database is copied again and again: every copy
+    passes SQLite's check and holds whole transactions only (an even number of rows)."""
+    live = tmp_path / "live.sqlite3"
+    with sqlite3.connect(live) as setup:
+        setup.execute("PRAGMA journal_mode=WAL")
+        setup.execute("CREATE TABLE pair (id INTEGER PRIMARY KEY, payload TEXT)")
+    setup.close()
+    stop = threading.Event()
+
+    def write() -> None:
+        writer = sqlite3.connect(live, timeout=20)
+        while not stop.is_set():
+            with writer:
+                writer.executemany("INSERT INTO pair (payload) VALUES (?)", [("x" * 2000,)] * 2)
+        writer.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        counts = []
+        for number in range(5):
+            copy = tmp_path / f"copy{number}.sqlite3"
+            sqlite_dump(copy, lambda message: None, source_path=live)
+            check = sqlite3.connect(copy)
+            assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            counts.append(check.execute("SELECT COUNT(*) FROM pair").fetchone()[0])
+            check.close()
+    finally:
+        stop.set()
+        thread.join()
+    assert all(count % 2 == 0 for count in counts), counts
+    assert counts[-1] > 0
