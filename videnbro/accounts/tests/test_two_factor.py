@@ -175,3 +175,11 @@ def test_the_admin_backstop_refuses_an_unverified_staff_session(make_user, setti
     assert admin.site.has_permission(request) is True
     request.user = AnonymousUser()
     assert admin.site.has_permission(request) is False
+
+
+def test_staff_find_the_set_up_page_in_the_header(make_user):
+    staff, member = Client(), Client()
+    staff.force_login(make_user(Role.DATA_CUSTODIAN))
+    member.force_login(make_user(Role.ORGANISATION_MEMBER))
+    assert b'data-testid="two-factor-link"' in staff.get("/").content
+    assert b'data-testid="two-factor-link"' not in member.get("/").content
