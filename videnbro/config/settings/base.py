@@ -369,6 +369,7 @@ AXES_CLIENT_IP_CALLABLE = "videnbro.accounts.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "videnbro.accounts.throttling.lockout_username"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Videnbro"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no administrator sees another person's TOTP key
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", False)
 # Mails an outsider can trigger: per address and hour (password reset, sign-up) and
 # password-reset requests per client and hour, counted in the shared "throttle" cache.
