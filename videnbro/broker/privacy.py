@@ -20,6 +20,7 @@ def _users(email):
 
 class AccessRequestProvider(PersonalDataProvider):
     key = "broker.requests"
+    position = 40
     order = 40
     models = ("broker.AccessRequest", "broker.RequestDocument", "broker.RequestEvent")
     label = _("Adgangsansøgninger")

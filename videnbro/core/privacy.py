@@ -84,7 +84,8 @@ class PersonalDataProvider:
 
     def describe(self) -> dict[str, str]:
         """The page's and the documentation's section, in the active language."""
-        return {"key": self.key, "label": str(self.label), "kept": str(self.kept),
+        return {"key": self.key, "anchor": re.sub(r"[^a-z0-9]+", "-", self.key),
+                "label": str(self.label), "kept": str(self.kept),
                 "purpose": str(self.purpose), "legal_basis": str(self.legal_basis),
                 "audience": str(self.audience), "retention": self.retention_period()}
 

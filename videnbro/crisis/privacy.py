@@ -41,6 +41,7 @@ def _clear_offer_contacts(offers) -> int:
 
 class OfferContactProvider(PersonalDataProvider):
     key = "crisis.offers"
+    position = 30
     models = ("crisis.Offer", "crisis.OfferEvent")
     label = _("Tilbud til krisedøren")
     kept = _("Tilbudsgiverens navn (for en privatperson), kontaktperson, e-mail og telefon, "
@@ -131,6 +132,7 @@ def _clear_volunteers(volunteers, now) -> int:
 
 class VolunteerProvider(PersonalDataProvider):
     key = "crisis.volunteers"
+    position = 31
     models = ("crisis.Volunteer", "crisis.VolunteerContact")
     label = _("Frivillige")
     kept = _("Navn, e-mail, telefon, kompetencer, dansk autorisation, certifikater, hvornår og "

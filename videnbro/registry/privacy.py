@@ -14,6 +14,7 @@ HistoricalContactPerson = ContactPerson.history.model
 
 class ContactPersonProvider(PersonalDataProvider):
     key = "registry.contacts"
+    position = 20
     models = ("registry.ContactPerson", "registry.HistoricalContactPerson")
     label = _("Kontaktpersoner i registret")
     kept = _("Navn, stilling, e-mail og telefon på en organisations kontaktperson, og "
@@ -24,7 +25,7 @@ class ContactPersonProvider(PersonalDataProvider):
                     "at kunne kontakte organisationer om samarbejde og beredskab); oplysningerne "
                     "er arbejdsmæssige.")
     audience = _("Platformens medarbejdere og medlemmer af organisationer, der arbejder sammen med "
-                 "organisationen (se docs/permissions.md) – aldrig offentligt.")
+                 "organisationen – aldrig offentligt.")
     retention_text = _("Så længe personen er organisationens kontakt. Ved sletning fjernes "
                        "kontaktpersonen, og navn og kontaktoplysninger i historikken erstattes "
                        "af en markør.")
