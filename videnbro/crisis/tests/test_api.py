@@ -179,7 +179,8 @@ def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_pag
 
 
 def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
-    body = ok(post_offer(api, offer_data(offerer_name="Statens Serum Institut")), 201)
+    body = ok(post_offer(api, offer_data(offerer_name="Statens Serum Institut",
+                                         contact_email="beredskab@ssi.dk")), 201)
     token = status_token(body["status_url"])
     before = ok(api.get(detail(body["id"], token)))
     assert (before["status"], before["processed"], before["focus_area"]) == ("new", False, "")

@@ -23,7 +23,10 @@ VISORS_PER_DAY = ("stk.", "day")
 
 
 def new_company(name: str):
-    return organisation_create(actor=SYSTEM, name=name, kind=Kind.COMPANY)
+    # A website, so offers from its domain are attributed to it (not an unverified claim).
+    domain = name.split()[0].lower() + ".example"
+    return organisation_create(actor=SYSTEM, name=name, kind=Kind.COMPANY,
+                               website=f"https://www.{domain}")
 
 
 def partnership_with(authority, partner, status: str, key: str) -> Partnership:
@@ -96,10 +99,13 @@ def test_the_frames_depend_on_whose_overview_it_is(landscape, org):
 def test_open_offers_count_in_the_frame_of_their_organisation(landscape, processed, need):
     authority = landscape["authority"]
     before = totals(capacity_frames(authority, item="visors"))
-    from_partner = processed(offerer_name="Visirpartner Hovedstaden ApS", quantity="300")
-    from_stranger = processed(offerer_name="Visirer fra Vest A/S", quantity="700")
+    from_partner = processed(offerer_name="Visirpartner Hovedstaden ApS", quantity="300",
+                             contact_email="salg@visirpartner.example")
+    from_stranger = processed(offerer_name="Visirer fra Vest A/S", quantity="700",
+                              contact_email="salg@visirer.example")
     withdrawn = processed(offerer_name="Visirer fra Vest A/S", quantity="5000",
-                          title="Endnu flere visirer", description="Visirer i store mængder.")
+                          title="Endnu flere visirer", description="Visirer i store mængder.",
+                          contact_email="info@visirer.example")
     services.offer_withdraw(offer=withdrawn)
     assert from_partner.organisation == landscape["partner"]
     assert from_stranger.organisation == landscape["stranger"]
