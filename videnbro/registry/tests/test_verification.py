@@ -11,8 +11,8 @@ import pytest
 
 from videnbro.accounts.models import Role
 from videnbro.core.audit import SYSTEM
-from videnbro.core.models import AuditLog
 from videnbro.core.errors import ConflictError, PermissionDeniedError
+from videnbro.core.models import AuditLog
 from videnbro.registry import services
 from videnbro.registry.models import Organisation
 from videnbro.registry.resolver import organisation_resolve
