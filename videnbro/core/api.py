@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
+from django.db import DataError, connection
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -57,6 +57,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "non_field_errors": exc.messages
         }
         return Response({"errors": errors}, status=400)
+    if isinstance(exc, DataError) and "NUL (0x00)" in str(exc):
+        # PostgreSQL text cannot hold NUL; psycopg refuses it before anything reaches the
+        # server (the transaction is intact). Forms and serializers reject it on their fields;
+        # this covers a NUL in a query parameter used as a lookup. SQLite stores it.
+        from django.core.validators import ProhibitNullCharactersValidator
+
+        return Response({"errors": {"detail": [str(ProhibitNullCharactersValidator.message)]}},
+                        status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response({"errors": {"detail": ["Forespørgslen er for stor."]}}, status=413)
     if isinstance(exc, exceptions.Throttled):
