@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
+from rest_framework.viewsets import ViewSet
 
 from videnbro.accounts.models import Role
 from videnbro.accounts.services import token_create, user_create
@@ -70,15 +71,53 @@ def _endpoints() -> dict[str, set[str]]:
     return found
 
 
-def test_every_endpoint_has_a_row():
-    endpoints = _endpoints()
+def _missing_rows(endpoints: dict[str, set[str]]) -> list[str]:
     rows = {(row.name, row.method) for row in matrix.ROWS}
     names = {name for name, _method in rows}
     missing = sorted(name for name in endpoints if name not in names)
     missing += sorted(f"{method} {name}" for name, methods in endpoints.items()
                       for method in methods if (name, method) not in rows)
+    return missing
+
+
+def test_every_endpoint_has_a_row():
+    missing = _missing_rows(_endpoints())
     assert not missing, ("endpoints without a row in core/permission_matrix.py (add one per "
                          f"method and ownership case): {missing}")
+
+
+class _NewViewSet(ViewSet):
+    def list(self, request):  # pragma: no cover - never requested
+        return None
+
+    def create(self, request):  # pragma: no cover
+        return None
+
+
+def _new_view(request):  # pragma: no cover
+    return None
+
+
+def test_a_new_endpoint_without_a_row_fails(settings):
+    """A page and an API operation added to the URL conf without rows are reported."""
+    from django.urls import clear_url_caches, include, path
+
+    from videnbro.config import urls
+
+    settings.ROOT_URLCONF = type("urlconf", (), {"urlpatterns": [
+        *urls.urlpatterns,
+        path("ny-side/", _new_view, name="unlisted-page"),
+        path("api/v1/new/", include(([path("", _NewViewSet.as_view(
+            {"get": "list", "post": "create"}), name="new-list")], "api"),
+            namespace="api-new")),
+    ]})
+    clear_url_caches()
+    try:
+        missing = _missing_rows(_endpoints())
+    finally:
+        clear_url_caches()
+    assert "unlisted-page" in missing
+    assert {"api-new:new-list", "GET api-new:new-list", "POST api-new:new-list"} <= set(missing)
 
 
 def test_every_row_names_an_existing_endpoint():
