@@ -31,8 +31,11 @@ class PartnershipFilter(django_filters.FilterSet):
     source = django_filters.CharFilter(method="filter_source", label=_("Kilde (kode)"),
                                        help_text=_("Fx cbs-2020."))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    # field_name names the model field so the OpenAPI schema can type the parameter (a slug);
+    # filter_region decides the query.
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="slug",
-                                              method="filter_region", label=_("Region"))
+                                              field_name="regions", method="filter_region",
+                                              label=_("Region"))
     active_from = django_filters.DateFilter(method="filter_from", label=_("Aktiv fra"))
     active_to = django_filters.DateFilter(method="filter_to", label=_("Aktiv til"))
 

@@ -34,6 +34,7 @@ PARAMETERISED_SKIPPED = {
     "organisation-export", "partnership-export", "need_export", "offer_export",  # CSV/XLSX
     "landscape-figure", "frames_chart", "evaluation_download",  # images and files
     "organisation-edit", "capacity-add", "capacity-remove", "contact-add",  # member actions
+    "organisation-verify",  # staff action (POST)
     "partnership-edit", "evaluation-add", "incident_status", "need_status", "offer_action",
     "volunteer_contact", "organisation-suggestions",  # HTMX fragment, covered by its page
     "offer_status", "my_offers_list", "volunteer_status",  # secret links
