@@ -41,8 +41,10 @@ schema.app = WSGIHandler()
 @pytest.fixture(params=["anonymous", "staff"])
 def identity(request, seeded, make_user):
     """Headers of the identity a case is sent as; the seeded dataset gives detail endpoints
-    real ids. The WSGI handler would close the test's connection after each request (its
-    request_finished receiver), so the test client's guard is applied here too."""
+    real ids. The WSGI handler would close the test's connection around each request (its
+    request_started/request_finished receivers; on PostgreSQL that ends the test
+    transaction), so the test client's guard is applied here too."""
+    signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
         if request.param == "anonymous":
@@ -52,6 +54,7 @@ def identity(request, seeded, make_user):
             _token, raw = token_create(actor=admin, user=admin, name="fuzz")
             yield {"Authorization": f"Bearer {raw}"}
     finally:
+        signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
 
 
