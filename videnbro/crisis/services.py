@@ -626,8 +626,7 @@ def offer_confirm_claim(*, actor: Any, offer: Offer) -> Offer:
         raise PermissionDeniedError(_("Kun myndigheden, som tilbuddet er sendt til, kan "
                                       "bekræfte tilbudsgiverens organisation."))
     with transaction.atomic():
-        offer = Offer.objects.select_for_update().select_related("claimed_organisation") \
-            .get(pk=offer.pk)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
         organisation = offer.claimed_organisation
         if organisation is None or offer.claim_confirmed_at is not None:
             raise ConflictError(_("Tilbuddet har ingen ubekræftet påstand om en organisation."))

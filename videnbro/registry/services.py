@@ -209,13 +209,15 @@ def organisation_update(*, actor: Any, organisation: Organisation,
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    verified_now = []
     if fields.get("is_verified", organisation.is_verified) != organisation.is_verified:
         # Verification has its own service, permission and audit row.
-        if fields["is_verified"]:
-            return organisation_verify(actor=actor, organisation=organisation), ["is_verified"]
         if not is_system(actor) and not permissions.can_verify_organisation(actor):
             raise PermissionDeniedError(_("Kun registrets redaktører kan ændre, om en "
                                           "organisation er verificeret."))
+        if fields.pop("is_verified"):
+            organisation = organisation_verify(actor=actor, organisation=organisation)
+            verified_now = ["is_verified"]
     if "kind" in fields and not fields.get("sector") and "sector" not in fields:
         fields["sector"] = KIND_DEFAULT_SECTOR.get(fields["kind"], organisation.sector)
     if "sector" in fields and not fields["sector"]:
@@ -240,7 +242,7 @@ def organisation_update(*, actor: Any, organisation: Organisation,
         if [slugify_key(c) for c in competence_list] != [slugify_key(c) for c in current]:
             changed.append("competences")
     if not changed:
-        return organisation, []
+        return organisation, verified_now
     with transaction.atomic():
         for name, value in fields.items():
             setattr(organisation, name, value)
@@ -254,7 +256,7 @@ def organisation_update(*, actor: Any, organisation: Organisation,
         audit_log(actor=actor, action="registry.organisation.updated", obj=organisation,
                   data={"changed": changed})
         _notify([organisation.pk])
-    return organisation, changed
+    return organisation, verified_now + changed
 
 
 def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisation:

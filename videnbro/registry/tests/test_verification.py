@@ -221,3 +221,13 @@ def test_the_admin_action_verifies_through_the_service(client, make_user, unveri
     assert unverified.is_verified
     assert AuditLog.objects.filter(action="registry.organisation.verified",
                                    actor=admin).exists()
+
+
+def test_an_update_that_verifies_goes_through_the_verify_service(keeper, unverified):
+    organisation, changed = services.organisation_update(
+        actor=keeper, organisation=unverified, is_verified=True, description="Kontrolleret.")
+    assert changed == ["is_verified", "description"]
+    organisation.refresh_from_db()
+    assert organisation.is_verified and organisation.description == "Kontrolleret."
+    assert AuditLog.objects.filter(action="registry.organisation.verified",
+                                   object_id=str(unverified.pk)).count() == 1
