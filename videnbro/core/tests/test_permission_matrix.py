@@ -20,7 +20,8 @@ import pytest
 from django.core import signing
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -327,7 +328,13 @@ def test_the_matrix_holds(world, db, row, role):
     response = _call(row, role, world)
     if getattr(response, "streaming", False):  # a file download: read and close the file
         b"".join(response.streaming_content)
-    response.close()
+        # Closing sends request_finished; like Django's test client, keep the database
+        # connection open (it holds the world's transaction).
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
     location = response.get("Location", "")
     assert _matches(expected, response), (
         f"{row.id} as {role}: expected {expected}, got {response.status_code} {location}"
