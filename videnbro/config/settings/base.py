@@ -296,7 +296,6 @@ LOGGING = {
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
-
 # --- Security headers (issue 12, finding 10; docs/security.md, docs/decisions/0011) ---------
 # A Content-Security-Policy without 'unsafe-inline' on every response (django-csp 4): scripts
 # and styles come from our own static files only; no page carries an inline <script>, <style>
