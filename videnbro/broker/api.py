@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.pagination import Pagination
-from videnbro.core.strict_input import StrictJSONParser
+from videnbro.core.strict_input import StrictCharField, StrictJSONParser
 from videnbro.registry.serializers import OrganisationRefSerializer
 
 from . import permissions, selectors, services
@@ -122,32 +122,32 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
 
 
 class DatasetChoiceSerializer(serializers.Serializer):
-    dataset = serializers.CharField(help_text="Dataset key or id")
-    variables = serializers.ListField(child=serializers.CharField(), required=False)
+    dataset = StrictCharField(help_text="Dataset key or id")
+    variables = serializers.ListField(child=StrictCharField(), required=False)
 
 
 class AccessRequestInputSerializer(serializers.Serializer):
     """Documentation of the input; validation happens in the service (one validator for web
     and API)."""
 
-    project_title = serializers.CharField()
-    purpose = serializers.CharField(required=False)
-    description = serializers.CharField(required=False)
-    legal_basis = serializers.CharField(required=False)
+    project_title = StrictCharField()
+    purpose = StrictCharField(required=False)
+    description = StrictCharField(required=False)
+    legal_basis = StrictCharField(required=False)
     period_from = serializers.DateField(required=False)
     period_to = serializers.DateField(required=False)
-    population = serializers.CharField(required=False)
+    population = StrictCharField(required=False)
     environment = serializers.ChoiceField(choices=AccessRequest.Environment.choices,
                                           required=False)
     sandbox = serializers.IntegerField(required=False, help_text="Sandbox id")
-    funding = serializers.CharField(required=False)
+    funding = StrictCharField(required=False)
     datasets = DatasetChoiceSerializer(many=True, required=False)
 
 
 class AccessTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices,
                                           *RequestPart.Status.choices])
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
     part = serializers.IntegerField(required=False, allow_null=True, default=None,
                                     help_text="The part (custodian) for a part state; may be "
                                               "left out by a custodian with one part")
@@ -155,7 +155,7 @@ class AccessTransitionSerializer(serializers.Serializer):
                                              allow_null=True, default=None,
                                              help_text="DKK; required to move to cost_estimate")
     variables = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
+        child=serializers.ListField(child=StrictCharField()), required=False,
         allow_null=True, default=None,
         help_text="With the applicant's answer to updates_requested: {dataset key: [variable "
                   "names]} for that part's datasets")

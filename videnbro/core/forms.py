@@ -2,8 +2,40 @@
 
 from contextlib import contextmanager
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
+
+# What a checkbox may send: a browser sends its value ("on") when ticked and nothing when not;
+# the API hands JSON true/false over as Python booleans. Anything else ("nej", "no", "maybe")
+# is refused rather than read as yes – a volunteer's consent is their legal basis.
+_CHECKED = {True, "on", "true", "True", "1"}
+_UNCHECKED = {False, "", "false", "False", "0"}
+
+
+class StrictCheckboxInput(forms.CheckboxInput):
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return False
+        value = data.get(name)
+        if value in _CHECKED:
+            return True
+        if value in _UNCHECKED:
+            return False
+        return value  # refused by StrictBooleanField
+
+
+class StrictBooleanField(forms.BooleanField):
+    """A checkbox that is ticked or not: other values are a field error, never a yes."""
+
+    widget = StrictCheckboxInput
+    default_error_messages = {"invalid": gettext_lazy("Skal være afkrydset eller ej.")}
+
+    def to_python(self, value):
+        if not isinstance(value, bool):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 def validation_error(form) -> ValidationError:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from videnbro.core.forms import StrictBooleanField
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.validators import clean_cvr
@@ -66,7 +67,7 @@ class DetailField:
     def build(requirement) -> forms.Field:
         label, help_text = requirement.label, requirement.help
         if requirement.kind == "bool":
-            return forms.BooleanField(label=label, help_text=help_text, required=False)
+            return StrictBooleanField(label=label, help_text=help_text, required=False)
         if requirement.kind == "int":
             return forms.IntegerField(label=label, min_value=0, max_value=10**9, required=False)
         if requirement.kind == "date":
@@ -246,7 +247,7 @@ class NeedForm(forms.Form):
         choices=REQUIREMENT_CHOICES, widget=forms.CheckboxSelectMultiple)
     valid_days = forms.TypedChoiceField(label=gettext_lazy("Gælder i"), coerce=int,
                                         choices=expiry_choices, initial="7")
-    publish = forms.BooleanField(label=gettext_lazy("Offentliggør behovet nu"), required=False,
+    publish = StrictBooleanField(label=gettext_lazy("Offentliggør behovet nu"), required=False,
                                  initial=True)
 
     def clean(self):
@@ -293,7 +294,7 @@ class VolunteerForm(forms.Form):
     phone = forms.CharField(label=gettext_lazy("Telefon"), max_length=40, required=False)
     skills = forms.MultipleChoiceField(label=gettext_lazy("Kompetencer"), choices=Skill.choices,
                                        widget=forms.CheckboxSelectMultiple)
-    has_danish_authorisation = forms.BooleanField(
+    has_danish_authorisation = StrictBooleanField(
         label=gettext_lazy("Jeg har dansk autorisation som sundhedsperson"), required=False)
     certificates = forms.CharField(label=gettext_lazy("Certifikater (fx kørekort C, førstehjælp)"),
                                    max_length=300, required=False)
@@ -307,7 +308,7 @@ class VolunteerForm(forms.Form):
                                      max_length=60)
     travel_radius_km = forms.IntegerField(label=gettext_lazy("Jeg kan rejse (km)"),
                                           min_value=0, max_value=500, initial=25)
-    consent = forms.BooleanField(label=gettext_lazy(
+    consent = StrictBooleanField(label=gettext_lazy(
         "Jeg giver samtykke til, at Videnbro opbevarer mine oplysninger, så myndigheder kan "
         "kontakte mig gennem platformen om frivillig indsats. Jeg kan til enhver tid trække "
         "samtykket tilbage, og så slettes mine oplysninger."))

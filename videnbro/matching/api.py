@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from videnbro.core.strict_input import StrictCharField
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, focus_area_term
 
 from .classifier import MAX_TEXT_LENGTH, classify
@@ -14,7 +15,7 @@ from .matcher import MAX_LIMIT, MatchRequest, match
 
 
 class ClassifyInput(serializers.Serializer):
-    text = serializers.CharField(max_length=MAX_TEXT_LENGTH, allow_blank=False, trim_whitespace=True)
+    text = StrictCharField(max_length=MAX_TEXT_LENGTH, allow_blank=False, trim_whitespace=True)
 
 
 class ClassifyView(APIView):
@@ -54,11 +55,11 @@ class FocusAreaField(serializers.CharField):
 
 
 class MatchInput(serializers.Serializer):
-    text = serializers.CharField(max_length=MAX_TEXT_LENGTH)
+    text = StrictCharField(max_length=MAX_TEXT_LENGTH)
     focus_area = FocusAreaField(required=False, allow_blank=True)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=30)
-    kinds = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
-    sectors = serializers.ListField(child=serializers.CharField(max_length=30), required=False)
+    region = StrictCharField(required=False, allow_blank=True, max_length=30)
+    kinds = serializers.ListField(child=StrictCharField(max_length=30), required=False)
+    sectors = serializers.ListField(child=StrictCharField(max_length=30), required=False)
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=10)
 
 

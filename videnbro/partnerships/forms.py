@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from videnbro.core.forms import StrictBooleanField
 from videnbro.registry.models import Region
 
 from .models import EvaluationKind, ParticipantRole, Status
@@ -28,7 +29,7 @@ class PartnershipForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(label=_("Regioner"), required=False,
                                              queryset=Region.objects.all(),
                                              widget=forms.CheckboxSelectMultiple)
-    is_national = forms.BooleanField(label=_("Nationalt"), required=False)
+    is_national = StrictBooleanField(label=_("Nationalt"), required=False)
     participants = forms.CharField(
         label=_("Deltagere"), widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Én pr. linje: navn; rolle; note. Fx »Grundfos; partner« eller "

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from videnbro.core.strict_input import StrictBooleanField
+from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.serializers import OrganisationRefSerializer
 
@@ -21,7 +21,7 @@ from .taxonomy import (
 )
 
 
-class TermField(serializers.CharField):
+class TermField(StrictCharField):
     """Accepts a slug, CBS's Danish label or the English label; errors list the allowed values."""
 
     def __init__(self, *, terms, lookup, **kwargs):
@@ -134,10 +134,10 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 class ParticipantInputSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(),
                                                       required=False)
-    name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    name = StrictCharField(max_length=300, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=ParticipantRole.choices,
                                    default=ParticipantRole.PARTNER)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         if not attrs.get("organisation") and not attrs.get("name", "").strip():
@@ -146,8 +146,8 @@ class ParticipantInputSerializer(serializers.Serializer):
 
 
 class PartnershipInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    title = StrictCharField(max_length=300)
+    description = StrictCharField(required=False, allow_blank=True, max_length=10000)
     focus_area = TermField(terms=FOCUS_AREAS, lookup=focus_area_term, required=False,
                            allow_blank=True)
     secondary_focus_areas = serializers.ListField(

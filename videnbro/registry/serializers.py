@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from videnbro.core.strict_input import StrictBooleanField
+from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 
 from . import permissions
 from .models import (
@@ -127,11 +127,11 @@ class StringListField(serializers.ListField):
 class OrganisationInputSerializer(serializers.Serializer):
     """Parses create/update input into service arguments; rules live in the service."""
 
-    name = serializers.CharField(max_length=200)
-    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = StrictCharField(max_length=200)
+    name_en = StrictCharField(max_length=200, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Kind.choices)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False, allow_blank=True)
-    cvr = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20)
+    cvr = StrictCharField(required=False, allow_blank=True, allow_null=True, max_length=20)
     municipality = serializers.SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.all(), required=False, allow_null=True
     )
@@ -141,7 +141,7 @@ class OrganisationInputSerializer(serializers.Serializer):
     website = serializers.URLField(max_length=300, required=False, allow_blank=True)
     size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False,
                                         allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
     parent = serializers.SlugRelatedField(
         slug_field="key", queryset=Organisation.objects.all(), required=False, allow_null=True
     )
@@ -151,7 +151,7 @@ class OrganisationInputSerializer(serializers.Serializer):
     source = serializers.SlugRelatedField(
         slug_field="code", queryset=Source.objects.all(), required=False, allow_null=True
     )
-    source_page = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    source_page = StrictCharField(max_length=40, required=False, allow_blank=True)
     source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
     def validate_cvr(self, value):
@@ -166,11 +166,11 @@ class OrganisationInputSerializer(serializers.Serializer):
 
 
 class CapacityInputSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=200)
+    item = StrictCharField(max_length=200)
     quantity = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    unit = StrictCharField(max_length=50, required=False, allow_blank=True)
     per_period = serializers.ChoiceField(choices=Period.choices, default=Period.TOTAL)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    note = StrictCharField(max_length=500, required=False, allow_blank=True)
 
 
 class ResolveQuerySerializer(serializers.Serializer):

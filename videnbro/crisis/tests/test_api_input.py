@@ -156,3 +156,49 @@ def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, 
     errors = field_errors(client.post("/api/v1/partnerships/", {
         "title": "Testpartnerskab", "is_national": value}, format="json"))
     assert "is_national" in errors
+
+
+@pytest.mark.parametrize("value", ["nej", "no", "maybe", "ja tak"])
+def test_the_volunteer_page_never_reads_a_word_as_consent(client, seeded, value):
+    """Finding 8 on the web form: a browser sends "on" for a ticked box; anything else is
+    refused, not read as yes."""
+    form = {"name": "Karen Jensen", "email": "karen@example.dk", "skills": "nurse",
+            "municipality": "101", "travel_radius_km": "25", "consent": value}
+    response = client.post("/krise/frivillig/", form)
+    assert response.status_code == 200
+    assert "consent" in response.context["form"].errors
+    assert not Volunteer.objects.exists()
+    response = client.post("/krise/frivillig/", {**form, "consent": "on"})
+    assert response.status_code == 302
+    assert Volunteer.objects.count() == 1
+
+
+def test_a_strict_checkbox_reads_only_a_tick_or_its_absence():
+    from videnbro.core.forms import StrictBooleanField
+
+    field = StrictBooleanField(required=False)
+    for sent, read in [("on", True), ("true", True), ("1", True), (True, True),
+                       ("false", False), ("", False), (False, False)]:
+        assert field.clean(field.widget.value_from_datadict({"x": sent}, {}, "x")) is read
+    assert field.clean(field.widget.value_from_datadict({}, {}, "x")) is False
+
+
+@pytest.mark.parametrize("value", [5, 3.5, True])
+def test_it_never_stores_a_number_as_text_on_registry_partnership_and_request_endpoints(
+        api_as, platform_admin, make_user, seeded, value):
+    """Finding 8: strings accept strings only (DRF would store 5 as "5")."""
+    from videnbro.partnerships.models import Partnership
+    from videnbro.registry.models import Organisation
+
+    client = api_as(platform_admin)
+    organisations, partnerships = Organisation.objects.count(), Partnership.objects.count()
+    assert "name" in field_errors(client.post("/api/v1/organisations/", {
+        "name": value, "kind": "company"}, format="json"))
+    assert "title" in field_errors(client.post("/api/v1/partnerships/", {
+        "title": value}, format="json"))
+    assert "text" in field_errors(client.post("/api/v1/classify/", {"text": value},
+                                              format="json"))
+    assert "project_title" in field_errors(api_as(make_user()).post(ACCESS_REQUESTS, {
+        "project_title": value, "datasets": []}, format="json"))
+    assert (Organisation.objects.count(), Partnership.objects.count()) == (organisations,
+                                                                            partnerships)
