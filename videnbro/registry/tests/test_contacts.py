@@ -1,6 +1,8 @@
 """Who sees an organisation's contact persons (finding 2 of issue 12): staff who broker
 collaboration, the organisation's own members and members of organisations that share a
-current partnership with it – never a fresh self-service account or an unrelated member."""
+current, curated partnership with it (one a registry keeper stands behind or one from a
+source) – never a fresh self-service account, an unrelated member or a member who made up a
+partnership listing everyone."""
 
 from __future__ import annotations
 
@@ -27,10 +29,11 @@ def grundfos(org):
 
 
 @pytest.fixture
-def partnership(grundfos, org):
-    """Grundfos and Novo Nordisk work together in an active partnership."""
+def partnership(grundfos, org, secretariat):
+    """Grundfos and Novo Nordisk work together in an active partnership the cluster
+    secretariat registered (a curated partnership)."""
     return partnership_services.partnership_create(
-        actor=SYSTEM, title="Testpartnerskab om respiratorer", status=Status.ACTIVE,
+        actor=secretariat, title="Testpartnerskab om respiratorer", status=Status.ACTIVE,
         participants=[ParticipantInput(organisation=grundfos),
                       ParticipantInput(organisation=org("novo-nordisk"))])
 
@@ -121,3 +124,57 @@ def test_the_partnerships_app_registers_its_collaboration_check(grundfos, partne
     assert permissions.organisations_collaborate(grundfos.pk, org("novo-nordisk").pk)
     assert permissions.organisations_collaborate(org("novo-nordisk").pk, grundfos.pk)
     assert not permissions.organisations_collaborate(grundfos.pk, org("ikea").pk)
+
+
+# A partnership only counts when a registry keeper or a source stands behind it: anyone with an
+# organisation may create a partnership and list any organisation in it.
+
+def test_a_partnership_made_by_a_member_does_not_open_contacts(grundfos, org, make_user,
+                                                                client, api_as):
+    member = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    partnership_services.partnership_create(
+        actor=member, title="Alle sammen", status=Status.ACTIVE,
+        participants=[ParticipantInput(organisation=org("novo-nordisk")),
+                      ParticipantInput(organisation=grundfos),
+                      ParticipantInput(organisation=org("ikea"))])
+    html = page(client, member, grundfos)
+    assert "Karen Kontaktsen" not in html and EMAIL not in html
+    assert api_contacts(api_as, member, grundfos) is None
+    assert not permissions.organisations_collaborate(org("novo-nordisk").pk, grundfos.pk)
+
+
+def test_a_members_edit_of_a_curated_partnership_closes_it_until_a_keeper_saves_it(
+        grundfos, partnership, org, make_user, secretariat, api_as):
+    partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    partnership_services.partnership_update(
+        actor=partner, partnership=partnership,
+        participants=[ParticipantInput(organisation=org("novo-nordisk")),
+                      ParticipantInput(organisation=grundfos),
+                      ParticipantInput(organisation=org("ikea"))])
+    assert api_contacts(api_as, partner, grundfos) is None
+    partnership_services.partnership_update(actor=secretariat, partnership=partnership,
+                                            title="Bekræftet af sekretariatet")
+    assert api_contacts(api_as, partner, grundfos)[0]["email"] == EMAIL
+
+
+def test_a_partnership_from_a_source_opens_contacts(grundfos, org, make_user, api_as):
+    from videnbro.registry.models import Source
+
+    source = Source.objects.order_by("pk").first()
+    partnership_services.partnership_create(
+        actor=SYSTEM, title="Fra kilden", status=Status.ACTIVE,
+        participants=[ParticipantInput(organisation=grundfos),
+                      ParticipantInput(organisation=org("novo-nordisk"))],
+        sources=[{"source": source, "source_page": "1"}])
+    partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    assert api_contacts(api_as, partner, grundfos)[0]["email"] == EMAIL
+
+
+def test_a_partnership_without_keeper_or_source_does_not_open_contacts(grundfos, org, make_user,
+                                                                        api_as):
+    partnership_services.partnership_create(
+        actor=SYSTEM, title="Uden kilde", status=Status.ACTIVE,
+        participants=[ParticipantInput(organisation=grundfos),
+                      ParticipantInput(organisation=org("novo-nordisk"))])
+    partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
+    assert api_contacts(api_as, partner, grundfos) is None
