@@ -85,3 +85,18 @@ def lockout_response(request, original_response=None, credentials=None):
                       {"minutes": math.ceil(seconds / 60)}, status=429)
     response["Retry-After"] = str(seconds)
     return response
+
+
+def reset_own_login_failures(sender, request, user, **kwargs) -> None:
+    """After a successful password log-in, forget the failures of this account from this
+    client only (review finding 1 of issue 12). django-axes' own AXES_RESET_ON_SUCCESS
+    deletes every failure row of the client address as well – with per-account and
+    per-client lock-out that let anyone with an account of their own reset the count of
+    guesses at another person's password by logging in between them. Failures for other
+    accounts and from other clients stay until the cool-off ends."""
+    if request is None or not hasattr(request, "META"):
+        return
+    from axes.models import AccessAttempt
+
+    username = lockout_username(request, {"username": user.get_username()})
+    AccessAttempt.objects.filter(username=username, ip_address=client_ip(request)).delete()

@@ -128,3 +128,63 @@ def test_reset_requests_per_client_are_limited_with_the_same_answer_for_any_addr
     assert unknown.status_code == 429
     run_tasks()
     assert len(mailoutbox) == 3  # the per-address limit for the one real address
+
+
+def _attack_rounds(client, url, victim, attacker, rounds):
+    """Review finding 1: wrong passwords for the victim, each 9 followed by one correct log-in
+    to the attacker's own account from the same client."""
+    for _ in range(rounds):
+        _hammer(client, url, victim.username, 9)
+        client.post(url, {"username": attacker.username, "password": PASSWORD})
+        client.logout()
+
+
+@pytest.mark.regression
+@pytest.mark.parametrize("url", ["/log-ind/", "/admin/login/"])
+def test_review_finding_1_own_log_ins_do_not_reset_the_victims_failures(make_user, url):
+    victim = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
+    attacker = make_user(Role.PLATFORM_ADMIN if url.startswith("/admin/")
+                         else Role.ORGANISATION_MEMBER, password=PASSWORD)
+    client = Client(REMOTE_ADDR="10.9.0.1")
+    _attack_rounds(client, url, victim, attacker, 4)  # 36 wrong guesses in all
+    response = client.post(url, {"username": victim.username, "password": PASSWORD})
+    assert response.status_code == 429 and not _logged_in(client)
+    # the victim is locked out from every client, not only the attacker's
+    elsewhere = Client(REMOTE_ADDR="10.9.0.2")
+    assert elsewhere.post(url, {"username": victim.username, "password": PASSWORD}
+                          ).status_code == 429
+
+
+def test_a_success_resets_only_the_own_failures_from_that_client(make_user):
+    from axes.models import AccessAttempt
+
+    user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
+    other = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
+    _hammer(Client(REMOTE_ADDR="10.9.1.1"), "/log-ind/", user.username, 3)
+    _hammer(Client(REMOTE_ADDR="10.9.1.2"), "/log-ind/", user.username, 3)
+    _hammer(Client(REMOTE_ADDR="10.9.1.2"), "/log-ind/", other.username, 3)
+    client = Client(REMOTE_ADDR="10.9.1.2")
+    assert client.post("/log-ind/", {"username": user.username.upper(), "password": "x"}
+                       ).status_code == 200
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
+                       ).status_code == 302
+    left = set(AccessAttempt.objects.values_list("username", "ip_address"))
+    assert left == {(user.username, "10.9.1.1"), (other.username, "10.9.1.2")}
+
+
+def test_the_lock_out_ends_after_the_cool_off(make_user, settings):
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
+    client = Client(REMOTE_ADDR="10.9.2.1")
+    _hammer(client, "/log-ind/", user.username, 10)
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
+                       ).status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
+                       ).status_code == 302
+    assert _logged_in(client)

@@ -359,7 +359,10 @@ AXES_LOCKOUT_PARAMETERS = [
     item.split("+") if "+" in item else item
     for item in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
 ]
-AXES_RESET_ON_SUCCESS = True
+# Never True: axes would then delete every failure row of the client address too, so a log-in
+# to one's own account would reset the guesses at another's (review finding 1). A success
+# forgets only that account's failures from that client (accounts/throttling.py).
+AXES_RESET_ON_SUCCESS = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every app server
 AXES_LOCKOUT_CALLABLE = "videnbro.accounts.throttling.lockout_response"  # 429 page
 # The client address exactly as the API throttles read it (REMOTE_ADDR, or X-Forwarded-For
