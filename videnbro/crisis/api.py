@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.errors import PermissionDeniedError
-from videnbro.core.strict_input import check_form_types, form_data
+from videnbro.core.strict_input import StrictCharField, check_form_types, form_data
 from videnbro.core.throttling import OfferRateThrottle
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.selectors import organisation_by_id_or_key
@@ -244,8 +244,8 @@ class OfferSerializer(OfferStatusSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    to = StrictCharField()
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class VolunteerSerializer(serializers.ModelSerializer):
@@ -429,6 +429,9 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         days = request.data.get("days", request.query_params.get("days", 7)) \
             if isinstance(request.data, dict) else 7
         try:
+            # A whole number (or its text from the query string); JSON true is not 1 day.
+            if not isinstance(days, int | str) or isinstance(days, bool):
+                raise TypeError
             days = int(days)
         except (TypeError, ValueError, OverflowError):
             raise serializers.ValidationError({"days": [_("Et helt tal.")]}) from None

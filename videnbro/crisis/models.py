@@ -161,8 +161,10 @@ class Offer(models.Model):
     class ClaimReason(models.TextChoices):
         NAME_DIFFERS = "name_differs", _("navnet svarer ikke til registrets")
         CONTACT_UNCONFIRMED = "contact_unconfirmed", _(
-            "e-mailadressen er ikke bekræftet af organisationen (kontaktperson eller "
-            "hjemmesidens domæne)")
+            "e-mailadressen er ikke en kontaktperson, organisationen har registreret")
+        CONTACT_DOMAIN_ONLY = "contact_domain_only", _(
+            "e-mailadressen ligger i organisationens domæne, men er ikke en registreret "
+            "kontaktperson (ubekræftet)")
 
     reference = models.CharField(_("referencenummer"), max_length=20, unique=True)
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,

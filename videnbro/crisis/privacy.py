@@ -25,12 +25,28 @@ def _staff_names(email):
                 .values_list("pk", "username"))
 
 
+def _erase_person_names_in_trail(ids) -> None:
+    """Before the fix of issue 12's personal-data review, processing wrote a private
+    offerer's name into the summary note of the PROCESSED event: replace it there."""
+    people = dict(Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON)
+                  .exclude(offerer_name__in=("", ERASED))
+                  .values_list("pk", "offerer_name"))
+    if not people:
+        return
+    events = OfferEvent.objects.filter(offer_id__in=list(people), kind=OfferEvent.Kind.PROCESSED)
+    for event in events.only("pk", "offer_id", "note"):
+        name = people[event.offer_id].strip()
+        if name and name in event.note:
+            OfferEvent.objects.filter(pk=event.pk).update(note=event.note.replace(name, ERASED))
+
+
 def _clear_offer_contacts(offers) -> int:
     """Anonymise offers' contact data; what was offered (and so every count and report) stays.
     The offerer's own free-text answers in the trail may carry contact details: cleared too."""
     ids = list(offers.values_list("pk", flat=True))
     if not ids:
         return 0
+    _erase_person_names_in_trail(ids)
     Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON).update(
         offerer_name=ERASED)
     Offer.objects.filter(pk__in=ids).exclude(contact_name="").update(contact_name=ERASED)

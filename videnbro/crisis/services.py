@@ -333,10 +333,12 @@ def _claim_reasons(found: Organisation, offer: Offer, *, name_checked: bool = Fa
                    ) -> list[str]:
     """Why an offer naming a verified organisation is only a claim (issue 12, finding 5):
     its name is not the organisation's (beyond the spelling variants the resolver accepts) or
-    its contact address is not one the organisation has confirmed. An unverified organisation
-    is staff-only anyway, so naming one is no claim to anything public."""
+    its contact address is not exactly one of the organisation's registered contact persons'
+    (an address in its website's domain is flagged as such, but still only a claim). An
+    unverified organisation is staff-only anyway, so naming one is no claim to anything
+    public."""
     from videnbro.registry.resolver import name_matches
-    from videnbro.registry.selectors import contact_is_confirmed
+    from videnbro.registry.selectors import contact_in_website_domain, contact_is_confirmed
 
     if not found.is_verified:
         return []
@@ -344,7 +346,10 @@ def _claim_reasons(found: Organisation, offer: Offer, *, name_checked: bool = Fa
     if not name_checked and not name_matches(found, offer.offerer_name):
         reasons.append(Offer.ClaimReason.NAME_DIFFERS)
     if not contact_is_confirmed(found, offer.contact_email):
-        reasons.append(Offer.ClaimReason.CONTACT_UNCONFIRMED)
+        # Only a registered contact person confirms; the website's domain is a typed address.
+        reasons.append(Offer.ClaimReason.CONTACT_DOMAIN_ONLY
+                       if contact_in_website_domain(found, offer.contact_email)
+                       else Offer.ClaimReason.CONTACT_UNCONFIRMED)
     return [str(r) for r in reasons]
 
 
@@ -470,7 +475,11 @@ def offer_process(offer_id: int) -> str:
                 "c": offer.get_category_display(),
                 "how": _(" (foreslået, sikkerhed %(p)s %%)") % {"p": round(confidence * 100)}
                 if classified else "",
-                "o": organisation.name if organisation else offer.offerer_name,
+                # A private person's name never goes into the trail (issue 12, personal
+                # data): it would outlive the erasure of the offer's contact data.
+                "o": organisation.name if organisation else (
+                    offer.get_offerer_type_display()
+                    if offer.offerer_type == Offer.OffererType.PERSON else offer.offerer_name),
                 "r": offer.get_resolution_display(),
                 "dup": (" " + _("Mulig dublet af %(ref)s.") % {
                     "ref": offer.duplicate_of.reference} if offer.duplicate_of else "")

@@ -116,27 +116,44 @@ def key_figures() -> dict[str, int]:
     }
 
 
+def _ascii_domain(host: str) -> str:
+    """A host name as DNS compares it: lower case, IDNA (punycode) for non-ASCII labels."""
+    host = (host or "").strip().strip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def email_domain(email: str) -> str:
-    return (email or "").rpartition("@")[2].strip().strip(".").casefold()
+    return _ascii_domain((email or "").rpartition("@")[2])
 
 
 def website_domain(url: str) -> str:
     """'https://www.copcap.com/en/' → 'copcap.com'."""
     from urllib.parse import urlsplit
 
-    host = (urlsplit(url if "//" in (url or "") else f"//{url}").hostname or "").casefold()
-    return host.removeprefix("www.")
+    host = urlsplit(url if "//" in (url or "") else f"//{url}").hostname or ""
+    return _ascii_domain(host).removeprefix("www.")
 
 
 def contact_is_confirmed(organisation: Organisation, email: str) -> bool:
-    """Does the registry vouch for this address as the organisation's? It does when the address
-    is one of its contact persons', or lies in the domain of its registered website (or a
-    subdomain). A stranger's address under a known CVR is only a claim (issue 12, finding 5)."""
-    email = (email or "").strip().casefold()
-    domain = email_domain(email)
-    if not email or not domain:
+    """Does the registry vouch for this address as the organisation's? Only when it is exactly
+    the address of a contact person the organisation has registered (case-insensitive). An
+    address in the organisation's website domain is not proof: anyone can type
+    info@copcap.com into a form (issue 12, finding 5) – see contact_in_website_domain."""
+    email = (email or "").strip()
+    if not email or not email_domain(email):
         return False
-    if organisation.contacts.filter(email__iexact=email).exists():
-        return True
+    return organisation.contacts.filter(email__iexact=email).exists()
+
+
+def contact_in_website_domain(organisation: Organisation, email: str) -> bool:
+    """Does the address lie in the domain of the organisation's registered website (or a
+    subdomain)? A hint for triage, never a confirmation: the address is typed, not proven."""
+    domain = email_domain(email)
     site = website_domain(organisation.website)
-    return bool(site) and "." in site and (domain == site or domain.endswith("." + site))
+    return bool(domain) and bool(site) and "." in site and (
+        domain == site or domain.endswith("." + site))

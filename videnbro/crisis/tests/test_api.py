@@ -15,10 +15,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from videnbro.accounts.models import Role
+from videnbro.core.audit import SYSTEM
 from videnbro.core.models import AuditLog
 from videnbro.core.throttling import OfferRateThrottle
 from videnbro.crisis import services
 from videnbro.crisis.models import Incident, Need, Offer, Volunteer
+from videnbro.registry.services import contact_add
 
 from .factories import need_data, offer_data, status_token
 
@@ -179,6 +181,9 @@ def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_pag
 
 
 def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
+    # A registered contact person's address: attributed, not an unverified claim.
+    contact_add(actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab",
+                email="beredskab@ssi.dk")
     body = ok(post_offer(api, offer_data(offerer_name="Statens Serum Institut",
                                          contact_email="beredskab@ssi.dk")), 201)
     token = status_token(body["status_url"])

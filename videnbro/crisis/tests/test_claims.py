@@ -63,7 +63,8 @@ def test_the_right_name_from_an_unconfirmed_address_is_a_claim(need, processed, 
 def test_another_name_from_the_organisations_domain_is_a_claim(need, processed, org):
     offer = processed(offerer_name="Helt Andet Firma", offerer_cvr=COPCAP_CVR,
                       contact_email="info@copcap.com")
-    assert offer.organisation is None and offer.claim_reasons == ["name_differs"]
+    assert offer.organisation is None
+    assert offer.claim_reasons == ["name_differs", "contact_domain_only"]
 
 
 def test_a_spelling_variant_from_a_registered_contact_is_attributed(need, processed, org):

@@ -15,7 +15,7 @@ from videnbro.crisis.frames import capacity_frames, frames_chart, own_units
 from videnbro.crisis.models import Offer
 from videnbro.partnerships.models import Participant, Partnership, Status
 from videnbro.registry.models import Capacity, Kind
-from videnbro.registry.services import organisation_create
+from videnbro.registry.services import contact_add, organisation_create
 
 from .factories import need_data
 
@@ -23,10 +23,15 @@ VISORS_PER_DAY = ("stk.", "day")
 
 
 def new_company(name: str):
-    # A website, so offers from its domain are attributed to it (not an unverified claim).
+    # Registered contact persons, so offers from their addresses are attributed to it (not an
+    # unverified claim); an address merely in the website's domain would not be enough.
     domain = name.split()[0].lower() + ".example"
-    return organisation_create(actor=SYSTEM, name=name, kind=Kind.COMPANY,
-                               website=f"https://www.{domain}")
+    company = organisation_create(actor=SYSTEM, name=name, kind=Kind.COMPANY,
+                                  website=f"https://www.{domain}")
+    for mailbox in ("salg", "info"):
+        contact_add(actor=SYSTEM, organisation=company, name=mailbox.title(),
+                    email=f"{mailbox}@{domain}")
+    return company
 
 
 def partnership_with(authority, partner, status: str, key: str) -> Partnership:

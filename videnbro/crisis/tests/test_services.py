@@ -13,11 +13,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from videnbro.accounts.models import Role
+from videnbro.core.audit import SYSTEM
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
 from videnbro.crisis import services
 from videnbro.crisis.models import Incident, Need, Offer, OfferEvent
 from videnbro.registry.models import Organisation
+from videnbro.registry.services import contact_add
 
 from .factories import need_data, offer_data, valid_cvr
 
@@ -372,7 +374,9 @@ def test_processing_keeps_a_category_given_by_the_offerer(processed):
 
 
 def test_processing_resolves_the_offerer_by_cvr_first(processed, org):
-    # The alias and an address in the domain of the registered website: the organisation.
+    # The alias and the address of a registered contact person: the organisation.
+    contact_add(actor=SYSTEM, organisation=org("copenhagen-capacity"), name="Indkøb",
+                email="indkoeb@copcap.com")
     offer = processed(offerer_name="CopCap", offerer_cvr="17538896",
                       contact_email="indkoeb@copcap.com")
     assert offer.organisation == org("copenhagen-capacity")
@@ -381,6 +385,8 @@ def test_processing_resolves_the_offerer_by_cvr_first(processed, org):
 
 
 def test_processing_resolves_the_offerer_by_name(processed, org):
+    contact_add(actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab",
+                email="beredskab@ssi.dk")
     offer = processed(offerer_name="Statens Serum Institut", contact_email="beredskab@ssi.dk")
     assert offer.organisation == org("statens-serum-institut")
     assert offer.resolution == Offer.Resolution.RESOLVER
