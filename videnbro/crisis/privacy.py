@@ -3,6 +3,7 @@ Registered from CrisisConfig.ready()."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.db.models import Max, Q
@@ -38,6 +39,32 @@ def _erase_person_names_in_trail(ids) -> None:
         name = people[event.offer_id].strip()
         if name and name in event.note:
             OfferEvent.objects.filter(pk=event.pk).update(note=event.note.replace(name, ERASED))
+
+
+# The PROCESSED summary as written before that fix, in Danish or English:
+# "… Tilbudsgiver: <name> (Privatperson). …" / "… Offerer: <name> (Private individual). …".
+_OLD_PERSON_SUMMARY = re.compile(
+    r"(?P<lead>(?:Tilbudsgiver|Offerer): )(?P<name>.+?)(?P<tail> \((?:Privatperson|Private "
+    r"individual)\)\.)")
+_PERSON_LABELS = {"Privatperson", "Private individual", ERASED}
+
+
+def _scrub_erased_person_summaries() -> int:
+    """Offers anonymised before that fix lost the name it could be matched by: find the old
+    summary's shape in their PROCESSED notes and put the marker where the name stood."""
+    events = OfferEvent.objects.filter(
+        kind=OfferEvent.Kind.PROCESSED, offer__offerer_type=Offer.OffererType.PERSON,
+        offer__offerer_name=ERASED).filter(
+        Q(note__contains="(Privatperson).") | Q(note__contains="(Private individual)."))
+    count = 0
+    for event in events.only("pk", "note"):
+        note = _OLD_PERSON_SUMMARY.sub(
+            lambda m: m.group(0) if m.group("name") in _PERSON_LABELS
+            else m.group("lead") + ERASED + m.group("tail"), event.note)
+        if note != event.note:
+            OfferEvent.objects.filter(pk=event.pk).update(note=note)
+            count += 1
+    return count
 
 
 def _clear_offer_contacts(offers) -> int:
@@ -130,7 +157,11 @@ class OfferContactProvider(PersonalDataProvider):
 
     def retention(self, now, *, dry_run=False):
         offers = self.expired(now)
-        return offers.count() if dry_run else _clear_offer_contacts(offers)
+        if dry_run:
+            return offers.count()
+        count = _clear_offer_contacts(offers)
+        _scrub_erased_person_summaries()
+        return count
 
 
 def _clear_volunteers(volunteers, now) -> int:

@@ -139,3 +139,28 @@ def test_a_transition_takes_text_only(api_as, rh_staff, need, body, field):
     assert field in response.json()["errors"]
     need.refresh_from_db()
     assert need.status == "open"
+
+
+def test_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fix(need,
+                                                                                  processed):
+    from django.utils import timezone
+
+    from videnbro.core.audit import SYSTEM
+    from videnbro.core.privacy import retention_apply
+
+    offer = person_offer(processed)
+    other = processed()  # an organisation's name stays
+    old = (f"Kategori: Værnemidler. Tilbudsgiver: {PERSON} (Privatperson). "
+           "Sendt til Region Hovedstaden (behov: Visirer).")
+    offer.events.filter(kind=OfferEvent.Kind.PROCESSED).update(note=old)
+    english = f"Category: PPE. Offerer: {PERSON} (Private individual). Routed."
+    OfferEvent.objects.create(offer=offer, kind=OfferEvent.Kind.PROCESSED, note=english)
+    # As an erasure before the fix left it: the offer's name gone, the note untouched.
+    Offer.objects.filter(pk=offer.pk).update(offerer_name=ERASED, contact_email="")
+    retention_apply(actor=SYSTEM, now=timezone.now())
+    notes = list(offer.events.filter(kind=OfferEvent.Kind.PROCESSED).values_list("note",
+                                                                                 flat=True))
+    assert all(PERSON not in note and ERASED in note for note in notes), notes
+    assert notes[0] == old.replace(PERSON, ERASED)
+    fresh = other.events.get(kind=OfferEvent.Kind.PROCESSED).note
+    assert other.offerer_name in fresh
