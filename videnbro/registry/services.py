@@ -209,15 +209,28 @@ def organisation_update(*, actor: Any, organisation: Organisation,
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown organisation fields: {sorted(unknown)}")
+    # One transaction for the whole update (finding 6 of issue 12): the verification commits
+    # with the other fields or not at all, never alone before they are validated.
+    with transaction.atomic():
+        return _organisation_update(actor=actor, organisation=organisation, aliases=aliases,
+                                    competences=competences, **fields)
+
+
+def _organisation_update(*, actor: Any, organisation: Organisation,
+                         aliases: Iterable[str] | None, competences: Iterable[str] | None,
+                         **fields: Any) -> tuple[Organisation, list[str]]:
     verified_now = []
     if fields.get("is_verified", organisation.is_verified) != organisation.is_verified:
         # Verification has its own service, permission and audit row.
         if not is_system(actor) and not permissions.can_verify_organisation(actor):
             raise PermissionDeniedError(_("Kun registrets redaktører kan ændre, om en "
                                           "organisation er verificeret."))
-        if fields.pop("is_verified"):
-            organisation = organisation_verify(actor=actor, organisation=organisation)
-            verified_now = ["is_verified"]
+        if not fields.pop("is_verified"):
+            # Un-verifying is not supported: refused, never silently ignored.
+            raise ValidationError({"is_verified": [
+                _("En verificeret organisation kan ikke gøres uverificeret.")]})
+        organisation = organisation_verify(actor=actor, organisation=organisation)
+        verified_now = ["is_verified"]
     if "kind" in fields and not fields.get("sector") and "sector" not in fields:
         fields["sector"] = KIND_DEFAULT_SECTOR.get(fields["kind"], organisation.sector)
     if "sector" in fields and not fields["sector"]:
