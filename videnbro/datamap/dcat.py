@@ -671,7 +671,7 @@ class ImportReport:
         text = (f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
                 f"{len(self.unchanged)}, skipped {len(self.skipped)}")
         if self.organisations_created:
-            text += f"; {len(self.organisations_created)} unverified organisation(s) created"
+            text += f"; {len(self.organisations_created)} organisation(s) created"
         if self.access_routes_created:
             text += f"; {len(self.access_routes_created)} access route(s) created"
         return text
@@ -852,11 +852,13 @@ class _Importer:
 
             try:
                 with transaction.atomic():
+                    # An import is a staff or CLI action: the custodian it names is
+                    # verified by whoever imports (issue 12, finding 6), unlike records
+                    # made from what the public sends in.
                     organisation = organisation_create(
                         actor=self.actor, name=name, kind=kind, website=homepage,
-                        is_verified=False,
-                        description=f"Oprettet automatisk ved DCAT-import ({where}); ikke "
-                                    f"verificeret.")
+                        is_verified=True,
+                        description=f"Oprettet automatisk ved DCAT-import ({where}).")
             except ValidationError as exc:
                 raise _Skip(f"organisation {name!r} could not be created: "
                             f"{'; '.join(exc.messages)}") from exc

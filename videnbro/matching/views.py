@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from videnbro.partnerships.models import Participant
 from videnbro.registry.models import Organisation
+from videnbro.registry.selectors import visible_organisations
 
 from .matcher import MatchRequest, match
 
@@ -36,6 +37,8 @@ def suggested_partners(organisation: Organisation, limit: int = 6):
 
 
 def organisation_suggestions(request, key: str):
-    organisation = get_object_or_404(Organisation, key=key)
+    # The registry's one rule: an unverified organisation's key is a 404 for whoever may not
+    # see it (issue 12, finding 6).
+    organisation = get_object_or_404(visible_organisations(request.user), key=key)
     return render(request, "matching/_suggestions.html",
                   {"suggestions": suggested_partners(organisation)})

@@ -52,8 +52,8 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        return partnership_queryset().order_by(F("cbs_number").asc(nulls_last=True), "title",
-                                               "id")
+        return partnership_queryset(self.request.user).order_by(
+            F("cbs_number").asc(nulls_last=True), "title", "id")
 
     def get_serializer_class(self):
         return PartnershipDetailSerializer if self.action == "retrieve" else PartnershipSerializer

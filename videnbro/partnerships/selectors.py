@@ -11,7 +11,7 @@ import networkx as nx
 from django.db.models import Count, Prefetch, QuerySet
 
 from videnbro.registry.models import Organisation
-from videnbro.registry.selectors import public_organisations
+from videnbro.registry.selectors import public_organisations, visible_organisations
 
 from .models import Participant, Partnership
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES
@@ -20,11 +20,16 @@ from .taxonomy import FOCUS_AREAS, PARTNER_TYPES
 BETWEENNESS_EXACT_LIMIT = 600
 
 
-def partnership_queryset() -> QuerySet[Partnership]:
+def partnership_queryset(user: Any = None) -> QuerySet[Partnership]:
+    """Partnerships with their participants as lists show them: only organisations `user` may
+    see (the registry's one rule, `visible_organisations`) – without a user, the public ones.
+    Unverified organisations (made from offers, volunteers, sign-ups) stay staff-only in the
+    partnership table, page, API and exports (issue 12, finding 6)."""
     return Partnership.objects.prefetch_related(
         Prefetch("participants",
-                 queryset=Participant.objects.select_related("organisation").order_by(
-                     "position", "id")),
+                 queryset=Participant.objects.select_related("organisation")
+                 .filter(organisation__in=visible_organisations(user).values("pk"))
+                 .order_by("position", "id")),
         "sources__source",
     )
 

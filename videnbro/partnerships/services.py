@@ -16,6 +16,7 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.core.keys import unique_key
 from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.resolver import organisation_resolve
+from videnbro.registry.selectors import visible_organisations
 
 from . import permissions
 from .models import (
@@ -93,6 +94,22 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
     return resolved
 
 
+def _check_visible(actor: Any, participants: list[ParticipantInput]) -> None:
+    """A participant must be an organisation the actor may see (issue 12, finding 6): an
+    unverified organisation (made from an offer, a volunteer or a sign-up) is staff-only and
+    cannot be listed by someone who cannot see it. The system (seeds, CLI) sees every one."""
+    if is_system(actor) or not participants:
+        return
+    ids = {item.organisation.pk for item in participants}
+    visible = set(visible_organisations(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    hidden = [item for item in participants if item.organisation.pk not in visible]
+    if hidden:
+        raise ValidationError({"participants": [
+            _("Ukendt organisation: %(value)s.") % {"value": item.organisation.pk}
+            for item in hidden
+        ]})
+
+
 def _validate(partnership: Partnership) -> None:
     errors: dict[str, list[str]] = {}
     if partnership.start and partnership.end and partnership.end < partnership.start:
@@ -155,6 +172,7 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
     partnership = Partnership(title=title, cbs_number=cbs_number, **fields)
     _validate(partnership)
     resolved = resolve_participants(participants)
+    _check_visible(actor, resolved)
     with transaction.atomic():
         partnership.key = key or unique_key(Partnership, title, fallback="partnerskab",
                                             max_length=100)
@@ -199,6 +217,7 @@ def partnership_update(*, actor: Any, partnership: Partnership,
         changed.append("partner_type")
     resolved = resolve_participants(participants) if participants is not None else None
     if resolved is not None:
+        _check_visible(actor, resolved)
         current = sorted((p.organisation_id, p.role) for p in partnership.participants.all())
         if sorted((p.organisation.pk, p.role) for p in resolved) != current:
             changed.append("participants")

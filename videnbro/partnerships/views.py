@@ -40,8 +40,9 @@ SORTS = {
 }
 
 
-def _filtered(request):
-    filterset = PartnershipFilter(request.GET or None, queryset=partnership_queryset())
+def _filtered(request, *, public: bool = False):
+    queryset = partnership_queryset(None if public else request.user)
+    filterset = PartnershipFilter(request.GET or None, queryset=queryset)
     try:
         if filterset.is_bound and filterset.is_valid():
             return filterset, filterset.qs, {}
@@ -70,7 +71,7 @@ def partnership_list(request):
 def partnership_export(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
-    _filterset, queryset, errors = _filtered(request)
+    _filterset, queryset, errors = _filtered(request, public=True)  # exports: public names
     if errors:
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_partnerships(
@@ -81,7 +82,7 @@ def partnership_export(request, fmt: str):
 
 
 def partnership_detail(request, key: str):
-    partnership = get_object_or_404(partnership_queryset(), key=key)
+    partnership = get_object_or_404(partnership_queryset(request.user), key=key)
     suggestion = suggest_partner_type(
         (p.organisation, p.role) for p in partnership.participants.all())
     return render(request, "partnerships/partnership_detail.html", {
@@ -148,7 +149,7 @@ def partnership_create(request):
 
 @login_required
 def partnership_edit(request, key: str):
-    partnership = get_object_or_404(partnership_queryset(), key=key)
+    partnership = get_object_or_404(partnership_queryset(request.user), key=key)
     if not permissions.can_edit_partnership(request.user, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
     initial = {
@@ -220,7 +221,7 @@ FIGURES = {"partnertyper": "partner_types", "fokusomraader": "focus_areas"}
 def landscape_figure(request, figure: str, fmt: str):
     if figure not in FIGURES or fmt not in charts.CONTENT_TYPES:
         raise Http404
-    _filterset, queryset, errors = _filtered(request)
+    _filterset, queryset, errors = _filtered(request, public=True)  # exports: public names
     if errors:
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     lang = "en" if get_language() == "en" else "da"

@@ -263,7 +263,7 @@ def test_foreign_catalogue_skips_with_reasons_and_never_duplicates():
     assert created.personal_data is True
     custodian = created.custodian
     assert custodian.name == "Forskningsenheden for Testkohorter"
-    assert custodian.is_verified is False and custodian.kind == "research_institute"
+    assert custodian.is_verified is True and custodian.kind == "research_institute"
     assert report.organisations_created == [custodian.name]
     # Matched on the title: the registry is updated, not duplicated.
     assert report.updated == ["landspatientregisteret"]
