@@ -77,7 +77,7 @@ def page(client, url: str) -> str:
 
 
 def facet_block(html: str, name: str) -> str:
-    match = re.search(rf'<h2 style="font-size:1rem">([^<]+)</h2>\s*<ul [^>]*data-facet="{name}">'
+    match = re.search(rf'<h2 class="facet-title">([^<]+)</h2>\s*<ul [^>]*data-facet="{name}">'
                       r"(.*?)</ul>", html, re.S)
     assert match, name
     return match.group(1) + match.group(2)
