@@ -1,8 +1,10 @@
 """Two-factor authentication in the request cycle (after django-otp's OTPMiddleware).
 
-- A session signed in by password for an account with a confirmed TOTP device is "pending"
-  until the code is given: it reaches only the code page and log-out. This holds for every
-  way in (the site's log-in page and the admin's), so a password alone never gets further.
+- A session of an account with a confirmed TOTP device is "pending" until the code is given
+  in it (django-otp's is_verified()): it reaches only the code page and log-out. This holds
+  for every way in (the site's log-in page and the admin's) and for sessions opened before
+  2FA was turned on, so a password alone never gets further. Turning 2FA on verifies the
+  session that gave the code.
 - With REQUIRE_STAFF_2FA, the admin site needs an OTP-verified session: staff without a
   device are sent to the set-up page, staff with one to the code page."""
 
@@ -42,7 +44,10 @@ class TwoFactorMiddleware:
         setup = reverse("accounts:two_factor")
         if path.startswith(_OPEN_PREFIXES) or path in (verify, logout, "/admin/logout/"):
             return None
-        if request.session.get(twofactor.PENDING_SESSION_KEY):
+        # Any session of an account with a confirmed device that has not given a code – not
+        # only one flagged at log-in: a session opened before 2FA was turned on, or stored
+        # without the flag, is just as unverified (review finding 2).
+        if request.session.get(twofactor.PENDING_SESSION_KEY) or twofactor.has_2fa(user):
             return self._refuse(request, verify)
         if (getattr(settings, "REQUIRE_STAFF_2FA", False) and path.startswith("/admin/")
                 and (user.is_staff or user.is_superuser)):

@@ -183,3 +183,50 @@ def test_staff_find_the_set_up_page_in_the_header(make_user):
     member.force_login(make_user(Role.ORGANISATION_MEMBER))
     assert b'data-testid="two-factor-link"' in staff.get("/").content
     assert b'data-testid="two-factor-link"' not in member.get("/").content
+
+
+@pytest.mark.regression
+def test_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_the_code(
+        make_user):
+    user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
+    old = Client()
+    assert old.post("/log-ind/", {"username": user.username, "password": PASSWORD}
+                    ).status_code == 302
+    assert old.get("/dataindgang/").status_code == 200
+    # 2FA is turned on in another session (another browser, or the set-up page elsewhere)
+    device = with_2fa(user)
+    page = old.get("/dataindgang/")
+    assert page.status_code == 302 and page["Location"].startswith("/log-ind/kode/")
+    assert old.get("/api/v1/organisations/").status_code == 401
+    assert old.get("/admin/").status_code == 302
+    old.post(page["Location"], {"otp_token": code(device, 1)})
+    assert old.get("/dataindgang/").status_code == 200
+
+
+@pytest.mark.regression
+def test_review_finding_2_a_session_without_the_pending_flag_is_not_verified(make_user):
+    user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
+    with_2fa(user)
+    client = Client()
+    client.force_login(user)
+    session = client.session  # e.g. a session stored before the flag existed
+    session.pop(twofactor.PENDING_SESSION_KEY, None)
+    session.save()
+    page = client.get("/dataindgang/")
+    assert page.status_code == 302 and page["Location"].startswith("/log-ind/kode/")
+    assert client.get("/api/v1/organisations/").status_code == 401
+    assert client.get("/konto/tofaktor/").status_code == 302
+    # the code page and log-out stay open
+    assert client.get("/log-ind/kode/").status_code == 200
+
+
+def test_turning_2fa_on_keeps_the_current_session_verified(make_user):
+    user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
+    client = Client()
+    client.post("/log-ind/", {"username": user.username, "password": PASSWORD})
+    client.get("/konto/tofaktor/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post("/konto/tofaktor/", {"otp_token": code(device)}).status_code == 302
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert client.get("/dataindgang/").status_code == 200
+    assert client.get("/api/v1/organisations/").status_code == 200
