@@ -266,3 +266,35 @@ def test_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
     assert row.object_id == str(stale.pk) and "karen" not in str(row.data)
     assert purge_unconfirmed(now=now + timedelta(days=2), older_than_days=1) == 1  # fresh
     assert purge_unconfirmed(now=now) == 0
+
+
+@pytest.mark.regression
+def test_review_finding_3_accounts_activated_before_the_fix_lose_the_sign_up_password(make_user):
+    import importlib
+
+    from django.apps import apps
+
+    from videnbro.core.audit import audit_log
+
+    migration = importlib.import_module(
+        "videnbro.accounts.migrations.0006_prefix_signup_passwords_unusable")
+    password = "Angriberens-Kode-1!"  # noqa: S105
+    # signed up and activated the old way: the password from the sign-up form, no
+    # "activated" audit row (migration 0005 gave it activated_at from the dates)
+    old = make_user(password=password)
+    audit_log(actor=None, action="accounts.user.signed_up", obj=old)
+    # activated by the new page: the password chosen there stays
+    new = make_user(password=password)
+    audit_log(actor=None, action="accounts.user.signed_up", obj=new)
+    audit_log(actor=new, action="accounts.user.activated", obj=new)
+    # created by an administrator, never signed up: untouched
+    staff = make_user(password=password)
+    migration.lock_prefix_passwords(apps, None)
+    for user in (old, new, staff):
+        user.refresh_from_db()
+    assert not old.has_usable_password() and not old.check_password(password)
+    assert old.is_active
+    assert new.check_password(password) and staff.check_password(password)
+    migration.lock_prefix_passwords(apps, None)  # running again changes nothing
+    new.refresh_from_db()
+    assert new.check_password(password)
