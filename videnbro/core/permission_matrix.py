@@ -462,7 +462,7 @@ ROWS += [
 # (`registry.permissions.can_view_contacts`; tested in registry/tests/test_contacts.py).
 CONTACTS = {
     "own organisation": grant(OK, anon=E403, applicant=E403, data_broker=E403),
-    "partner organisation (shares a current partnership)":
+    "partner organisation (shares a current, curated partnership)":
         grant(OK, anon=E403, applicant=E403, data_broker=E403),
     "unrelated organisation": grant(E403, authority_staff=OK, cluster_secretariat=OK,
                                     platform_admin=OK),
