@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import json
 
-from .deployment import seeded_sqlite, sqlite_deployment
+import pytest
+
+from .deployment import is_postgres, seeded_sqlite, sqlite_deployment
+
+# SQLite files in subprocesses, independent of DATABASE_URL: the SQLite pass of CI runs them.
+pytestmark = pytest.mark.skipif(is_postgres(), reason="SQLite-file tests: the SQLite pass runs them")
 
 
 def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory,
