@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .chromium import chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -17,19 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def browser_page(seeded_live_server):
     """Depends on the seeded server so the data is written before Playwright starts (its
     greenlet would otherwise hold a database connection of its own)."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is required in CI (make test installs it as root).")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as browser:
         context = browser.new_context(locale="da-DK")
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -37,7 +24,6 @@ def browser_page(seeded_live_server):
             yield page
         finally:
             context.close()
-            browser.close()
 
 
 @pytest.fixture

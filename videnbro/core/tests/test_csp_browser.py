@@ -4,16 +4,15 @@ network diagram, htmx's live filters and the API docs still work under the polic
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from videnbro.accounts.models import Role
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .chromium import chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.regression,
               pytest.mark.django_db(transaction=True)]
 
@@ -48,23 +47,8 @@ def staff_session(seeded_live_server, make_user):
 
 @pytest.fixture
 def browser(seeded_live_server, staff_session):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is required in CI (make test installs it as root).")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 class Watched:
