@@ -70,6 +70,7 @@ worker: install
 ## test: install what the tests need and run the whole suite (SQLite)
 test: install-test system-test-deps
 	$(BIN)/ruff check videnbro bench
+	$(BIN)/ruff format --check videnbro bench
 	$(BIN)/pytest
 
 ## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)
@@ -83,7 +84,7 @@ audit:
 
 lint: install-test
 	$(BIN)/ruff check videnbro bench
-	$(BIN)/ruff format --check videnbro bench || true
+	$(BIN)/ruff format --check videnbro bench
 
 seed: install
 	$(BIN)/videnbro migrate --noinput

@@ -17,15 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bench_env(var_dir: str | None = None) -> dict[str, str]:
     """Environment for a fresh SQLite database in a temporary var/ (unless DATABASE_URL is set)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "videnbro.config.settings.local",
-           "API_THROTTLE_ANON": "100000000/min", "API_THROTTLE_USER": "100000000/min"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "videnbro.config.settings.local",
+        "API_THROTTLE_ANON": "100000000/min",
+        "API_THROTTLE_USER": "100000000/min",
+    }
     env["VIDENBRO_VAR_DIR"] = var_dir or tempfile.mkdtemp(prefix="videnbro-bench-")
     return env
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(ROOT / ".venv/bin/videnbro"), *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/videnbro"), *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def free_port() -> int:
@@ -38,8 +43,19 @@ def free_port() -> int:
 def server(env: dict[str, str], workers: int = 1):
     port = free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "videnbro.config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "videnbro.config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -106,16 +122,43 @@ def temporary_postgres():
     if as_root:
         shutil.chown(directory, "postgres")
     port = free_port()
-    run = lambda *cmd: subprocess.run([*prefix, *cmd], check=True,  # noqa: E731
-                                      stdout=subprocess.DEVNULL)
-    run(f"{pg_bin}/initdb", "-D", f"{directory}/data", "-U", "videnbro", "--auth=trust",
-        "-E", "UTF8", "--locale=C.UTF-8")
-    run(f"{pg_bin}/pg_ctl", "-D", f"{directory}/data", "-l", f"{directory}/log", "-w", "-o",
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off", "start")
+
+    def run(*cmd):
+        return subprocess.run(
+            [*prefix, *cmd],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    run(
+        f"{pg_bin}/initdb",
+        "-D",
+        f"{directory}/data",
+        "-U",
+        "videnbro",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
+    run(
+        f"{pg_bin}/pg_ctl",
+        "-D",
+        f"{directory}/data",
+        "-l",
+        f"{directory}/log",
+        "-w",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off",
+        "start",
+    )
     try:
         run(f"{pg_bin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "videnbro", "bench")
         yield f"postgres://videnbro@127.0.0.1:{port}/bench"
     finally:
-        subprocess.run([*prefix, f"{pg_bin}/pg_ctl", "-D", f"{directory}/data", "-m", "fast",
-                        "stop"], stdout=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [*prefix, f"{pg_bin}/pg_ctl", "-D", f"{directory}/data", "-m", "fast", "stop"],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
         shutil.rmtree(directory, ignore_errors=True)

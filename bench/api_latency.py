@@ -19,8 +19,9 @@ ENDPOINTS = {
     "health (baseline)": "/api/v1/health/",
     "organisations list": "/api/v1/organisations/",
     "organisations ?q=SSI": "/api/v1/organisations/?q=SSI",
-    "organisations ?kind=municipality&region=hovedstaden":
-        "/api/v1/organisations/?kind=municipality&region=hovedstaden",
+    "organisations ?kind=municipality&region=hovedstaden": (
+        "/api/v1/organisations/?kind=municipality&region=hovedstaden"
+    ),
     "organisation detail (SSI)": None,
     "resolve ?name=Grundfoss": "/api/v1/organisations/resolve/?name=Grundfoss",
     "resolve ?name=Novo Nordisk A/S": "/api/v1/organisations/resolve/?name=Novo%20Nordisk%20A%2FS",
@@ -62,8 +63,9 @@ def main() -> None:
     for name, rounds in results.items():
         median = statistics.median(m for m, _ in rounds)
         tail = statistics.median(p for _, p in rounds)
-        lines.append(f"| {name} | {median:.2f} | {tail:.2f} | {median / base_median:.1f}× | "
-                     f"{tail / base_p95:.1f}× |")
+        lines.append(
+            f"| {name} | {median:.2f} | {tail:.2f} | {median / base_median:.1f}× | {tail / base_p95:.1f}× |"
+        )
     table = "\n".join(lines) + "\n"
     print(table)
     update_results("Registry API latency", table)

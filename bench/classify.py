@@ -39,8 +39,19 @@ from videnbro.registry.text import fold  # noqa: E402
 
 # A hand-made keyword baseline: the obvious words for each area.
 KEYWORDS = {
-    "ppe": ["værnemid", "visir", "maske", "handske", "kittel", "kitler", "håndsprit", "sprit",
-            "mask", "glove", "sanitiz"],
+    "ppe": [
+        "værnemid",
+        "visir",
+        "maske",
+        "handske",
+        "kittel",
+        "kitler",
+        "håndsprit",
+        "sprit",
+        "mask",
+        "glove",
+        "sanitiz",
+    ],
     "test": ["test", "pcr", "prøve", "podning", "antistof", "antigen", "laborator"],
     "vaccine_research": ["vaccin", "immun", "forsøg"],
     "patient_treatment": ["behandl", "patient", "respirator", "intensiv", "medicin", "klinisk"],
@@ -64,8 +75,7 @@ def keyword_predict(texts: list[str], fallback: str) -> list[str]:
 
 
 def scores(truth: list[str], predicted: list[str]) -> tuple[float, float]:
-    return (accuracy_score(truth, predicted),
-            f1_score(truth, predicted, average="macro", zero_division=0))
+    return (accuracy_score(truth, predicted), f1_score(truth, predicted, average="macro", zero_division=0))
 
 
 def evaluate(train_x, train_y, test_x, test_y) -> dict[str, tuple[float, float]]:
@@ -84,26 +94,47 @@ def main() -> None:
     all_x, all_y = cbs_x + ex_x, cbs_y + ex_y
     sections = []
     if ex_x:
-        sections.append((f"A. team examples ({len(ex_x)}) → CBS Bilag 1 ({len(cbs_x)})",
-                         evaluate(ex_x, ex_y, cbs_x, cbs_y)))
+        sections.append(
+            (
+                f"A. team examples ({len(ex_x)}) → CBS Bilag 1 ({len(cbs_x)})",
+                evaluate(ex_x, ex_y, cbs_x, cbs_y),
+            )
+        )
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=1)
     fold_scores: dict[str, list[tuple[float, float]]] = {}
     for train_index, test_index in folds.split(all_x, all_y):
-        result = evaluate([all_x[i] for i in train_index], [all_y[i] for i in train_index],
-                          [all_x[i] for i in test_index], [all_y[i] for i in test_index])
+        result = evaluate(
+            [all_x[i] for i in train_index],
+            [all_y[i] for i in train_index],
+            [all_x[i] for i in test_index],
+            [all_y[i] for i in test_index],
+        )
         for name, value in result.items():
             fold_scores.setdefault(name, []).append(value)
-    sections.append((f"B. 5-fold cross-validation over all {len(all_x)} texts", {
-        name: (statistics.mean(a for a, _ in values), statistics.mean(f for _, f in values))
-        for name, values in fold_scores.items()}))
+    sections.append(
+        (
+            f"B. 5-fold cross-validation over all {len(all_x)} texts",
+            {
+                name: (statistics.mean(a for a, _ in values), statistics.mean(f for _, f in values))
+                for name, values in fold_scores.items()
+            },
+        )
+    )
     unseen = ROOT / "bench/data/unseen_initiatives.csv"
     if unseen.exists():
-        rows = [r for r in csv.DictReader(unseen.open(encoding="utf-8"))
-                if focus_area_term(r["focus_area"])]
+        rows = [r for r in csv.DictReader(unseen.open(encoding="utf-8")) if focus_area_term(r["focus_area"])]
         if rows:
-            sections.append((f"C. all training data → other real initiatives ({len(rows)})",
-                             evaluate(all_x, all_y, [r["text"] for r in rows],
-                                      [focus_area_term(r["focus_area"]).slug for r in rows])))
+            sections.append(
+                (
+                    f"C. all training data → other real initiatives ({len(rows)})",
+                    evaluate(
+                        all_x,
+                        all_y,
+                        [r["text"] for r in rows],
+                        [focus_area_term(r["focus_area"]).slug for r in rows],
+                    ),
+                )
+            )
     model = build_model().fit(all_x, all_y)
     samples = (cbs_x * 3)[:150]
     timings = []
@@ -111,15 +142,24 @@ def main() -> None:
         start = time.perf_counter()
         model.predict_proba([text])
         timings.append((time.perf_counter() - start) * 1000)
-    lines = [f"## Focus-area classifier – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             "`bench/classify.py`: TF-IDF (character 3–6-grams of folded text) → logistic "
-             "regression. Goal: macro-F1 ≥ 0.80 on unseen text.", "",
-             "| evaluation | method | accuracy | macro-F1 |", "|---|---|---:|---:|"]
+    lines = [
+        f"## Focus-area classifier – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        "`bench/classify.py`: TF-IDF (character 3–6-grams of folded text) → logistic "
+        "regression. Goal: macro-F1 ≥ 0.80 on unseen text.",
+        "",
+        "| evaluation | method | accuracy | macro-F1 |",
+        "|---|---|---:|---:|",
+    ]
     for title, result in sections:
         for name, (accuracy, f1) in result.items():
             lines.append(f"| {title} | {name} | {accuracy:.2f} | {f1:.2f} |")
-    lines += ["", f"Latency per text: median {statistics.median(timings):.2f} ms, "
-              f"max {max(timings):.2f} ms ({len(timings)} texts).", ""]
+    lines += [
+        "",
+        f"Latency per text: median {statistics.median(timings):.2f} ms, "
+        f"max {max(timings):.2f} ms ({len(timings)} texts).",
+        "",
+    ]
     table = "\n".join(lines) + "\n"
     print(table)
     update_results("Focus-area classifier", table)

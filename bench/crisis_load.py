@@ -43,24 +43,31 @@ from _common import ROOT, bench_env, manage, server, temporary_postgres, update_
 
 # The same body shape as a real surge: a handful of offer kinds from known and unknown offerers.
 OFFER_KINDS = [
-    ("Visirer til sundhedspersonale", "Vi kan levere {n} visirer pr. dag, CE-mærket, fra vores "
-     "3D-printere i Aarhus.", "Grundfos A/S"),
-    ("Håndsprit", "{n} liter håndsprit (70 % ethanol) kan afhentes fra i morgen.",
-     "Nordisk Destilleri ApS"),
-    ("Testkapacitet", "Vores laboratorium kan analysere {n} PCR-prøver om ugen.",
-     "Statens Serum Institut"),
-    ("Frivillige sygeplejersker", "{n} sygeplejersker med dansk autorisation kan hjælpe "
-     "i weekenden.", "Sygeplejerskernes Netværk"),
-    ("Transport af værnemidler", "Vi stiller {n} varevogne med chauffør til rådighed.",
-     "Fragtmand Jensen"),
+    (
+        "Visirer til sundhedspersonale",
+        "Vi kan levere {n} visirer pr. dag, CE-mærket, fra vores 3D-printere i Aarhus.",
+        "Grundfos A/S",
+    ),
+    ("Håndsprit", "{n} liter håndsprit (70 % ethanol) kan afhentes fra i morgen.", "Nordisk Destilleri ApS"),
+    ("Testkapacitet", "Vores laboratorium kan analysere {n} PCR-prøver om ugen.", "Statens Serum Institut"),
+    (
+        "Frivillige sygeplejersker",
+        "{n} sygeplejersker med dansk autorisation kan hjælpe i weekenden.",
+        "Sygeplejerskernes Netværk",
+    ),
+    ("Transport af værnemidler", "Vi stiller {n} varevogne med chauffør til rådighed.", "Fragtmand Jensen"),
 ]
 TASK_PATH = "videnbro.crisis.tasks.process_offer"
 
 
 def offer_body(run: str, n: int) -> dict:
     title, description, offerer = OFFER_KINDS[n % len(OFFER_KINDS)]
-    return {"offerer_name": offerer, "contact_email": f"kontakt{n}@example.org",
-            "title": f"{title} ({run}-{n})", "description": description.format(n=10 + n % 990)}
+    return {
+        "offerer_name": offerer,
+        "contact_email": f"kontakt{n}@example.org",
+        "title": f"{title} ({run}-{n})",
+        "description": description.format(n=10 + n % 990),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,8 +148,11 @@ def offer_request(ports: list[int], run: str):
     async def request(client: httpx.AsyncClient, n: int, phase: Phase) -> bool:
         port = ports[n % len(ports)]
         key = f"{run}-{n}"
-        response = await client.post(f"http://127.0.0.1:{port}/api/v1/offers/",
-                                     json=offer_body(run, n), headers={"Idempotency-Key": key})
+        response = await client.post(
+            f"http://127.0.0.1:{port}/api/v1/offers/",
+            json=offer_body(run, n),
+            headers={"Idempotency-Key": key},
+        )
         if response.status_code != 201:
             phase.errors[f"HTTP {response.status_code}"] += 1
             return False
@@ -179,11 +189,13 @@ def check(offers: list[tuple], tasks: list[tuple], phase: Phase, run: str) -> Ch
             args = json.loads(args_kwargs) if isinstance(args_kwargs, str) else args_kwargs
             queued[args["args"][0]] += 1
     return Check(
-        rows=len(offers), acknowledged=len(phase.acks),
+        rows=len(offers),
+        acknowledged=len(phase.acks),
         lost=sum(by_key.get(key) != [offer_id] for key, (offer_id, _u, _p) in phase.acks.items()),
         duplicated=sum(len(ids) > 1 for ids in by_key.values()),
         stored_unanswered=sum(key not in phase.acks for key in by_key),
-        tasks_missing=sum(queued[offer_id] < 1 for offer_id, _key in offers))
+        tasks_missing=sum(queued[offer_id] < 1 for offer_id, _key in offers),
+    )
 
 
 OFFERS_SQL = "SELECT id, idempotency_key FROM crisis_offer WHERE idempotency_key IS NOT NULL"
@@ -227,12 +239,14 @@ def sqlite_run(args, number: int) -> dict:
         with server(env, workers=args.workers) as port:
             asyncio.run(warm_up(port, run))
             health = asyncio.run(hammer(health_request(port), args.clients, args.duration))
-            offers = asyncio.run(hammer(offer_request([port], run), args.clients,
-                                        args.duration))
+            offers = asyncio.run(hammer(offer_request([port], run), args.clients, args.duration))
         result = check(*sqlite_rows(env), offers, run)
-    print(f"run {number}: health {health.rate:.0f}/s p95 {health.quantile(95):.0f} ms, "
-          f"offers {offers.rate:.0f}/s p95 {offers.quantile(95):.0f} ms, "
-          f"errors {offers.error_text()}, {result}", flush=True)
+    print(
+        f"run {number}: health {health.rate:.0f}/s p95 {health.quantile(95):.0f} ms, "
+        f"offers {offers.rate:.0f}/s p95 {offers.quantile(95):.0f} ms, "
+        f"errors {offers.error_text()}, {result}",
+        flush=True,
+    )
     return {"health": health, "offers": offers, "check": result}
 
 
@@ -256,8 +270,9 @@ async def poll_processed(phase: Phase, ports: list[int], timeout: float) -> tupl
         async def look(key: str, ack: tuple[int, str, int]) -> bool:
             offer_id, status_url, taken_by = ack
             other = next(p for p in ports if p != taken_by)
-            response = await client.get(f"http://127.0.0.1:{other}/api/v1/offers/{offer_id}/",
-                                        params={"token": token_of(status_url)})
+            response = await client.get(
+                f"http://127.0.0.1:{other}/api/v1/offers/{offer_id}/", params={"token": token_of(status_url)}
+            )
             response.raise_for_status()
             body = response.json()
             if body["processed"]:
@@ -269,8 +284,7 @@ async def poll_processed(phase: Phase, ports: list[int], timeout: float) -> tupl
                 raise SystemExit(f"{len(pending)} offers not processed after {timeout:.0f} s")
             batch, rest = pending[:200], pending[200:]
             done = await asyncio.gather(*(look(key, ack) for key, ack in batch))
-            pending = [item for item, processed in zip(batch, done, strict=True)
-                       if not processed] + rest
+            pending = [item for item, processed in zip(batch, done, strict=True) if not processed] + rest
             if not any(done):
                 await asyncio.sleep(0.5)
     return time.perf_counter() - start, seen
@@ -278,9 +292,22 @@ async def poll_processed(phase: Phase, ports: list[int], timeout: float) -> tupl
 
 def start_worker(env: dict[str, str], worker_id: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(ROOT / ".venv/bin/videnbro"), "db_worker", "--queue-name", "*", "--interval", "0.2",
-         "--no-startup-delay", "--worker-id", worker_id],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(ROOT / ".venv/bin/videnbro"),
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--worker-id",
+            worker_id,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def postgres_run(args) -> dict:
@@ -305,27 +332,42 @@ def postgres_run(args) -> dict:
         for port in ports:
             asyncio.run(warm_up(port, f"{run}-{port}"))
         offers = asyncio.run(hammer(offer_request(ports, run), args.clients, args.pg_duration))
-        print(f"postgres: {offers.ok} offers in {offers.duration:.0f} s "
-              f"({offers.rate:.0f}/s), errors {offers.error_text()}; polling…", flush=True)
+        print(
+            f"postgres: {offers.ok} offers in {offers.duration:.0f} s "
+            f"({offers.rate:.0f}/s), errors {offers.error_text()}; polling…",
+            flush=True,
+        )
         drain, seen = asyncio.run(poll_processed(offers, ports, timeout=args.pg_timeout))
         rows = postgres_rows(database_url, OFFERS_SQL)
         tasks = postgres_rows(database_url, TASKS_SQL)
         result = check(rows, tasks, offers, run)
         ours = {offer_id for offer_id, _url, _port in offers.acks.values()}
-        finished = [row[:4] for row in postgres_rows(
-            database_url, "SELECT worker_ids, status, started_at, finished_at, args_kwargs "
-            "FROM django_tasks_database_dbtaskresult WHERE task_path = %s", (TASK_PATH,))
-            if row[4]["args"][0] in ours]
+        finished = [
+            row[:4]
+            for row in postgres_rows(
+                database_url,
+                "SELECT worker_ids, status, started_at, finished_at, args_kwargs "
+                "FROM django_tasks_database_dbtaskresult WHERE task_path = %s",
+                (TASK_PATH,),
+            )
+            if row[4]["args"][0] in ours
+        ]
     by_worker = Counter(ids[-1] if ids else "none" for ids, _s, _a, _f in finished)
     statuses = Counter(status for _i, status, _a, _f in finished)
-    task_ms = [(end - begin).total_seconds() * 1000 for _i, _s, begin, end in finished
-               if begin and end]
-    cross = [body for body in seen.values()
-             if body["status"] and body["focus_area"] and body["organisation"]]
+    task_ms = [(end - begin).total_seconds() * 1000 for _i, _s, begin, end in finished if begin and end]
+    cross = [body for body in seen.values() if body["status"] and body["focus_area"] and body["organisation"]]
     by_server = Counter(port for _id, _url, port in offers.acks.values())
-    return {"offers": offers, "check": result, "drain": drain, "by_worker": by_worker,
-            "statuses": statuses, "task_ms": task_ms, "cross": len(cross),
-            "by_server": [by_server[p] for p in ports], "seen": len(seen)}
+    return {
+        "offers": offers,
+        "check": result,
+        "drain": drain,
+        "by_worker": by_worker,
+        "statuses": statuses,
+        "task_ms": task_ms,
+        "cross": len(cross),
+        "by_server": [by_server[p] for p in ports],
+        "seen": len(seen),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,7 +404,8 @@ def report(args, runs: list[dict], pg: dict | None) -> str:
             f"{health.quantile(95):.0f} | {offers.rate:.0f} | {offers.quantile(50):.0f} / "
             f"{offers.quantile(95):.0f} | {offers.rate / health.rate:.0%} | "
             f"{sum(errors.values())} | {result.lost} | {result.duplicated} | "
-            f"{result.tasks_missing} |")
+            f"{result.tasks_missing} |"
+        )
     lines.append(
         f"| **median** | **{median(r['health'].rate for r in runs):.0f}** | "
         f"{median(r['health'].quantile(50) for r in runs):.0f} / "
@@ -373,20 +416,28 @@ def report(args, runs: list[dict], pg: dict | None) -> str:
         f"**{median(r['offers'].rate / r['health'].rate for r in runs):.0%}** | "
         f"{median(sum((r['health'].errors + r['offers'].errors).values()) for r in runs):.0f} | "
         f"{sum(r['check'].lost for r in runs)} | {sum(r['check'].duplicated for r in runs)} | "
-        f"{sum(r['check'].tasks_missing for r in runs)} |")
+        f"{sum(r['check'].tasks_missing for r in runs)} |"
+    )
     ratio = median(r["offers"].rate / r["health"].rate for r in runs)
-    lines += ["", f"Goal (offers/s ≥ 50 % of health req/s): {'met' if ratio >= 0.5 else 'not met'} "
-              f"({ratio:.0%}). Both phases share the {os.cpu_count()} CPUs with the load generator, whose "
-              "own cost per request is the same in both phases."]
+    lines += [
+        "",
+        f"Goal (offers/s ≥ 50 % of health req/s): {'met' if ratio >= 0.5 else 'not met'} "
+        f"({ratio:.0%}). Both phases share the {os.cpu_count()} CPUs with the load generator, whose "
+        "own cost per request is the same in both phases.",
+    ]
     acknowledged = sum(r["check"].acknowledged for r in runs)
     unanswered = sum(r["check"].stored_unanswered for r in runs)
-    intact = not any(r["check"].lost or r["check"].duplicated or r["check"].tasks_missing
-                     for r in runs)
-    lines += ["", f"{acknowledged} offers acknowledged over the runs"
-              + (", each stored exactly once under the acknowledged id with its processing task"
-                 if intact else " – see lost/duplicated above")
-              + (f"; {unanswered} stored offers got no 201 (the client gave up first)."
-                 if unanswered else ".")]
+    intact = not any(r["check"].lost or r["check"].duplicated or r["check"].tasks_missing for r in runs)
+    lines += [
+        "",
+        f"{acknowledged} offers acknowledged over the runs"
+        + (
+            ", each stored exactly once under the acknowledged id with its processing task"
+            if intact
+            else " – see lost/duplicated above"
+        )
+        + (f"; {unanswered} stored offers got no 201 (the client gave up first)." if unanswered else "."),
+    ]
     if pg:
         offers, result = pg["offers"], pg["check"]
         workers = ", ".join(f"{worker}: {n}" for worker, n in sorted(pg["by_worker"].items()))
@@ -422,19 +473,21 @@ def report(args, runs: list[dict], pg: dict | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per phase")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (SQLite)")
     parser.add_argument("--pg-duration", type=float, default=30.0)
-    parser.add_argument("--pg-workers", type=int, default=2,
-                        help="gunicorn workers per app server (PostgreSQL)")
-    parser.add_argument("--pg-timeout", type=float, default=900.0,
-                        help="seconds to wait for the workers")
-    parser.add_argument("--throttle", default="1000000/s",
-                        help="OFFER_THROTTLE_RATE/API_THROTTLE_* for the run")
+    parser.add_argument(
+        "--pg-workers", type=int, default=2, help="gunicorn workers per app server (PostgreSQL)"
+    )
+    parser.add_argument("--pg-timeout", type=float, default=900.0, help="seconds to wait for the workers")
+    parser.add_argument(
+        "--throttle", default="1000000/s", help="OFFER_THROTTLE_RATE/API_THROTTLE_* for the run"
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]
@@ -445,7 +498,10 @@ def main() -> None:
         pg = postgres_run(args)
         pg["version"] = subprocess.run(
             ["sh", "-c", "ls -d /usr/lib/postgresql/*/ | sort -V | tail -n 1 | xargs basename"],
-            capture_output=True, text=True, check=False).stdout.strip()
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
     table = report(args, runs, pg)
     print(table)
     update_results("Crisis front door load", table)

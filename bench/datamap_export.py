@@ -99,8 +99,7 @@ def json_ld_datasets(body: bytes) -> tuple[list[str], int]:
     keys, triples = [], 0
     for node in graph:
         types = node.get("@type", [])
-        triples += len(types) + sum(len(values) for name, values in node.items()
-                                    if not name.startswith("@"))
+        triples += len(types) + sum(len(values) for name, values in node.items() if not name.startswith("@"))
         if DCAT_DATASET in types:
             keys.append(node["@id"].rstrip("/").rsplit("/", 1)[-1])
     return keys, triples
@@ -109,9 +108,11 @@ def json_ld_datasets(body: bytes) -> tuple[list[str], int]:
 def check_same(what: str, found: list[str], expected: set[str]) -> None:
     if len(found) != len(set(found)) or set(found) != expected:
         missing, extra = expected - set(found), set(found) - expected
-        raise SystemExit(f"{what}: {len(found)} datasets ({len(set(found))} distinct), "
-                         f"{len(missing)} missing (e.g. {sorted(missing)[:3]}), "
-                         f"{len(extra)} unexpected (e.g. {sorted(extra)[:3]})")
+        raise SystemExit(
+            f"{what}: {len(found)} datasets ({len(set(found))} distinct), "
+            f"{len(missing)} missing (e.g. {sorted(missing)[:3]}), "
+            f"{len(extra)} unexpected (e.g. {sorted(extra)[:3]})"
+        )
 
 
 def run(port: int, args) -> dict:
@@ -122,8 +123,7 @@ def run(port: int, args) -> dict:
         for number in range(args.rounds + 1):  # round 0: the unmeasured warm-up pass
             timings: dict[str, float] = {}
             measure(port, "/api/v1/health/", 5)
-            timings["health"] = statistics.median(
-                measure(port, "/api/v1/health/", HEALTH_REQUESTS)) / 1000
+            timings["health"] = statistics.median(measure(port, "/api/v1/health/", HEALTH_REQUESTS)) / 1000
             bar.update()
             seconds, pages, size, keys, count = list_as_json(port, LIST_PAGE_SIZE)
             expected = set(keys)
@@ -132,8 +132,7 @@ def run(port: int, args) -> dict:
                 raise SystemExit(f"the listing says count={count} but returned {len(keys)}")
             synthetic = sum(key.startswith(SYNTHETIC_PREFIX) for key in keys)
             if synthetic < args.count:
-                raise SystemExit(f"only {synthetic} synthetic datasets listed, {args.count} "
-                                 "wanted")
+                raise SystemExit(f"only {synthetic} synthetic datasets listed, {args.count} wanted")
             timings["list200"] = seconds
             facts.update(datasets=count, synthetic=synthetic, pages200=pages, bytes200=size)
             bar.update()
@@ -154,9 +153,11 @@ def run(port: int, args) -> dict:
             bar.update()
             if number:
                 rounds.append(timings)
-                tqdm.write(f"round {number}: health {timings['health'] * 1000:.2f} ms, JSON "
-                           f"listing {timings['list200']:.2f} s, Turtle {timings['turtle']:.2f}"
-                           f" s, JSON-LD {timings['jsonld']:.2f} s")
+                tqdm.write(
+                    f"round {number}: health {timings['health'] * 1000:.2f} ms, JSON "
+                    f"listing {timings['list200']:.2f} s, Turtle {timings['turtle']:.2f}"
+                    f" s, JSON-LD {timings['jsonld']:.2f} s"
+                )
     if not args.no_parse:
         from rdflib import Graph
 
@@ -167,8 +168,7 @@ def run(port: int, args) -> dict:
         facts["parse_seconds"] = time.perf_counter() - start
         facts["triples_turtle"] = len(graph)
         if len(graph) != facts["triples_jsonld"]:
-            raise SystemExit(f"the Turtle holds {len(graph)} triples, the JSON-LD "
-                             f"{facts['triples_jsonld']}")
+            raise SystemExit(f"the Turtle holds {len(graph)} triples, the JSON-LD {facts['triples_jsonld']}")
     return {"rounds": rounds, "facts": facts}
 
 
@@ -178,8 +178,7 @@ def median(values) -> float:
 
 def report(args, backend: str, result: dict) -> str:
     rounds, facts = result["rounds"], result["facts"]
-    ratio = {case: [r[case] / r["list200"] for r in rounds]
-             for case in ("list25", "turtle", "jsonld")}
+    ratio = {case: [r[case] / r["list200"] for r in rounds] for case in ("list25", "turtle", "jsonld")}
     lines = [
         f"## {SECTION}, {backend} – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -202,14 +201,16 @@ def report(args, backend: str, result: dict) -> str:
         lines.append(
             f"| {number} | {r['health'] * 1000:.2f} | {r['list200']:.2f} | {r['list25']:.2f} | "
             f"{r['turtle']:.2f} | {r['jsonld']:.2f} | {ratio['turtle'][number - 1]:.2f}× | "
-            f"{ratio['jsonld'][number - 1]:.2f}× |")
+            f"{ratio['jsonld'][number - 1]:.2f}× |"
+        )
     lines.append(
         f"| **median** | {median(r['health'] for r in rounds) * 1000:.2f} | "
         f"**{median(r['list200'] for r in rounds):.2f}** | "
         f"{median(r['list25'] for r in rounds):.2f} | "
         f"**{median(r['turtle'] for r in rounds):.2f}** | "
         f"**{median(r['jsonld'] for r in rounds):.2f}** | "
-        f"**{median(ratio['turtle']):.2f}×** | **{median(ratio['jsonld']):.2f}×** |")
+        f"**{median(ratio['turtle']):.2f}×** | **{median(ratio['jsonld']):.2f}×** |"
+    )
     worst = max(median(ratio["turtle"]), median(ratio["jsonld"]))
     health = median(r["health"] for r in rounds)
     triples = facts["triples_jsonld"]
@@ -237,23 +238,27 @@ def report(args, backend: str, result: dict) -> str:
         f"{facts['datasets']:,} datasets once (at both page sizes); both exports describe "
         "exactly those datasets (Turtle: `a dcat:Dataset` subjects; JSON-LD: nodes of type "
         "dcat:Dataset)."
-        + (f" The last Turtle export parsed with rdflib ({facts['parse_seconds']:.1f} s, not "
-           f"in the ratios) holds {facts['triples_turtle']:,} triples, as many as the JSON-LD."
-           if "triples_turtle" in facts else ""),
+        + (
+            f" The last Turtle export parsed with rdflib ({facts['parse_seconds']:.1f} s, not "
+            f"in the ratios) holds {facts['triples_turtle']:,} triples, as many as the JSON-LD."
+            if "triples_turtle" in facts
+            else ""
+        ),
     ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=5_000, help="synthetic datasets")
     parser.add_argument("--variables", type=int, default=4, help="variables per dataset")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--postgres", action="store_true",
-                        help="a temporary PostgreSQL server instead of SQLite")
-    parser.add_argument("--no-parse", action="store_true",
-                        help="skip parsing the Turtle export with rdflib")
+    parser.add_argument(
+        "--postgres", action="store_true", help="a temporary PostgreSQL server instead of SQLite"
+    )
+    parser.add_argument("--no-parse", action="store_true", help="skip parsing the Turtle export with rdflib")
     args = parser.parse_args()
     args.load_before = os.getloadavg()[0]
     given_url = os.environ.get("DATABASE_URL")
@@ -263,11 +268,14 @@ def main() -> None:
         if database_url:
             env["DATABASE_URL"] = database_url
         backend = urlsplit(database_url).scheme if database_url else "sqlite"
-        backend = {"postgres": "PostgreSQL", "postgresql": "PostgreSQL",
-                   "sqlite": "SQLite"}.get(backend, backend)
+        backend = {"postgres": "PostgreSQL", "postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(
+            backend, backend
+        )
         if given_url and not args.postgres:
-            print(f"Using DATABASE_URL ({backend}): the synthetic datasets stay in it; "
-                  "`videnbro synth --delete` removes them.")
+            print(
+                f"Using DATABASE_URL ({backend}): the synthetic datasets stay in it; "
+                "`videnbro synth --delete` removes them."
+            )
         # A whole-catalogue export must not be cut off by gunicorn's 30 s worker timeout on
         # a slow or busy machine: the benchmark reports slowness rather than an error.
         env["GUNICORN_CMD_ARGS"] = "--timeout 600"
@@ -275,8 +283,16 @@ def main() -> None:
         try:
             manage(env, "migrate", "--noinput")
             manage(env, "seed", "--quiet-progress")
-            manage(env, "synth", "datasets", "--count", str(args.count), "--variables",
-                   str(args.variables), "--no-index")
+            manage(
+                env,
+                "synth",
+                "datasets",
+                "--count",
+                str(args.count),
+                "--variables",
+                str(args.variables),
+                "--no-index",
+            )
             with server(env) as port:
                 result = run(port, args)
         finally:

@@ -82,8 +82,7 @@ def main() -> None:
         f"| false merges (wrong organisation) | {wrong + false_positive} |",
         f"| no confident match (candidates offered instead) | {missed} |",
         f"| non-organisation mentions correctly left unmatched | {true_negative} |",
-        f"| resolve latency, median / max | {statistics.median(timings):.2f} ms / "
-        f"{max(timings):.2f} ms |",
+        f"| resolve latency, median / max | {statistics.median(timings):.2f} ms / {max(timings):.2f} ms |",
         "",
         "Not matched (the user is shown candidates):",
         "",

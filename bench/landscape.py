@@ -26,8 +26,7 @@ def main() -> None:
     env = bench_env()
     manage(env, "migrate", "--noinput")
     manage(env, "seed", "--quiet-progress")
-    manage(env, "synth", "--organisations", str(args.organisations), "--partnerships",
-           str(args.partnerships))
+    manage(env, "synth", "--organisations", str(args.organisations), "--partnerships", str(args.partnerships))
     cases = {
         "health (baseline)": "/api/v1/health/",
         "landscape, all": "/api/v1/landscape/",
@@ -37,7 +36,8 @@ def main() -> None:
     }
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     uncached: dict[str, list[tuple[float, float]]] = {
-        name: [] for name in cases if name != "health (baseline)"}
+        name: [] for name in cases if name != "health (baseline)"
+    }
     with server(env) as port:
         for round_number in range(args.rounds):
             for name, path in cases.items():
@@ -46,8 +46,10 @@ def main() -> None:
                 results[name].append((statistics.median(timings), p95(timings)))
                 if name in uncached:
                     sep = "&" if "?" in path else "?"
-                    timings = [measure(port, f"{path}{sep}nocache={round_number}-{i}", 1)[0]
-                               for i in range(max(20, args.requests // 5))]
+                    timings = [
+                        measure(port, f"{path}{sep}nocache={round_number}-{i}", 1)[0]
+                        for i in range(max(20, args.requests // 5))
+                    ]
                     uncached[name].append((statistics.median(timings), p95(timings)))
     base_median = statistics.median(m for m, _ in results["health (baseline)"])
     base_p95 = statistics.median(p for _, p in results["health (baseline)"])
@@ -69,8 +71,7 @@ def main() -> None:
             cold_cells = f"{cold:.2f} | {cold / base_median:.1f}×"
         else:
             cold_cells = "– | –"
-        lines.append(f"| {name} | {median:.2f} | {tail:.2f} | {median / base_median:.1f}× | "
-                     f"{cold_cells} |")
+        lines.append(f"| {name} | {median:.2f} | {tail:.2f} | {median / base_median:.1f}× | {cold_cells} |")
     lines.append("")
     lines.append(f"Health p95 baseline: {base_p95:.2f} ms.")
     table = "\n".join(lines) + "\n"

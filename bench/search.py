@@ -32,9 +32,23 @@ from _common import (
     update_results,
 )
 
-TOPICAL = ["visir", "værnemiddel", "håndsprit", "sprit", "test", "vaccine", "Aarhus", "Århus",
-           "frivillige ældre", "smittesporing app", "hand sanitizer", "Grundfoss",
-           "Region Hovedstaden", "sengepladser hotel", "3D-print"]
+TOPICAL = [
+    "visir",
+    "værnemiddel",
+    "håndsprit",
+    "sprit",
+    "test",
+    "vaccine",
+    "Aarhus",
+    "Århus",
+    "frivillige ældre",
+    "smittesporing app",
+    "hand sanitizer",
+    "Grundfoss",
+    "Region Hovedstaden",
+    "sengepladser hotel",
+    "3D-print",
+]
 MATCH_TEXTS = [
     "Vi mangler visirer og håndsprit til hjemmeplejen",
     "Forskere søger virksomhed til udvikling af antistoftest",
@@ -56,8 +70,7 @@ def post(port: int, path: str, body: dict) -> tuple[float, dict]:
 
 def known_item_recall(port: int) -> tuple[int, int, list[str], list[float]]:
     """Each of the 80 distinct queries once: also the latency of answers not yet cached."""
-    rows = list(csv.DictReader((ROOT / "bench/data/known_item_queries.csv").open(
-        encoding="utf-8")))
+    rows = list(csv.DictReader((ROOT / "bench/data/known_item_queries.csv").open(encoding="utf-8")))
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     found, misses, timings = 0, [], []
     for row in rows:
@@ -65,8 +78,7 @@ def known_item_recall(port: int) -> tuple[int, int, list[str], list[float]]:
         conn.request("GET", "/api/v1/search/?" + urllib.parse.urlencode({"q": row["query"]}))
         results = json.loads(conn.getresponse().read())["results"][:3]
         timings.append((time.perf_counter() - start) * 1000)
-        keys = [r["url"].rstrip("/").rsplit("/", 1)[-1] for r in results
-                if r["type"] == "organisation"]
+        keys = [r["url"].rstrip("/").rsplit("/", 1)[-1] for r in results if r["type"] == "organisation"]
         if row["expected_key"] in keys:
             found += 1
         else:
@@ -82,8 +94,9 @@ def run_backend(name: str, args) -> dict:
             env["DATABASE_URL"] = database_url
         manage(env, "migrate", "--noinput")
         manage(env, "seed", "--quiet-progress")
-        manage(env, "synth", "--organisations", str(args.organisations), "--partnerships",
-               str(args.partnerships))
+        manage(
+            env, "synth", "--organisations", str(args.organisations), "--partnerships", str(args.partnerships)
+        )
         with server(env) as port:
             queries = ["/api/v1/search/?" + urllib.parse.urlencode({"q": q}) for q in TOPICAL]
             health_p95, search_p95, search_median = [], [], []
@@ -99,17 +112,20 @@ def run_backend(name: str, args) -> dict:
                 search_median.append(statistics.median(timings))
             found, total, misses, cold = known_item_recall(port)
             post(port, "/api/v1/classify/", {"text": "opvarmning"})
-            classify_ms = [post(port, "/api/v1/classify/", {"text": t})[0]
-                           for t in MATCH_TEXTS * 10]
+            classify_ms = [post(port, "/api/v1/classify/", {"text": t})[0] for t in MATCH_TEXTS * 10]
             post(port, "/api/v1/match/", {"text": MATCH_TEXTS[0]})
-            match_ms = [post(port, "/api/v1/match/", {"text": t, "limit": 10})[0]
-                        for t in MATCH_TEXTS * 5]
+            match_ms = [post(port, "/api/v1/match/", {"text": t, "limit": 10})[0] for t in MATCH_TEXTS * 5]
     return {
-        "health_p95": statistics.median(health_p95), "search_p95": statistics.median(search_p95),
-        "search_median": statistics.median(search_median), "recall": (found, total),
-        "cold_median": statistics.median(cold), "cold_p95": p95(cold),
-        "misses": misses, "classify_ms": statistics.median(classify_ms),
-        "classify_p95": p95(classify_ms), "match_ms": statistics.median(match_ms),
+        "health_p95": statistics.median(health_p95),
+        "search_p95": statistics.median(search_p95),
+        "search_median": statistics.median(search_median),
+        "recall": (found, total),
+        "cold_median": statistics.median(cold),
+        "cold_p95": p95(cold),
+        "misses": misses,
+        "classify_ms": statistics.median(classify_ms),
+        "classify_p95": p95(classify_ms),
+        "match_ms": statistics.median(match_ms),
         "match_p95": p95(match_ms),
     }
 
@@ -123,14 +139,16 @@ def main() -> None:
     args = parser.parse_args()
     results = {name: run_backend(name, args) for name in args.backends.split(",")}
     lines = [
-        f"## Search, classification and matching – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+        f"## Search, classification and matching – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
         f"`bench/search.py`: {args.organisations:,} synthetic organisations + "
         f"{args.partnerships:,} synthetic partnerships on top of the real data, one gunicorn "
         f"worker, {len(TOPICAL)} queries × 20 per round (repeats are answered from the result "
         f"cache, which every index write invalidates), median of {args.rounds} rounds; "
         "'uncached' = 80 distinct known-item queries asked once. Goals: "
         "search p95 ≤ 3× health p95; classification < 50 ms; match < 300 ms; known-item "
-        "recall@3 ≥ 95 %.", "",
+        "recall@3 ≥ 95 %.",
+        "",
         "| back end | health p95 ms | search median ms | search p95 ms | p95 ÷ health p95 | "
         "uncached search median / p95 ms | uncached p95 ÷ health p95 | known-item recall@3 | "
         "classify median / p95 ms | match median / p95 ms |",
@@ -144,7 +162,8 @@ def main() -> None:
             f"{r['cold_median']:.1f} / {r['cold_p95']:.1f} | "
             f"{r['cold_p95'] / r['health_p95']:.1f}× | "
             f"{found}/{total} ({100 * found / total:.0f} %) | {r['classify_ms']:.1f} / "
-            f"{r['classify_p95']:.1f} | {r['match_ms']:.0f} / {r['match_p95']:.0f} |")
+            f"{r['classify_p95']:.1f} | {r['match_ms']:.0f} / {r['match_p95']:.0f} |"
+        )
     for name, r in results.items():
         if r["misses"]:
             lines += ["", f"Known items not in the top 3 on {name}:", ""]

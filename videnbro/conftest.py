@@ -62,10 +62,15 @@ def org(seeded):
 def make_user(db):
     """`make_user(Role.CLUSTER_SECRETARIAT, organisation=...)` – a fresh user with that role."""
 
-    def make(role: str = Role.ORGANISATION_MEMBER, *, organisation=None, password="pw-secret-1",
-             **kwargs):
-        return user_create(actor=None, username=f"user{next(_usernames)}-{role}",
-                           password=password, role=role, organisation=organisation, **kwargs)
+    def make(role: str = Role.ORGANISATION_MEMBER, *, organisation=None, password="pw-secret-1", **kwargs):
+        return user_create(
+            actor=None,
+            username=f"user{next(_usernames)}-{role}",
+            password=password,
+            role=role,
+            organisation=organisation,
+            **kwargs,
+        )
 
     return make
 
@@ -125,11 +130,21 @@ def run_tasks(db, monkeypatch):
 
     def run() -> int:
         before = DBTaskResult.objects.filter(status="SUCCESSFUL").count()
-        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-               startup_delay=False, max_tasks=None, worker_id="test",
-               excluded_queue_names=[]).run()
-        failed = list(DBTaskResult.objects.filter(status="FAILED")
-                      .values_list("task_path", "exception_class_path", "traceback"))
+        Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+            excluded_queue_names=[],
+        ).run()
+        failed = list(
+            DBTaskResult.objects.filter(status="FAILED").values_list(
+                "task_path", "exception_class_path", "traceback"
+            )
+        )
         assert not failed, failed
         return DBTaskResult.objects.filter(status="SUCCESSFUL").count() - before
 

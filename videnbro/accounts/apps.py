@@ -14,8 +14,7 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(_mark_code_pending, dispatch_uid="videnbro-otp-pending")
         from .throttling import reset_own_login_failures
 
-        user_logged_in.connect(reset_own_login_failures,
-                               dispatch_uid="videnbro-reset-own-login-failures")
+        user_logged_in.connect(reset_own_login_failures, dispatch_uid="videnbro-reset-own-login-failures")
         _require_otp_for_admin()
 
         from . import privacy  # noqa: F401  (registers its personal-data providers)

@@ -24,9 +24,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Ugyldig API-nøgle.")) from None
-        token = (
-            ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
-        )
+        token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
         if token is None or not token.is_valid or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Ugyldig eller udløbet API-nøgle."))
         now = timezone.now()

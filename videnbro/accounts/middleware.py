@@ -49,8 +49,11 @@ class TwoFactorMiddleware:
         # without the flag, is just as unverified (review finding 2).
         if request.session.get(twofactor.PENDING_SESSION_KEY) or twofactor.has_2fa(user):
             return self._refuse(request, verify)
-        if (getattr(settings, "REQUIRE_STAFF_2FA", False) and path.startswith("/admin/")
-                and (user.is_staff or user.is_superuser)):
+        if (
+            getattr(settings, "REQUIRE_STAFF_2FA", False)
+            and path.startswith("/admin/")
+            and (user.is_staff or user.is_superuser)
+        ):
             return self._refuse(request, verify if twofactor.has_2fa(user) else setup)
         return None
 
@@ -59,6 +62,7 @@ class TwoFactorMiddleware:
         if request.path.startswith("/api/"):
             from django.utils.translation import gettext as _
 
-            return JsonResponse({"errors": {"detail": [_(
-                "Log-ind mangler koden fra godkender-appen.")]}}, status=401)
+            return JsonResponse(
+                {"errors": {"detail": [_("Log-ind mangler koden fra godkender-appen.")]}}, status=401
+            )
         return redirect(f"{to}?{urlencode({'next': request.get_full_path()})}")

@@ -30,13 +30,10 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
     )
-    role = models.CharField(
-        _("rolle"), max_length=30, choices=Role.choices, default=Role.ORGANISATION_MEMBER
-    )
+    role = models.CharField(_("rolle"), max_length=30, choices=Role.choices, default=Role.ORGANISATION_MEMBER)
     # What a person who signed up on their own says they work for. Unverified: it never
     # grants rights in the registry (only `organisation`, set by an administrator, does).
-    stated_organisation = models.CharField(_("oplyst organisation"), max_length=200,
-                                           blank=True)
+    stated_organisation = models.CharField(_("oplyst organisation"), max_length=200, blank=True)
     # Self-service sign-up: when the person asked for an account, and when they proved control
     # of the address by the mailed link (and chose their password). Accounts signed up but never
     # activated expire (services.purge_unconfirmed); accounts made by administrators have neither.

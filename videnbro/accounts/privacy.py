@@ -26,20 +26,30 @@ class AccountProvider(PersonalDataProvider):
     order = 90  # last: the other providers find a person through the account
     models = ("accounts.User", "accounts.ApiToken")
     label = _("Brugerkonti")
-    kept = _("Brugernavn, navn, e-mail, den organisation personen selv har oplyst, rolle og "
-             "organisation, tidspunkter for oprettelse, aktivering og seneste log-ind; API-nøgler "
-             "(navn, præfiks og tidspunkter – selve nøglen gemmes kun som hash).")
-    purpose = _("At personen kan logge ind, søge om adgang til data og arbejde på platformen "
-                "med de rettigheder, rollen giver.")
-    legal_basis = _("Databeskyttelsesforordningens art. 6, stk. 1, litra b (personen har selv "
-                    "bedt om kontoen) og, for myndigheders og organisationers medarbejdere, "
-                    "litra e (opgaver i samfundets interesse).")
-    audience = _("Personen selv og platformens administratorer; navn og oplyst organisation "
-                 "vises på personens ansøgninger for dem, der behandler dem.")
-    retention_text = _("Så længe kontoen bruges. Konti, der aldrig aktiveres, slettes %(days)s "
-                       "dage efter oprettelsen. Ved sletning anonymiseres kontoen (navn og "
-                       "adresse fjernes, den kan ikke længere logge ind), så sager, den har "
-                       "rørt, stadig hænger sammen.")
+    kept = _(
+        "Brugernavn, navn, e-mail, den organisation personen selv har oplyst, rolle og "
+        "organisation, tidspunkter for oprettelse, aktivering og seneste log-ind; API-nøgler "
+        "(navn, præfiks og tidspunkter – selve nøglen gemmes kun som hash)."
+    )
+    purpose = _(
+        "At personen kan logge ind, søge om adgang til data og arbejde på platformen "
+        "med de rettigheder, rollen giver."
+    )
+    legal_basis = _(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra b (personen har selv "
+        "bedt om kontoen) og, for myndigheders og organisationers medarbejdere, "
+        "litra e (opgaver i samfundets interesse)."
+    )
+    audience = _(
+        "Personen selv og platformens administratorer; navn og oplyst organisation "
+        "vises på personens ansøgninger for dem, der behandler dem."
+    )
+    retention_text = _(
+        "Så længe kontoen bruges. Konti, der aldrig aktiveres, slettes %(days)s "
+        "dage efter oprettelsen. Ved sletning anonymiseres kontoen (navn og "
+        "adresse fjernes, den kan ikke længere logge ind), så sager, den har "
+        "rørt, stadig hænger sammen."
+    )
 
     def retention_params(self):
         return {"days": setting_days("ACCOUNTS_UNCONFIRMED_DAYS", 7)}
@@ -47,21 +57,34 @@ class AccountProvider(PersonalDataProvider):
     def export(self, email):
         records = []
         for user in _users(email).select_related("organisation").order_by("pk"):
-            records.append({
-                "username": user.username, "first_name": user.first_name,
-                "last_name": user.last_name, "email": user.email,
-                "stated_organisation": user.stated_organisation, "role": user.role,
-                "organisation": user.organisation.name if user.organisation_id else None,
-                "is_active": user.is_active, "date_joined": user.date_joined,
-                "last_login": user.last_login,
-                "signed_up_at": getattr(user, "signed_up_at", None),
-                "activated_at": getattr(user, "activated_at", None),
-                "api_tokens": [{"name": t.name, "prefix": t.prefix, "created": t.created,
-                                "last_used": t.last_used, "expires": t.expires,
-                                "revoked": t.revoked}
-                               for t in user.api_tokens.order_by("created")],
-                "two_factor_devices": [str(d) for d in _devices(user)],
-            })
+            records.append(
+                {
+                    "username": user.username,
+                    "first_name": user.first_name,
+                    "last_name": user.last_name,
+                    "email": user.email,
+                    "stated_organisation": user.stated_organisation,
+                    "role": user.role,
+                    "organisation": user.organisation.name if user.organisation_id else None,
+                    "is_active": user.is_active,
+                    "date_joined": user.date_joined,
+                    "last_login": user.last_login,
+                    "signed_up_at": getattr(user, "signed_up_at", None),
+                    "activated_at": getattr(user, "activated_at", None),
+                    "api_tokens": [
+                        {
+                            "name": t.name,
+                            "prefix": t.prefix,
+                            "created": t.created,
+                            "last_used": t.last_used,
+                            "expires": t.expires,
+                            "revoked": t.revoked,
+                        }
+                        for t in user.api_tokens.order_by("created")
+                    ],
+                    "two_factor_devices": [str(d) for d in _devices(user)],
+                }
+            )
         return records
 
     def erase(self, email):
@@ -109,12 +132,16 @@ class LoginAttemptProvider(PersonalDataProvider):
     order = 20
     models = ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
     label = _("Log-ind-forsøg")
-    kept = _("For hvert forsøg på at logge ind: det brugernavn eller den adresse, der blev "
-             "skrevet, IP-adressen, browserens identifikation og tidspunktet; om forsøget "
-             "lykkedes, og om kontoen blev spærret.")
+    kept = _(
+        "For hvert forsøg på at logge ind: det brugernavn eller den adresse, der blev "
+        "skrevet, IP-adressen, browserens identifikation og tidspunktet; om forsøget "
+        "lykkedes, og om kontoen blev spærret."
+    )
     purpose = _("At bremse gæt af adgangskoder og at kunne efterforske misbrug.")
-    legal_basis = _("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim interesse "
-                    "i at beskytte konti), jf. art. 32 om sikkerhed.")
+    legal_basis = _(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim interesse "
+        "i at beskytte konti), jf. art. 32 om sikkerhed."
+    )
     audience = _("Platformens administratorer.")
     retention_text = _("Slettes %(days)s dage efter forsøget.")
 
@@ -141,9 +168,16 @@ class LoginAttemptProvider(PersonalDataProvider):
         records = []
         for kind, model in self._models().items():
             for row in self._rows(model, email).order_by("attempt_time"):
-                records.append({"kind": kind, "username": row.username,
-                                "ip_address": row.ip_address, "user_agent": row.user_agent,
-                                "path": row.path_info, "attempt_time": row.attempt_time})
+                records.append(
+                    {
+                        "kind": kind,
+                        "username": row.username,
+                        "ip_address": row.ip_address,
+                        "user_agent": row.user_agent,
+                        "path": row.path_info,
+                        "attempt_time": row.attempt_time,
+                    }
+                )
         return records
 
     def erase(self, email):
@@ -151,8 +185,7 @@ class LoginAttemptProvider(PersonalDataProvider):
         # The lock-out counters go; the logs stay as anonymous counts.
         count, _detail = self._rows(models["attempt"], email).delete()
         for kind in ("log", "failure"):
-            count += self._rows(models[kind], email).update(username=ERASED, ip_address=None,
-                                                            user_agent="")
+            count += self._rows(models[kind], email).update(username=ERASED, ip_address=None, user_agent="")
         return count
 
     def retention(self, now, *, dry_run=False):

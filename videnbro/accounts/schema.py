@@ -8,5 +8,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     name = "bearerToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "`Authorization: Bearer vb_…` – create with `videnbro token create`."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "`Authorization: Bearer vb_…` – create with `videnbro token create`.",
+        }

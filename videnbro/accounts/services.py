@@ -15,29 +15,43 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from .models import ApiToken, Role, User, hash_token
 
 
-def user_create(*, actor: Any, username: str, password: str | None = None, email: str = "",
-                role: str = Role.ORGANISATION_MEMBER, organisation=None,
-                is_staff: bool = False) -> User:
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None = None,
+    email: str = "",
+    role: str = Role.ORGANISATION_MEMBER,
+    organisation=None,
+    is_staff: bool = False,
+) -> User:
     if actor is not None and not getattr(actor, "is_platform_admin", False):
         raise PermissionDeniedError("Kun platformsadministratorer kan oprette brugere.")
     if role not in Role.values:
-        raise ApplicationError(
-            "Ukendt rolle.", errors={"role": [f"Vælg en af: {', '.join(Role.values)}."]}
-        )
+        raise ApplicationError("Ukendt rolle.", errors={"role": [f"Vælg en af: {', '.join(Role.values)}."]})
     if User.objects.filter(username=username).exists():
         raise ApplicationError(
             "Brugernavnet er taget.", errors={"username": ["Brugernavnet findes allerede."]}
         )
     with transaction.atomic():
-        user = User(username=username, email=email, role=role, organisation=organisation,
-                    is_staff=is_staff or role == Role.PLATFORM_ADMIN)
+        user = User(
+            username=username,
+            email=email,
+            role=role,
+            organisation=organisation,
+            is_staff=is_staff or role == Role.PLATFORM_ADMIN,
+        )
         if password:
             user.set_password(password)
         else:
             user.set_unusable_password()
         user.save()
-        audit_log(actor=actor, action="accounts.user.created", obj=user,
-                  data={"role": role, "organisation": getattr(organisation, "pk", None)})
+        audit_log(
+            actor=actor,
+            action="accounts.user.created",
+            obj=user,
+            data={"role": role, "organisation": getattr(organisation, "pk", None)},
+        )
     return user
 
 
@@ -60,9 +74,13 @@ def _activation_link(user: User) -> str:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    path = reverse("accounts:activate", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": activation_tokens.make_token(user)})
+    path = reverse(
+        "accounts:activate",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": activation_tokens.make_token(user),
+        },
+    )
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -87,18 +105,31 @@ def signup(*, name: str, email: str, stated_organisation: str = "") -> None:
         return
     first, _sep, last = name.strip().partition(" ")
     with transaction.atomic():
-        existing = User.objects.filter(email__iexact=email).first() or \
-            User.objects.filter(username__iexact=email).first()
+        existing = (
+            User.objects.filter(email__iexact=email).first()
+            or User.objects.filter(username__iexact=email).first()
+        )
         if existing is not None and not _unconfirmed(existing):
             reset = settings.SITE_URL.rstrip("/") + reverse("accounts:password_reset")
-            enqueue(send_email, email, _("Du har allerede en konto på Videnbro"), _(
-                "Nogen (måske dig) forsøgte at oprette en konto med denne adresse, men den har "
-                "allerede en konto. Log ind, eller vælg en ny adgangskode her: %(link)s\n")
-                % {"link": reset})
+            enqueue(
+                send_email,
+                email,
+                _("Du har allerede en konto på Videnbro"),
+                _(
+                    "Nogen (måske dig) forsøgte at oprette en konto med denne adresse, men den har "
+                    "allerede en konto. Log ind, eller vælg en ny adgangskode her: %(link)s\n"
+                )
+                % {"link": reset},
+            )
             return
         if existing is None:
-            existing = User(username=email, email=email, role=Role.ORGANISATION_MEMBER,
-                            is_active=False, signed_up_at=timezone.now())
+            existing = User(
+                username=email,
+                email=email,
+                role=Role.ORGANISATION_MEMBER,
+                is_active=False,
+                signed_up_at=timezone.now(),
+            )
             existing.set_unusable_password()
             action = "accounts.user.signed_up"
         else:
@@ -106,20 +137,34 @@ def signup(*, name: str, email: str, stated_organisation: str = "") -> None:
         existing.first_name, existing.last_name = first[:150], last[:150]
         existing.stated_organisation = stated_organisation.strip()[:200]
         existing.save()
-        audit_log(actor=None, action=action, obj=existing,
-                  data={"stated_organisation": existing.stated_organisation})
-        enqueue(send_email, email, _("Bekræft din konto på Videnbro"), _(
-            "Velkommen til Videnbro. Åbn linket for at bekræfte din e-mailadresse, vælge din "
-            "adgangskode og aktivere kontoen (linket virker i 3 dage): %(link)s\n\nHar du "
-            "ikke oprettet en konto, kan du se bort fra denne mail.\n")
-            % {"link": _activation_link(existing)})
+        audit_log(
+            actor=None,
+            action=action,
+            obj=existing,
+            data={"stated_organisation": existing.stated_organisation},
+        )
+        enqueue(
+            send_email,
+            email,
+            _("Bekræft din konto på Videnbro"),
+            _(
+                "Velkommen til Videnbro. Åbn linket for at bekræfte din e-mailadresse, vælge din "
+                "adgangskode og aktivere kontoen (linket virker i 3 dage): %(link)s\n\nHar du "
+                "ikke oprettet en konto, kan du se bort fra denne mail.\n"
+            )
+            % {"link": _activation_link(existing)},
+        )
 
 
 def _unconfirmed(user: User) -> bool:
     """Signed up by the person, never activated (not an account an administrator
     deactivated: that one is never re-activated by a sign-up link)."""
-    return (not user.is_active and user.signed_up_at is not None
-            and user.activated_at is None and user.last_login is None)
+    return (
+        not user.is_active
+        and user.signed_up_at is not None
+        and user.activated_at is None
+        and user.last_login is None
+    )
 
 
 def activation_user(*, uidb64: str, token: str) -> User | None:
@@ -137,8 +182,9 @@ def activation_user(*, uidb64: str, token: str) -> User | None:
     return user
 
 
-def activate(*, uidb64: str, token: str, password: str, name: str,
-             stated_organisation: str = "") -> User | None:
+def activate(
+    *, uidb64: str, token: str, password: str, name: str, stated_organisation: str = ""
+) -> User | None:
     """The person who opened the mailed link (and so controls the address) chooses the
     password and confirms name and organisation; the account becomes active. None for a bad,
     expired or used link. Raises ApplicationError for a password the validators refuse."""
@@ -157,16 +203,29 @@ def activate(*, uidb64: str, token: str, password: str, name: str,
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise ApplicationError(_("Adgangskoden er for svag."),
-                               errors={"password1": list(exc.messages)}) from None
+        raise ApplicationError(
+            _("Adgangskoden er for svag."), errors={"password1": list(exc.messages)}
+        ) from None
     with transaction.atomic():
         user.set_password(password)
         user.is_active = True
         user.activated_at = timezone.now()
-        user.save(update_fields=["first_name", "last_name", "stated_organisation", "password",
-                                 "is_active", "activated_at"])
-        audit_log(actor=user, action="accounts.user.activated", obj=user,
-                  data={"stated_organisation": user.stated_organisation})
+        user.save(
+            update_fields=[
+                "first_name",
+                "last_name",
+                "stated_organisation",
+                "password",
+                "is_active",
+                "activated_at",
+            ]
+        )
+        audit_log(
+            actor=user,
+            action="accounts.user.activated",
+            obj=user,
+            data={"stated_organisation": user.stated_organisation},
+        )
     return user
 
 
@@ -178,16 +237,25 @@ def purge_unconfirmed(*, now=None, older_than_days: int | None = None) -> int:
     from django.conf import settings
 
     now = now or timezone.now()
-    days = older_than_days if older_than_days is not None else \
-        getattr(settings, "ACCOUNTS_UNCONFIRMED_DAYS", 7)
-    stale = User.objects.filter(is_active=False, activated_at__isnull=True,
-                                last_login__isnull=True, signed_up_at__isnull=False,
-                                signed_up_at__lt=now - timedelta(days=days))
+    days = (
+        older_than_days if older_than_days is not None else getattr(settings, "ACCOUNTS_UNCONFIRMED_DAYS", 7)
+    )
+    stale = User.objects.filter(
+        is_active=False,
+        activated_at__isnull=True,
+        last_login__isnull=True,
+        signed_up_at__isnull=False,
+        signed_up_at__lt=now - timedelta(days=days),
+    )
     count = 0
     with transaction.atomic():
         for user in stale.select_for_update():
-            audit_log(actor=None, action="accounts.user.unconfirmed_purged", obj=user,
-                      data={"signed_up_at": user.signed_up_at.isoformat(), "days": days})
+            audit_log(
+                actor=None,
+                action="accounts.user.unconfirmed_purged",
+                obj=user,
+                data={"signed_up_at": user.signed_up_at.isoformat(), "days": days},
+            )
             user.delete()
             count += 1
     return count
@@ -206,8 +274,12 @@ def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, s
         token = ApiToken.objects.create(
             user=user, name=name, prefix=raw[:PREFIX_LENGTH], digest=hash_token(raw)
         )
-        audit_log(actor=actor, action="accounts.token.created", obj=token,
-                  data={"user": user.username, "prefix": token.prefix})
+        audit_log(
+            actor=actor,
+            action="accounts.token.created",
+            obj=token,
+            data={"user": user.username, "prefix": token.prefix},
+        )
     return token, raw
 
 
@@ -215,6 +287,10 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
-        audit_log(actor=actor, action="accounts.token.revoked", obj=token,
-                  data={"user": token.user.username, "prefix": token.prefix})
+        audit_log(
+            actor=actor,
+            action="accounts.token.revoked",
+            obj=token,
+            data={"user": token.user.username, "prefix": token.prefix},
+        )
     return token

@@ -81,8 +81,7 @@ def lockout_response(request, original_response=None, credentials=None):
 
     cooloff = settings.AXES_COOLOFF_TIME
     seconds = int(cooloff.total_seconds()) if cooloff else 900
-    response = render(request, "accounts/locked_out.html",
-                      {"minutes": math.ceil(seconds / 60)}, status=429)
+    response = render(request, "accounts/locked_out.html", {"minutes": math.ceil(seconds / 60)}, status=429)
     response["Retry-After"] = str(seconds)
     return response
 

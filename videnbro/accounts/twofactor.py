@@ -15,16 +15,24 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 
 from .models import Role, User
 
-STAFF_ROLES = (Role.AUTHORITY_STAFF, Role.DATA_BROKER, Role.DATA_CUSTODIAN,
-               Role.CLUSTER_SECRETARIAT, Role.PLATFORM_ADMIN)
+STAFF_ROLES = (
+    Role.AUTHORITY_STAFF,
+    Role.DATA_BROKER,
+    Role.DATA_CUSTODIAN,
+    Role.CLUSTER_SECRETARIAT,
+    Role.PLATFORM_ADMIN,
+)
 # The session flag set at password log-in when the account has a confirmed device: until a
 # code is given, the session may only reach the code page and log-out (middleware).
 PENDING_SESSION_KEY = "videnbro_otp_pending"
 
 
 def can_use_2fa(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and (
-        user.is_staff or user.is_superuser or user.role in STAFF_ROLES))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_staff or user.is_superuser or user.role in STAFF_ROLES)
+    )
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:
@@ -59,8 +67,9 @@ def totp_confirm(*, actor: Any, token: str) -> TOTPDevice:
     if device is None:
         raise ApplicationError(_("Start opsætningen forfra."))
     if not device.verify_token(token):
-        raise ApplicationError(_("Koden passer ikke."),
-                               errors={"otp_token": [_("Koden passer ikke. Prøv den næste kode.")]})
+        raise ApplicationError(
+            _("Koden passer ikke."), errors={"otp_token": [_("Koden passer ikke. Prøv den næste kode.")]}
+        )
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -110,4 +119,4 @@ def secret_b32(device: TOTPDevice) -> str:
     from base64 import b32encode
 
     raw = b32encode(device.bin_key).decode()
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))

@@ -28,8 +28,9 @@ def _show_errors(form, exc: ApplicationError) -> None:
 
 
 def _safe_target(request, target: str | None, default: str = "") -> str:
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -45,16 +46,25 @@ def signup(request):
             if target:  # back to where they were (e.g. the prefilled application) once active
                 request.session["after_activation"] = target
             values = form.cleaned_data
-            services.signup(name=values["name"], email=values["email"],
-                            stated_organisation=values["stated_organisation"])
+            services.signup(
+                name=values["name"], email=values["email"], stated_organisation=values["stated_organisation"]
+            )
             return render(request, "accounts/signup_done.html", {"email": values["email"]})
     return render(request, "accounts/signup.html", {"form": form, "next": target})
 
 
 def _bad_link(request):
-    return render(request, "error.html", {"status": 400, "message": _(
-        "Linket er ugyldigt, udløbet eller allerede brugt. Log ind, eller opret kontoen "
-        "igen.")}, status=400)
+    return render(
+        request,
+        "error.html",
+        {
+            "status": 400,
+            "message": _(
+                "Linket er ugyldigt, udløbet eller allerede brugt. Log ind, eller opret kontoen igen."
+            ),
+        },
+        status=400,
+    )
 
 
 def activate(request, uidb64: str, token: str):
@@ -63,22 +73,29 @@ def activate(request, uidb64: str, token: str):
     user = services.activation_user(uidb64=uidb64, token=token)
     if user is None:
         return _bad_link(request)
-    initial = {"name": f"{user.first_name} {user.last_name}".strip(),
-               "stated_organisation": user.stated_organisation}
+    initial = {
+        "name": f"{user.first_name} {user.last_name}".strip(),
+        "stated_organisation": user.stated_organisation,
+    }
     form = ActivationForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
-            user = services.activate(uidb64=uidb64, token=token, password=values["password1"],
-                                     name=values["name"],
-                                     stated_organisation=values["stated_organisation"])
+            user = services.activate(
+                uidb64=uidb64,
+                token=token,
+                password=values["password1"],
+                name=values["name"],
+                stated_organisation=values["stated_organisation"],
+            )
         except ApplicationError as exc:
             _show_errors(form, exc)
         else:
             if user is None:
                 return _bad_link(request)
-            target = _safe_target(request, request.session.pop("after_activation", ""),
-                                  reverse("broker:home"))
+            target = _safe_target(
+                request, request.session.pop("after_activation", ""), reverse("broker:home")
+            )
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Din konto er aktiveret. Velkommen til Videnbro."))
             return redirect(target)
@@ -104,21 +121,18 @@ def otp_verify(request):
     """The second step of log-in for an account with two-factor authentication."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    target = _safe_target(request, request.POST.get("next") or request.GET.get("next"),
-                          reverse("core:home"))
+    target = _safe_target(request, request.POST.get("next") or request.GET.get("next"), reverse("core:home"))
     if request.user.is_verified() or not twofactor.has_2fa(request.user):
         request.session.pop(twofactor.PENDING_SESSION_KEY, None)
         return redirect(target)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = twofactor.verify_login_code(user=request.user,
-                                             token=form.cleaned_data["otp_token"])
+        device = twofactor.verify_login_code(user=request.user, token=form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
             request.session.pop(twofactor.PENDING_SESSION_KEY, None)
             return redirect(target)
-        form.add_error("otp_token", _("Koden passer ikke. Vent på den næste kode, og prøv "
-                                      "igen."))
+        form.add_error("otp_token", _("Koden passer ikke. Vent på den næste kode, og prøv igen."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": target})
 
 
@@ -148,7 +162,6 @@ def two_factor(request):
             _show_errors(form, exc)
     context = {"form": form, "enabled": enabled, "next": target}
     if not enabled:
-        device = twofactor.pending_device(request.user) or twofactor.totp_start(
-            actor=request.user)
+        device = twofactor.pending_device(request.user) or twofactor.totp_start(actor=request.user)
         context.update(qr=twofactor.qr_svg(device), secret=twofactor.secret_b32(device))
     return render(request, "accounts/two_factor.html", context)

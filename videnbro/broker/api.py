@@ -42,12 +42,10 @@ class PartSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequestPart
-        fields = ["id", "custodian", "status", "due_at", "overdue", "conditions", "decided_at",
-                  "datasets"]
+        fields = ["id", "custodian", "status", "due_at", "overdue", "conditions", "decided_at", "datasets"]
 
     def get_datasets(self, part) -> list[str]:
-        return [c.dataset.key for c in part.request.requested_datasets.all()
-                if c.part_id == part.pk]
+        return [c.dataset.key for c in part.request.requested_datasets.all() if c.part_id == part.pk]
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -66,8 +64,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequestEvent
-        fields = ["created", "actor_label", "actor_role", "part", "from_status", "to_status",
-                  "note"]
+        fields = ["created", "actor_label", "actor_role", "part", "from_status", "to_status", "note"]
 
     def get_part(self, event) -> str | None:
         return event.part.custodian.key if event.part_id else None
@@ -83,9 +80,22 @@ class AccessRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccessRequest
-        fields = ["id", "reference", "kind", "parent", "project_title", "organisation",
-                  "status", "due_at", "overdue", "parts", "datasets", "submitted_at",
-                  "approved_at", "url"]
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "parent",
+            "project_title",
+            "organisation",
+            "status",
+            "due_at",
+            "overdue",
+            "parts",
+            "datasets",
+            "submitted_at",
+            "approved_at",
+            "url",
+        ]
 
     def get_overdue(self, request) -> bool:
         return request.has_overdue_step
@@ -100,14 +110,31 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     moves = serializers.SerializerMethodField()
 
     class Meta(AccessRequestSerializer.Meta):
-        fields = [*AccessRequestSerializer.Meta.fields, "applicant", "purpose", "description",
-                  "legal_basis", "period_from", "period_to", "population", "environment",
-                  "sandbox", "funding", "cost_estimate", "cost_note", "documents", "events",
-                  "amendments", "moves"]
+        fields = [
+            *AccessRequestSerializer.Meta.fields,
+            "applicant",
+            "purpose",
+            "description",
+            "legal_basis",
+            "period_from",
+            "period_to",
+            "population",
+            "environment",
+            "sandbox",
+            "funding",
+            "cost_estimate",
+            "cost_note",
+            "documents",
+            "events",
+            "amendments",
+            "moves",
+        ]
 
     def get_applicant(self, request) -> dict:
-        return {"name": request.applicant.get_full_name() or request.applicant.username,
-                "email": request.applicant.email}
+        return {
+            "name": request.applicant.get_full_name() or request.applicant.username,
+            "email": request.applicant.email,
+        }
 
     def get_amendments(self, request) -> list[str]:
         """The amendments the caller may see (a custodian only those routed to it)."""
@@ -117,8 +144,7 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     def get_moves(self, request) -> dict:
         """What the caller may do now: request states and, per part id, part states."""
         moves = services.moves_for(self.context["request"].user, request)
-        return {"request": moves["request"],
-                "parts": {str(k): v for k, v in moves["parts"].items()}}
+        return {"request": moves["request"], "parts": {str(k): v for k, v in moves["parts"].items()}}
 
 
 class DatasetChoiceSerializer(serializers.Serializer):
@@ -137,28 +163,37 @@ class AccessRequestInputSerializer(serializers.Serializer):
     period_from = serializers.DateField(required=False)
     period_to = serializers.DateField(required=False)
     population = StrictCharField(required=False)
-    environment = serializers.ChoiceField(choices=AccessRequest.Environment.choices,
-                                          required=False)
+    environment = serializers.ChoiceField(choices=AccessRequest.Environment.choices, required=False)
     sandbox = serializers.IntegerField(required=False, help_text="Sandbox id")
     funding = StrictCharField(required=False)
     datasets = DatasetChoiceSerializer(many=True, required=False)
 
 
 class AccessTransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices,
-                                          *RequestPart.Status.choices])
+    to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices, *RequestPart.Status.choices])
     note = StrictCharField(required=False, allow_blank=True, default="")
-    part = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                    help_text="The part (custodian) for a part state; may be "
-                                              "left out by a custodian with one part")
-    cost_estimate = serializers.DecimalField(max_digits=12, decimal_places=2, required=False,
-                                             allow_null=True, default=None,
-                                             help_text="DKK; required to move to cost_estimate")
+    part = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The part (custodian) for a part state; may be left out by a custodian with one part",
+    )
+    cost_estimate = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="DKK; required to move to cost_estimate",
+    )
     variables = serializers.DictField(
-        child=serializers.ListField(child=StrictCharField()), required=False,
-        allow_null=True, default=None,
+        child=serializers.ListField(child=StrictCharField()),
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="With the applicant's answer to updates_requested: {dataset key: [variable "
-                  "names]} for that part's datasets")
+        "names]} for that part's datasets",
+    )
 
 
 class DocumentInputSerializer(serializers.Serializer):
@@ -173,17 +208,23 @@ def _project_data(data) -> dict:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Access requests visible to you (own, routed to your "
-                               "organisation, or all for the broker)", tags=["broker"],
-                       parameters=[OpenApiParameter("status", str),
-                                   OpenApiParameter("overdue", bool),
-                                   OpenApiParameter("custodian", str),
-                                   OpenApiParameter("q", str)]),
-    retrieve=extend_schema(summary="One access request with parts, documents, trail and your "
-                                   "possible moves", tags=["broker"],
-                           responses=AccessRequestDetailSerializer))
-class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           viewsets.GenericViewSet):
+    list=extend_schema(
+        summary="Access requests visible to you (own, routed to your organisation, or all for the broker)",
+        tags=["broker"],
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("custodian", str),
+            OpenApiParameter("q", str),
+        ],
+    ),
+    retrieve=extend_schema(
+        summary="One access request with parts, documents, trail and your possible moves",
+        tags=["broker"],
+        responses=AccessRequestDetailSerializer,
+    ),
+)
+class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AccessRequestSerializer
     pagination_class = Pagination
     filter_backends: list = []
@@ -198,8 +239,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         from django.core.exceptions import ValidationError
 
         try:
-            return selectors.filter_requests(selectors.visible(self.request.user),
-                                             self.request.query_params)
+            return selectors.filter_requests(selectors.visible(self.request.user), self.request.query_params)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
 
@@ -207,37 +247,51 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return object_or_404(selectors.visible(self.request.user), pk)
 
     def _detail(self, access_request, code=status.HTTP_200_OK) -> Response:
-        fresh = selectors.request_queryset().prefetch_related("events__part__custodian").get(
-            pk=access_request.pk)
-        return Response(AccessRequestDetailSerializer(
-            fresh, context={"request": self.request}).data, status=code)
+        fresh = (
+            selectors.request_queryset().prefetch_related("events__part__custodian").get(pk=access_request.pk)
+        )
+        return Response(
+            AccessRequestDetailSerializer(fresh, context={"request": self.request}).data, status=code
+        )
 
     def retrieve(self, request, pk=None):
         return self._detail(self._get(pk))
 
-    @extend_schema(request=AccessRequestInputSerializer,
-                   responses={201: AccessRequestDetailSerializer}, tags=["broker"],
-                   summary="Start an access request (a draft) covering one or many datasets")
+    @extend_schema(
+        request=AccessRequestInputSerializer,
+        responses={201: AccessRequestDetailSerializer},
+        tags=["broker"],
+        summary="Start an access request (a draft) covering one or many datasets",
+    )
     def create(self, request):
         data = request.data
-        access_request = services.request_save(actor=request.user, data=_project_data(data),
-                                               datasets=data.get("datasets"))
+        access_request = services.request_save(
+            actor=request.user, data=_project_data(data), datasets=data.get("datasets")
+        )
         return self._detail(access_request, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AccessRequestInputSerializer,
-                   responses={200: AccessRequestDetailSerializer}, tags=["broker"],
-                   summary="Edit a draft or returned request (fields not sent are kept)")
+    @extend_schema(
+        request=AccessRequestInputSerializer,
+        responses={200: AccessRequestDetailSerializer},
+        tags=["broker"],
+        summary="Edit a draft or returned request (fields not sent are kept)",
+    )
     def partial_update(self, request, pk=None):
         access_request = services.request_save(
-            actor=request.user, request=self._get(pk), data=_project_data(request.data),
-            datasets=request.data.get("datasets"))
+            actor=request.user,
+            request=self._get(pk),
+            data=_project_data(request.data),
+            datasets=request.data.get("datasets"),
+        )
         return self._detail(access_request)
 
-    @extend_schema(request=AccessTransitionSerializer,
-                   responses={200: AccessRequestDetailSerializer},
-                   tags=["broker"],
-                   summary="Move the request or one custodian's part (409 with the allowed "
-                           "moves; 403 for another side's step or another custodian's part)")
+    @extend_schema(
+        request=AccessTransitionSerializer,
+        responses={200: AccessRequestDetailSerializer},
+        tags=["broker"],
+        summary="Move the request or one custodian's part (409 with the allowed "
+        "moves; 403 for another side's step or another custodian's part)",
+    )
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         access_request = self._get(pk)
@@ -245,58 +299,84 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         access_request = services.request_transition(
-            actor=request.user, request=access_request, to=values["to"], note=values["note"],
-            part=values["part"], cost_estimate=values["cost_estimate"],
-            variables=values["variables"])
+            actor=request.user,
+            request=access_request,
+            to=values["to"],
+            note=values["note"],
+            part=values["part"],
+            cost_estimate=values["cost_estimate"],
+            variables=values["variables"],
+        )
         return self._detail(access_request)
 
-    @extend_schema(request={"multipart/form-data": DocumentInputSerializer},
-                   responses={201: DocumentSerializer}, tags=["broker"],
-                   summary="Attach a document (protocol, approval – PDF/DOCX/ODT, never data)")
+    @extend_schema(
+        request={"multipart/form-data": DocumentInputSerializer},
+        responses={201: DocumentSerializer},
+        tags=["broker"],
+        summary="Attach a document (protocol, approval – PDF/DOCX/ODT, never data)",
+    )
     @action(detail=True, methods=["post"])
     def documents(self, request, pk=None):
         access_request = self._get(pk)
         if not hasattr(request.data, "getlist"):
             raise serializers.ValidationError(
-                {"file": [_("Send dokumentet som multipart/form-data med felterne kind og file.")]})
-        document = services.document_add(actor=request.user, request=access_request,
-                                          kind=request.data.get("kind", ""),
-                                          upload=request.FILES.get("file"))
+                {"file": [_("Send dokumentet som multipart/form-data med felterne kind og file.")]}
+            )
+        document = services.document_add(
+            actor=request.user,
+            request=access_request,
+            kind=request.data.get("kind", ""),
+            upload=request.FILES.get("file"),
+        )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses={(200, "application/octet-stream"):
-                                                OpenApiTypes.BINARY},
-                   tags=["broker"], summary="Download a document of a request")
-    @extend_schema(methods=["DELETE"], responses={204: None}, tags=["broker"],
-                   summary="Remove a document uploaded by mistake (applicant, while documents "
-                           "may change)")
-    @action(detail=True, methods=["get", "delete"],
-            url_path=r"documents/(?P<document_id>\d+)")
+    @extend_schema(
+        methods=["GET"],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        tags=["broker"],
+        summary="Download a document of a request",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        responses={204: None},
+        tags=["broker"],
+        summary="Remove a document uploaded by mistake (applicant, while documents may change)",
+    )
+    @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_id>\d+)")
     def document(self, request, pk=None, document_id=None):
         access_request = self._get(pk)
         document = object_or_404(access_request.documents.all(), document_id)
         if request.method == "DELETE":
-            services.document_remove(actor=request.user, request=access_request,
-                                     document=document)
+            services.document_remove(actor=request.user, request=access_request, document=document)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return document_response(document)
 
-    @extend_schema(request=AccessRequestInputSerializer,
-                   responses={201: AccessRequestDetailSerializer}, tags=["broker"],
-                   summary="Apply for an amendment (more variables, longer period) – a child "
-                           "request that does not restart this one")
+    @extend_schema(
+        request=AccessRequestInputSerializer,
+        responses={201: AccessRequestDetailSerializer},
+        tags=["broker"],
+        summary="Apply for an amendment (more variables, longer period) – a child "
+        "request that does not restart this one",
+    )
     @action(detail=True, methods=["post"])
     def amendments(self, request, pk=None):
         parent = self._get(pk)
-        amendment = services.request_save(actor=request.user, parent=parent,
-                                          data=_project_data(request.data),
-                                          datasets=request.data.get("datasets"))
+        amendment = services.request_save(
+            actor=request.user,
+            parent=parent,
+            data=_project_data(request.data),
+            datasets=request.data.get("datasets"),
+        )
         return self._detail(amendment, status.HTTP_201_CREATED)
 
 
 def document_response(document: RequestDocument) -> FileResponse:
-    response = FileResponse(document.file.open("rb"), as_attachment=True,
-                            filename=document.filename, content_type=document.content_type)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -314,8 +394,7 @@ class RegisterEntrySerializer(serializers.Serializer):
     period_to = serializers.DateField(allow_null=True)
 
     def get_datasets(self, request) -> list[dict]:
-        return [{"key": d.key, "title": d.title}
-                for d in selectors.approved_datasets(request)]
+        return [{"key": d.key, "title": d.title} for d in selectors.approved_datasets(request)]
 
 
 class RegisterView(APIView):
@@ -323,8 +402,11 @@ class RegisterView(APIView):
 
     pagination_class = Pagination
 
-    @extend_schema(tags=["broker"], responses=RegisterEntrySerializer(many=True),
-                   summary="Public register of approved data uses")
+    @extend_schema(
+        tags=["broker"],
+        responses=RegisterEntrySerializer(many=True),
+        summary="Public register of approved data uses",
+    )
     def get(self, request):
         paginator = Pagination()
         page = paginator.paginate_queryset(selectors.approved_uses(), request, view=self)

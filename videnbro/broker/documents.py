@@ -30,10 +30,44 @@ DOCUMENT_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
 }
 DATA_EXTENSIONS = {
-    ".csv", ".tsv", ".txt", ".dat", ".xlsx", ".xlsm", ".xls", ".ods", ".sas7bdat", ".sas7bcat",
-    ".xpt", ".sav", ".zsav", ".por", ".dta", ".parquet", ".feather", ".arrow", ".rds", ".rdata",
-    ".rda", ".json", ".jsonl", ".ndjson", ".xml", ".sqlite", ".db", ".mdb", ".accdb", ".h5",
-    ".hdf5", ".pkl", ".pickle", ".npy", ".zip", ".gz", ".7z", ".tar",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".dat",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".sas7bdat",
+    ".sas7bcat",
+    ".xpt",
+    ".sav",
+    ".zsav",
+    ".por",
+    ".dta",
+    ".parquet",
+    ".feather",
+    ".arrow",
+    ".rds",
+    ".rdata",
+    ".rda",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".xml",
+    ".sqlite",
+    ".db",
+    ".mdb",
+    ".accdb",
+    ".h5",
+    ".hdf5",
+    ".pkl",
+    ".pickle",
+    ".npy",
+    ".zip",
+    ".gz",
+    ".7z",
+    ".tar",
 }
 SIGNATURES = {  # first bytes of data formats, whatever the file is called
     b"PAR1": "parquet",
@@ -55,8 +89,13 @@ ANYWHERE = {
 # document is a spreadsheet or data, whatever the member is called).
 MEMBER_SIGNATURES = {
     **SIGNATURES,
-    b"PK\x03\x04": "zip", b"PK\x05\x06": "zip", b"7z\xbc\xaf\x27\x1c": "7z",
-    b"<stata_dta>": "Stata", b"RDX2\n": "R", b"RDX3\n": "R", b"\x93NUMPY": "numpy",
+    b"PK\x03\x04": "zip",
+    b"PK\x05\x06": "zip",
+    b"7z\xbc\xaf\x27\x1c": "7z",
+    b"<stata_dta>": "Stata",
+    b"RDX2\n": "R",
+    b"RDX3\n": "R",
+    b"\x93NUMPY": "numpy",
     b"\x89HDF\r\n\x1a\n": "HDF5",
 }
 CHUNK = 64 * 1024
@@ -69,10 +108,18 @@ def max_bytes() -> int:
 
 
 def _refuse_data(kind: str) -> ValidationError:
-    return ValidationError({"file": [_(
-        "Filen ligner et dataudtræk (%(kind)s). Videnbro modtager aldrig data – kun "
-        "dokumenter som protokol og godkendelser (PDF, DOCX eller ODT). Data udleveres af "
-        "den dataansvarlige i et godkendt sikkert analysemiljø.") % {"kind": kind}]})
+    return ValidationError(
+        {
+            "file": [
+                _(
+                    "Filen ligner et dataudtræk (%(kind)s). Videnbro modtager aldrig data – kun "
+                    "dokumenter som protokol og godkendelser (PDF, DOCX eller ODT). Data udleveres af "
+                    "den dataansvarlige i et godkendt sikkert analysemiljø."
+                )
+                % {"kind": kind}
+            ]
+        }
+    )
 
 
 MAX_ZIP_MEMBERS = 2000
@@ -98,8 +145,7 @@ def _member_kind(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
         return "data"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):  # an XML part – unless it is an Excel 2003 XML workbook
-        spreadsheet = (b"urn:schemas-microsoft-com:office:spreadsheet" in head
-                       or b"Excel.Sheet" in head)
+        spreadsheet = b"urn:schemas-microsoft-com:office:spreadsheet" in head or b"Excel.Sheet" in head
         return "spreadsheet" if spreadsheet else ""
     return "data" if _looks_delimited(head) else ""
 
@@ -111,8 +157,7 @@ def _zip_kind(upload) -> str:
     try:
         with zipfile.ZipFile(upload.file if hasattr(upload, "file") else upload) as archive:
             members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS or \
-                    sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
                 return "data"
             names = {m.filename for m in members}
             mimetype = ""
@@ -120,8 +165,16 @@ def _zip_kind(upload) -> str:
                 with archive.open("mimetype") as entry:
                     mimetype = entry.read(100).decode("ascii", "replace").strip()
             kinds = {_member_kind(archive, m) for m in members if m.filename != "mimetype"}
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError,
-            NotImplementedError, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ):
         return ""
     finally:
         upload.seek(0)
@@ -215,9 +268,14 @@ def validate_document(upload) -> str:
     name = PurePath(upload.name or "").name
     suffix = PurePath(name.lower()).suffix
     if upload.size > max_bytes():
-        raise ValidationError({"file": [_(
-            "Filen fylder %(size)s; højst %(max)s pr. dokument.") % {
-            "size": filesizeformat(upload.size), "max": filesizeformat(max_bytes())}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("Filen fylder %(size)s; højst %(max)s pr. dokument.")
+                    % {"size": filesizeformat(upload.size), "max": filesizeformat(max_bytes())}
+                ]
+            }
+        )
     if upload.size == 0:
         raise ValidationError({"file": [_("Filen er tom.")]})
     upload.seek(0)
@@ -239,13 +297,21 @@ def validate_document(upload) -> str:
     if found:
         raise _refuse_data(found)
     if suffix not in DOCUMENT_TYPES:
-        raise ValidationError({"file": [_(
-            "Kun dokumenter i PDF, DOCX eller ODT kan vedhæftes (fik »%(name)s«).") % {
-            "name": name}]})
-    matches = (head.startswith(b"%PDF-") if suffix == ".pdf"
-               else zip_kind == "document")
+        raise ValidationError(
+            {
+                "file": [
+                    _("Kun dokumenter i PDF, DOCX eller ODT kan vedhæftes (fik »%(name)s«).") % {"name": name}
+                ]
+            }
+        )
+    matches = head.startswith(b"%PDF-") if suffix == ".pdf" else zip_kind == "document"
     if not matches:
-        raise ValidationError({"file": [_(
-            "Indholdet af »%(name)s« er ikke et %(type)s-dokument.") % {
-            "name": name, "type": suffix.lstrip(".").upper()}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("Indholdet af »%(name)s« er ikke et %(type)s-dokument.")
+                    % {"name": name, "type": suffix.lstrip(".").upper()}
+                ]
+            }
+        )
     return DOCUMENT_TYPES[suffix]

@@ -7,8 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AccessRequest
 
-PROJECT_FIELDS = ["project_title", "purpose", "description", "legal_basis", "period_from",
-                  "period_to", "population", "environment", "sandbox", "funding"]
+PROJECT_FIELDS = [
+    "project_title",
+    "purpose",
+    "description",
+    "legal_basis",
+    "period_from",
+    "period_to",
+    "population",
+    "environment",
+    "sandbox",
+    "funding",
+]
 REQUIRED_TO_SUBMIT = ["purpose", "legal_basis"]
 
 
@@ -26,10 +36,13 @@ class AccessRequestForm(forms.ModelForm):
             "period_to": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
-            "purpose": _("Hvad skal data bruges til? Vises i det offentlige register, hvis "
-                         "ansøgningen godkendes."),
-            "legal_basis": _("Fx databeskyttelsesforordningens art. 6, stk. 1, litra e, og "
-                             "art. 9, stk. 2, litra j, sammen med databeskyttelseslovens § 10."),
+            "purpose": _(
+                "Hvad skal data bruges til? Vises i det offentlige register, hvis ansøgningen godkendes."
+            ),
+            "legal_basis": _(
+                "Fx databeskyttelsesforordningens art. 6, stk. 1, litra e, og "
+                "art. 9, stk. 2, litra j, sammen med databeskyttelseslovens § 10."
+            ),
             "period_from": _("Den periode, I ønsker adgang til data."),
             "population": _("Hvem skal indgå, fx alle født i Danmark 1990–2020."),
         }
@@ -39,7 +52,6 @@ class AccessRequestForm(forms.ModelForm):
         start, end = cleaned.get("period_from"), cleaned.get("period_to")
         if start and end and end < start:
             self.add_error("period_to", _("Slutdatoen ligger før startdatoen."))
-        if cleaned.get("environment") == AccessRequest.Environment.SANDBOX \
-                and not cleaned.get("sandbox"):
+        if cleaned.get("environment") == AccessRequest.Environment.SANDBOX and not cleaned.get("sandbox"):
             self.add_error("sandbox", _("Vælg hvilken sandkasse."))
         return cleaned

@@ -44,17 +44,31 @@ class AccessRequest(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.NEW)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="amendments", verbose_name=_("hovedansøgning"))
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="access_requests", verbose_name=_("ansøger"))
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="access_requests",
-                                     verbose_name=_("ansøgers organisation"))
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("hovedansøgning"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_requests",
+        verbose_name=_("ansøger"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+        verbose_name=_("ansøgers organisation"),
+    )
     # The organisation as the applicant gave it, when they have no verified one (self sign-up);
     # the broker checks it during screening, the register shows it.
-    organisation_name = models.CharField(_("organisation (oplyst af ansøger)"), max_length=200,
-                                         blank=True)
+    organisation_name = models.CharField(_("organisation (oplyst af ansøger)"), max_length=200, blank=True)
     project_title = models.CharField(_("projekttitel"), max_length=300)
     purpose = models.TextField(_("formål"), blank=True)
     description = models.TextField(_("projektbeskrivelse"), blank=True)
@@ -62,17 +76,25 @@ class AccessRequest(models.Model):
     period_from = models.DateField(_("periode fra"), null=True, blank=True)
     period_to = models.DateField(_("periode til"), null=True, blank=True)
     population = models.TextField(_("population"), blank=True)
-    environment = models.CharField(_("sikkert analysemiljø"), max_length=30,
-                                   choices=Environment.choices, blank=True)
-    sandbox = models.ForeignKey(Sandbox, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="access_requests", verbose_name=_("sandkasse"))
+    environment = models.CharField(
+        _("sikkert analysemiljø"), max_length=30, choices=Environment.choices, blank=True
+    )
+    sandbox = models.ForeignKey(
+        Sandbox,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_requests",
+        verbose_name=_("sandkasse"),
+    )
     funding = models.TextField(_("finansiering"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
-    due_at = models.DateTimeField(_("frist for næste skridt"), null=True, blank=True,
-                                  db_index=True)
-    cost_estimate = models.DecimalField(_("prisoverslag (kr.)"), max_digits=12,
-                                        decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    due_at = models.DateTimeField(_("frist for næste skridt"), null=True, blank=True, db_index=True)
+    cost_estimate = models.DecimalField(
+        _("prisoverslag (kr.)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     cost_note = models.TextField(_("note til prisoverslag"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
@@ -106,7 +128,8 @@ class AccessRequest(models.Model):
         if self.is_overdue:
             return True
         return self.status == self.Status.ROUTED and any(
-            part.is_overdue and part.status in RequestPart.OPEN for part in self.parts.all())
+            part.is_overdue and part.status in RequestPart.OPEN for part in self.parts.all()
+        )
 
 
 class RequestPart(models.Model):
@@ -125,11 +148,15 @@ class RequestPart(models.Model):
     DECIDED = (*APPROVED, Status.REJECTED)
 
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="parts")
-    custodian = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                  related_name="access_request_parts",
-                                  verbose_name=_("dataansvarlig"))
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices,
-                              default=Status.PENDING, db_index=True)
+    custodian = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="access_request_parts",
+        verbose_name=_("dataansvarlig"),
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     due_at = models.DateTimeField(_("frist"), null=True, blank=True, db_index=True)
     conditions = models.TextField(_("vilkår"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -140,8 +167,9 @@ class RequestPart(models.Model):
         verbose_name = _("delansøgning")
         verbose_name_plural = _("delansøgninger")
         ordering = ["custodian__name"]
-        constraints = [models.UniqueConstraint(fields=["request", "custodian"],
-                                               name="part_unique_per_custodian")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "custodian"], name="part_unique_per_custodian")
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.reference} / {self.custodian}"
@@ -152,18 +180,20 @@ class RequestPart(models.Model):
 
 
 class RequestedDataset(models.Model):
-    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE,
-                                related_name="requested_datasets")
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT,
-                                related_name="access_requests", verbose_name=_("datasæt"))
-    part = models.ForeignKey(RequestPart, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="datasets")
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="requested_datasets")
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.PROTECT, related_name="access_requests", verbose_name=_("datasæt")
+    )
+    part = models.ForeignKey(
+        RequestPart, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets"
+    )
     variables = models.JSONField(_("ønskede variable"), default=list, blank=True)
 
     class Meta:
         ordering = ["dataset__title"]
-        constraints = [models.UniqueConstraint(fields=["request", "dataset"],
-                                               name="dataset_once_per_request")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "dataset"], name="dataset_once_per_request")
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.reference} / {self.dataset}"
@@ -181,16 +211,16 @@ class RequestDocument(models.Model):
         FUNDING = "funding", _("Bevilling")
         OTHER = "other", _("Andet")
 
-    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE,
-                                related_name="documents")
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("dokumenttype"), max_length=30, choices=Kind.choices)
     file = models.FileField(_("fil"), upload_to=_document_path, max_length=300)
     filename = models.CharField(_("filnavn"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("størrelse"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -206,11 +236,13 @@ class RequestEvent(models.Model):
     """Who moved what from where to where, when and why."""
 
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="events")
-    part = models.ForeignKey(RequestPart, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="events")
+    part = models.ForeignKey(
+        RequestPart, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     created = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, blank=True)
     actor_role = models.CharField(max_length=20, blank=True)
     from_status = models.CharField(max_length=30, blank=True)

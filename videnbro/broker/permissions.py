@@ -31,8 +31,7 @@ def is_broker(user: Any) -> bool:
 
 
 def is_custodian(user: Any) -> bool:
-    return (_signed_in(user) and user.role == Role.DATA_CUSTODIAN
-            and user.organisation_id is not None)
+    return _signed_in(user) and user.role == Role.DATA_CUSTODIAN and user.organisation_id is not None
 
 
 def is_applicant(user: Any, request) -> bool:
@@ -64,8 +63,7 @@ def can_view(user: Any, request) -> bool:
         return True
     if is_broker(user):
         return request.submitted_at is not None
-    return is_custodian(user) and request.parts.filter(
-        custodian_id=user.organisation_id).exists()
+    return is_custodian(user) and request.parts.filter(custodian_id=user.organisation_id).exists()
 
 
 def role_in(user: Any, request) -> str:

@@ -12,18 +12,21 @@ from .models import AccessRequest, RequestedDataset, RequestPart
 
 S = AccessRequest.Status
 P = RequestPart.Status
-OPEN = [S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED,
-        S.PROVISIONING, S.ACTIVE]
+OPEN = [S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE]
 REGISTER_STATES = [S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED]
 
 
 def request_queryset() -> QuerySet:
     return AccessRequest.objects.select_related(
-        "applicant", "organisation", "parent", "sandbox").prefetch_related(
+        "applicant", "organisation", "parent", "sandbox"
+    ).prefetch_related(
         Prefetch("parts", queryset=RequestPart.objects.select_related("custodian")),
-        Prefetch("requested_datasets",
-                 queryset=RequestedDataset.objects.select_related("dataset__custodian")),
-        "documents", "amendments")
+        Prefetch(
+            "requested_datasets", queryset=RequestedDataset.objects.select_related("dataset__custodian")
+        ),
+        "documents",
+        "amendments",
+    )
 
 
 def visible(user) -> QuerySet:
@@ -33,8 +36,9 @@ def visible(user) -> QuerySet:
 def overdue_q(now=None) -> Q:
     """A request whose own step is late, or one with a custodian's part that is late."""
     now = now or timezone.now()
-    return (Q(due_at__lt=now, status__in=OPEN)
-            | Q(status=S.ROUTED, parts__due_at__lt=now, parts__status__in=RequestPart.OPEN))
+    return Q(due_at__lt=now, status__in=OPEN) | Q(
+        status=S.ROUTED, parts__due_at__lt=now, parts__status__in=RequestPart.OPEN
+    )
 
 
 def filter_requests(queryset: QuerySet, params) -> QuerySet:
@@ -49,12 +53,16 @@ def filter_requests(queryset: QuerySet, params) -> QuerySet:
     if params.get("overdue") in ("1", "true", "yes"):
         queryset = queryset.filter(overdue_q())
     if custodian := params.get("custodian"):
-        queryset = queryset.filter(Q(parts__custodian__key=custodian)
-                                   | Q(requested_datasets__dataset__custodian__key=custodian))
+        queryset = queryset.filter(
+            Q(parts__custodian__key=custodian) | Q(requested_datasets__dataset__custodian__key=custodian)
+        )
     if q := (params.get("q") or "").strip():
-        queryset = queryset.filter(Q(reference__iexact=q) | Q(project_title__icontains=q)
-                                   | Q(organisation__name__icontains=q)
-                                   | Q(organisation_name__icontains=q))
+        queryset = queryset.filter(
+            Q(reference__iexact=q)
+            | Q(project_title__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(organisation_name__icontains=q)
+        )
     if errors:
         raise ValidationError(errors)
     return queryset.distinct()
@@ -63,8 +71,11 @@ def filter_requests(queryset: QuerySet, params) -> QuerySet:
 def custodian_inbox(user, params=None) -> QuerySet:
     """The parts that concern the person's organisation, oldest due date first."""
     params = params or {}
-    parts = RequestPart.objects.filter(custodian_id=user.organisation_id).select_related(
-        "request__organisation", "custodian").prefetch_related("datasets__dataset")
+    parts = (
+        RequestPart.objects.filter(custodian_id=user.organisation_id)
+        .select_related("request__organisation", "custodian")
+        .prefetch_related("datasets__dataset")
+    )
     status = params.get("status") or "open"
     if status == "open":
         parts = parts.filter(status__in=RequestPart.OPEN, request__status=S.ROUTED)
@@ -73,8 +84,7 @@ def custodian_inbox(user, params=None) -> QuerySet:
     elif status != "all":
         raise ValidationError({"status": [_("Ukendt status: %(s)s.") % {"s": status[:40]}]})
     if params.get("overdue") in ("1", "true", "yes"):
-        parts = parts.filter(due_at__lt=timezone.now(), status__in=RequestPart.OPEN,
-                             request__status=S.ROUTED)
+        parts = parts.filter(due_at__lt=timezone.now(), status__in=RequestPart.OPEN, request__status=S.ROUTED)
     return parts.order_by("due_at", "created")
 
 
@@ -86,18 +96,30 @@ def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
 def approved_uses() -> QuerySet:
     """The public register: approved projects with organisation, datasets and purpose –
     never the applicant's name or contact details."""
-    return (AccessRequest.objects.filter(kind=AccessRequest.Kind.NEW, approved_at__isnull=False,
-                                         status__in=REGISTER_STATES)
-            .select_related("organisation")
-            .prefetch_related(
-                Prefetch("parts", queryset=RequestPart.objects.select_related("custodian")),
-                Prefetch("requested_datasets",
-                         queryset=RequestedDataset.objects.select_related("dataset", "part")),
-                Prefetch("amendments", queryset=AccessRequest.objects.filter(
-                    approved_at__isnull=False, status__in=REGISTER_STATES).prefetch_related(
-                    Prefetch("requested_datasets", queryset=RequestedDataset.objects
-                             .select_related("dataset", "part")))))
-            .order_by("-approved_at"))
+    return (
+        AccessRequest.objects.filter(
+            kind=AccessRequest.Kind.NEW, approved_at__isnull=False, status__in=REGISTER_STATES
+        )
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("parts", queryset=RequestPart.objects.select_related("custodian")),
+            Prefetch(
+                "requested_datasets", queryset=RequestedDataset.objects.select_related("dataset", "part")
+            ),
+            Prefetch(
+                "amendments",
+                queryset=AccessRequest.objects.filter(
+                    approved_at__isnull=False, status__in=REGISTER_STATES
+                ).prefetch_related(
+                    Prefetch(
+                        "requested_datasets",
+                        queryset=RequestedDataset.objects.select_related("dataset", "part"),
+                    )
+                ),
+            ),
+        )
+        .order_by("-approved_at")
+    )
 
 
 def approved_datasets(request: AccessRequest) -> list:
@@ -106,8 +128,7 @@ def approved_datasets(request: AccessRequest) -> list:
     seen, datasets = set(), []
     for entry in entries:
         for chosen in entry.requested_datasets.all():
-            if chosen.part and chosen.part.status in RequestPart.APPROVED \
-                    and chosen.dataset_id not in seen:
+            if chosen.part and chosen.part.status in RequestPart.APPROVED and chosen.dataset_id not in seen:
                 seen.add(chosen.dataset_id)
                 datasets.append(chosen.dataset)
     return datasets
@@ -117,8 +138,10 @@ def approved_uses_of(dataset) -> QuerySet:
     """Register entries whose approved parts (amendments included) cover this dataset."""
     approved = RequestPart.APPROVED
     covered = Q(requested_datasets__dataset=dataset, requested_datasets__part__status__in=approved)
-    covered |= Q(amendments__requested_datasets__dataset=dataset,
-                 amendments__requested_datasets__part__status__in=approved,
-                 amendments__approved_at__isnull=False,
-                 amendments__status__in=REGISTER_STATES)
+    covered |= Q(
+        amendments__requested_datasets__dataset=dataset,
+        amendments__requested_datasets__part__status__in=approved,
+        amendments__approved_at__isnull=False,
+        amendments__status__in=REGISTER_STATES,
+    )
     return approved_uses().filter(covered).distinct()

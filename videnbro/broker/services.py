@@ -61,8 +61,12 @@ REQUEST_FLOW: dict[str, dict[str, str]] = {
 }
 PART_FLOW: dict[str, dict[str, str]] = {
     P.PENDING: {P.IN_REVIEW: CUSTODIAN},
-    P.IN_REVIEW: {P.UPDATES_REQUESTED: CUSTODIAN, P.APPROVED: CUSTODIAN,
-                  P.APPROVED_WITH_CONDITIONS: CUSTODIAN, P.REJECTED: CUSTODIAN},
+    P.IN_REVIEW: {
+        P.UPDATES_REQUESTED: CUSTODIAN,
+        P.APPROVED: CUSTODIAN,
+        P.APPROVED_WITH_CONDITIONS: CUSTODIAN,
+        P.REJECTED: CUSTODIAN,
+    },
     P.UPDATES_REQUESTED: {P.IN_REVIEW: APPLICANT},
     P.APPROVED: {},
     P.APPROVED_WITH_CONDITIONS: {},
@@ -76,11 +80,18 @@ AMENDABLE = {S.ACCEPTED, S.PROVISIONING, S.ACTIVE}
 PART_STATES = set(P.values)
 DANISH_GROUPED = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d*)?")  # 1.234.567,89
 # The step a due date belongs to after each move (days from the move; see docs/broker.md).
-DUE_STEP = {S.SUBMITTED: "screening_start", S.SCREENING: "screening", S.RETURNED: "applicant",
-            S.COST_ESTIMATE: "applicant", S.ACCEPTED: "provisioning_start",
-            S.PROVISIONING: "provisioning", P.PENDING: "custodian_start",
-            P.IN_REVIEW: "custodian_review", P.UPDATES_REQUESTED: "applicant",
-            "all_decided": "cost_estimate"}
+DUE_STEP = {
+    S.SUBMITTED: "screening_start",
+    S.SCREENING: "screening",
+    S.RETURNED: "applicant",
+    S.COST_ESTIMATE: "applicant",
+    S.ACCEPTED: "provisioning_start",
+    S.PROVISIONING: "provisioning",
+    P.PENDING: "custodian_start",
+    P.IN_REVIEW: "custodian_review",
+    P.UPDATES_REQUESTED: "applicant",
+    "all_decided": "cost_estimate",
+}
 
 
 def _due(step_state: str) -> datetime | None:
@@ -90,6 +101,7 @@ def _due(step_state: str) -> datetime | None:
 
 # ---------------------------------------------------------------------------------------------
 # Drafting
+
 
 @dataclass
 class DatasetChoice:
@@ -124,8 +136,7 @@ def parse_datasets(items: Any) -> list[DatasetChoice]:
         seen.add(dataset.pk)
         wanted = item.get("variables") or []
         if not isinstance(wanted, list) or not all(isinstance(v, str) for v in wanted):
-            errors.append(_("%(i)s: »variables« skal være en liste af variabelnavne.")
-                          % {"i": index})
+            errors.append(_("%(i)s: »variables« skal være en liste af variabelnavne.") % {"i": index})
             continue
         if unknown := _unknown_variables(dataset, wanted):
             errors.append(unknown)
@@ -144,7 +155,9 @@ def _unknown_variables(dataset: Dataset, names: list[str]) -> str:
     if not unknown:
         return ""
     return _("%(d)s har ikke variablen/variablene %(v)s.") % {
-        "d": dataset.title, "v": ", ".join(unknown[:10])}
+        "d": dataset.title,
+        "v": ", ".join(unknown[:10]),
+    }
 
 
 MAX_TEXT = 20_000  # characters in one free-text field or note
@@ -197,12 +210,18 @@ def _set_datasets(request: AccessRequest, choices: list[DatasetChoice]) -> None:
     request.requested_datasets.exclude(dataset_id__in=keep).delete()
     for choice in choices:
         RequestedDataset.objects.update_or_create(
-            request=request, dataset=choice.dataset, defaults={"variables": choice.variables})
+            request=request, dataset=choice.dataset, defaults={"variables": choice.variables}
+        )
 
 
-def request_save(*, actor: Any, data: dict, datasets: Any = None,
-                 request: AccessRequest | None = None,
-                 parent: AccessRequest | None = None) -> AccessRequest:
+def request_save(
+    *,
+    actor: Any,
+    data: dict,
+    datasets: Any = None,
+    request: AccessRequest | None = None,
+    parent: AccessRequest | None = None,
+) -> AccessRequest:
     """Create a draft (or an amendment of `parent`), or edit one the applicant holds
     (draft or returned). `datasets=None` leaves the chosen datasets as they are."""
     if not permissions.can_apply(actor):
@@ -228,8 +247,9 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
             request.reference = random_reference("DA")
             request.applicant = actor
             request.organisation = actor.organisation
-            request.organisation_name = "" if actor.organisation_id else getattr(
-                actor, "stated_organisation", "")
+            request.organisation_name = (
+                "" if actor.organisation_id else getattr(actor, "stated_organisation", "")
+            )
             request.status = S.DRAFT
             if parent is not None:  # a fresh copy of the parent's project fields
                 request.pk, request._state.adding = None, True
@@ -243,17 +263,22 @@ def request_save(*, actor: Any, data: dict, datasets: Any = None,
             request.save(update_fields=[*PROJECT_FIELDS, "updated"])
         if choices is not None:
             _set_datasets(request, choices)
-        audit_log(actor=actor, action="broker.request." + ("created" if created else "edited"),
-                  obj=request, data={"reference": request.reference,
-                                     "parent": parent.reference if parent else ""})
+        audit_log(
+            actor=actor,
+            action="broker.request." + ("created" if created else "edited"),
+            obj=request,
+            data={"reference": request.reference, "parent": parent.reference if parent else ""},
+        )
     return request
 
 
 def _check_editable(request: AccessRequest) -> None:
     if request.status not in EDITABLE:
-        raise ConflictError(_("Ansøgningen kan kun ændres som kladde eller når den er sendt "
-                              "retur (den er nu »%(s)s«).") % {"s": request.get_status_display()},
-                            extra={"allowed": []})
+        raise ConflictError(
+            _("Ansøgningen kan kun ændres som kladde eller når den er sendt retur (den er nu »%(s)s«).")
+            % {"s": request.get_status_display()},
+            extra={"allowed": []},
+        )
 
 
 def is_amendable(request: AccessRequest) -> bool:
@@ -263,8 +288,10 @@ def is_amendable(request: AccessRequest) -> bool:
 
 def check_amendable(parent: AccessRequest) -> None:
     if not is_amendable(parent):
-        raise ConflictError(_("Der kan kun søges tillæg til en godkendt ansøgning, der ikke er "
-                              "afsluttet."), extra={"allowed": []})
+        raise ConflictError(
+            _("Der kan kun søges tillæg til en godkendt ansøgning, der ikke er afsluttet."),
+            extra={"allowed": []},
+        )
 
 
 def _amendment_base(parent: AccessRequest | None) -> AccessRequest | None:
@@ -276,6 +303,7 @@ def _amendment_base(parent: AccessRequest | None) -> AccessRequest | None:
 # ---------------------------------------------------------------------------------------------
 # Documents
 
+
 def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> RequestDocument:
     """Attach a document (protocol, approval) while the applicant holds the request or a
     custodian has asked for updates. Data files are refused (see documents.py)."""
@@ -283,8 +311,9 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
         raise PermissionDeniedError(_("Kun ansøgeren kan vedhæfte dokumenter."))
     _check_documents_open(request)
     if kind not in RequestDocument.Kind.values:
-        raise ValidationError({"kind": [_("Vælg en dokumenttype: %(k)s.") % {
-            "k": ", ".join(RequestDocument.Kind.values)}]})
+        raise ValidationError(
+            {"kind": [_("Vælg en dokumenttype: %(k)s.") % {"k": ", ".join(RequestDocument.Kind.values)}]}
+        )
     if upload is None:
         raise ValidationError({"file": [_("Vælg en fil.")]})
     content_type = validate_document(upload)
@@ -292,9 +321,15 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    document = RequestDocument(request=request, kind=kind, filename=upload.name[-200:],
-                               content_type=content_type, size=upload.size,
-                               sha256=digest.hexdigest(), uploaded_by=actor)
+    document = RequestDocument(
+        request=request,
+        kind=kind,
+        filename=upload.name[-200:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
     # The file is written before the transaction (no database lock held while copying it)
     # and removed again when the row is not written.
     document.file.save(upload.name[-100:], upload, save=False)
@@ -302,9 +337,17 @@ def document_add(*, actor: Any, request: AccessRequest, kind: str, upload) -> Re
         with transaction.atomic():
             _check_documents_open(AccessRequest.objects.select_for_update().get(pk=request.pk))
             document.save()
-            audit_log(actor=actor, action="broker.document.added", obj=request,
-                      data={"document": document.filename, "kind": kind, "size": upload.size,
-                            "sha256": document.sha256})
+            audit_log(
+                actor=actor,
+                action="broker.document.added",
+                obj=request,
+                data={
+                    "document": document.filename,
+                    "kind": kind,
+                    "size": upload.size,
+                    "sha256": document.sha256,
+                },
+            )
     except BaseException:
         document.file.delete(save=False)
         raise
@@ -315,14 +358,19 @@ def documents_open(request: AccessRequest) -> bool:
     """Documents may be attached or removed: in a draft, a returned request, or while a
     custodian waits for updates."""
     return request.status in EDITABLE or (
-        request.status == S.ROUTED and request.parts.filter(status=P.UPDATES_REQUESTED).exists())
+        request.status == S.ROUTED and request.parts.filter(status=P.UPDATES_REQUESTED).exists()
+    )
 
 
 def _check_documents_open(request: AccessRequest) -> None:
     if not documents_open(request):
-        raise ConflictError(_("Dokumenter kan vedhæftes og fjernes i en kladde, en ansøgning "
-                              "sendt retur, eller når en dataansvarlig har bedt om ændringer."),
-                            extra={"allowed": []})
+        raise ConflictError(
+            _(
+                "Dokumenter kan vedhæftes og fjernes i en kladde, en ansøgning "
+                "sendt retur, eller når en dataansvarlig har bedt om ændringer."
+            ),
+            extra={"allowed": []},
+        )
 
 
 def document_remove(*, actor: Any, request: AccessRequest, document: RequestDocument) -> None:
@@ -333,15 +381,19 @@ def document_remove(*, actor: Any, request: AccessRequest, document: RequestDocu
     with transaction.atomic():
         _check_documents_open(AccessRequest.objects.select_for_update().get(pk=request.pk))
         name, storage = document.file.name, document.file.storage
-        audit_log(actor=actor, action="broker.document.removed", obj=request,
-                  data={"document": document.filename, "kind": document.kind,
-                        "sha256": document.sha256})
+        audit_log(
+            actor=actor,
+            action="broker.document.removed",
+            obj=request,
+            data={"document": document.filename, "kind": document.kind, "sha256": document.sha256},
+        )
         document.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
 
 # ---------------------------------------------------------------------------------------------
 # Transitions
+
 
 def allowed_moves(request: AccessRequest) -> dict[str, Any]:
     """The moves the state machine allows now (whoever may make them), for 409 answers and
@@ -359,9 +411,10 @@ def allowed_moves(request: AccessRequest) -> dict[str, Any]:
         if to == S.CLOSED and request.status == S.ROUTED and not (decided and not any_approved):
             continue
         moves.append(to)
-    part_moves = {p.pk: (sorted(PART_FLOW[p.status])
-                         if request.status == S.ROUTED and not orphaned else [])
-                  for p in parts}
+    part_moves = {
+        p.pk: (sorted(PART_FLOW[p.status]) if request.status == S.ROUTED and not orphaned else [])
+        for p in parts
+    }
     return {"request": sorted(moves), "parts": part_moves}
 
 
@@ -374,34 +427,41 @@ def _orphaned(request: AccessRequest) -> bool:
 def moves_for(actor: Any, request: AccessRequest) -> dict[str, Any]:
     """The subset of `allowed_moves` this person may make (for buttons)."""
     moves = allowed_moves(request)
-    mine = [to for to in moves["request"]
-            if _may_act(actor, request, REQUEST_FLOW[request.status][to])]
+    mine = [to for to in moves["request"] if _may_act(actor, request, REQUEST_FLOW[request.status][to])]
     parts = {}
     for part in request.parts.all():
-        parts[part.pk] = [to for to in moves["parts"].get(part.pk, [])
-                          if _may_act(actor, request, PART_FLOW[part.status][to], part)]
+        parts[part.pk] = [
+            to
+            for to in moves["parts"].get(part.pk, [])
+            if _may_act(actor, request, PART_FLOW[part.status][to], part)
+        ]
     return {"request": mine, "parts": parts}
 
 
-def _may_act(actor: Any, request: AccessRequest, side: str, part: RequestPart | None = None
-             ) -> bool:
+def _may_act(actor: Any, request: AccessRequest, side: str, part: RequestPart | None = None) -> bool:
     if side == APPLICANT:
         return permissions.is_applicant(actor, request)
     if permissions.is_applicant(actor, request):
         return False  # nobody decides on their own application
     if side == BROKER:
         return permissions.is_broker(actor)
-    return permissions.is_broker(actor) or (part is not None
-                                            and permissions.is_part_custodian(actor, part))
+    return permissions.is_broker(actor) or (part is not None and permissions.is_part_custodian(actor, part))
 
 
 def _refuse(message: str, allowed: dict) -> ConflictError:
     return ConflictError(message, errors={"to": [message]}, extra={"allowed": allowed})
 
 
-def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str = "",
-                       part: RequestPart | int | None = None, cost_estimate: Any = None,
-                       variables: dict | None = None) -> AccessRequest:
+def request_transition(
+    *,
+    actor: Any,
+    request: AccessRequest,
+    to: str,
+    note: str = "",
+    part: RequestPart | int | None = None,
+    cost_estimate: Any = None,
+    variables: dict | None = None,
+) -> AccessRequest:
     """Move the request, or one custodian's part of it (`to` is a part state), checking
     the state (409 with the allowed moves), the side (403) and the step's own rules (400).
 
@@ -413,8 +473,9 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
     if to in PART_STATES:
         return _part_transition(actor, request, to, note, part, variables)
     if variables is not None:
-        raise ValidationError({"variables": [_(
-            "Variable kan kun ændres i svaret på et ønske om ændringer.")]})
+        raise ValidationError(
+            {"variables": [_("Variable kan kun ændres i svaret på et ønske om ændringer.")]}
+        )
     if to not in REQUEST_FLOW:
         raise ValidationError({"to": [_("Ukendt status »%(t)s«.") % {"t": str(to)[:40]}]})
     with transaction.atomic():
@@ -423,17 +484,22 @@ def request_transition(*, actor: Any, request: AccessRequest, to: str, note: str
         moves = allowed_moves(request)
         if to not in moves["request"]:
             reason = _("Ansøgningen kan ikke gå fra »%(f)s« til »%(t)s«.") % {
-                "f": request.get_status_display(), "t": to}
+                "f": request.get_status_display(),
+                "t": to,
+            }
             if to in REQUEST_FLOW[before]:
                 reason = _undecided_reason(request, to) or reason
             raise _refuse(reason, moves)
         side = REQUEST_FLOW[before][to]
         if not _may_act(actor, request, side):
-            raise PermissionDeniedError({
-                APPLICANT: _("Kun ansøgeren kan gøre dette."),
-                BROKER: _("Kun Dataindgangen (datamægleren) kan gøre dette – og aldrig på sin "
-                          "egen ansøgning."),
-            }[side])
+            raise PermissionDeniedError(
+                {
+                    APPLICANT: _("Kun ansøgeren kan gøre dette."),
+                    BROKER: _(
+                        "Kun Dataindgangen (datamægleren) kan gøre dette – og aldrig på sin egen ansøgning."
+                    ),
+                }[side]
+            )
         if to in NOTE_REQUIRED and not note:
             raise ValidationError({"note": [_("Skriv en begrundelse til ansøgeren.")]})
         now = timezone.now()
@@ -481,24 +547,39 @@ def _extend_parent(amendment: AccessRequest, actor: Any) -> None:
         parent.due_at = _period_end(parent)
     parent.save(update_fields=["period_to", "due_at", "updated"])
     note = _("Perioden er forlænget fra %(a)s til %(b)s ved tillæg %(ref)s.") % {
-        "a": before or "—", "b": parent.period_to, "ref": amendment.reference}
-    RequestEvent.objects.create(request=parent, actor=actor if getattr(
-        actor, "is_authenticated", False) else None, actor_label=actor_label(actor),
-        actor_role=BROKER, from_status=parent.status, to_status=parent.status, note=note)
-    audit_log(actor=actor, action="broker.request.extended", obj=parent,
-              data={"from": str(before or ""), "to": str(parent.period_to),
-                    "amendment": amendment.reference})
+        "a": before or "—",
+        "b": parent.period_to,
+        "ref": amendment.reference,
+    }
+    RequestEvent.objects.create(
+        request=parent,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label(actor),
+        actor_role=BROKER,
+        from_status=parent.status,
+        to_status=parent.status,
+        note=note,
+    )
+    audit_log(
+        actor=actor,
+        action="broker.request.extended",
+        obj=parent,
+        data={"from": str(before or ""), "to": str(parent.period_to), "amendment": amendment.reference},
+    )
 
 
 def _undecided_reason(request: AccessRequest, to: str) -> str:
     if _orphaned(request):
-        return _("Hovedansøgningen %(ref)s er afsluttet; tillægget kan kun trækkes tilbage eller "
-                 "afsluttes.") % {"ref": request.parent.reference}
-    open_parts = [p.custodian.name for p in request.parts.select_related("custodian")
-                  if p.status not in DECIDED]
+        return _(
+            "Hovedansøgningen %(ref)s er afsluttet; tillægget kan kun trækkes tilbage eller afsluttes."
+        ) % {"ref": request.parent.reference}
+    open_parts = [
+        p.custodian.name for p in request.parts.select_related("custodian") if p.status not in DECIDED
+    ]
     if open_parts:
         return _("Alle dataansvarlige skal have truffet afgørelse først; mangler: %(p)s.") % {
-            "p": ", ".join(open_parts)}
+            "p": ", ".join(open_parts)
+        }
     if to == S.COST_ESTIMATE:
         return _("Ingen dataansvarlige har godkendt; ansøgningen kan kun afsluttes.")
     return _("Mindst én dataansvarlig har godkendt; send et prisoverslag i stedet.")
@@ -515,8 +596,9 @@ def _amount(value: Any) -> Decimal:
     if amount is not None and amount.is_finite() and abs(amount) < Decimal("1e12"):
         amount = amount.quantize(Decimal("0.01"))  # round first: the bound is on what is stored
     if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ValidationError({"cost_estimate": [_(
-            "Angiv prisoverslaget i kroner (0 eller mere, under 10 mia.).")]})
+        raise ValidationError(
+            {"cost_estimate": [_("Angiv prisoverslaget i kroner (0 eller mere, under 10 mia.).")]}
+        )
     return amount
 
 
@@ -525,15 +607,14 @@ def _check_complete(request: AccessRequest) -> None:
     for name in REQUIRED_TO_SUBMIT:
         if not getattr(request, name).strip():
             errors[name] = [_("Skal udfyldes, før ansøgningen kan sendes.")]
-    chosen = list(request.requested_datasets.select_related("dataset")
-                  .prefetch_related("dataset__variables"))
+    chosen = list(request.requested_datasets.select_related("dataset").prefetch_related("dataset__variables"))
     if not chosen:
         errors["datasets"] = [_("Vælg mindst ét datasæt.")]
-    missing = [c.dataset.title for c in chosen
-               if not c.variables and c.dataset.variables.all()]
+    missing = [c.dataset.title for c in chosen if not c.variables and c.dataset.variables.all()]
     if missing:
         errors.setdefault("datasets", []).append(
-            _("Vælg de variable, I har brug for, fra: %(d)s.") % {"d": ", ".join(missing)})
+            _("Vælg de variable, I har brug for, fra: %(d)s.") % {"d": ", ".join(missing)}
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -542,15 +623,22 @@ def _route(request: AccessRequest) -> None:
     """One part per custodian of the chosen datasets, each pending with its own due date."""
     for chosen in request.requested_datasets.select_related("dataset"):
         part, _created = RequestPart.objects.get_or_create(
-            request=request, custodian_id=chosen.dataset.custodian_id,
-            defaults={"status": P.PENDING, "due_at": _due(P.PENDING)})
+            request=request,
+            custodian_id=chosen.dataset.custodian_id,
+            defaults={"status": P.PENDING, "due_at": _due(P.PENDING)},
+        )
         chosen.part = part
         chosen.save(update_fields=["part"])
 
 
-def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
-                     part: RequestPart | int | None,
-                     variables: dict | None = None) -> AccessRequest:
+def _part_transition(
+    actor: Any,
+    request: AccessRequest,
+    to: str,
+    note: str,
+    part: RequestPart | int | None,
+    variables: dict | None = None,
+) -> AccessRequest:
     parts = request.parts.all()
     if part is None:
         mine = [p for p in parts if permissions.is_part_custodian(actor, p)]
@@ -561,37 +649,50 @@ def _part_transition(actor: Any, request: AccessRequest, to: str, note: str,
     with transaction.atomic():
         request = AccessRequest.objects.select_for_update().get(pk=request.pk)
         # numeric_id is None for anything but an id, and pk=None matches no row
-        part = RequestPart.objects.select_for_update().filter(
-            request=request, pk=numeric_id(part_id)).first()
+        part = RequestPart.objects.select_for_update().filter(request=request, pk=numeric_id(part_id)).first()
         if part is None:
             raise ValidationError({"part": [_("Ukendt delansøgning.")]})
-        if permissions.is_custodian(actor) and not permissions.is_broker(actor) \
-                and not permissions.is_part_custodian(actor, part) \
-                and not permissions.is_applicant(actor, request):
+        if (
+            permissions.is_custodian(actor)
+            and not permissions.is_broker(actor)
+            and not permissions.is_part_custodian(actor, part)
+            and not permissions.is_applicant(actor, request)
+        ):
             raise PermissionDeniedError(_("Delansøgningen hører til en anden dataansvarlig."))
         moves = allowed_moves(request)
         before = part.status
         if to not in moves["parts"][part.pk]:
             raise _refuse(
-                _("Delansøgningen hos %(c)s kan ikke gå fra »%(f)s« til »%(t)s«.") % {
-                    "c": part.custodian.name, "f": part.get_status_display(), "t": to}
-                if request.status == S.ROUTED else
-                _("Ansøgningen er ikke til behandling hos de dataansvarlige (den er »%(s)s«).")
-                % {"s": request.get_status_display()}, moves)
+                _("Delansøgningen hos %(c)s kan ikke gå fra »%(f)s« til »%(t)s«.")
+                % {"c": part.custodian.name, "f": part.get_status_display(), "t": to}
+                if request.status == S.ROUTED
+                else _("Ansøgningen er ikke til behandling hos de dataansvarlige (den er »%(s)s«).")
+                % {"s": request.get_status_display()},
+                moves,
+            )
         side = PART_FLOW[before][to]
         if not _may_act(actor, request, side, part):
             raise PermissionDeniedError(
-                _("Kun ansøgeren kan svare på ønsker om ændringer.") if side == APPLICANT else
-                _("Delansøgningen hører til en anden dataansvarlig."))
+                _("Kun ansøgeren kan svare på ønsker om ændringer.")
+                if side == APPLICANT
+                else _("Delansøgningen hører til en anden dataansvarlig.")
+            )
         if to in NOTE_REQUIRED and not note:
-            raise ValidationError({"note": [_("Skriv en begrundelse til ansøgeren.") if to !=
-                                            P.APPROVED_WITH_CONDITIONS else
-                                            _("Skriv vilkårene for godkendelsen.")]})
+            raise ValidationError(
+                {
+                    "note": [
+                        _("Skriv en begrundelse til ansøgeren.")
+                        if to != P.APPROVED_WITH_CONDITIONS
+                        else _("Skriv vilkårene for godkendelsen.")
+                    ]
+                }
+            )
         changed = ""
         if variables is not None:
             if not (side == APPLICANT and before == P.UPDATES_REQUESTED):
-                raise ValidationError({"variables": [_(
-                    "Variable kan kun ændres i svaret på et ønske om ændringer.")]})
+                raise ValidationError(
+                    {"variables": [_("Variable kan kun ændres i svaret på et ønske om ændringer.")]}
+                )
             changed = _change_part_variables(part, variables)
         part.status = to
         part.due_at = _due(to)
@@ -616,8 +717,10 @@ def _change_part_variables(part: RequestPart, variables: Any) -> str:
     nothing changed)."""
     if not isinstance(variables, dict):
         raise ValidationError({"variables": [_("Et objekt: {datasæt: [variable]}.")]})
-    chosen = {c.dataset.key: c for c in part.datasets.select_related("dataset")
-              .prefetch_related("dataset__variables")}
+    chosen = {
+        c.dataset.key: c
+        for c in part.datasets.select_related("dataset").prefetch_related("dataset__variables")
+    }
     errors, lines = [], []
     for key, names in variables.items():
         entry = chosen.get(key)
@@ -632,8 +735,10 @@ def _change_part_variables(part: RequestPart, variables: Any) -> str:
         elif entry.dataset.variables.all() and not names:
             errors.append(_("Vælg mindst én variabel fra %(d)s.") % {"d": entry.dataset.title})
         elif list(dict.fromkeys(names)) != entry.variables:
-            lines.append(f"{entry.dataset.title}: {', '.join(entry.variables) or '—'} → "
-                         f"{', '.join(dict.fromkeys(names))}")
+            lines.append(
+                f"{entry.dataset.title}: {', '.join(entry.variables) or '—'} → "
+                f"{', '.join(dict.fromkeys(names))}"
+            )
             entry.variables = list(dict.fromkeys(names))
     if errors:
         raise ValidationError({"variables": errors})
@@ -642,34 +747,67 @@ def _change_part_variables(part: RequestPart, variables: Any) -> str:
     return (_("Variable ændret: %(c)s") % {"c": "; ".join(lines)}) if lines else ""
 
 
-def _record(request: AccessRequest, actor: Any, side: str, before: str, to: str, note: str,
-            part: RequestPart | None = None) -> None:
+def _record(
+    request: AccessRequest,
+    actor: Any,
+    side: str,
+    before: str,
+    to: str,
+    note: str,
+    part: RequestPart | None = None,
+) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
     role = side
     if side == CUSTODIAN and part is not None and not permissions.is_part_custodian(actor, part):
         role = "broker_for_custodian"
-    RequestEvent.objects.create(request=request, part=part, actor=user,
-                                actor_label=actor_label(actor), actor_role=role,
-                                from_status=before, to_status=to, note=note)
-    audit_log(actor=actor, action="broker.part.status" if part else "broker.request.status",
-              obj=request, data={"from": before, "to": to, "note": note[:500],
-                                 "part": part.custodian.key if part else "", "as": role})
+    RequestEvent.objects.create(
+        request=request,
+        part=part,
+        actor=user,
+        actor_label=actor_label(actor),
+        actor_role=role,
+        from_status=before,
+        to_status=to,
+        note=note,
+    )
+    audit_log(
+        actor=actor,
+        action="broker.part.status" if part else "broker.request.status",
+        obj=request,
+        data={
+            "from": before,
+            "to": to,
+            "note": note[:500],
+            "part": part.custodian.key if part else "",
+            "as": role,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Notifications: the other side hears of every move, by e-mail through the task queue.
+
 
 def brokers():
     return get_user_model().objects.filter(is_active=True, role=Role.DATA_BROKER)
 
 
 def custodian_users(organisation_id: int):
-    return get_user_model().objects.filter(is_active=True, role=Role.DATA_CUSTODIAN,
-                                           organisation_id=organisation_id)
+    return get_user_model().objects.filter(
+        is_active=True, role=Role.DATA_CUSTODIAN, organisation_id=organisation_id
+    )
 
 
-def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to: str,
-                 note: str, part: RequestPart | None = None, all_decided: bool = False) -> None:
+def _notify_move(
+    request: AccessRequest,
+    actor: Any,
+    side: str,
+    before: str,
+    to: str,
+    note: str,
+    part: RequestPart | None = None,
+    all_decided: bool = False,
+) -> None:
     recipients: set[str] = set()
     if side != APPLICANT:
         recipients.add(request.applicant.email)
@@ -699,8 +837,7 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
 
     def lines() -> Iterator[str]:
         if part is not None:
-            yield _("Delansøgning hos %(c)s: %(s)s") % {"c": part.custodian.name,
-                                                        "s": state_label(to)}
+            yield _("Delansøgning hos %(c)s: %(s)s") % {"c": part.custodian.name, "s": state_label(to)}
         else:
             yield _("Ny status: %(s)s") % {"s": state_label(to)}
         if note:
@@ -708,14 +845,19 @@ def _notify_move(request: AccessRequest, actor: Any, side: str, before: str, to:
         if all_decided:
             yield _("Alle dataansvarlige har nu truffet afgørelse.")
         if to == S.COST_ESTIMATE and request.cost_estimate is not None:
-            yield _("Prisoverslag: %(a)s kr.") % {"a": number_format(
-                request.cost_estimate, 2, force_grouping=True)}
+            yield _("Prisoverslag: %(a)s kr.") % {
+                "a": number_format(request.cost_estimate, 2, force_grouping=True)
+            }
 
     _mail(request, recipients, lambda: state_label(to), lines)
 
 
-def _mail(request: AccessRequest, recipients: Iterable[str], subject: Callable[[], str],
-          lines: Callable[[], Iterable[str]]) -> int:
+def _mail(
+    request: AccessRequest,
+    recipients: Iterable[str],
+    subject: Callable[[], str],
+    lines: Callable[[], Iterable[str]],
+) -> int:
     """One mail per recipient about `request`: `subject()` in Danish, the body in Danish and
     English – each part with the request, `lines()` and the link to the page in that language
     (not the language of whoever acted)."""
@@ -723,10 +865,16 @@ def _mail(request: AccessRequest, recipients: Iterable[str], subject: Callable[[
     for language in ("da", "en"):
         with override(language):
             link = settings.SITE_URL.rstrip("/") + request.get_absolute_url()
-            bodies.append("\n".join([
-                _("Ansøgning %(ref)s: %(title)s") % {"ref": request.reference,
-                                                     "title": request.project_title},
-                *lines(), _("Se ansøgningen: %(link)s") % {"link": link}]))
+            bodies.append(
+                "\n".join(
+                    [
+                        _("Ansøgning %(ref)s: %(title)s")
+                        % {"ref": request.reference, "title": request.project_title},
+                        *lines(),
+                        _("Se ansøgningen: %(link)s") % {"link": link},
+                    ]
+                )
+            )
     with override("da"):
         title = f"[Videnbro] {request.reference}: {subject()}"
     body = "\n\n— English —\n\n".join(bodies) + "\n"
@@ -739,6 +887,7 @@ def _mail(request: AccessRequest, recipients: Iterable[str], subject: Callable[[
 # ---------------------------------------------------------------------------------------------
 # Overdue steps: who must act, and a reminder to them (`videnbro broker overdue --notify`,
 # run daily from cron or a systemd timer).
+
 
 @dataclass
 class OverdueStep:
@@ -756,22 +905,21 @@ def overdue_steps(now: datetime | None = None) -> list[OverdueStep]:
     now = now or timezone.now()
     broker_emails = {u.email for u in brokers() if u.email}
     steps: list[OverdueStep] = []
-    late = AccessRequest.objects.filter(due_at__lt=now, status__in=OPEN).select_related(
-        "applicant")
+    late = AccessRequest.objects.filter(due_at__lt=now, status__in=OPEN).select_related("applicant")
     for request in late:
         applicant = {request.applicant.email} - {""}
-        who = {S.RETURNED: applicant, S.COST_ESTIMATE: applicant,
-               S.ACTIVE: broker_emails | applicant}.get(request.status, broker_emails)
+        who = {S.RETURNED: applicant, S.COST_ESTIMATE: applicant, S.ACTIVE: broker_emails | applicant}.get(
+            request.status, broker_emails
+        )
         steps.append(OverdueStep(request, None, request.status, request.due_at, set(who)))
-    parts = RequestPart.objects.filter(due_at__lt=now, status__in=RequestPart.OPEN,
-                                       request__status=S.ROUTED).select_related(
-        "request__applicant", "custodian")
+    parts = RequestPart.objects.filter(
+        due_at__lt=now, status__in=RequestPart.OPEN, request__status=S.ROUTED
+    ).select_related("request__applicant", "custodian")
     for part in parts:
         if part.status == P.UPDATES_REQUESTED:
             who = {part.request.applicant.email} - {""}
         else:
-            who = {u.email for u in custodian_users(part.custodian_id) if u.email} \
-                or broker_emails
+            who = {u.email for u in custodian_users(part.custodian_id) if u.email} or broker_emails
         steps.append(OverdueStep(part.request, part, part.status, part.due_at, who))
     steps.sort(key=lambda step: step.due_at)
     return steps
@@ -782,11 +930,17 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         for step in overdue_steps(now):
+
             def lines(step=step) -> list[str]:
                 where = _("hos %(c)s") % {"c": step.part.custodian.name} if step.part else ""
-                return [_("Fristen for skridtet »%(s)s« %(where)s udløb %(d)s.") % {
-                    "s": state_label(step.state), "where": where,
-                    "d": timezone.localtime(step.due_at).date().isoformat()}]
+                return [
+                    _("Fristen for skridtet »%(s)s« %(where)s udløb %(d)s.")
+                    % {
+                        "s": state_label(step.state),
+                        "where": where,
+                        "d": timezone.localtime(step.due_at).date().isoformat(),
+                    }
+                ]
 
             sent += _mail(step.request, step.recipients, lambda: _("frist overskredet"), lines)
     return sent

@@ -28,8 +28,17 @@ from .models import AccessRequest, RequestDocument, RequestPart, state_label
 S = AccessRequest.Status
 P = RequestPart.Status
 # The main path of a request, for the progress bar on its page.
-PROGRESS = [S.DRAFT, S.SUBMITTED, S.SCREENING, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED,
-            S.PROVISIONING, S.ACTIVE, S.CLOSED]
+PROGRESS = [
+    S.DRAFT,
+    S.SUBMITTED,
+    S.SCREENING,
+    S.ROUTED,
+    S.COST_ESTIMATE,
+    S.ACCEPTED,
+    S.PROVISIONING,
+    S.ACTIVE,
+    S.CLOSED,
+]
 
 
 def _get(request, reference: str) -> AccessRequest:
@@ -43,8 +52,11 @@ def home(request):
     context = {"register_count": selectors.approved_uses().count()}
     if request.user.is_authenticated:
         mine = selectors.request_queryset().filter(applicant=request.user)
-        context.update(mine=mine, is_broker=permissions.is_broker(request.user),
-                       is_custodian=permissions.is_custodian(request.user))
+        context.update(
+            mine=mine,
+            is_broker=permissions.is_broker(request.user),
+            is_custodian=permissions.is_custodian(request.user),
+        )
         if context["is_custodian"]:
             context["inbox_count"] = selectors.custodian_inbox(request.user).count()
     return render(request, "broker/home.html", context)
@@ -53,23 +65,28 @@ def home(request):
 # ---------------------------------------------------------------------------------------------
 # Applying
 
+
 def _dataset_groups(selected: set[str]):
     """All datasets grouped by custodian, for the checkbox list."""
     groups: dict[str, list] = {}
-    for dataset in Dataset.objects.filter(is_synthetic=False).select_related(
-            "custodian").order_by("custodian__name", "title"):
-        groups.setdefault(dataset.custodian.name, []).append(
-            (dataset, dataset.key in selected))
+    for dataset in (
+        Dataset.objects.filter(is_synthetic=False)
+        .select_related("custodian")
+        .order_by("custodian__name", "title")
+    ):
+        groups.setdefault(dataset.custodian.name, []).append((dataset, dataset.key in selected))
     return sorted(groups.items())
 
 
 def _posted_datasets(post) -> list[dict]:
-    return [{"dataset": key, "variables": post.getlist(f"var-{key}")}
-            for key in dict.fromkeys(post.getlist("datasets")) if key]
+    return [
+        {"dataset": key, "variables": post.getlist(f"var-{key}")}
+        for key in dict.fromkeys(post.getlist("datasets"))
+        if key
+    ]
 
 
-def _editor(request, *, access_request: AccessRequest | None = None,
-            parent: AccessRequest | None = None):
+def _editor(request, *, access_request: AccessRequest | None = None, parent: AccessRequest | None = None):
     """The create/edit page: project fields, datasets across custodians and, for each chosen
     dataset, its variables. Saving keeps a draft; nothing typed is lost on an error."""
     instance = access_request or parent
@@ -78,9 +95,13 @@ def _editor(request, *, access_request: AccessRequest | None = None,
         form = AccessRequestForm(request.POST, instance=instance)
         chosen = _posted_datasets(request.POST)
         try:
-            saved = services.request_save(actor=request.user, data=request.POST.dict(),
-                                          datasets=chosen, request=access_request,
-                                          parent=parent)
+            saved = services.request_save(
+                actor=request.user,
+                data=request.POST.dict(),
+                datasets=chosen,
+                request=access_request,
+                parent=parent,
+            )
         except ConflictError as exc:  # the request moved on meanwhile: keep what was typed
             messages.error(request, exc.message)
             form.is_valid()
@@ -91,8 +112,7 @@ def _editor(request, *, access_request: AccessRequest | None = None,
         else:
             if request.POST.get("then") == "submit":
                 with report_errors(request):
-                    services.request_transition(actor=request.user, request=saved,
-                                                to=S.SUBMITTED)
+                    services.request_transition(actor=request.user, request=saved, to=S.SUBMITTED)
                     messages.success(request, _("Ansøgningen er sendt til Dataindgangen."))
                     return redirect(saved.get_absolute_url())
                 return redirect(reverse("broker:request_edit", args=[saved.reference]))
@@ -103,23 +123,36 @@ def _editor(request, *, access_request: AccessRequest | None = None,
     else:
         form = AccessRequestForm(instance=instance)
         if access_request is not None:
-            chosen = [{"dataset": c.dataset.key, "variables": c.variables}
-                      for c in access_request.requested_datasets.all()]
+            chosen = [
+                {"dataset": c.dataset.key, "variables": c.variables}
+                for c in access_request.requested_datasets.all()
+            ]
         else:
-            chosen = [{"dataset": key, "variables": []}
-                      for key in dict.fromkeys(request.GET.getlist("d")) if key]
+            chosen = [
+                {"dataset": key, "variables": []} for key in dict.fromkeys(request.GET.getlist("d")) if key
+            ]
     chosen_keys = {c["dataset"] for c in chosen}
     wanted = {c["dataset"]: set(c["variables"]) for c in chosen}
     chosen_datasets = [
         (d, [(v, v.name in wanted.get(d.key, ())) for v in d.variables.all()])
-        for d in Dataset.objects.filter(key__in=chosen_keys).select_related(
-            "custodian", "access_route").prefetch_related("variables").order_by(
-            "custodian__name", "title")]
-    return render(request, "broker/request_form.html", {
-        "form": form, "access_request": access_request, "parent": parent,
-        "groups": _dataset_groups(chosen_keys), "chosen": chosen_datasets,
-        "custodian_count": len({d.custodian_id for d, _v in chosen_datasets}),
-        "dataset_errors": errors.get("datasets", [])})
+        for d in Dataset.objects.filter(key__in=chosen_keys)
+        .select_related("custodian", "access_route")
+        .prefetch_related("variables")
+        .order_by("custodian__name", "title")
+    ]
+    return render(
+        request,
+        "broker/request_form.html",
+        {
+            "form": form,
+            "access_request": access_request,
+            "parent": parent,
+            "groups": _dataset_groups(chosen_keys),
+            "chosen": chosen_datasets,
+            "custodian_count": len({d.custodian_id for d, _v in chosen_datasets}),
+            "dataset_errors": errors.get("datasets", []),
+        },
+    )
 
 
 @login_required
@@ -153,31 +186,44 @@ def amendment_create(request, reference: str):
 # ---------------------------------------------------------------------------------------------
 # Following a request
 
+
 @login_required
 def request_detail(request, reference: str):
     access_request = _get(request, reference)
     moves = services.moves_for(request.user, access_request)
-    parts = [(part, moves["parts"].get(part.pk, []),
-              [c for c in access_request.requested_datasets.all() if c.part_id == part.pk])
-             for part in access_request.parts.all()]
+    parts = [
+        (
+            part,
+            moves["parts"].get(part.pk, []),
+            [c for c in access_request.requested_datasets.all() if c.part_id == part.pk],
+        )
+        for part in access_request.parts.all()
+    ]
     status = access_request.status
     on_path = status in PROGRESS
     reached = PROGRESS.index(status) if on_path else -1
-    return render(request, "broker/request_detail.html", {
-        "r": access_request, "moves": moves["request"], "parts": parts,
-        "role": permissions.role_in(request.user, access_request),
-        "progress": [(s, S(s).label, i <= reached, s == status) for i, s in enumerate(PROGRESS)],
-        "events": access_request.events.select_related("part__custodian"),
-        "document_kinds": RequestDocument.Kind.choices,
-        "can_upload": permissions.is_applicant(request.user, access_request)
-        and services.documents_open(access_request),
-        "amendments": [a for a in access_request.amendments.all()
-                       if permissions.can_view(request.user, a)],
-        "can_amend": permissions.is_applicant(request.user, access_request)
-        and services.is_amendable(access_request),
-        "note_required": services.NOTE_REQUIRED,
-        "max_upload": max_bytes(),
-    })
+    return render(
+        request,
+        "broker/request_detail.html",
+        {
+            "r": access_request,
+            "moves": moves["request"],
+            "parts": parts,
+            "role": permissions.role_in(request.user, access_request),
+            "progress": [(s, S(s).label, i <= reached, s == status) for i, s in enumerate(PROGRESS)],
+            "events": access_request.events.select_related("part__custodian"),
+            "document_kinds": RequestDocument.Kind.choices,
+            "can_upload": permissions.is_applicant(request.user, access_request)
+            and services.documents_open(access_request),
+            "amendments": [
+                a for a in access_request.amendments.all() if permissions.can_view(request.user, a)
+            ],
+            "can_amend": permissions.is_applicant(request.user, access_request)
+            and services.is_amendable(access_request),
+            "note_required": services.NOTE_REQUIRED,
+            "max_upload": max_bytes(),
+        },
+    )
 
 
 @login_required
@@ -187,13 +233,20 @@ def request_transition(request, reference: str):
     to = request.POST.get("to", "")
     with report_errors(request):
         services.request_transition(
-            actor=request.user, request=access_request, to=to, note=request.POST.get("note", ""),
+            actor=request.user,
+            request=access_request,
+            to=to,
+            note=request.POST.get("note", ""),
             part=request.POST.get("part") or None,
             cost_estimate=request.POST.get("cost_estimate"),
-            variables={key: request.POST.getlist(f"var-{key}")
-                       for key in request.POST.getlist("answer_datasets")} or None)
-        messages.success(request, _("Status ændret til »%(s)s«. Den anden part har fået besked.")
-                         % {"s": state_label(to)})
+            variables={
+                key: request.POST.getlist(f"var-{key}") for key in request.POST.getlist("answer_datasets")
+            }
+            or None,
+        )
+        messages.success(
+            request, _("Status ændret til »%(s)s«. Den anden part har fået besked.") % {"s": state_label(to)}
+        )
     return redirect(access_request.get_absolute_url())
 
 
@@ -202,11 +255,13 @@ def request_transition(request, reference: str):
 def document_upload(request, reference: str):
     access_request = _get(request, reference)
     with report_errors(request):
-        document = services.document_add(actor=request.user, request=access_request,
-                                         kind=request.POST.get("kind", ""),
-                                         upload=request.FILES.get("file"))
-        messages.success(request, _("Dokumentet »%(f)s« er vedhæftet.") % {
-            "f": document.filename})
+        document = services.document_add(
+            actor=request.user,
+            request=access_request,
+            kind=request.POST.get("kind", ""),
+            upload=request.FILES.get("file"),
+        )
+        messages.success(request, _("Dokumentet »%(f)s« er vedhæftet.") % {"f": document.filename})
     return redirect(access_request.get_absolute_url() + "#documents")
 
 
@@ -234,6 +289,7 @@ def document_download(request, reference: str, document_id: int):
 # ---------------------------------------------------------------------------------------------
 # Custodian inbox, broker overview, public register
 
+
 @login_required
 def inbox(request):
     if not permissions.is_custodian(request.user):
@@ -244,10 +300,18 @@ def inbox(request):
     except ValidationError as exc:
         parts, errors = RequestPart.objects.none(), exc.message_dict
     page, query = page_of(request, parts, 25)
-    return render(request, "broker/inbox.html", {
-        "page": page, "errors": errors, "query": query,
-        "status": request.GET.get("status") or "open",
-        "statuses": P.choices, "overdue": request.GET.get("overdue") == "1"})
+    return render(
+        request,
+        "broker/inbox.html",
+        {
+            "page": page,
+            "errors": errors,
+            "query": query,
+            "status": request.GET.get("status") or "open",
+            "statuses": P.choices,
+            "overdue": request.GET.get("overdue") == "1",
+        },
+    )
 
 
 @login_required
@@ -262,11 +326,19 @@ def broker_overview(request):
         requests_, errors = base.none(), exc.message_dict
     page, query = page_of(request, requests_.order_by("due_at", "-created"), 25)
     counts = selectors.status_counts(base)
-    return render(request, "broker/overview.html", {
-        "page": page, "errors": errors, "counts": counts,
-        "max_count": max([n for _s, _l, n in counts] + [1]),
-        "overdue_count": base.filter(selectors.overdue_q()).distinct().count(),
-        "statuses": S.choices, "query": query})
+    return render(
+        request,
+        "broker/overview.html",
+        {
+            "page": page,
+            "errors": errors,
+            "counts": counts,
+            "max_count": max([n for _s, _l, n in counts] + [1]),
+            "overdue_count": base.filter(selectors.overdue_q()).distinct().count(),
+            "statuses": S.choices,
+            "query": query,
+        },
+    )
 
 
 def register(request):
@@ -275,13 +347,33 @@ def register(request):
     if fmt in ("csv", "xlsx"):
         from videnbro.core.tabular import write_table
 
-        columns = [_("Reference"), _("Projekt"), _("Organisation"), _("Formål"), _("Datasæt"),
-                   _("Status"), _("Godkendt")]
-        rows = [dict(zip(columns, [
-            r.reference, r.project_title, r.organisation_label,
-            r.purpose, "; ".join(d.title for d in datasets), r.get_status_display(),
-            timezone.localdate(r.approved_at).isoformat()], strict=True))
-            for r, datasets in entries]
+        columns = [
+            _("Reference"),
+            _("Projekt"),
+            _("Organisation"),
+            _("Formål"),
+            _("Datasæt"),
+            _("Status"),
+            _("Godkendt"),
+        ]
+        rows = [
+            dict(
+                zip(
+                    columns,
+                    [
+                        r.reference,
+                        r.project_title,
+                        r.organisation_label,
+                        r.purpose,
+                        "; ".join(d.title for d in datasets),
+                        r.get_status_display(),
+                        timezone.localdate(r.approved_at).isoformat(),
+                    ],
+                    strict=True,
+                )
+            )
+            for r, datasets in entries
+        ]
         content, content_type = write_table(rows, columns, fmt, sheet_title=_("Dataanvendelser"))
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="videnbro-dataanvendelser.{fmt}"'

@@ -53,9 +53,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"errors": exc.errors, **exc.extra}
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {
-            "non_field_errors": exc.messages
-        }
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response({"errors": errors}, status=400)
     if isinstance(exc, DataError) and "NUL (0x00)" in str(exc):
         # PostgreSQL text cannot hold NUL; psycopg refuses it before anything reaches the
@@ -63,16 +61,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # this covers a NUL in a query parameter used as a lookup. SQLite stores it.
         from django.core.validators import ProhibitNullCharactersValidator
 
-        return Response({"errors": {"detail": [str(ProhibitNullCharactersValidator.message)]}},
-                        status=400)
+        return Response({"errors": {"detail": [str(ProhibitNullCharactersValidator.message)]}}, status=400)
     if isinstance(exc, RequestDataTooBig):
         return Response({"errors": {"detail": ["Forespørgslen er for stor."]}}, status=413)
     if isinstance(exc, exceptions.Throttled):
         from django.utils.translation import gettext as _
 
         wait = int(exc.wait or 60) + (1 if exc.wait and exc.wait % 1 else 0)
-        exc = exceptions.Throttled(wait=wait, detail=_(
-            "For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait})
+        exc = exceptions.Throttled(
+            wait=wait, detail=_("For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait}
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -93,8 +91,9 @@ def object_or_404(model_or_queryset, pk):
     number = numeric_id(pk)
     if number is None:
         raise Http404
-    queryset = (model_or_queryset._default_manager.all()
-                if isinstance(model_or_queryset, type) else model_or_queryset)
+    queryset = (
+        model_or_queryset._default_manager.all() if isinstance(model_or_queryset, type) else model_or_queryset
+    )
     obj = queryset.filter(pk=number).first()
     if obj is None:
         raise Http404
@@ -128,5 +127,4 @@ def api_not_found(request, *args, **kwargs):
     envelope, not the HTML page."""
     from django.http import JsonResponse
 
-    return JsonResponse({"errors": {"detail": [str(exceptions.NotFound.default_detail)]}},
-                        status=404)
+    return JsonResponse({"errors": {"detail": [str(exceptions.NotFound.default_detail)]}}, status=404)

@@ -28,8 +28,9 @@ def attribute_history(obj: models.Model, actor: Any) -> None:
         obj._history_user = actor  # simple-history reads this attribute on save
 
 
-def audit_log(*, actor: Any, action: str, obj: models.Model | None = None,
-              data: dict[str, Any] | None = None) -> AuditLog:
+def audit_log(
+    *, actor: Any, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None
+) -> AuditLog:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditLog.objects.create(
         actor=user,

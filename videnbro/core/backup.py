@@ -119,8 +119,9 @@ def _sqlite_path(alias: str = "default") -> Path:
     return Path(name)
 
 
-def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, progress: Progress,
-                 step: int) -> None:
+def _sqlite_copy(
+    source: sqlite3.Connection, target: sqlite3.Connection, progress: Progress, step: int
+) -> None:
     shown = {-1}
 
     def report(status: int, remaining: int, total: int) -> None:
@@ -132,8 +133,9 @@ def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection, progres
     source.backup(target, pages=step, progress=report)
 
 
-def sqlite_dump(target: Path, progress: Progress, alias: str = "default",
-                source_path: Path | None = None) -> None:
+def sqlite_dump(
+    target: Path, progress: Progress, alias: str = "default", source_path: Path | None = None
+) -> None:
     """A consistent copy of the live database with SQLite's online backup API, in one step: one
     read transaction, so the copy is one committed state, and in WAL mode the site's writers go
     on meanwhile. (Copying in several steps would start over after every commit of another
@@ -179,8 +181,7 @@ def sqlite_restore(source_file: Path, progress: Progress, alias: str = "default"
 
 def _pg_major(version_output: str) -> int:
     """12 from 'pg_dump (PostgreSQL) 12.4 (Debian …)', 15 from '… 15.4', 16 from '… 16beta1'."""
-    match = re.search(r"\(PostgreSQL\)\s+(\d+)", version_output) or re.search(r"(\d+)",
-                                                                              version_output)
+    match = re.search(r"\(PostgreSQL\)\s+(\d+)", version_output) or re.search(r"(\d+)", version_output)
     if not match:
         raise BackupError(f"Cannot read the version of {version_output!r}.")
     return int(match.group(1))
@@ -188,8 +189,13 @@ def _pg_major(version_output: str) -> int:
 
 def _tool_version(binary: str) -> int:
     # noqa S603: a PostgreSQL client binary found by pg_tool(), an argument list, no shell.
-    result = subprocess.run([binary, "--version"], capture_output=True, text=True,  # noqa: S603
-                            check=False, timeout=30)
+    result = subprocess.run(  # noqa: S603
+        [binary, "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
     return _pg_major(result.stdout)
 
 
@@ -201,9 +207,11 @@ def pg_tool(name: str, at_least: int) -> tuple[str, int]:
     if os.environ.get("PG_BIN_DIR"):
         candidates.append(str(Path(os.environ["PG_BIN_DIR"]) / name))
     else:
-        debian = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit()
-                        else 0, reverse=True)
+        debian = sorted(
+            Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+            key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+            reverse=True,
+        )
         candidates += [str(p) for p in debian]
         if on_path := shutil.which(name):
             candidates.append(on_path)
@@ -233,8 +241,12 @@ def _pg_connection(alias: str = "default") -> tuple[list[str], dict[str, str]]:
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
     options = db.get("OPTIONS") or {}
-    for key, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"),
-                          ("sslcert", "PGSSLCERT"), ("sslkey", "PGSSLKEY")):
+    for key, variable in (
+        ("sslmode", "PGSSLMODE"),
+        ("sslrootcert", "PGSSLROOTCERT"),
+        ("sslcert", "PGSSLCERT"),
+        ("sslkey", "PGSSLKEY"),
+    ):
         if options.get(key):
             env[variable] = str(options[key])
     return args, env
@@ -249,11 +261,15 @@ def _pg_server_major(alias: str = "default") -> int:
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
     # noqa S603: pg_dump/pg_restore from pg_tool() with options built from settings; an argument
     # list (no shell), the password in the environment only.
-    result = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
-                            check=False)
+    result = subprocess.run(  # noqa: S603
+        command,
+        env=env,
+        capture_output=True,
+        text=True,  # noqa: S603
+        check=False,
+    )
     if result.returncode != 0:
-        raise BackupError(f"{what} failed (exit {result.returncode}): "
-                          f"{result.stderr.strip()[-2000:]}")
+        raise BackupError(f"{what} failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
 
 
 def pg_dump(target: Path, progress: Progress, alias: str = "default") -> dict[str, Any]:
@@ -262,22 +278,33 @@ def pg_dump(target: Path, progress: Progress, alias: str = "default") -> dict[st
     progress(f"  {binary} (PostgreSQL {version}; server {server})")
     args, env = _pg_connection(alias)
     name = settings.DATABASES[alias]["NAME"]
-    _run([binary, "--format=custom", f"--file={target}", *args, f"--dbname={name}"], env,
-         "pg_dump")
+    _run([binary, "--format=custom", f"--file={target}", *args, f"--dbname={name}"], env, "pg_dump")
     return {"server_major": server, "pg_dump_major": version}
 
 
-def pg_restore(source_file: Path, dumped_with: int, progress: Progress,
-               alias: str = "default") -> None:
+def pg_restore(source_file: Path, dumped_with: int, progress: Progress, alias: str = "default") -> None:
     server = _pg_server_major(alias)
     binary, version = pg_tool("pg_restore", max(server, dumped_with))
     progress(f"  {binary} (PostgreSQL {version}; server {server})")
     args, env = _pg_connection(alias)
     name = settings.DATABASES[alias]["NAME"]
     connections[alias].close()
-    _run([binary, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--single-transaction", "--exit-on-error", *args, f"--dbname={name}",
-          str(source_file)], env, "pg_restore")
+    _run(
+        [
+            binary,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *args,
+            f"--dbname={name}",
+            str(source_file),
+        ],
+        env,
+        "pg_restore",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,15 +333,15 @@ def _add_file(archive: tarfile.TarFile, path: Path, arcname: str) -> None:
         archive.addfile(info, handle)
 
 
-def backup_create(output: Path, *, progress: Progress = _quiet,
-                  alias: str = "default") -> dict[str, Any]:
+def backup_create(output: Path, *, progress: Progress = _quiet, alias: str = "default") -> dict[str, Any]:
     """Write the archive to `output` (atomically: a temporary file renamed at the end, readable
     by the owner only – it holds personal data) and return its manifest."""
     engine = engine_of(alias)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {
-        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "django_version": __import__("django").get_version(),
     }
@@ -329,35 +356,34 @@ def backup_create(output: Path, *, progress: Progress = _quiet,
         database.update(size=dump.stat().st_size, sha256=sha256_of(dump))
         manifest["database"] = database
         manifest["migrations"] = applied_migrations(alias)
-        progress(f"  {human_size(database['size'])}, {len(manifest['migrations'])} migrations "
-                 "applied")
+        progress(f"  {human_size(database['size'])}, {len(manifest['migrations'])} migrations applied")
 
         root = media_root()
         files = _media_files(root)
         progress(f"Adding {len(files)} files from {root} …")
         temporary = Path(work) / "archive.tar.gz"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz",
-                                                      compresslevel=6) as archive:
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6) as archive:
             _add_file(archive, dump, dump.name)
             media = []
             for number, path in enumerate(files, 1):
                 relative = path.relative_to(root).as_posix()
-                media.append({"path": relative, "size": path.stat().st_size,
-                              "sha256": sha256_of(path)})
+                media.append({"path": relative, "size": path.stat().st_size, "sha256": sha256_of(path)})
                 _add_file(archive, path, MEDIA_PREFIX + relative)
                 if number % 100 == 0:
                     progress(f"  {number} of {len(files)} files")
-            manifest["media"] = {"files": media, "count": len(media),
-                                 "size": sum(item["size"] for item in media)}
+            manifest["media"] = {
+                "files": media,
+                "count": len(media),
+                "size": sum(item["size"] for item in media),
+            }
             data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode = len(data), 0o600
             info.mtime = int(datetime.now(UTC).timestamp())
             archive.addfile(info, io.BytesIO(data))
         os.replace(temporary, output)
-    progress(f"Wrote {output} ({human_size(output.stat().st_size)}; "
-             f"sha256 {sha256_of(output)})")
+    progress(f"Wrote {output} ({human_size(output.stat().st_size)}; sha256 {sha256_of(output)})")
     return manifest
 
 
@@ -389,8 +415,9 @@ def _member_names(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return expected
 
 
-def backup_verify(archive_path: Path, directory: Path, *, alias: str = "default",
-                  progress: Progress = _quiet) -> VerifiedBackup:
+def backup_verify(
+    archive_path: Path, directory: Path, *, alias: str = "default", progress: Progress = _quiet
+) -> VerifiedBackup:
     """Unpack the archive into `directory` and check everything a restore relies on; raises
     BackupError with a clear message otherwise. Touches neither the database nor MEDIA_ROOT."""
     archive_path = Path(archive_path)
@@ -414,8 +441,10 @@ def backup_verify(archive_path: Path, directory: Path, *, alias: str = "default"
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{archive_path} is not a Videnbro backup.")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise BackupError(f"The backup has format version {manifest.get('format_version')}; "
-                          f"this Videnbro reads version {FORMAT_VERSION}.")
+        raise BackupError(
+            f"The backup has format version {manifest.get('format_version')}; "
+            f"this Videnbro reads version {FORMAT_VERSION}."
+        )
     engine = engine_of(alias)
     theirs = manifest["database"]["engine"]
     if theirs != engine:
@@ -423,26 +452,30 @@ def backup_verify(archive_path: Path, directory: Path, *, alias: str = "default"
             f"This backup holds a {ENGINE_NAMES.get(theirs, theirs)} database, but this "
             f"deployment uses {ENGINE_NAMES[engine]} (DATABASE_URL). Restore it into a "
             f"deployment with the same database engine; to move between engines use "
-            f"`videnbro dumpdata`/`loaddata`.")
+            f"`videnbro dumpdata`/`loaddata`."
+        )
     expected = _member_names(manifest)
     present = {m.name for m in members if m.isfile()} - {MANIFEST}
     if unexpected := sorted(present - set(expected)):
-        raise BackupError(f"The archive holds files its manifest does not list: "
-                          f"{', '.join(unexpected[:5])}.")
+        raise BackupError(f"The archive holds files its manifest does not list: {', '.join(unexpected[:5])}.")
     if missing := sorted(set(expected) - present):
         raise BackupError(f"The archive lacks files its manifest lists: {', '.join(missing[:5])}.")
     progress(f"Verifying the checksums of {len(expected)} files …")
     for name, item in expected.items():
         path = directory / name
         if path.stat().st_size != item["size"] or sha256_of(path) != item["sha256"]:
-            raise BackupError(f"{name} in the archive is damaged (size or SHA-256 differs from "
-                              f"the manifest); the backup cannot be trusted.")
+            raise BackupError(
+                f"{name} in the archive is damaged (size or SHA-256 differs from "
+                f"the manifest); the backup cannot be trusted."
+            )
     known = {f"{app}.{name}" for app, name in known_migrations()}
     if newer := sorted(set(manifest["migrations"]) - known):
         listed = ", ".join(newer[:5])
-        raise BackupError(f"The backup was made by a newer Videnbro: its database has "
-                          f"migrations this code does not know ({listed}). Install that "
-                          f"version first, then restore.")
+        raise BackupError(
+            f"The backup was made by a newer Videnbro: its database has "
+            f"migrations this code does not know ({listed}). Install that "
+            f"version first, then restore."
+        )
     return VerifiedBackup(manifest, directory)
 
 
@@ -466,8 +499,9 @@ def _replace_media(source: Path, work: Path, progress: Progress) -> None:
     progress(f"Replaced the files under {root}")
 
 
-def backup_restore(verified: VerifiedBackup, work: Path, *, progress: Progress = _quiet,
-                   alias: str = "default") -> None:
+def backup_restore(
+    verified: VerifiedBackup, work: Path, *, progress: Progress = _quiet, alias: str = "default"
+) -> None:
     """Replace the database and MEDIA_ROOT with the verified archive's content."""
     manifest = verified.manifest
     connections.close_all()
@@ -475,11 +509,9 @@ def backup_restore(verified: VerifiedBackup, work: Path, *, progress: Progress =
     if manifest["database"]["engine"] == "sqlite":
         sqlite_restore(verified.database_file, progress, alias)
     else:
-        pg_restore(verified.database_file, int(manifest["database"].get("pg_dump_major", 0)),
-                   progress, alias)
+        pg_restore(verified.database_file, int(manifest["database"].get("pg_dump_major", 0)), progress, alias)
     connections.close_all()
-    progress(f"Restoring {manifest['media']['count']} files "
-             f"({human_size(manifest['media']['size'])}) …")
+    progress(f"Restoring {manifest['media']['count']} files ({human_size(manifest['media']['size'])}) …")
     _replace_media(verified.media_dir, work, progress)
 
 

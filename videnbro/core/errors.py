@@ -10,8 +10,9 @@ class ApplicationError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, *, errors: dict[str, list[str]] | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {"non_field_errors": [message]}

@@ -40,8 +40,7 @@ class StrictBooleanField(forms.BooleanField):
 
 def validation_error(form) -> ValidationError:
     """A bound form's errors as the ValidationError services raise (field → messages)."""
-    return ValidationError({field: [str(m) for m in messages]
-                            for field, messages in form.errors.items()})
+    return ValidationError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
 
 
 def apply_errors(form, exc: ValidationError, *, others_to_form: bool = True) -> None:

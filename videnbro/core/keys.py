@@ -7,8 +7,9 @@ from django.db import models
 from videnbro.registry.text import slugify_key
 
 
-def unique_key(model: type[models.Model], text: str, *, fallback: str, max_length: int = 110,
-               field: str = "key") -> str:
+def unique_key(
+    model: type[models.Model], text: str, *, fallback: str, max_length: int = 110, field: str = "key"
+) -> str:
     """'Københavns Universitet' → 'koebenhavns-universitet', or '…-2' when that is taken."""
     base = slugify_key(text)[:max_length] or fallback
     key, n = base, 2

@@ -22,9 +22,11 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = (settings.UPLOAD_MAX_REQUEST_BYTES
-                 if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
-                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        limit = (
+            settings.UPLOAD_MAX_REQUEST_BYTES
+            if request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
         if length > limit:
             return too_large(request)
         return self.get_response(request)
@@ -53,14 +55,22 @@ class ApplicationErrorMiddleware:
             from django.utils.translation import gettext as _
 
             wait = math.ceil(exception.wait or 60)
-            response = render(request, "error.html", {
-                "status": 429,
-                "message": _("For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait},
-            }, status=429)
+            response = render(
+                request,
+                "error.html",
+                {
+                    "status": 429,
+                    "message": _("For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait},
+                },
+                status=429,
+            )
             response["Retry-After"] = str(wait)
             return response
         if not isinstance(exception, ApplicationError):
             return None
-        return render(request, "error.html",
-                      {"status": exception.status_code, "message": exception.message},
-                      status=exception.status_code)
+        return render(
+            request,
+            "error.html",
+            {"status": exception.status_code, "message": exception.message},
+            status=exception.status_code,
+        )

@@ -37,8 +37,10 @@ METHODS = ("get", "put", "post", "patch", "delete")
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def document_errors(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
@@ -52,14 +54,22 @@ def document_errors(result: dict[str, Any], generator, request, public) -> dict[
             for code, description in ERROR_STATUSES.items():
                 responses.setdefault(code, _error_response(description))
             if "429" in responses:
-                responses["429"].setdefault("headers", {"Retry-After": {
-                    "schema": {"type": "integer"}, "description": "Seconds to wait."}})
+                responses["429"].setdefault(
+                    "headers",
+                    {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+                )
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
-                if parameter.get("in") == "query" and parameter.get("name") == "page" \
-                        and schema.get("type") == "integer":
+                if (
+                    parameter.get("in") == "query"
+                    and parameter.get("name") == "page"
+                    and schema.get("type") == "integer"
+                ):
                     schema["minimum"] = 1
-                if parameter.get("in") == "query" and parameter.get("name") == "page_size" \
-                        and schema.get("type") == "integer":
+                if (
+                    parameter.get("in") == "query"
+                    and parameter.get("name") == "page_size"
+                    and schema.get("type") == "integer"
+                ):
                     schema.setdefault("minimum", 1)
     return result

@@ -18,9 +18,7 @@ class Pagination(PageNumberPagination):
         try:
             number = int(raw)
         except (TypeError, ValueError):
-            raise exceptions.ValidationError(
-                {"page": ["Sidetallet skal være et positivt heltal."]}
-            ) from None
+            raise exceptions.ValidationError({"page": ["Sidetallet skal være et positivt heltal."]}) from None
         if number < 1:
             raise exceptions.ValidationError({"page": ["Sidetallet skal være et positivt heltal."]})
         return number

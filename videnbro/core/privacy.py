@@ -84,10 +84,16 @@ class PersonalDataProvider:
 
     def describe(self) -> dict[str, str]:
         """The page's and the documentation's section, in the active language."""
-        return {"key": self.key, "anchor": re.sub(r"[^a-z0-9]+", "-", self.key),
-                "label": str(self.label), "kept": str(self.kept),
-                "purpose": str(self.purpose), "legal_basis": str(self.legal_basis),
-                "audience": str(self.audience), "retention": self.retention_period()}
+        return {
+            "key": self.key,
+            "anchor": re.sub(r"[^a-z0-9]+", "-", self.key),
+            "label": str(self.label),
+            "kept": str(self.kept),
+            "purpose": str(self.purpose),
+            "legal_basis": str(self.legal_basis),
+            "audience": str(self.audience),
+            "retention": self.retention_period(),
+        }
 
 
 _registry: dict[str, PersonalDataProvider] = {}
@@ -172,30 +178,36 @@ def scrub(value: Any, needles: Iterable[str]) -> Any:
 
 def _check_actor(actor: Any) -> None:
     if not (is_system(actor) or getattr(actor, "is_platform_admin", False)):
-        raise PermissionDeniedError(_("Kun platformens administratorer kan udlevere eller "
-                                      "slette personoplysninger."))
+        raise PermissionDeniedError(
+            _("Kun platformens administratorer kan udlevere eller slette personoplysninger.")
+        )
 
 
-def personal_data_export(*, actor: Any, email: str,
-                         progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, Any]:
+def personal_data_export(
+    *, actor: Any, email: str, progress: Callable[[Iterable], Iterable] | None = None
+) -> dict[str, Any]:
     """Everything every provider holds about one address. The audit row says that an export
     was made and how big it was – not whose."""
     _check_actor(actor)
     email = normalise_email(email)
     found: dict[str, Any] = {}
     items = providers()
-    for provider in (progress(items) if progress else items):
+    for provider in progress(items) if progress else items:
         records = provider.export(email)
         if records:
             found[provider.key] = {"label": str(provider.label), "records": records}
     with transaction.atomic():
-        audit_log(actor=actor, action="core.privacy.exported",
-                  data={"records": {k: len(v["records"]) for k, v in found.items()}})
+        audit_log(
+            actor=actor,
+            action="core.privacy.exported",
+            data={"records": {k: len(v["records"]) for k, v in found.items()}},
+        )
     return {"email": email, "exported_at": timezone.now().isoformat(), "providers": found}
 
 
-def personal_data_erase(*, actor: Any, email: str,
-                        progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, int]:
+def personal_data_erase(
+    *, actor: Any, email: str, progress: Callable[[Iterable], Iterable] | None = None
+) -> dict[str, int]:
     """Anonymise everything about one address in one transaction (all or nothing). The audit
     row holds the counts per provider, never the address."""
     _check_actor(actor)
@@ -203,37 +215,51 @@ def personal_data_erase(*, actor: Any, email: str,
     counts: dict[str, int] = {}
     items = providers()
     with transaction.atomic():
-        for provider in (progress(items) if progress else items):
+        for provider in progress(items) if progress else items:
             counts[provider.key] = provider.erase(email)
-        audit_log(actor=actor, action="core.privacy.erased",
-                  data={"records": {k: v for k, v in counts.items() if v}})
+        audit_log(
+            actor=actor,
+            action="core.privacy.erased",
+            data={"records": {k: v for k, v in counts.items() if v}},
+        )
     return counts
 
 
-def retention_apply(*, actor: Any, now: datetime | None = None, dry_run: bool = False,
-                    progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, int]:
+def retention_apply(
+    *,
+    actor: Any,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> dict[str, int]:
     """Clear what is past its retention period, provider by provider (each in its own
     transaction, so a failure in one leaves the others done)."""
     _check_actor(actor)
     now = now or timezone.now()
     counts: dict[str, int] = {}
     items = providers()
-    for provider in (progress(items) if progress else items):
+    for provider in progress(items) if progress else items:
         with transaction.atomic():
             counts[provider.key] = provider.retention(now, dry_run=dry_run)
     if not dry_run:
         with transaction.atomic():
-            audit_log(actor=actor, action="core.privacy.retention",
-                      data={"records": {k: v for k, v in counts.items() if v}})
+            audit_log(
+                actor=actor,
+                action="core.privacy.retention",
+                data={"records": {k: v for k, v in counts.items() if v}},
+            )
     return counts
 
 
 def providers_markdown(language: str = "en") -> str:
     """The providers as Markdown sections – the generated part of docs/privacy.md."""
-    labels = [("kept", gettext_lazy("Hvad gemmes")), ("purpose", gettext_lazy("Formål")),
-              ("legal_basis", gettext_lazy("Retsgrundlag")),
-              ("audience", gettext_lazy("Hvem ser det")),
-              ("retention", gettext_lazy("Opbevaring"))]
+    labels = [
+        ("kept", gettext_lazy("Hvad gemmes")),
+        ("purpose", gettext_lazy("Formål")),
+        ("legal_basis", gettext_lazy("Retsgrundlag")),
+        ("audience", gettext_lazy("Hvem ser det")),
+        ("retention", gettext_lazy("Opbevaring")),
+    ]
     lines: list[str] = []
     with translation.override(language):
         for provider in providers_for_page():
@@ -257,15 +283,20 @@ class AuditLogProvider(PersonalDataProvider):
     order = 10
     models = ("core.AuditLog",)
     label = gettext_lazy("Auditlog")
-    kept = gettext_lazy("Hvem (brugernavn) der gjorde hvad hvornår på platformen, og hvilken post "
-                        "det gjaldt; enkelte linjer nævner en adresse eller en oplyst organisation.")
-    purpose = gettext_lazy("Sporbarhed og sikkerhed: at kunne se og dokumentere, hvem der har "
-                           "ændret hvad.")
-    legal_basis = gettext_lazy("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
-                               "interesse i sikkerhed og sporbarhed), jf. art. 5, stk. 2, og art. 32.")
+    kept = gettext_lazy(
+        "Hvem (brugernavn) der gjorde hvad hvornår på platformen, og hvilken post "
+        "det gjaldt; enkelte linjer nævner en adresse eller en oplyst organisation."
+    )
+    purpose = gettext_lazy("Sporbarhed og sikkerhed: at kunne se og dokumentere, hvem der har ændret hvad.")
+    legal_basis = gettext_lazy(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
+        "interesse i sikkerhed og sporbarhed), jf. art. 5, stk. 2, og art. 32."
+    )
     audience = gettext_lazy("Platformens administratorer.")
-    retention_text = gettext_lazy("Så længe platformen kører; ved sletning af en person erstattes "
-                                  "navn og adresse i linjerne af en markør, mens linjerne bevares.")
+    retention_text = gettext_lazy(
+        "Så længe platformen kører; ved sletning af en person erstattes "
+        "navn og adresse i linjerne af en markør, mens linjerne bevares."
+    )
 
     def _rows(self, email: str):
         from .models import AuditLog
@@ -274,18 +305,29 @@ class AuditLogProvider(PersonalDataProvider):
         ids = [pk for pk, _name in users]
         names = [name for _pk, name in users]
         user_label = get_user_model()._meta.label_lower
-        query = (Q(actor_id__in=ids) | Q(actor_label__iexact=email) | Q(actor_label__in=names)
-                 | Q(object_type=user_label, object_id__in=[str(pk) for pk in ids]))
+        query = (
+            Q(actor_id__in=ids)
+            | Q(actor_label__iexact=email)
+            | Q(actor_label__in=names)
+            | Q(object_type=user_label, object_id__in=[str(pk) for pk in ids])
+        )
         direct = set(AuditLog.objects.filter(query).values_list("pk", flat=True))
-        mentioned = set(text_contains(AuditLog.objects.all(), "data", email)
-                        .values_list("pk", flat=True))
+        mentioned = set(text_contains(AuditLog.objects.all(), "data", email).values_list("pk", flat=True))
         return AuditLog.objects.filter(pk__in=direct | mentioned).order_by("created", "pk"), names
 
     def export(self, email):
         rows, _names = self._rows(email)
-        return [{"created": row.created, "action": row.action, "actor": row.actor_label,
-                 "object_type": row.object_type, "object_id": row.object_id, "data": row.data}
-                for row in rows]
+        return [
+            {
+                "created": row.created,
+                "action": row.action,
+                "actor": row.actor_label,
+                "object_type": row.object_type,
+                "object_id": row.object_id,
+                "data": row.data,
+            }
+            for row in rows
+        ]
 
     def erase(self, email):
         rows, names = self._rows(email)
@@ -296,8 +338,7 @@ class AuditLogProvider(PersonalDataProvider):
             data = scrub(row.data, needles)
             if row.object_type == user_label and "stated_organisation" in data:
                 data["stated_organisation"] = ERASED
-            label = ERASED if row.actor_label.lower() in {n.lower() for n in needles} \
-                else row.actor_label
+            label = ERASED if row.actor_label.lower() in {n.lower() for n in needles} else row.actor_label
             if data != row.data or label != row.actor_label:
                 row.data, row.actor_label = data, label
                 row.save(update_fields=["data", "actor_label"])
@@ -315,21 +356,29 @@ class HistoryProvider(PersonalDataProvider):
     order = 10
     models = ("admin.LogEntry",)
     label = gettext_lazy("Ændringshistorik")
-    kept = gettext_lazy("For hver ændring af registerposter, hændelser og behov: hvem der "
-                        "ændrede, hvornår og hvad; administrationens log over ændringer.")
+    kept = gettext_lazy(
+        "For hver ændring af registerposter, hændelser og behov: hvem der "
+        "ændrede, hvornår og hvad; administrationens log over ændringer."
+    )
     purpose = gettext_lazy("At kunne se, rette og dokumentere ændringer af fælles data.")
-    legal_basis = gettext_lazy("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
-                               "interesse i korrekte og sporbare fælles data).")
+    legal_basis = gettext_lazy(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim "
+        "interesse i korrekte og sporbare fælles data)."
+    )
     audience = gettext_lazy("Platformens administratorer og redaktionen.")
-    retention_text = gettext_lazy("Så længe posten findes; ved sletning af en person anonymiseres "
-                                  "kontoen, som historikken peger på.")
+    retention_text = gettext_lazy(
+        "Så længe posten findes; ved sletning af en person anonymiseres kontoen, som historikken peger på."
+    )
 
     @staticmethod
     def _history_models():
         from simple_history.models import registered_models
 
-        return [m.history.model for m in registered_models.values()
-                if hasattr(m, "history")] if registered_models else []
+        return (
+            [m.history.model for m in registered_models.values() if hasattr(m, "history")]
+            if registered_models
+            else []
+        )
 
     def export(self, email):
         ids = list(users_with_email(email).values_list("pk", flat=True))
@@ -339,17 +388,29 @@ class HistoryProvider(PersonalDataProvider):
         for model in self._history_models():
             for row in model.objects.filter(history_user_id__in=ids).order_by("history_date"):
                 original = model.instance_type._meta
-                records.append({"model": original.label,
-                                "object_id": getattr(row, original.pk.attname),
-                                "history_date": row.history_date, "type": row.history_type,
-                                "reason": row.history_change_reason or ""})
+                records.append(
+                    {
+                        "model": original.label,
+                        "object_id": getattr(row, original.pk.attname),
+                        "history_date": row.history_date,
+                        "type": row.history_type,
+                        "reason": row.history_change_reason or "",
+                    }
+                )
         if apps.is_installed("django.contrib.admin"):
             from django.contrib.admin.models import LogEntry
 
             for entry in LogEntry.objects.filter(user_id__in=ids).order_by("action_time"):
-                records.append({"model": "admin.LogEntry", "object_id": entry.object_id,
-                                "history_date": entry.action_time, "type": entry.action_flag,
-                                "object": entry.object_repr, "change": entry.change_message})
+                records.append(
+                    {
+                        "model": "admin.LogEntry",
+                        "object_id": entry.object_id,
+                        "history_date": entry.action_time,
+                        "type": entry.action_flag,
+                        "object": entry.object_repr,
+                        "change": entry.change_message,
+                    }
+                )
         return records
 
     def erase(self, email):
@@ -376,10 +437,12 @@ class TaskQueueProvider(PersonalDataProvider):
     order = 10
     models = ("django_tasks_db.DBTaskResult",)
     label = gettext_lazy("Mailkø")
-    kept = gettext_lazy("Mails, der venter på at blive sendt eller er sendt: modtagerens adresse, "
-                        "emne og tekst.")
-    purpose = gettext_lazy("At sende platformens mails (aktivering, status for tilbud, beskeder) "
-                           "uden at miste dem ved en fejl.")
+    kept = gettext_lazy(
+        "Mails, der venter på at blive sendt eller er sendt: modtagerens adresse, emne og tekst."
+    )
+    purpose = gettext_lazy(
+        "At sende platformens mails (aktivering, status for tilbud, beskeder) uden at miste dem ved en fejl."
+    )
     legal_basis = gettext_lazy("Samme som for den oplysning, mailen handler om.")
     audience = gettext_lazy("Platformens driftsansvarlige.")
     retention_text = gettext_lazy("Sendte og fejlede mails slettes fra køen %(days)s dage efter.")
@@ -406,9 +469,15 @@ class TaskQueueProvider(PersonalDataProvider):
         records = []
         for row in rows.order_by("enqueued_at"):
             args = (row.args_kwargs or {}).get("args") or []
-            records.append({"task": row.task_path, "status": row.status,
-                            "enqueued_at": row.enqueued_at, "finished_at": row.finished_at,
-                            "args": args})
+            records.append(
+                {
+                    "task": row.task_path,
+                    "status": row.status,
+                    "enqueued_at": row.enqueued_at,
+                    "finished_at": row.finished_at,
+                    "args": args,
+                }
+            )
         return records
 
     def erase(self, email):
@@ -424,8 +493,9 @@ class TaskQueueProvider(PersonalDataProvider):
         if model is None:
             return 0
         cutoff = now - timedelta(days=self.retention_params()["days"])
-        rows = model.objects.filter(task_path=SEND_EMAIL_TASK, status__in=("SUCCESSFUL", "FAILED"),
-                                    finished_at__lt=cutoff)
+        rows = model.objects.filter(
+            task_path=SEND_EMAIL_TASK, status__in=("SUCCESSFUL", "FAILED"), finished_at__lt=cutoff
+        )
         if dry_run:
             return rows.count()
         count, _detail = rows.delete()
@@ -439,8 +509,10 @@ class MailFileProvider(PersonalDataProvider):
     position = 83
     order = 10
     label = gettext_lazy("Mailfiler")
-    kept = gettext_lazy("Når platformen skriver mails til filer i stedet for at sende dem "
-                        "(udvikling og test): en kopi af hver mail med modtager, emne og tekst.")
+    kept = gettext_lazy(
+        "Når platformen skriver mails til filer i stedet for at sende dem "
+        "(udvikling og test): en kopi af hver mail med modtager, emne og tekst."
+    )
     purpose = gettext_lazy("At kunne se, hvad platformen har sendt, når der ikke er en mailserver.")
     legal_basis = gettext_lazy("Samme som for den oplysning, mailen handler om.")
     audience = gettext_lazy("Platformens driftsansvarlige.")
@@ -471,8 +543,15 @@ class MailFileProvider(PersonalDataProvider):
         records = []
         for path, text in self._files(email):
             subjects = re.findall(r"^Subject: (.*)$", text, flags=re.MULTILINE)
-            records.append({"file": path.name, "written": datetime.fromtimestamp(
-                path.stat().st_mtime, tz=timezone.get_current_timezone()), "subjects": subjects})
+            records.append(
+                {
+                    "file": path.name,
+                    "written": datetime.fromtimestamp(
+                        path.stat().st_mtime, tz=timezone.get_current_timezone()
+                    ),
+                    "subjects": subjects,
+                }
+            )
         return records
 
     def erase(self, email):
@@ -497,6 +576,5 @@ class MailFileProvider(PersonalDataProvider):
 
 
 def register_core_providers() -> None:
-    for provider in (AuditLogProvider(), HistoryProvider(), TaskQueueProvider(),
-                     MailFileProvider()):
+    for provider in (AuditLogProvider(), HistoryProvider(), TaskQueueProvider(), MailFileProvider()):
         register(provider)

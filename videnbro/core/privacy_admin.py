@@ -33,8 +33,10 @@ def export_personal_data(modeladmin, request, queryset):
     except PermissionDeniedError as exc:
         modeladmin.message_user(request, str(exc), messages.ERROR)
         return None
-    response = HttpResponse(json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False,
-                                       indent=2), content_type="application/json")
+    response = HttpResponse(
+        json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )
     response["Content-Disposition"] = 'attachment; filename="personoplysninger.json"'
     return response
 
@@ -46,18 +48,31 @@ def erase_personal_data(modeladmin, request, queryset):
         modeladmin.message_user(request, _("De valgte har ingen e-mailadresse."), messages.WARNING)
         return None
     if not getattr(request.user, "is_platform_admin", False):
-        modeladmin.message_user(request, _("Kun platformens administratorer kan udlevere eller "
-                                           "slette personoplysninger."), messages.ERROR)
+        modeladmin.message_user(
+            request,
+            _("Kun platformens administratorer kan udlevere eller slette personoplysninger."),
+            messages.ERROR,
+        )
         return None
     if request.POST.get("post") != "yes":
-        return TemplateResponse(request, "admin/core/privacy_erase_confirmation.html", {
-            **modeladmin.admin_site.each_context(request),
-            "title": _("Slet personoplysninger"), "addresses": addresses,
-            "queryset": queryset, "opts": modeladmin.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME})
+        return TemplateResponse(
+            request,
+            "admin/core/privacy_erase_confirmation.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": _("Slet personoplysninger"),
+                "addresses": addresses,
+                "queryset": queryset,
+                "opts": modeladmin.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
     total = 0
     for address in addresses:
         total += sum(privacy.personal_data_erase(actor=request.user, email=address).values())
-    modeladmin.message_user(request, _("Anonymiseret: %(n)s poster for %(people)s adresse(r).")
-                            % {"n": total, "people": len(addresses)}, messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        _("Anonymiseret: %(n)s poster for %(people)s adresse(r).") % {"n": total, "people": len(addresses)},
+        messages.SUCCESS,
+    )
     return None

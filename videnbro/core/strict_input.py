@@ -59,7 +59,8 @@ class StrictJSONParser(JSONParser):
         field = lone_surrogate_field(data)
         if field is not None:
             raise serializers.ValidationError(
-                {field: [_("Indeholder et ugyldigt tegn (en enlig surrogat).")]})
+                {field: [_("Indeholder et ugyldigt tegn (en enlig surrogat).")]}
+            )
         return data
 
 
@@ -76,18 +77,24 @@ def _type_error(field: forms.Field, value: Any) -> str | None:
         if all(isinstance(item, str) or _is_number(item) for item in items):
             return None
         return _("Skal være en liste af tekster.")
-    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField
-                  | forms.TypedChoiceField | forms.ModelChoiceField):
+    if isinstance(
+        field,
+        forms.IntegerField
+        | forms.DecimalField
+        | forms.FloatField
+        | forms.TypedChoiceField
+        | forms.ModelChoiceField,
+    ):
         return None if isinstance(value, str) or _is_number(value) else _("Skal være et tal.")
-    if isinstance(field, forms.CharField | forms.DateField | forms.DateTimeField
-                  | forms.TimeField | forms.ChoiceField):
+    if isinstance(
+        field, forms.CharField | forms.DateField | forms.DateTimeField | forms.TimeField | forms.ChoiceField
+    ):
         return None if isinstance(value, str) else _("Skal være tekst.")
     # Other fields (e.g. a municipality by code or name): one text or number.
     return None if isinstance(value, str) or _is_number(value) else _("Skal være tekst.")
 
 
-def check_form_types(data: dict, fields: dict[str, forms.Field],
-                     text_fields: tuple[str, ...] = ()) -> None:
+def check_form_types(data: dict, fields: dict[str, forms.Field], text_fields: tuple[str, ...] = ()) -> None:
     """Raise a 400 naming every field whose JSON value has the wrong type for its form field.
     Fields the form does not know are left to the caller (unknown-field check); None is
     "not given". `text_fields` are extra free-text fields outside the form (e.g. a note)."""

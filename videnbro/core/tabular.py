@@ -31,8 +31,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 _WIDE_SIGNS = "\uff1d\uff0b\uff0d\uff20\u2212\ufe62\ufe63\ufe66"
 _SIGNS = frozenset("=+-@" + _WIDE_SIGNS)
 # Blank or invisible characters a spreadsheet may skip before it sees the '='.
-_BLANK = " \t\r\n\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-         "\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+_BLANK = (
+    " \t\r\n\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+)
 # A plain number written as text ("-12", "+3,5", "-1.5e3") is a number, not a formula.
 _NUMBER = re.compile(r"[+\-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+\-]?\d+)?")
 
@@ -102,9 +104,15 @@ def write_workbook(sheets: Iterable[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def write_table(rows: Iterable[dict], columns: list[str], fmt: str, *, sheet_title: str,
-                widths: list[int] | None = None, hxl_tags: list[str] | None = None
-                ) -> tuple[bytes, str]:
+def write_table(
+    rows: Iterable[dict],
+    columns: list[str],
+    fmt: str,
+    *,
+    sheet_title: str,
+    widths: list[int] | None = None,
+    hxl_tags: list[str] | None = None,
+) -> tuple[bytes, str]:
     """CSV (UTF-8 with BOM so Excel keeps æ/ø/å), HXL (CSV with a row of HXL hashtags under
     the header, no BOM) or XLSX with a frozen, filterable header."""
     if fmt in ("csv", "hxl"):
@@ -119,8 +127,9 @@ def write_table(rows: Iterable[dict], columns: list[str], fmt: str, *, sheet_tit
         prefix = "\ufeff" if fmt == "csv" else ""
         return (prefix + buffer.getvalue()).encode("utf-8"), CONTENT_TYPES[fmt]
     if fmt == "xlsx":
-        sheet = Sheet(sheet_title, ([row[c] for c in columns] for row in rows),
-                      header=columns, widths=widths or ())
+        sheet = Sheet(
+            sheet_title, ([row[c] for c in columns] for row in rows), header=columns, widths=widths or ()
+        )
         return write_workbook([sheet]), CONTENT_TYPES[fmt]
     raise ValueError(f"Unknown table format {fmt!r}")
 

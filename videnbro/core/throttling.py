@@ -33,8 +33,7 @@ class OfferRateThrottle(_SharedCacheMixin, throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         user = getattr(request, "user", None)
-        ident = (f"user-{user.pk}" if user is not None and user.is_authenticated
-                 else self.get_ident(request))
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 

@@ -15,5 +15,6 @@ def privacy_page(request):
     `videnbro privacy` command uses."""
     from .privacy import providers_for_page
 
-    return render(request, "core/privacy.html",
-                  {"sections": [provider.describe() for provider in providers_for_page()]})
+    return render(
+        request, "core/privacy.html", {"sections": [provider.describe() for provider in providers_for_page()]}
+    )

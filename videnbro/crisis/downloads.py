@@ -47,19 +47,27 @@ def incident_version(incident: Incident) -> str:
     the incident, its offers (and their organisations), needs, volunteer contacts and
     partnerships – five small aggregate queries instead of a render."""
     parts: list = [incident.pk, incident.updated]
-    parts += Offer.objects.filter(incident=incident).aggregate(
-        n=Count("pk"), updated=Max("updated"), organisation=Max("organisation__updated"),
-        duplicates=Count("duplicate_of")).values()
-    parts += Need.objects.filter(incident=incident).aggregate(
-        n=Count("pk"), updated=Max("updated")).values()
-    parts += VolunteerContact.objects.filter(need__incident=incident).aggregate(
-        n=Count("pk"), created=Max("created")).values()
+    parts += (
+        Offer.objects.filter(incident=incident)
+        .aggregate(
+            n=Count("pk"),
+            updated=Max("updated"),
+            organisation=Max("organisation__updated"),
+            duplicates=Count("duplicate_of"),
+        )
+        .values()
+    )
+    parts += Need.objects.filter(incident=incident).aggregate(n=Count("pk"), updated=Max("updated")).values()
+    parts += (
+        VolunteerContact.objects.filter(need__incident=incident)
+        .aggregate(n=Count("pk"), created=Max("created"))
+        .values()
+    )
     parts += incident.partnerships.aggregate(n=Count("pk"), updated=Max("updated")).values()
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
 
 
-def evaluation_file(incident: Incident, fmt: str,
-                    render: Callable[[Evaluation], bytes]) -> bytes:
+def evaluation_file(incident: Incident, fmt: str, render: Callable[[Evaluation], bytes]) -> bytes:
     """The rendered file from the cache, or rendered now and cached under the incident's
     current version and the page language (the files are translated)."""
     cache = caches[CACHE_ALIAS]

@@ -20,10 +20,17 @@ from videnbro.registry.text import fold
 from .models import Need, Offer, Volunteer
 from .taxonomy import AUTHORISED_SKILLS, ITEM_BY_SLUG, ITEMS
 
-FRAMES = (("own", _("Egne kapaciteter")), ("partners", _("Strategiske partnere")),
-          ("society", _("Uudnyttede ressourcer i samfundet")))
-OPEN_OFFER_STATUSES = (Offer.Status.NEW, Offer.Status.IN_REVIEW, Offer.Status.NEEDS_INFORMATION,
-                       Offer.Status.ACCEPTED)
+FRAMES = (
+    ("own", _("Egne kapaciteter")),
+    ("partners", _("Strategiske partnere")),
+    ("society", _("Uudnyttede ressourcer i samfundet")),
+)
+OPEN_OFFER_STATUSES = (
+    Offer.Status.NEW,
+    Offer.Status.IN_REVIEW,
+    Offer.Status.NEEDS_INFORMATION,
+    Offer.Status.ACCEPTED,
+)
 PERIOD_ALIASES = {"": "total", "month": "month", "year": "year"}
 
 
@@ -76,17 +83,19 @@ def own_units(authority: Organisation) -> set[int]:
     """The authority and its units (children, grandchildren …)."""
     ids, frontier = {authority.pk}, {authority.pk}
     while frontier:
-        frontier = set(Organisation.objects.filter(parent_id__in=frontier)
-                       .values_list("pk", flat=True)) - ids
+        frontier = set(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
     return ids
 
 
 def strategic_partners(own: set[int]) -> set[int]:
-    active = Participant.objects.filter(organisation_id__in=own,
-                                        partnership__status=Status.ACTIVE).values("partnership_id")
-    return set(Participant.objects.filter(partnership_id__in=active)
-               .values_list("organisation_id", flat=True)) - own
+    active = Participant.objects.filter(organisation_id__in=own, partnership__status=Status.ACTIVE).values(
+        "partnership_id"
+    )
+    return (
+        set(Participant.objects.filter(partnership_id__in=active).values_list("organisation_id", flat=True))
+        - own
+    )
 
 
 def _keywords(item: str, category: str) -> tuple[str, ...]:
@@ -118,8 +127,16 @@ def capacity_frames(authority: Organisation, *, item: str = "", category: str = 
             continue
         frame = frame_of(capacity.organisation_id)
         frame.organisations.add(capacity.organisation_id)
-        frame.entries.append(Entry(capacity.organisation.name, capacity.item, capacity.quantity,
-                                   capacity.unit, capacity.per_period, "capacity"))
+        frame.entries.append(
+            Entry(
+                capacity.organisation.name,
+                capacity.item,
+                capacity.quantity,
+                capacity.unit,
+                capacity.per_period,
+                "capacity",
+            )
+        )
         frame.totals[_unit_key(capacity.unit, capacity.per_period)] += capacity.quantity
 
     offers = Offer.objects.filter(status__in=OPEN_OFFER_STATUSES, duplicate_of__isnull=True)
@@ -128,10 +145,16 @@ def capacity_frames(authority: Organisation, *, item: str = "", category: str = 
         frame = frame_of(offer.organisation_id)
         if offer.organisation_id:
             frame.organisations.add(offer.organisation_id)
-        frame.entries.append(Entry(
-            offer.organisation.name if offer.organisation else offer.offerer_name,
-            f"{offer.reference}: {offer.title}", offer.quantity, offer.unit, offer.per_period,
-            "offer"))
+        frame.entries.append(
+            Entry(
+                offer.organisation.name if offer.organisation else offer.offerer_name,
+                f"{offer.reference}: {offer.title}",
+                offer.quantity,
+                offer.unit,
+                offer.per_period,
+                "offer",
+            )
+        )
         if offer.quantity is not None:
             frame.totals[_unit_key(offer.unit, offer.per_period)] += offer.quantity
 
@@ -141,15 +164,17 @@ def capacity_frames(authority: Organisation, *, item: str = "", category: str = 
             volunteers = volunteers.filter(municipality__region_id=authority.region_id)
         count = 0
         for volunteer in volunteers.only("skills", "has_danish_authorisation"):
-            skills = [s for s in volunteer.skills
-                      if s not in AUTHORISED_SKILLS or volunteer.has_danish_authorisation]
+            skills = [
+                s
+                for s in volunteer.skills
+                if s not in AUTHORISED_SKILLS or volunteer.has_danish_authorisation
+            ]
             count += bool(skills)
         frames["society"].volunteers = count
         if count:
             frames["society"].totals[_unit_key(str(_("personer")), "total")] += count
 
-    needs = Need.objects.filter(owner_id__in=own, status=Need.Status.OPEN,
-                                expires_at__gt=timezone.now())
+    needs = Need.objects.filter(owner_id__in=own, status=Need.Status.OPEN, expires_at__gt=timezone.now())
     needs = needs.filter(item=item) if item else needs.filter(focus_area=category)
     needed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for need in needs:
@@ -159,8 +184,9 @@ def capacity_frames(authority: Organisation, *, item: str = "", category: str = 
     keys = set(needed)
     for frame in frames.values():
         keys |= set(frame.totals)
-    units = sorted(keys, key=lambda k: (-(needed.get(k) or 0),
-                                        -sum(f.totals.get(k, 0) for f in frames.values()), k))
+    units = sorted(
+        keys, key=lambda k: (-(needed.get(k) or 0), -sum(f.totals.get(k, 0) for f in frames.values()), k)
+    )
     return Overview(authority, item, category, list(frames.values()), dict(needed), units)
 
 
@@ -179,15 +205,26 @@ def frames_chart(overview: Overview, fmt: str = "svg") -> bytes:
     axes = figure.subplots()
     bars = axes.barh(labels[::-1], values[::-1], color=BAR_COLOUR)
     for bar, value in zip(bars, values[::-1], strict=True):
-        axes.annotate(f"{value:,.0f}".replace(",", "."),
-                      (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                      xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+        axes.annotate(
+            f"{value:,.0f}".replace(",", "."),
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     needed = float(overview.needed.get(key, 0))
     if needed:
         axes.axvline(needed, color="#b3261e", linestyle="--", linewidth=1.5)
-        axes.annotate(str(_("behov")) + f" {needed:,.0f}".replace(",", "."), (needed, 2.45),
-                      color="#b3261e", fontsize=9, ha="left", xytext=(3, 0),
-                      textcoords="offset points")
+        axes.annotate(
+            str(_("behov")) + f" {needed:,.0f}".replace(",", "."),
+            (needed, 2.45),
+            color="#b3261e",
+            fontsize=9,
+            ha="left",
+            xytext=(3, 0),
+            textcoords="offset points",
+        )
     unit = " ".join(part for part in key if part)
     axes.set_title(unit or str(_("ingen mængder registreret")), fontsize=10, loc="left")
     axes.spines[["top", "right"]].set_visible(False)

@@ -28,8 +28,7 @@ def _terms(text: str) -> set[str]:
     return {t for t in terms(text) if len(t) > 2}
 
 
-def score_need(offer: Offer, need: Need, offer_terms: set[str] | None = None
-               ) -> tuple[float, list[str]]:
+def score_need(offer: Offer, need: Need, offer_terms: set[str] | None = None) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
     if offer.category and offer.category == need.focus_area:
         score += WEIGHTS["category"]
@@ -37,17 +36,14 @@ def score_need(offer: Offer, need: Need, offer_terms: set[str] | None = None
     if offer.item and offer.item == need.item and offer.item != "other":
         score += WEIGHTS["item"]
         reasons.append(_("samme vare: %(i)s") % {"i": need.get_item_display()})
-    offer_terms = offer_terms if offer_terms is not None else _terms(
-        f"{offer.title} {offer.description}")
+    offer_terms = offer_terms if offer_terms is not None else _terms(f"{offer.title} {offer.description}")
     need_terms = _terms(f"{need.title} {need.description}")
     if offer_terms and need_terms:
         overlap = len(offer_terms & need_terms) / min(len(offer_terms), len(need_terms))
         if overlap:
             score += WEIGHTS["text"] * min(1.0, overlap * 2)
-            reasons.append(_("fælles ord: %(w)s") % {
-                "w": ", ".join(sorted(offer_terms & need_terms)[:5])})
-    if offer.municipality_id and need.region_id and \
-            offer.municipality.region_id == need.region_id:
+            reasons.append(_("fælles ord: %(w)s") % {"w": ", ".join(sorted(offer_terms & need_terms)[:5])})
+    if offer.municipality_id and need.region_id and offer.municipality.region_id == need.region_id:
         score += WEIGHTS["region"]
         reasons.append(_("i samme region"))
     return round(score, 4), reasons
@@ -73,10 +69,10 @@ def distance_km(a, b) -> float | None:
     """Great-circle distance between two municipalities' points (haversine)."""
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (float(a.latitude), float(a.longitude),
-                                                float(b.latitude), float(b.longitude)))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    lat1, lon1, lat2, lon2 = map(
+        math.radians, (float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
+    )
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
@@ -94,11 +90,9 @@ def volunteers_for_need(need: Need, *, limit: int = 100) -> list[VolunteerMatch]
     wanted = set(need.skills)
     place = need.municipality
     matches = []
-    for volunteer in Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).select_related(
-            "municipality"):
+    for volunteer in Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).select_related("municipality"):
         skills = [s for s in volunteer.skills if not wanted or s in wanted]
-        skills = [s for s in skills
-                  if s not in AUTHORISED_SKILLS or volunteer.has_danish_authorisation]
+        skills = [s for s in skills if s not in AUTHORISED_SKILLS or volunteer.has_danish_authorisation]
         if not skills:
             continue
         if place is None:
@@ -106,8 +100,7 @@ def volunteers_for_need(need: Need, *, limit: int = 100) -> list[VolunteerMatch]
                 continue
             matches.append(VolunteerMatch(volunteer, None, skills))
             continue
-        km = 0.0 if volunteer.municipality_id == place.pk else distance_km(
-            volunteer.municipality, place)
+        km = 0.0 if volunteer.municipality_id == place.pk else distance_km(volunteer.municipality, place)
         if km is None or km > volunteer.travel_radius_km:
             continue
         matches.append(VolunteerMatch(volunteer, round(km, 1), skills))

@@ -40,21 +40,29 @@ class Incident(Sourced):
     title_en = models.CharField(_("engelsk titel"), max_length=200, blank=True)
     kind = models.CharField(_("type"), max_length=20, choices=IncidentKind.choices)
     description = models.TextField(_("beskrivelse"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DECLARED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DECLARED, db_index=True
+    )
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("slut"), null=True, blank=True)
-    regions = models.ManyToManyField(Region, verbose_name=_("berørte regioner"), blank=True,
-                                     related_name="incidents")
-    municipalities = models.ManyToManyField(Municipality, verbose_name=_("berørte kommuner"),
-                                            blank=True, related_name="incidents")
-    responsible = models.ManyToManyField(Organisation, verbose_name=_("ansvarlige myndigheder"),
-                                         related_name="incidents_responsible")
-    partnerships = models.ManyToManyField("partnerships.Partnership", blank=True,
-                                          verbose_name=_("partnerskaber i hændelsen"),
-                                          related_name="incidents")
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("berørte regioner"), blank=True, related_name="incidents"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("berørte kommuner"), blank=True, related_name="incidents"
+    )
+    responsible = models.ManyToManyField(
+        Organisation, verbose_name=_("ansvarlige myndigheder"), related_name="incidents_responsible"
+    )
+    partnerships = models.ManyToManyField(
+        "partnerships.Partnership",
+        blank=True,
+        verbose_name=_("partnerskaber i hændelsen"),
+        related_name="incidents",
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     declared_at = models.DateTimeField(_("erklæret"), null=True, blank=True)
     stood_down_at = models.DateTimeField(_("afblæst"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -66,9 +74,14 @@ class Incident(Sourced):
         verbose_name = _("hændelse")
         verbose_name_plural = _("hændelser")
         ordering = ["-starts_on", "title"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(ends_on__isnull=True) | models.Q(starts_on__isnull=True)
-            | models.Q(ends_on__gte=models.F("starts_on")), name="incident_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="incident_end_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -85,37 +98,47 @@ class Need(models.Model):
         FULFILLED = "fulfilled", _("Dækket")
         CLOSED = "closed", _("Lukket")
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="needs",
-                                 verbose_name=_("hændelse"))
-    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="crisis_needs",
-                              verbose_name=_("myndighed"))
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="needs", verbose_name=_("hændelse")
+    )
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="crisis_needs", verbose_name=_("myndighed")
+    )
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
-    focus_area = models.CharField(_("kategori"), max_length=30, choices=FocusArea.choices,
-                                  db_index=True)
+    focus_area = models.CharField(_("kategori"), max_length=30, choices=FocusArea.choices, db_index=True)
     item = models.CharField(_("vare/ydelse"), max_length=30, choices=ITEM_CHOICES, db_index=True)
     skills = models.JSONField(_("kompetencer"), default=list, blank=True)
-    quantity = models.DecimalField(_("mængde"), max_digits=14, decimal_places=2,
-                                   null=True, blank=True)
+    quantity = models.DecimalField(_("mængde"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("enhed"), max_length=40, blank=True)
-    per_period = models.CharField(_("periode"), max_length=10, choices=OfferPeriod.choices,
-                                  default=OfferPeriod.TOTAL)
+    per_period = models.CharField(
+        _("periode"), max_length=10, choices=OfferPeriod.choices, default=OfferPeriod.TOTAL
+    )
     needed_by = models.DateField(_("senest"), null=True, blank=True)
-    priority = models.CharField(_("prioritet"), max_length=10, choices=Priority.choices,
-                                default=Priority.NORMAL, db_index=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("region"))
-    municipality = models.ForeignKey(Municipality, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommune"))
+    priority = models.CharField(
+        _("prioritet"), max_length=10, choices=Priority.choices, default=Priority.NORMAL, db_index=True
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kommune"),
+    )
     location = models.CharField(_("leveringssted"), max_length=200, blank=True)
     requirements = models.JSONField(_("krav til tilbud"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     confirmed_at = models.DateTimeField(_("senest bekræftet"))
     expires_at = models.DateTimeField(_("udløber"), db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -160,19 +183,38 @@ class Offer(models.Model):
 
     class ClaimReason(models.TextChoices):
         NAME_DIFFERS = "name_differs", _("navnet svarer ikke til registrets")
-        CONTACT_UNCONFIRMED = "contact_unconfirmed", _(
-            "e-mailadressen er ikke en kontaktperson, organisationen har registreret")
-        CONTACT_DOMAIN_ONLY = "contact_domain_only", _(
-            "e-mailadressen ligger i organisationens domæne, men er ikke en registreret "
-            "kontaktperson (ubekræftet)")
+        CONTACT_UNCONFIRMED = (
+            "contact_unconfirmed",
+            _("e-mailadressen er ikke en kontaktperson, organisationen har registreret"),
+        )
+        CONTACT_DOMAIN_ONLY = (
+            "contact_domain_only",
+            _(
+                "e-mailadressen ligger i organisationens domæne, men er ikke en registreret "
+                "kontaktperson (ubekræftet)"
+            ),
+        )
 
     reference = models.CharField(_("referencenummer"), max_length=20, unique=True)
-    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="offers", verbose_name=_("hændelse"))
-    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="targeted_offers", verbose_name=_("behov"))
-    offerer_type = models.CharField(_("tilbudsgiver er"), max_length=15,
-                                    choices=OffererType.choices, default=OffererType.ORGANISATION)
+    incident = models.ForeignKey(
+        Incident,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("hændelse"),
+    )
+    need = models.ForeignKey(
+        Need,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targeted_offers",
+        verbose_name=_("behov"),
+    )
+    offerer_type = models.CharField(
+        _("tilbudsgiver er"), max_length=15, choices=OffererType.choices, default=OffererType.ORGANISATION
+    )
     offerer_name = models.CharField(_("tilbudsgiver"), max_length=200)
     offerer_cvr = models.CharField(_("CVR-nummer"), max_length=8, blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=200, blank=True)
@@ -180,22 +222,25 @@ class Offer(models.Model):
     contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
     title = models.CharField(_("hvad tilbydes"), max_length=200)
     description = models.TextField(_("beskrivelse"))
-    category = models.CharField(_("kategori"), max_length=30, choices=FocusArea.choices,
-                                blank=True, db_index=True)
-    category_classified = models.BooleanField(_("kategori foreslået af klassifikatoren"),
-                                              default=False)
+    category = models.CharField(
+        _("kategori"), max_length=30, choices=FocusArea.choices, blank=True, db_index=True
+    )
+    category_classified = models.BooleanField(_("kategori foreslået af klassifikatoren"), default=False)
     category_confidence = models.FloatField(null=True, blank=True)
     item = models.CharField(_("vare/ydelse"), max_length=30, choices=ITEM_CHOICES, blank=True)
-    quantity = models.DecimalField(_("mængde"), max_digits=14, decimal_places=2,
-                                   null=True, blank=True)
+    quantity = models.DecimalField(_("mængde"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("enhed"), max_length=40, blank=True)
-    per_period = models.CharField(_("periode"), max_length=10, choices=OfferPeriod.choices,
-                                  blank=True)
+    per_period = models.CharField(_("periode"), max_length=10, choices=OfferPeriod.choices, blank=True)
     available_from = models.DateField(_("kan leveres fra"), null=True, blank=True)
     available_until = models.DateField(_("kan leveres til"), null=True, blank=True)
-    municipality = models.ForeignKey(Municipality, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommune"))
+    municipality = models.ForeignKey(
+        Municipality,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kommune"),
+    )
     location = models.CharField(_("lokation"), max_length=200, blank=True)
     terms = models.CharField(_("vilkår"), max_length=10, choices=Terms.choices, blank=True)
     price = models.CharField(_("pris"), max_length=200, blank=True)
@@ -203,34 +248,62 @@ class Offer(models.Model):
     details = models.JSONField(_("oplysninger krævet af behovet"), default=dict, blank=True)
     language = models.CharField(max_length=5, default="da")
     channel = models.CharField(_("kanal"), max_length=5, default="web")  # web | api
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.NEW, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
     # Filled in by the background processing (offer_process).
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="crisis_offers",
-                                     verbose_name=_("organisation"))
-    resolution = models.CharField(_("genkendelse"), max_length=10, choices=Resolution.choices,
-                                  blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crisis_offers",
+        verbose_name=_("organisation"),
+    )
+    resolution = models.CharField(_("genkendelse"), max_length=10, choices=Resolution.choices, blank=True)
     resolution_candidates = models.JSONField(default=list, blank=True)
     # An unverified claim (issue 12, finding 5): the offer names a verified organisation (by
     # CVR or name) but its name or contact is not one the organisation has confirmed. The offer
     # is not attributed (organisation stays empty) until staff confirm the claim.
     claimed_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("påstået organisation"))
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("påstået organisation"),
+    )
     claim_reasons = models.JSONField(default=list, blank=True)
     claim_confirmed_at = models.DateTimeField(_("påstand bekræftet"), null=True, blank=True)
-    claim_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="duplicates", verbose_name=_("dublet af"))
-    matched_need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="matched_offers",
-                                     verbose_name=_("matchet behov"))
+    claim_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("dublet af"),
+    )
+    matched_need = models.ForeignKey(
+        Need,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matched_offers",
+        verbose_name=_("matchet behov"),
+    )
     match_score = models.FloatField(_("match-score"), null=True, blank=True, db_index=True)
     match_reasons = models.JSONField(default=list, blank=True)
-    routed_to = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="crisis_inbox", verbose_name=_("sendt til"))
+    routed_to = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="crisis_inbox",
+        verbose_name=_("sendt til"),
+    )
     processed_at = models.DateTimeField(_("behandlet"), null=True, blank=True, db_index=True)
     first_triaged_at = models.DateTimeField(_("første vurdering"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
@@ -254,8 +327,7 @@ class Offer(models.Model):
 
     @property
     def claim_reason_labels(self) -> list[str]:
-        return [str(self.ClaimReason(r).label) for r in self.claim_reasons
-                if r in self.ClaimReason.values]
+        return [str(self.ClaimReason(r).label) for r in self.claim_reasons if r in self.ClaimReason.values]
 
 
 class OfferEvent(models.Model):
@@ -274,8 +346,9 @@ class OfferEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -302,13 +375,15 @@ class Volunteer(models.Model):
     available_from = models.DateField(_("til rådighed fra"), null=True, blank=True)
     available_until = models.DateField(_("til rådighed til"), null=True, blank=True)
     hours_per_week = models.PositiveSmallIntegerField(_("timer pr. uge"), null=True, blank=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("kommune"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
     travel_radius_km = models.PositiveSmallIntegerField(_("rejseafstand (km)"), default=25)
     consent_at = models.DateTimeField(_("samtykke givet"))
     consent_version = models.CharField(max_length=20)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
     created = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -327,8 +402,9 @@ class VolunteerContact(models.Model):
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="contacts")
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="volunteer_contacts")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     message = models.TextField()
     created = models.DateTimeField(auto_now_add=True)
 

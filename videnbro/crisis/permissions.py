@@ -25,8 +25,9 @@ def is_admin(user: Any) -> bool:
 
 def is_authority(user: Any) -> bool:
     """Staff of an authority with an organisation, or a platform admin."""
-    return is_admin(user) or (_signed_in(user) and user.has_role(Role.AUTHORITY_STAFF)
-                              and user.organisation_id is not None)
+    return is_admin(user) or (
+        _signed_in(user) and user.has_role(Role.AUTHORITY_STAFF) and user.organisation_id is not None
+    )
 
 
 def can_declare_incident(user: Any) -> bool:

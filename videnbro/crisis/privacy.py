@@ -22,16 +22,19 @@ def _staff_names(email):
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
-    return list(User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
-                .values_list("pk", "username"))
+    return list(
+        User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).values_list("pk", "username")
+    )
 
 
 def _erase_person_names_in_trail(ids) -> None:
     """Before the fix of issue 12's personal-data review, processing wrote a private
     offerer's name into the summary note of the PROCESSED event: replace it there."""
-    people = dict(Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON)
-                  .exclude(offerer_name__in=("", ERASED))
-                  .values_list("pk", "offerer_name"))
+    people = dict(
+        Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON)
+        .exclude(offerer_name__in=("", ERASED))
+        .values_list("pk", "offerer_name")
+    )
     if not people:
         return
     events = OfferEvent.objects.filter(offer_id__in=list(people), kind=OfferEvent.Kind.PROCESSED)
@@ -45,7 +48,8 @@ def _erase_person_names_in_trail(ids) -> None:
 # "… Tilbudsgiver: <name> (Privatperson). …" / "… Offerer: <name> (Private individual). …".
 _OLD_PERSON_SUMMARY = re.compile(
     r"(?P<lead>(?:Tilbudsgiver|Offerer): )(?P<name>.+?)(?P<tail> \((?:Privatperson|Private "
-    r"individual)\)\.)")
+    r"individual)\)\.)"
+)
 _PERSON_LABELS = {"Privatperson", "Private individual", ERASED}
 
 
@@ -53,14 +57,20 @@ def _scrub_erased_person_summaries() -> int:
     """Offers anonymised before that fix lost the name it could be matched by: find the old
     summary's shape in their PROCESSED notes and put the marker where the name stood."""
     events = OfferEvent.objects.filter(
-        kind=OfferEvent.Kind.PROCESSED, offer__offerer_type=Offer.OffererType.PERSON,
-        offer__offerer_name=ERASED).filter(
-        Q(note__contains="(Privatperson).") | Q(note__contains="(Private individual)."))
+        kind=OfferEvent.Kind.PROCESSED,
+        offer__offerer_type=Offer.OffererType.PERSON,
+        offer__offerer_name=ERASED,
+    ).filter(Q(note__contains="(Privatperson).") | Q(note__contains="(Private individual)."))
     count = 0
     for event in events.only("pk", "note"):
         note = _OLD_PERSON_SUMMARY.sub(
-            lambda m: m.group(0) if m.group("name") in _PERSON_LABELS
-            else m.group("lead") + ERASED + m.group("tail"), event.note)
+            lambda m: (
+                m.group(0)
+                if m.group("name") in _PERSON_LABELS
+                else m.group("lead") + ERASED + m.group("tail")
+            ),
+            event.note,
+        )
         if note != event.note:
             OfferEvent.objects.filter(pk=event.pk).update(note=note)
             count += 1
@@ -74,8 +84,7 @@ def _clear_offer_contacts(offers) -> int:
     if not ids:
         return 0
     _erase_person_names_in_trail(ids)
-    Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON).update(
-        offerer_name=ERASED)
+    Offer.objects.filter(pk__in=ids, offerer_type=Offer.OffererType.PERSON).update(offerer_name=ERASED)
     Offer.objects.filter(pk__in=ids).exclude(contact_name="").update(contact_name=ERASED)
     Offer.objects.filter(pk__in=ids).update(contact_email="", contact_phone="", fingerprint="")
     OfferEvent.objects.filter(offer_id__in=ids, kind=OfferEvent.Kind.OFFERER_UPDATE).update(note="")
@@ -87,48 +96,89 @@ class OfferContactProvider(PersonalDataProvider):
     position = 30
     models = ("crisis.Offer", "crisis.OfferEvent")
     label = _("Tilbud til krisedøren")
-    kept = _("Tilbudsgiverens navn (for en privatperson), kontaktperson, e-mail og telefon, "
-             "hvad der tilbydes, og tilbuddets forløb med tilbudsgiverens egne svar.")
-    purpose = _("At myndigheden kan vurdere tilbuddet og kontakte tilbudsgiveren, og at "
-                "tilbudsgiveren kan følge tilbuddet via sit private link.")
-    legal_basis = _("Databeskyttelsesforordningens art. 6, stk. 1, litra e (myndighedernes "
-                    "krisehåndtering, en opgave i samfundets interesse); tilbudsgiveren har "
-                    "selv sendt tilbuddet.")
-    audience = _("Medarbejdere hos den myndighed, tilbuddet er sendt til, og platformens "
-                 "administratorer; tilbudsgiveren selv via statuslinket. Aldrig offentligt.")
-    retention_text = _("Kontaktoplysningerne slettes %(days)s dage efter, at tilbuddet er "
-                       "afsluttet (afvist, leveret eller trukket tilbage), at perioden, hvor det "
-                       "kan leveres, er udløbet, eller at hændelsen er afblæst – det der kommer "
-                       "først – og senest %(idle)s dage efter seneste ændring. Hvad der blev "
-                       "tilbudt, bevares uden kontaktoplysninger til evalueringen.")
+    kept = _(
+        "Tilbudsgiverens navn (for en privatperson), kontaktperson, e-mail og telefon, "
+        "hvad der tilbydes, og tilbuddets forløb med tilbudsgiverens egne svar."
+    )
+    purpose = _(
+        "At myndigheden kan vurdere tilbuddet og kontakte tilbudsgiveren, og at "
+        "tilbudsgiveren kan følge tilbuddet via sit private link."
+    )
+    legal_basis = _(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra e (myndighedernes "
+        "krisehåndtering, en opgave i samfundets interesse); tilbudsgiveren har "
+        "selv sendt tilbuddet."
+    )
+    audience = _(
+        "Medarbejdere hos den myndighed, tilbuddet er sendt til, og platformens "
+        "administratorer; tilbudsgiveren selv via statuslinket. Aldrig offentligt."
+    )
+    retention_text = _(
+        "Kontaktoplysningerne slettes %(days)s dage efter, at tilbuddet er "
+        "afsluttet (afvist, leveret eller trukket tilbage), at perioden, hvor det "
+        "kan leveres, er udløbet, eller at hændelsen er afblæst – det der kommer "
+        "først – og senest %(idle)s dage efter seneste ændring. Hvad der blev "
+        "tilbudt, bevares uden kontaktoplysninger til evalueringen."
+    )
 
     def retention_params(self):
-        return {"days": setting_days("PRIVACY_OFFER_CONTACT_DAYS", 90),
-                "idle": setting_days("PRIVACY_OFFER_IDLE_DAYS", 365)}
+        return {
+            "days": setting_days("PRIVACY_OFFER_CONTACT_DAYS", 90),
+            "idle": setting_days("PRIVACY_OFFER_IDLE_DAYS", 365),
+        }
 
     def export(self, email):
         records = []
-        for offer in Offer.objects.filter(contact_email__iexact=email).select_related(
-                "incident", "organisation").order_by("created"):
-            records.append({
-                "reference": offer.reference, "created": offer.created,
-                "incident": offer.incident.title if offer.incident_id else None,
-                "offerer_type": offer.offerer_type, "offerer_name": offer.offerer_name,
-                "offerer_cvr": offer.offerer_cvr, "contact_name": offer.contact_name,
-                "contact_email": offer.contact_email, "contact_phone": offer.contact_phone,
-                "title": offer.title, "description": offer.description,
-                "status": offer.status, "available_from": offer.available_from,
-                "available_until": offer.available_until,
-                "trail": [{"created": e.created, "kind": e.kind, "from": e.from_status,
-                           "to": e.to_status, "note": e.note} for e in offer.events.all()],
-            })
+        for offer in (
+            Offer.objects.filter(contact_email__iexact=email)
+            .select_related("incident", "organisation")
+            .order_by("created")
+        ):
+            records.append(
+                {
+                    "reference": offer.reference,
+                    "created": offer.created,
+                    "incident": offer.incident.title if offer.incident_id else None,
+                    "offerer_type": offer.offerer_type,
+                    "offerer_name": offer.offerer_name,
+                    "offerer_cvr": offer.offerer_cvr,
+                    "contact_name": offer.contact_name,
+                    "contact_email": offer.contact_email,
+                    "contact_phone": offer.contact_phone,
+                    "title": offer.title,
+                    "description": offer.description,
+                    "status": offer.status,
+                    "available_from": offer.available_from,
+                    "available_until": offer.available_until,
+                    "trail": [
+                        {
+                            "created": e.created,
+                            "kind": e.kind,
+                            "from": e.from_status,
+                            "to": e.to_status,
+                            "note": e.note,
+                        }
+                        for e in offer.events.all()
+                    ],
+                }
+            )
         staff = _staff_names(email)
         if staff:
-            for event in OfferEvent.objects.filter(actor_id__in=[pk for pk, _n in staff]) \
-                    .select_related("offer").order_by("created"):
-                records.append({"action_on_offer": event.offer.reference, "created": event.created,
-                                "kind": event.kind, "from": event.from_status,
-                                "to": event.to_status, "note": event.note})
+            for event in (
+                OfferEvent.objects.filter(actor_id__in=[pk for pk, _n in staff])
+                .select_related("offer")
+                .order_by("created")
+            ):
+                records.append(
+                    {
+                        "action_on_offer": event.offer.reference,
+                        "created": event.created,
+                        "kind": event.kind,
+                        "from": event.from_status,
+                        "to": event.to_status,
+                        "note": event.note,
+                    }
+                )
         return records
 
     def erase(self, email):
@@ -136,8 +186,8 @@ class OfferContactProvider(PersonalDataProvider):
         staff = _staff_names(email)
         if staff:
             count += OfferEvent.objects.filter(
-                Q(actor_id__in=[pk for pk, _n in staff])
-                | Q(actor_label__in=[name for _pk, name in staff])).update(actor_label=ERASED)
+                Q(actor_id__in=[pk for pk, _n in staff]) | Q(actor_label__in=[name for _pk, name in staff])
+            ).update(actor_label=ERASED)
         return count
 
     def expired(self, now):
@@ -147,12 +197,17 @@ class OfferContactProvider(PersonalDataProvider):
         cutoff = now - timedelta(days=params["days"])
         cutoff_date = timezone.localdate(now) - timedelta(days=params["days"])
         stood_down = Incident.Status.STOOD_DOWN
-        ended = (Q(status__in=FINISHED, updated__lte=cutoff)
-                 | Q(available_until__lt=cutoff_date)
-                 | Q(incident__status=stood_down, incident__stood_down_at__lte=cutoff)
-                 | Q(incident__status=stood_down, incident__stood_down_at__isnull=True,
-                     incident__ends_on__lt=cutoff_date)
-                 | Q(updated__lte=now - timedelta(days=params["idle"])))
+        ended = (
+            Q(status__in=FINISHED, updated__lte=cutoff)
+            | Q(available_until__lt=cutoff_date)
+            | Q(incident__status=stood_down, incident__stood_down_at__lte=cutoff)
+            | Q(
+                incident__status=stood_down,
+                incident__stood_down_at__isnull=True,
+                incident__ends_on__lt=cutoff_date,
+            )
+            | Q(updated__lte=now - timedelta(days=params["idle"]))
+        )
         return Offer.objects.exclude(contact_email="").filter(ended)
 
     def retention(self, now, *, dry_run=False):
@@ -172,7 +227,8 @@ def _clear_volunteers(volunteers, now) -> int:
         return 0
     Volunteer.objects.filter(pk__in=ids).update(name=ERASED, email="", phone="", certificates="")
     Volunteer.objects.filter(pk__in=ids, status=Volunteer.Status.ACTIVE).update(
-        status=Volunteer.Status.WITHDRAWN, withdrawn_at=now)
+        status=Volunteer.Status.WITHDRAWN, withdrawn_at=now
+    )
     VolunteerContact.objects.filter(volunteer_id__in=ids).update(message="")
     return len(ids)
 
@@ -182,40 +238,64 @@ class VolunteerProvider(PersonalDataProvider):
     position = 31
     models = ("crisis.Volunteer", "crisis.VolunteerContact")
     label = _("Frivillige")
-    kept = _("Navn, e-mail, telefon, kompetencer, dansk autorisation, certifikater, hvornår og "
-             "hvor meget man kan hjælpe, bopælskommune, rejseafstand og samtykket (tidspunkt og "
-             "version); beskeder, myndigheder har sendt gennem platformen.")
-    purpose = _("At myndigheder, der mangler hænder, kan finde frivillige med de rette "
-                "kompetencer i nærheden og skrive til dem gennem platformen.")
-    legal_basis = _("Samtykke, databeskyttelsesforordningens art. 6, stk. 1, litra a; samtykket "
-                    "kan altid trækkes tilbage via linket i kvitteringen.")
-    audience = _("Myndighedernes medarbejdere ser kompetencer, kommune og tilgængelighed – aldrig "
-                 "navn eller kontaktoplysninger; platformen videresender deres beskeder. "
-                 "Platformens administratorer.")
-    retention_text = _("Slettes straks, når samtykket trækkes tilbage. Ellers bevares "
-                       "oplysningerne, mens en hændelse er i gang, og navn og kontaktoplysninger "
-                       "slettes %(days)s dage efter, at den seneste hændelse er afblæst (og ikke "
-                       "før den frivilliges egen slutdato). Kompetencer og kommune bevares "
-                       "anonymt til evalueringen.")
+    kept = _(
+        "Navn, e-mail, telefon, kompetencer, dansk autorisation, certifikater, hvornår og "
+        "hvor meget man kan hjælpe, bopælskommune, rejseafstand og samtykket (tidspunkt og "
+        "version); beskeder, myndigheder har sendt gennem platformen."
+    )
+    purpose = _(
+        "At myndigheder, der mangler hænder, kan finde frivillige med de rette "
+        "kompetencer i nærheden og skrive til dem gennem platformen."
+    )
+    legal_basis = _(
+        "Samtykke, databeskyttelsesforordningens art. 6, stk. 1, litra a; samtykket "
+        "kan altid trækkes tilbage via linket i kvitteringen."
+    )
+    audience = _(
+        "Myndighedernes medarbejdere ser kompetencer, kommune og tilgængelighed – aldrig "
+        "navn eller kontaktoplysninger; platformen videresender deres beskeder. "
+        "Platformens administratorer."
+    )
+    retention_text = _(
+        "Slettes straks, når samtykket trækkes tilbage. Ellers bevares "
+        "oplysningerne, mens en hændelse er i gang, og navn og kontaktoplysninger "
+        "slettes %(days)s dage efter, at den seneste hændelse er afblæst (og ikke "
+        "før den frivilliges egen slutdato). Kompetencer og kommune bevares "
+        "anonymt til evalueringen."
+    )
 
     def retention_params(self):
         return {"days": setting_days("PRIVACY_VOLUNTEER_DAYS", 90)}
 
     def export(self, email):
         records = []
-        for v in Volunteer.objects.filter(email__iexact=email).select_related("municipality") \
-                .order_by("created"):
-            records.append({
-                "reference": v.reference, "name": v.name, "email": v.email, "phone": v.phone,
-                "skills": v.skills, "has_danish_authorisation": v.has_danish_authorisation,
-                "certificates": v.certificates, "available_from": v.available_from,
-                "available_until": v.available_until, "hours_per_week": v.hours_per_week,
-                "municipality": v.municipality.name, "travel_radius_km": v.travel_radius_km,
-                "consent_at": v.consent_at, "consent_version": v.consent_version,
-                "status": v.status, "created": v.created,
-                "messages": [{"created": c.created, "need": c.need.title, "message": c.message}
-                             for c in v.contacts.select_related("need")],
-            })
+        for v in (
+            Volunteer.objects.filter(email__iexact=email).select_related("municipality").order_by("created")
+        ):
+            records.append(
+                {
+                    "reference": v.reference,
+                    "name": v.name,
+                    "email": v.email,
+                    "phone": v.phone,
+                    "skills": v.skills,
+                    "has_danish_authorisation": v.has_danish_authorisation,
+                    "certificates": v.certificates,
+                    "available_from": v.available_from,
+                    "available_until": v.available_until,
+                    "hours_per_week": v.hours_per_week,
+                    "municipality": v.municipality.name,
+                    "travel_radius_km": v.travel_radius_km,
+                    "consent_at": v.consent_at,
+                    "consent_version": v.consent_version,
+                    "status": v.status,
+                    "created": v.created,
+                    "messages": [
+                        {"created": c.created, "need": c.need.title, "message": c.message}
+                        for c in v.contacts.select_related("need")
+                    ],
+                }
+            )
         return records
 
     def erase(self, email):
@@ -233,9 +313,11 @@ class VolunteerProvider(PersonalDataProvider):
         if last_stand_down is not None and last_stand_down > cutoff:
             return Volunteer.objects.none()
         cutoff_date = timezone.localdate(now) - timedelta(days=days)
-        return Volunteer.objects.exclude(name=ERASED).exclude(email="", phone="", name="").filter(
-            Q(available_until__isnull=True) | Q(available_until__lt=cutoff_date),
-            created__lte=cutoff)
+        return (
+            Volunteer.objects.exclude(name=ERASED)
+            .exclude(email="", phone="", name="")
+            .filter(Q(available_until__isnull=True) | Q(available_until__lt=cutoff_date), created__lte=cutoff)
+        )
 
     def retention(self, now, *, dry_run=False):
         volunteers = self.expired(now)

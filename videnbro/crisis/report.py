@@ -19,8 +19,13 @@ from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_S
 
 from .models import Incident, Need, Offer, Volunteer
 
-TRIAGED = {Offer.Status.ACCEPTED, Offer.Status.DECLINED, Offer.Status.FULFILLED,
-           Offer.Status.NEEDS_INFORMATION, Offer.Status.IN_REVIEW}
+TRIAGED = {
+    Offer.Status.ACCEPTED,
+    Offer.Status.DECLINED,
+    Offer.Status.FULFILLED,
+    Offer.Status.NEEDS_INFORMATION,
+    Offer.Status.IN_REVIEW,
+}
 DECIDED = {Offer.Status.ACCEPTED, Offer.Status.DECLINED, Offer.Status.FULFILLED}
 
 
@@ -59,29 +64,37 @@ def evaluate(incident: Incident) -> Evaluation:
         # Danish days: an offer at 00:30 belongs to that day, not to the UTC day before.
         days = Counter(timezone.localdate(o.created) for o in offers)
         first, last = min(days), max(days)
-        ev.offers_per_day = [(first + timedelta(days=i), days.get(first + timedelta(days=i), 0))
-                             for i in range((last - first).days + 1)]
-    hours = sorted((o.first_triaged_at - o.created).total_seconds() / 3600
-                   for o in offers if o.first_triaged_at)
+        ev.offers_per_day = [
+            (first + timedelta(days=i), days.get(first + timedelta(days=i), 0))
+            for i in range((last - first).days + 1)
+        ]
+    hours = sorted(
+        (o.first_triaged_at - o.created).total_seconds() / 3600 for o in offers if o.first_triaged_at
+    )
     if hours:
         ev.median_hours_to_first_triage = round(statistics.median(hours), 1)
-        ev.p90_hours_to_first_triage = round(hours[min(len(hours) - 1,
-                                                       int(0.9 * len(hours)))], 1)
-    ev.untriaged = sum(1 for o in offers if o.first_triaged_at is None
-                       and o.status != Offer.Status.WITHDRAWN)
+        ev.p90_hours_to_first_triage = round(hours[min(len(hours) - 1, int(0.9 * len(hours)))], 1)
+    ev.untriaged = sum(1 for o in offers if o.first_triaged_at is None and o.status != Offer.Status.WITHDRAWN)
     accepted = [o for o in offers if o.status in (Offer.Status.ACCEPTED, Offer.Status.FULFILLED)]
     decided = [o for o in offers if o.status in DECIDED]
     ev.acceptance_rate = _rate(len(accepted), len(decided))
-    ev.fulfilment_rate = _rate(sum(1 for o in accepted if o.status == Offer.Status.FULFILLED),
-                               len(accepted))
+    ev.fulfilment_rate = _rate(sum(1 for o in accepted if o.status == Offer.Status.FULFILLED), len(accepted))
     ev.duplicates = sum(1 for o in offers if o.duplicate_of_id)
     per_area, per_area_accepted = Counter(), Counter()
     for offer in offers:
         per_area[offer.category or ""] += 1
         per_area_accepted[offer.category or ""] += offer in accepted
     ev.by_focus_area = sorted(
-        ((FOCUS_AREA_BY_SLUG[slug].da if slug in FOCUS_AREA_BY_SLUG else _("Ikke klassificeret"),
-          n, per_area_accepted[slug]) for slug, n in per_area.items()), key=lambda r: -r[1])
+        (
+            (
+                FOCUS_AREA_BY_SLUG[slug].da if slug in FOCUS_AREA_BY_SLUG else _("Ikke klassificeret"),
+                n,
+                per_area_accepted[slug],
+            )
+            for slug, n in per_area.items()
+        ),
+        key=lambda r: -r[1],
+    )
     contributors = Counter()
     contributions = Counter()
 
@@ -98,9 +111,10 @@ def evaluate(incident: Incident) -> Evaluation:
         contributors[public_name(offer)] += 1
     for offer in offers:
         contributions[public_name(offer)] += 1
-    ev.top_organisations = sorted(((name, contributions[name], contributors[name])
-                                   for name in contributions),
-                                  key=lambda r: (-r[2], -r[1], r[0]))[:10]
+    ev.top_organisations = sorted(
+        ((name, contributions[name], contributors[name]) for name in contributions),
+        key=lambda r: (-r[2], -r[1], r[0]),
+    )[:10]
     needs = Need.objects.filter(incident=incident)
     ev.needs_total = needs.count()
     ev.needs_fulfilled = needs.filter(status=Need.Status.FULFILLED).count()
@@ -110,11 +124,13 @@ def evaluate(incident: Incident) -> Evaluation:
     ev.partnerships_by_focus_area = [
         (FOCUS_AREA_BY_SLUG[row["focus_area"]].da, row["n"])
         for row in partnerships.values("focus_area").annotate(n=Count("pk")).order_by("-n")
-        if row["focus_area"] in FOCUS_AREA_BY_SLUG]
+        if row["focus_area"] in FOCUS_AREA_BY_SLUG
+    ]
     ev.partnerships_by_partner_type = [
         (PARTNER_TYPE_BY_SLUG[row["partner_type"]].da, row["n"])
         for row in partnerships.values("partner_type").annotate(n=Count("pk")).order_by("-n")
-        if row["partner_type"] in PARTNER_TYPE_BY_SLUG]
+        if row["partner_type"] in PARTNER_TYPE_BY_SLUG
+    ]
     return ev
 
 
@@ -127,8 +143,7 @@ def daily_chart(ev: Evaluation, fmt: str = "svg") -> bytes | None:
 
     figure = Figure(figsize=(8, 2.6), dpi=110)
     axes = figure.subplots()
-    axes.bar([d for d, _n in ev.offers_per_day], [n for _d, n in ev.offers_per_day],
-             color=BAR_COLOUR)
+    axes.bar([d for d, _n in ev.offers_per_day], [n for _d, n in ev.offers_per_day], color=BAR_COLOUR)
     axes.set_title(_("Tilbud modtaget pr. dag"), fontsize=10, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.yaxis.get_major_locator().set_params(integer=True)
@@ -144,9 +159,13 @@ def context(ev: Evaluation) -> dict:
     # An <img> with a data: URI, not inline <svg>: matplotlib's SVG carries <style> and style=""
     # attributes, which the page's Content-Security-Policy refuses; an SVG image is its own
     # document, outside the page's policy (docs/decisions/0011-content-security-policy.md).
-    return {"ev": ev, "incident": ev.incident,
-            "daily_chart": ("data:image/svg+xml;base64," + base64.b64encode(chart).decode("ascii")
-                            if chart else "")}
+    return {
+        "ev": ev,
+        "incident": ev.incident,
+        "daily_chart": (
+            "data:image/svg+xml;base64," + base64.b64encode(chart).decode("ascii") if chart else ""
+        ),
+    }
 
 
 def render_pdf(ev: Evaluation) -> bytes:
@@ -175,14 +194,28 @@ def render_xlsx(ev: Evaluation) -> bytes:
         (_("Frivillige kontaktet"), ev.volunteers),
         (_("Partnerskaber i hændelsen"), ev.partnerships_total),
     ]
-    return write_workbook([
-        Sheet(_("Nøgletal"), figures),
-        Sheet(_("Pr. dag"), [(d.isoformat(), n) for d, n in ev.offers_per_day],
-              header=(_("Dato"), _("Tilbud"))),
-        Sheet(_("Pr. fokusområde"), ev.by_focus_area,
-              header=(_("Fokusområde"), _("Tilbud"), _("Accepteret"))),
-        Sheet(_("Organisationer"), ev.top_organisations,
-              header=(_("Organisation"), _("Tilbud"), _("Accepteret"))),
-        Sheet(_("Partnerskaber"), ev.partnerships_by_focus_area,
-              header=(_("Fokusområde"), _("Partnerskaber"))),
-    ])
+    return write_workbook(
+        [
+            Sheet(_("Nøgletal"), figures),
+            Sheet(
+                _("Pr. dag"),
+                [(d.isoformat(), n) for d, n in ev.offers_per_day],
+                header=(_("Dato"), _("Tilbud")),
+            ),
+            Sheet(
+                _("Pr. fokusområde"),
+                ev.by_focus_area,
+                header=(_("Fokusområde"), _("Tilbud"), _("Accepteret")),
+            ),
+            Sheet(
+                _("Organisationer"),
+                ev.top_organisations,
+                header=(_("Organisation"), _("Tilbud"), _("Accepteret")),
+            ),
+            Sheet(
+                _("Partnerskaber"),
+                ev.partnerships_by_focus_area,
+                header=(_("Fokusområde"), _("Partnerskaber")),
+            ),
+        ]
+    )

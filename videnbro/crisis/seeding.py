@@ -32,10 +32,17 @@ def seed_crisis(*, progress: bool = True) -> dict[str, int]:
             source = Source.objects.filter(code=row["source"]).first()
             if source is None:
                 raise SeedError(f"incidents.csv: unknown source {row['source']!r}")
-            values = {"title": row["title"], "title_en": row["title_en"], "kind": row["kind"],
-                      "status": row["status"], "starts_on": _date(row["starts_on"]),
-                      "ends_on": _date(row["ends_on"]), "description": row["description"],
-                      "source": source, "source_page": row["source_page"].replace(" | ", ", ")}
+            values = {
+                "title": row["title"],
+                "title_en": row["title_en"],
+                "kind": row["kind"],
+                "status": row["status"],
+                "starts_on": _date(row["starts_on"]),
+                "ends_on": _date(row["ends_on"]),
+                "description": row["description"],
+                "source": source,
+                "source_page": row["source_page"].replace(" | ", ", "),
+            }
             incident, created = Incident.objects.get_or_create(key=row["key"], defaults=values)
             if not created:
                 Incident.objects.filter(pk=incident.pk).update(**values)

@@ -24,7 +24,8 @@ def needs_visible_to(user: Any) -> QuerySet[Need]:
     authorities also all their own needs (drafts, closed, expired); admins everything."""
     base = Need.objects.select_related("incident", "owner", "region", "municipality")
     public = Q(status=Need.Status.OPEN, expires_at__gt=timezone.now()) & ~Q(
-        incident__status=Incident.Status.STOOD_DOWN)
+        incident__status=Incident.Status.STOOD_DOWN
+    )
     if permissions.is_admin(user):
         return base
     if permissions.is_authority(user):
@@ -33,9 +34,16 @@ def needs_visible_to(user: Any) -> QuerySet[Need]:
 
 
 def offers_visible_to(user: Any) -> QuerySet[Offer]:
-    base = Offer.objects.select_related("incident", "need", "matched_need", "organisation",
-                                        "claimed_organisation",
-                                        "routed_to", "municipality__region", "duplicate_of")
+    base = Offer.objects.select_related(
+        "incident",
+        "need",
+        "matched_need",
+        "organisation",
+        "claimed_organisation",
+        "routed_to",
+        "municipality__region",
+        "duplicate_of",
+    )
     if permissions.is_admin(user):
         return base
     if permissions.is_authority(user):
@@ -43,30 +51,37 @@ def offers_visible_to(user: Any) -> QuerySet[Offer]:
     return base.none()
 
 
-AGE_CHOICES = [("24h", _("Under 1 døgn")), ("72h", _("Under 3 døgn")),
-               ("older", _("Ældre end 3 døgn"))]
-ORDERING_CHOICES = [("score", _("Bedste match først")), ("oldest", _("Ældste først")),
-                    ("newest", _("Nyeste først"))]
+AGE_CHOICES = [("24h", _("Under 1 døgn")), ("72h", _("Under 3 døgn")), ("older", _("Ældre end 3 døgn"))]
+ORDERING_CHOICES = [
+    ("score", _("Bedste match først")),
+    ("oldest", _("Ældste først")),
+    ("newest", _("Nyeste først")),
+]
 
 
 class OfferFilter(django_filters.FilterSet):
-    incident = django_filters.ModelChoiceFilter(queryset=Incident.objects.all(),
-                                                to_field_name="key", label=_("Hændelse"))
+    incident = django_filters.ModelChoiceFilter(
+        queryset=Incident.objects.all(), to_field_name="key", label=_("Hændelse")
+    )
     need = django_filters.NumberFilter(method="filter_need", label=_("Behov (id)"))
     category = django_filters.ChoiceFilter(choices=FocusArea.choices, label=_("Kategori"))
     item = django_filters.ChoiceFilter(choices=ITEM_CHOICES, label=_("Vare/ydelse"))
-    status = django_filters.MultipleChoiceFilter(choices=Offer.Status.choices,
-                                                 label=_("Status"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="slug",
-                                              field_name="municipality__region",
-                                              label=_("Region"))
-    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age",
-                                      label=_("Alder"))
+    status = django_filters.MultipleChoiceFilter(choices=Offer.Status.choices, label=_("Status"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        field_name="municipality__region",
+        label=_("Region"),
+    )
+    age = django_filters.ChoiceFilter(choices=AGE_CHOICES, method="filter_age", label=_("Alder"))
     routed = django_filters.ChoiceFilter(
         choices=[("mine", _("Sendt til os")), ("unrouted", _("Ikke sendt til nogen"))],
-        method="filter_routed", label=_("Indbakke"))
-    ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, method="filter_ordering",
-                                           label=_("Sortering"))
+        method="filter_routed",
+        label=_("Indbakke"),
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_ordering", label=_("Sortering")
+    )
 
     class Meta:
         model = Offer
@@ -119,13 +134,16 @@ def group_duplicates(offers: list[Offer]) -> list[tuple[Offer, list[Offer]]]:
 
 
 class NeedFilter(django_filters.FilterSet):
-    incident = django_filters.ModelChoiceFilter(queryset=Incident.objects.all(),
-                                                to_field_name="key", label=_("Hændelse"))
-    category = django_filters.ChoiceFilter(choices=FocusArea.choices, field_name="focus_area",
-                                           label=_("Kategori"))
+    incident = django_filters.ModelChoiceFilter(
+        queryset=Incident.objects.all(), to_field_name="key", label=_("Hændelse")
+    )
+    category = django_filters.ChoiceFilter(
+        choices=FocusArea.choices, field_name="focus_area", label=_("Kategori")
+    )
     item = django_filters.ChoiceFilter(choices=ITEM_CHOICES, label=_("Vare/ydelse"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="slug",
-                                              label=_("Region"))
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), to_field_name="slug", label=_("Region")
+    )
     status = django_filters.ChoiceFilter(choices=Need.Status.choices, label=_("Status"))
 
     class Meta:

@@ -29,13 +29,28 @@ ITEMS: tuple[Item, ...] = (
     Item("gowns", _("Kitler"), "ppe", _("stk."), ("kittel", "kitler", "overtraek")),
     Item("hand_sanitiser", _("Håndsprit"), "ppe", _("liter"), ("handsprit", "desinfektion", "sprit")),
     Item("test_capacity", _("Testkapacitet"), "test", _("test"), ("test", "prove", "podning")),
-    Item("staff", _("Personale med kompetencer"), "workforce", _("personer"),
-         ("personale", "sygeplejer", "laeg", "frivillig", "medarbejder", "assistent")),
+    Item(
+        "staff",
+        _("Personale med kompetencer"),
+        "workforce",
+        _("personer"),
+        ("personale", "sygeplejer", "laeg", "frivillig", "medarbejder", "assistent"),
+    ),
     Item("beds", _("Sengepladser"), "hospital_beds", _("senge"), ("seng", "plads")),
-    Item("transport", _("Transport"), "vulnerable_groups", _("ture"),
-         ("transport", "kørsel", "korsel", "bil", "levering")),
-    Item("communication", _("Formidling"), "health_communication", _("kampagner"),
-         ("formidl", "kommunikation", "kampagne", "information", "oversaet")),
+    Item(
+        "transport",
+        _("Transport"),
+        "vulnerable_groups",
+        _("ture"),
+        ("transport", "kørsel", "korsel", "bil", "levering"),
+    ),
+    Item(
+        "communication",
+        _("Formidling"),
+        "health_communication",
+        _("kampagner"),
+        ("formidl", "kommunikation", "kampagne", "information", "oversaet"),
+    ),
     Item("other", _("Andet"), "", "", ()),
 )
 ITEM_BY_SLUG = {item.slug: item for item in ITEMS}
@@ -81,14 +96,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("terms", _("Donation eller pris"), "core"),
     Requirement("certifications", _("Certificeringer"), "core"),
     Requirement("location", _("Lokation (kommune)"), "core"),
-    Requirement("ce_marking", _("CE-mærket"), "bool",
-                _("Bekræft, at produktet er CE-mærket.")),
+    Requirement("ce_marking", _("CE-mærket"), "bool", _("Bekræft, at produktet er CE-mærket.")),
     Requirement("standard", _("Standard (fx EN 14683, EN 166)"), "text"),
     Requirement("delivery_days", _("Leveringstid i dage"), "int"),
     Requirement("daily_capacity", _("Kapacitet pr. dag"), "int"),
     Requirement("expiry_date", _("Udløbsdato"), "date"),
-    Requirement("danish_authorisation", _("Dansk autorisation (sundhedspersonale)"), "bool",
-                _("Bekræft, at personalet har dansk autorisation.")),
+    Requirement(
+        "danish_authorisation",
+        _("Dansk autorisation (sundhedspersonale)"),
+        "bool",
+        _("Bekræft, at personalet har dansk autorisation."),
+    ),
 )
 REQUIREMENT_BY_SLUG = {r.slug: r for r in REQUIREMENTS}
 REQUIREMENT_CHOICES = [(r.slug, r.label) for r in REQUIREMENTS]
@@ -114,8 +132,14 @@ class Skill(models.TextChoices):
 
 # Skills whose holders must have a Danish authorisation (autorisation fra Styrelsen for
 # Patientsikkerhed) to work as such; the register records the volunteer's own statement.
-AUTHORISED_SKILLS = {Skill.NURSE, Skill.DOCTOR, Skill.HEALTH_CARE_ASSISTANT,
-                     Skill.BIOMEDICAL_LAB, Skill.PHARMACY, Skill.PARAMEDIC}
+AUTHORISED_SKILLS = {
+    Skill.NURSE,
+    Skill.DOCTOR,
+    Skill.HEALTH_CARE_ASSISTANT,
+    Skill.BIOMEDICAL_LAB,
+    Skill.PHARMACY,
+    Skill.PARAMEDIC,
+}
 
 
 def item_for_text(text: str) -> str:

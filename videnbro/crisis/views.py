@@ -46,8 +46,7 @@ MY_OFFERS_SALT = "videnbro.crisis.my-offers"
 MY_OFFERS_MAX_AGE = 7 * 24 * 3600
 
 
-def _form_page(request, form, save, *, success: str, next_url, title: str, submit: str,
-               intro: str = ""):
+def _form_page(request, form, save, *, success: str, next_url, title: str, submit: str, intro: str = ""):
     """A create page: on a valid POST call the service (`save`), report its field errors on
     the form or redirect to the new record; otherwise show the form."""
     if request.method == "POST" and form.is_valid():
@@ -58,9 +57,11 @@ def _form_page(request, form, save, *, success: str, next_url, title: str, submi
         else:
             messages.success(request, success)
             return redirect(next_url(created))
-    return render(request, "crisis/form.html", {
-        "form": form, "title": title, "submit": submit, "intro": intro,
-        "cancel": reverse("crisis:home")})
+    return render(
+        request,
+        "crisis/form.html",
+        {"form": form, "title": title, "submit": submit, "intro": intro, "cancel": reverse("crisis:home")},
+    )
 
 
 def _require_authority(request) -> None:
@@ -71,44 +72,65 @@ def _require_authority(request) -> None:
 # ---------------------------------------------------------------------------------------------
 # Overview, incidents
 
+
 def home(request):
     incidents = Incident.objects.prefetch_related("responsible").order_by("status", "-starts_on")
-    needs = needs_visible_to(request.user).filter(status=Need.Status.OPEN).order_by(
-        "priority", "needed_by", "-created")[:20]
-    return render(request, "crisis/home.html", {
-        "open_incidents": [i for i in incidents if i.is_open],
-        "past_incidents": [i for i in incidents if not i.is_open],
-        "needs": needs, "is_authority": permissions.is_authority(request.user),
-    })
+    needs = (
+        needs_visible_to(request.user)
+        .filter(status=Need.Status.OPEN)
+        .order_by("priority", "needed_by", "-created")[:20]
+    )
+    return render(
+        request,
+        "crisis/home.html",
+        {
+            "open_incidents": [i for i in incidents if i.is_open],
+            "past_incidents": [i for i in incidents if not i.is_open],
+            "needs": needs,
+            "is_authority": permissions.is_authority(request.user),
+        },
+    )
 
 
 @login_required
 def incident_create(request):
     if not permissions.can_declare_incident(request.user):
         raise PermissionDeniedError(_("Kun myndighedsmedarbejdere kan erklære en hændelse."))
-    form = IncidentForm(request.POST or None, initial={
-        "responsible": [request.user.organisation.key] if request.user.organisation else []})
+    form = IncidentForm(
+        request.POST or None,
+        initial={"responsible": [request.user.organisation.key] if request.user.organisation else []},
+    )
     return _form_page(
-        request, form, lambda: services.incident_declare(actor=request.user, data=request.POST),
+        request,
+        form,
+        lambda: services.incident_declare(actor=request.user, data=request.POST),
         success=_("Hændelsen er erklæret."),
         next_url=lambda incident: reverse("crisis:incident_detail", kwargs={"key": incident.key}),
-        title=_("Erklær en hændelse"), submit=_("Erklær hændelse"))
+        title=_("Erklær en hændelse"),
+        submit=_("Erklær hændelse"),
+    )
 
 
 def incident_detail(request, key: str):
-    incident = get_object_or_404(Incident.objects.prefetch_related("responsible", "regions"),
-                                 key=key)
-    needs = needs_visible_to(request.user).filter(incident=incident).order_by("status",
-                                                                              "priority")
+    incident = get_object_or_404(Incident.objects.prefetch_related("responsible", "regions"), key=key)
+    needs = needs_visible_to(request.user).filter(incident=incident).order_by("status", "priority")
     can_manage = permissions.can_manage_incident(request.user, incident)
-    return render(request, "crisis/incident_detail.html", {
-        "incident": incident, "needs": needs, "can_manage": can_manage,
-        "next_statuses": [(s, Incident.Status(s).label)
-                          for s in sorted(services.INCIDENT_TRANSITIONS[incident.status])]
-        if can_manage else [],
-        "partnership_count": incident.partnerships.count(),
-        "can_post_need": permissions.is_authority(request.user) and incident.is_open,
-    })
+    return render(
+        request,
+        "crisis/incident_detail.html",
+        {
+            "incident": incident,
+            "needs": needs,
+            "can_manage": can_manage,
+            "next_statuses": [
+                (s, Incident.Status(s).label) for s in sorted(services.INCIDENT_TRANSITIONS[incident.status])
+            ]
+            if can_manage
+            else [],
+            "partnership_count": incident.partnerships.count(),
+            "can_post_need": permissions.is_authority(request.user) and incident.is_open,
+        },
+    )
 
 
 @login_required
@@ -116,9 +138,12 @@ def incident_detail(request, key: str):
 def incident_status(request, key: str):
     incident = get_object_or_404(Incident, key=key)
     with report_errors(request):
-        services.incident_transition(actor=request.user, incident=incident,
-                                     to=request.POST.get("to", ""),
-                                     note=request.POST.get("note", ""))
+        services.incident_transition(
+            actor=request.user,
+            incident=incident,
+            to=request.POST.get("to", ""),
+            note=request.POST.get("note", ""),
+        )
         messages.success(request, _("Hændelsens status er ændret."))
     return redirect("crisis:incident_detail", key=incident.key)
 
@@ -139,14 +164,24 @@ def evaluation_download(request, key: str, fmt: str):
         try:
             pdf = downloads.evaluation_file(incident, "pdf", render_pdf)
         except OSError:  # WeasyPrint without Debian's Pango: say so instead of a 500
-            return render(request, "error.html", {"status": 503, "message": _(
-                "PDF kan ikke laves på denne server (Pango mangler: apt-get install "
-                "libpango-1.0-0 libpangoft2-1.0-0). Hent Excel-udgaven i stedet.")}, status=503)
+            return render(
+                request,
+                "error.html",
+                {
+                    "status": 503,
+                    "message": _(
+                        "PDF kan ikke laves på denne server (Pango mangler: apt-get install "
+                        "libpango-1.0-0 libpangoft2-1.0-0). Hent Excel-udgaven i stedet."
+                    ),
+                },
+                status=503,
+            )
         response = HttpResponse(pdf, content_type="application/pdf")
     else:
         response = HttpResponse(
             downloads.evaluation_file(incident, "xlsx", render_xlsx),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="evaluering-{incident.key}.{fmt}"'
     return response
 
@@ -154,15 +189,25 @@ def evaluation_download(request, key: str, fmt: str):
 # ---------------------------------------------------------------------------------------------
 # Needs
 
+
 def need_list(request):
-    filterset = NeedFilter(request.GET, queryset=needs_visible_to(request.user),
-                           request=request)
-    needs = filterset.qs.order_by("status", "priority", "needed_by", "-created") \
-        if filterset.is_valid() else Need.objects.none()
+    filterset = NeedFilter(request.GET, queryset=needs_visible_to(request.user), request=request)
+    needs = (
+        filterset.qs.order_by("status", "priority", "needed_by", "-created")
+        if filterset.is_valid()
+        else Need.objects.none()
+    )
     page, query = page_of(request, needs, 25)
-    return render(request, "crisis/need_list.html", {
-        "filter": filterset, "page": page, "query": query,
-        "is_authority": permissions.is_authority(request.user)})
+    return render(
+        request,
+        "crisis/need_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "is_authority": permissions.is_authority(request.user),
+        },
+    )
 
 
 def need_export(request, fmt: str):
@@ -171,8 +216,7 @@ def need_export(request, fmt: str):
     fmt = "hxl" if fmt == "hxl.csv" else fmt
     filterset = NeedFilter(request.GET, queryset=needs_visible_to(request.user))
     if not filterset.is_valid():
-        return HttpResponse(str(filterset.errors), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(filterset.errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_needs(filterset.qs.order_by("-created", "pk"), fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename("behov", fmt)}"'
@@ -183,16 +227,21 @@ def need_export(request, fmt: str):
 def need_create(request):
     _require_authority(request)
     incident_key = request.GET.get("incident")
-    initial = {"incident": Incident.objects.filter(key=incident_key).first()} \
-        if incident_key else {}
+    initial = {"incident": Incident.objects.filter(key=incident_key).first()} if incident_key else {}
     form = NeedForm(request.POST or None, initial=initial)
     return _form_page(
-        request, form, lambda: services.need_create(actor=request.user, data=request.POST),
+        request,
+        form,
+        lambda: services.need_create(actor=request.user, data=request.POST),
         success=_("Behovet er oprettet."),
         next_url=lambda need: reverse("crisis:need_detail", kwargs={"pk": need.pk}),
-        title=_("Nyt behov"), submit=_("Opret behov"),
-        intro=_("Vælg de oplysninger, et tilbud skal give: tilbudsformularen bygges ud fra "
-                "dem og afviser tilbud, der mangler dem."))
+        title=_("Nyt behov"),
+        submit=_("Opret behov"),
+        intro=_(
+            "Vælg de oplysninger, et tilbud skal give: tilbudsformularen bygges ud fra "
+            "dem og afviser tilbud, der mangler dem."
+        ),
+    )
 
 
 def _need_for(request, pk: int) -> Need:
@@ -205,22 +254,35 @@ def _need_for(request, pk: int) -> Need:
 def need_detail(request, pk: int):
     need = _need_for(request, pk)
     can_manage = permissions.can_manage_need(request.user, need)
-    context = {"need": need, "can_manage": can_manage,
-               "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements
-                                if s in services.REQUIREMENT_BY_SLUG]}
+    context = {
+        "need": need,
+        "can_manage": can_manage,
+        "requirements": [
+            services.REQUIREMENT_BY_SLUG[s] for s in need.requirements if s in services.REQUIREMENT_BY_SLUG
+        ],
+    }
     if can_manage:
         from videnbro.matching.matcher import MatchRequest, match
 
-        context["offers"] = order_offers(Offer.objects.filter(matched_need=need)
-                                         .select_related("organisation"), "score")
-        context["volunteers"] = volunteers_for_need(need, limit=25) \
-            if need.item == "staff" or need.skills else []
-        context["next_statuses"] = [(s, Need.Status(s).label)
-                                    for s in sorted(services.NEED_TRANSITIONS[need.status])]
+        context["offers"] = order_offers(
+            Offer.objects.filter(matched_need=need).select_related("organisation"), "score"
+        )
+        context["volunteers"] = (
+            volunteers_for_need(need, limit=25) if need.item == "staff" or need.skills else []
+        )
+        context["next_statuses"] = [
+            (s, Need.Status(s).label) for s in sorted(services.NEED_TRANSITIONS[need.status])
+        ]
         try:
-            context["suggestions"], _focus = match(MatchRequest(
-                text=f"{need.title}. {need.description}"[:5000], focus_area=need.focus_area,
-                region=need.region.slug if need.region else None, limit=8, asker=need.owner))
+            context["suggestions"], _focus = match(
+                MatchRequest(
+                    text=f"{need.title}. {need.description}"[:5000],
+                    focus_area=need.focus_area,
+                    region=need.region.slug if need.region else None,
+                    limit=8,
+                    asker=need.owner,
+                )
+            )
         except ValidationError:
             context["suggestions"] = []
     return render(request, "crisis/need_detail.html", context)
@@ -233,12 +295,10 @@ def need_status(request, pk: int):
     with report_errors(request):
         if request.POST.get("to") == "confirm":
             days = request.POST.get("days") or "7"
-            services.need_confirm(actor=request.user, need=need,
-                                  days=int(days) if days.isdigit() else 0)
+            services.need_confirm(actor=request.user, need=need, days=int(days) if days.isdigit() else 0)
             messages.success(request, _("Behovet er bekræftet."))
         else:
-            services.need_transition(actor=request.user, need=need,
-                                     to=request.POST.get("to", ""))
+            services.need_transition(actor=request.user, need=need, to=request.POST.get("to", ""))
             messages.success(request, _("Behovets status er ændret."))
     return redirect("crisis:need_detail", pk=need.pk)
 
@@ -249,14 +309,16 @@ def volunteer_contact(request, pk: int, volunteer: int):
     need = get_object_or_404(Need, pk=pk)
     target = get_object_or_404(Volunteer, pk=volunteer)
     with report_errors(request):
-        services.volunteer_contact(actor=request.user, need=need, volunteer=target,
-                                   message=request.POST.get("message", ""))
+        services.volunteer_contact(
+            actor=request.user, need=need, volunteer=target, message=request.POST.get("message", "")
+        )
         messages.success(request, _("Beskeden er sendt til den frivillige gennem Videnbro."))
     return redirect("crisis:need_detail", pk=need.pk)
 
 
 # ---------------------------------------------------------------------------------------------
 # The public offer form and the offerer's pages
+
 
 def offer_create(request, pk: int | None = None):
     need = None
@@ -268,13 +330,18 @@ def offer_create(request, pk: int | None = None):
         check_web_throttle(request)
         form = OfferForm(request.POST, need=need)
         if form.is_valid():
-            data = {k: v for k, v in request.POST.items()
-                    if k not in ("csrfmiddlewaretoken", "submission_key")}
+            data = {
+                k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "submission_key")
+            }
             try:
                 result = services.offer_submit(
-                    data=data, actor=request.user if request.user.is_authenticated else None,
-                    idempotency_key=request.POST.get("submission_key") or None, channel="web",
-                    language=get_language() or "da", need=need)
+                    data=data,
+                    actor=request.user if request.user.is_authenticated else None,
+                    idempotency_key=request.POST.get("submission_key") or None,
+                    channel="web",
+                    language=get_language() or "da",
+                    need=need,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             except ApplicationError as exc:
@@ -285,17 +352,25 @@ def offer_create(request, pk: int | None = None):
     else:
         form = OfferForm(need=need, initial={"need": need.pk} if need else None)
         submission_key = uuid.uuid4().hex
-    return render(request, "crisis/offer_form.html", {
-        "form": form, "need": need, "submission_key": submission_key,
-        "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements]
-        if need else [],
-        "open_needs": services.open_needs().select_related("owner")[:50] if need is None else [],
-    })
+    return render(
+        request,
+        "crisis/offer_form.html",
+        {
+            "form": form,
+            "need": need,
+            "submission_key": submission_key,
+            "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements] if need else [],
+            "open_needs": services.open_needs().select_related("owner")[:50] if need is None else [],
+        },
+    )
 
 
 def _offer_by_link(reference: str, token: str) -> Offer:
-    offer = Offer.objects.select_related("organisation", "matched_need__owner", "need__owner",
-                                         "routed_to").filter(reference=reference).first()
+    offer = (
+        Offer.objects.select_related("organisation", "matched_need__owner", "need__owner", "routed_to")
+        .filter(reference=reference)
+        .first()
+    )
     if offer is None or not services.check_offer_token(offer, token):
         raise Http404
     return offer
@@ -310,20 +385,25 @@ def offer_status(request, reference: str, token: str):
                 services.offer_withdraw(offer=offer, note=request.POST.get("note", ""))
                 messages.success(request, _("Tilbuddet er trukket tilbage."))
             else:
-                data = {k: request.POST.get(k, "") for k in services.OFFERER_FIELDS
-                        if k in request.POST}
-                services.offer_update_by_offerer(offer=offer, data=data,
-                                                 note=request.POST.get("note", ""))
+                data = {k: request.POST.get(k, "") for k in services.OFFERER_FIELDS if k in request.POST}
+                services.offer_update_by_offerer(offer=offer, data=data, note=request.POST.get("note", ""))
                 messages.success(request, _("Tak – tilbuddet er opdateret."))
         return redirect(request.path)
     questions = offer.events.filter(kind="request_info").order_by("-created")
-    return render(request, "crisis/offer_status.html", {
-        "offer": offer, "events": offer.events.all(), "is_new": request.GET.get("ny") == "1",
-        "questions": questions, "status_url": request.build_absolute_uri(request.path),
-        "can_withdraw": offer.status in services.OFFERER_CAN_WITHDRAW,
-        "can_update": offer.status not in (Offer.Status.WITHDRAWN, Offer.Status.FULFILLED,
-                                           Offer.Status.DECLINED),
-    })
+    return render(
+        request,
+        "crisis/offer_status.html",
+        {
+            "offer": offer,
+            "events": offer.events.all(),
+            "is_new": request.GET.get("ny") == "1",
+            "questions": questions,
+            "status_url": request.build_absolute_uri(request.path),
+            "can_withdraw": offer.status in services.OFFERER_CAN_WITHDRAW,
+            "can_update": offer.status
+            not in (Offer.Status.WITHDRAWN, Offer.Status.FULFILLED, Offer.Status.DECLINED),
+        },
+    )
 
 
 def my_offers(request):
@@ -341,15 +421,17 @@ def my_offers(request):
             messages.error(request, " ".join(exc.messages))
         else:
             signed = signing.dumps(email.casefold(), salt=MY_OFFERS_SALT)
-            link = services._absolute(reverse("crisis:my_offers_list",
-                                              kwargs={"signed": signed}))
+            link = services._absolute(reverse("crisis:my_offers_list", kwargs={"signed": signed}))
             if Offer.objects.filter(contact_email__iexact=email).exists():
                 from django.db import transaction
 
                 with transaction.atomic():
-                    services.enqueue(services.send_email, email, _("Dine tilbud på Videnbro"),
-                                     _("Se dine tilbud her (linket virker i 7 dage): %(l)s")
-                                     % {"l": link})
+                    services.enqueue(
+                        services.send_email,
+                        email,
+                        _("Dine tilbud på Videnbro"),
+                        _("Se dine tilbud her (linket virker i 7 dage): %(l)s") % {"l": link},
+                    )
             sent = True
     return render(request, "crisis/my_offers.html", {"sent": sent, "email": email})
 
@@ -360,27 +442,45 @@ def my_offers_list(request, signed: str):
     except signing.BadSignature:
         raise Http404 from None
     offers = Offer.objects.filter(contact_email__iexact=email).order_by("-created")
-    return render(request, "crisis/my_offers.html", {
-        "offers": [(o, services.offer_status_path(o)) for o in offers], "listing": True})
+    return render(
+        request,
+        "crisis/my_offers.html",
+        {"offers": [(o, services.offer_status_path(o)) for o in offers], "listing": True},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The authority's inbox
 
+
 @login_required
 def inbox(request):
     _require_authority(request)
-    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user),
-                            request=request)
-    offers = order_offers(filterset.qs, filterset.ordering_value) if filterset.is_valid() \
-        else Offer.objects.none()
+    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user), request=request)
+    offers = (
+        order_offers(filterset.qs, filterset.ordering_value) if filterset.is_valid() else Offer.objects.none()
+    )
     page, query = page_of(request, offers, 50)
-    return render(request, "crisis/inbox.html", {
-        "filter": filterset, "page": page, "groups": group_duplicates(list(page.object_list)),
-        "query": query, "statuses": Offer.Status.choices,
-        "bulk_targets": [(s, Offer.Status(s).label) for s in
-                         (Offer.Status.IN_REVIEW, Offer.Status.ACCEPTED, Offer.Status.DECLINED,
-                          Offer.Status.FULFILLED)]})
+    return render(
+        request,
+        "crisis/inbox.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "groups": group_duplicates(list(page.object_list)),
+            "query": query,
+            "statuses": Offer.Status.choices,
+            "bulk_targets": [
+                (s, Offer.Status(s).label)
+                for s in (
+                    Offer.Status.IN_REVIEW,
+                    Offer.Status.ACCEPTED,
+                    Offer.Status.DECLINED,
+                    Offer.Status.FULFILLED,
+                )
+            ],
+        },
+    )
 
 
 @login_required
@@ -393,11 +493,14 @@ def inbox_bulk(request):
         messages.error(request, _("Vælg tilbud og en handling."))
         return redirect(reverse("crisis:inbox") + "?" + request.POST.get("query", ""))
     offers = offers_visible_to(request.user).filter(pk__in=ids)
-    result = services.offer_bulk_transition(actor=request.user, offers=offers, to=to,
-                                            note=request.POST.get("note", ""))
+    result = services.offer_bulk_transition(
+        actor=request.user, offers=offers, to=to, note=request.POST.get("note", "")
+    )
     if result.done:
-        messages.success(request, _("%(n)s tilbud er ændret til »%(s)s«.")
-                         % {"n": len(result.done), "s": Offer.Status(to).label})
+        messages.success(
+            request,
+            _("%(n)s tilbud er ændret til »%(s)s«.") % {"n": len(result.done), "s": Offer.Status(to).label},
+        )
     for offer, reason in result.skipped:
         messages.warning(request, f"{offer.reference}: {reason}")
     return redirect(reverse("crisis:inbox") + "?" + request.POST.get("query", ""))
@@ -408,13 +511,12 @@ def offer_export(request, fmt: str):
     fmt = "hxl" if fmt == "hxl.csv" else fmt
     if fmt not in exports.EXTENSIONS:
         raise Http404
-    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user),
-                            request=request)
+    filterset = OfferFilter(request.GET, queryset=offers_visible_to(request.user), request=request)
     if not filterset.is_valid():
-        return HttpResponse(str(filterset.errors), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(filterset.errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_offers(
-        order_offers(filterset.qs, filterset.ordering_value), fmt, request.user)
+        order_offers(filterset.qs, filterset.ordering_value), fmt, request.user
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename("tilbud", fmt)}"'
     return response
@@ -431,20 +533,27 @@ def _visible_offer(request, pk: int) -> Offer:
 @login_required
 def offer_detail(request, pk: int):
     offer = _visible_offer(request, pk)
-    return render(request, "crisis/offer_detail.html", {
-        "offer": offer, "events": offer.events.select_related("actor"),
-        "can_triage": permissions.can_triage_offer(request.user, offer),
-        "can_claim": offer.routed_to_id is None and request.user.organisation_id is not None,
-        "can_confirm_claim": offer.has_unverified_claim
-        and permissions.can_confirm_offer_claim(request.user, offer),
-        "show_contact": permissions.can_see_offer_contact(request.user, offer),
-        "next_statuses": [(s, Offer.Status(s).label)
-                          for s in sorted(services.OFFER_TRANSITIONS[offer.status])
-                          if s != Offer.Status.NEEDS_INFORMATION],
-        "can_ask": Offer.Status.NEEDS_INFORMATION in services.OFFER_TRANSITIONS[offer.status]
-        or offer.status == Offer.Status.NEW,
-        "duplicates": offer.duplicates.all(),
-    })
+    return render(
+        request,
+        "crisis/offer_detail.html",
+        {
+            "offer": offer,
+            "events": offer.events.select_related("actor"),
+            "can_triage": permissions.can_triage_offer(request.user, offer),
+            "can_claim": offer.routed_to_id is None and request.user.organisation_id is not None,
+            "can_confirm_claim": offer.has_unverified_claim
+            and permissions.can_confirm_offer_claim(request.user, offer),
+            "show_contact": permissions.can_see_offer_contact(request.user, offer),
+            "next_statuses": [
+                (s, Offer.Status(s).label)
+                for s in sorted(services.OFFER_TRANSITIONS[offer.status])
+                if s != Offer.Status.NEEDS_INFORMATION
+            ],
+            "can_ask": Offer.Status.NEEDS_INFORMATION in services.OFFER_TRANSITIONS[offer.status]
+            or offer.status == Offer.Status.NEW,
+            "duplicates": offer.duplicates.all(),
+        },
+    )
 
 
 @login_required
@@ -460,19 +569,24 @@ def offer_action(request, pk: int):
             services.offer_confirm_claim(actor=request.user, offer=offer)
             messages.success(request, _("Tilbudsgiverens organisation er bekræftet."))
         elif action == "ask":
-            services.offer_request_information(actor=request.user, offer=offer,
-                                               message=request.POST.get("note", ""))
+            services.offer_request_information(
+                actor=request.user, offer=offer, message=request.POST.get("note", "")
+            )
             messages.success(request, _("Spørgsmålet er sendt til tilbudsgiveren."))
         else:
-            services.offer_transition(actor=request.user, offer=offer,
-                                      to=request.POST.get("to", ""),
-                                      note=request.POST.get("note", ""))
+            services.offer_transition(
+                actor=request.user,
+                offer=offer,
+                to=request.POST.get("to", ""),
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, _("Tilbuddets status er ændret."))
     return redirect("crisis:offer_detail", pk=offer.pk)
 
 
 # ---------------------------------------------------------------------------------------------
 # Volunteers
+
 
 def volunteer_register(request):
     form = VolunteerForm(request.POST or None)
@@ -481,38 +595,45 @@ def volunteer_register(request):
         if form.is_valid():
             try:
                 volunteer, _created = services.volunteer_register(
-                    data=request.POST, idempotency_key=request.POST.get("submission_key"))
+                    data=request.POST, idempotency_key=request.POST.get("submission_key")
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                return redirect("crisis:volunteer_status", reference=volunteer.reference,
-                                token=services.volunteer_token(volunteer))
-    return render(request, "crisis/volunteer_form.html", {
-        "form": form,
-        "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex})
+                return redirect(
+                    "crisis:volunteer_status",
+                    reference=volunteer.reference,
+                    token=services.volunteer_token(volunteer),
+                )
+    return render(
+        request,
+        "crisis/volunteer_form.html",
+        {"form": form, "submission_key": request.POST.get("submission_key") or uuid.uuid4().hex},
+    )
 
 
 def volunteer_status(request, reference: str, token: str):
-    volunteer = Volunteer.objects.select_related("municipality").filter(
-        reference=reference).first()
+    volunteer = Volunteer.objects.select_related("municipality").filter(reference=reference).first()
     if volunteer is None or not services.check_volunteer_token(volunteer, token):
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         services.volunteer_withdraw(volunteer=volunteer)
-        messages.success(request, _("Dit samtykke er trukket tilbage, og dine oplysninger er "
-                                    "slettet."))
+        messages.success(request, _("Dit samtykke er trukket tilbage, og dine oplysninger er slettet."))
         return redirect(request.path)
-    return render(request, "crisis/volunteer_status.html", {
-        "volunteer": volunteer, "status_url": request.build_absolute_uri(request.path)})
+    return render(
+        request,
+        "crisis/volunteer_status.html",
+        {"volunteer": volunteer, "status_url": request.build_absolute_uri(request.path)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Three frames
 
+
 def _frames_params(request):
     _require_authority(request)
-    key = request.GET.get("authority") or (request.user.organisation.key
-                                           if request.user.organisation else "")
+    key = request.GET.get("authority") or (request.user.organisation.key if request.user.organisation else "")
     authority = Organisation.objects.filter(key=key).first() if key else None
     item = request.GET.get("item", "")
     category = request.GET.get("category", "")
@@ -529,14 +650,24 @@ def _frames_params(request):
 def frames(request):
     authority, item, category = _frames_params(request)
     overview = capacity_frames(authority, item=item, category=category) if authority else None
-    return render(request, "crisis/frames.html", {
-        "overview": overview, "authority": authority, "item": item, "category": category,
-        "items": ITEM_CHOICES, "categories": FocusArea.choices,
-        "authorities": Organisation.objects.filter(sector="public",
-                                                   kind__in=("region", "municipality",
-                                                             "national_authority"))
-        .order_by("name").only("key", "name"),
-        "query": request.GET.urlencode()})
+    return render(
+        request,
+        "crisis/frames.html",
+        {
+            "overview": overview,
+            "authority": authority,
+            "item": item,
+            "category": category,
+            "items": ITEM_CHOICES,
+            "categories": FocusArea.choices,
+            "authorities": Organisation.objects.filter(
+                sector="public", kind__in=("region", "municipality", "national_authority")
+            )
+            .order_by("name")
+            .only("key", "name"),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -548,5 +679,6 @@ def frames_chart(request, fmt: str):
     if authority is None:
         raise Http404
     overview = capacity_frames(authority, item=item, category=category)
-    return HttpResponse(draw_frames_chart(overview, fmt),
-                        content_type="image/svg+xml" if fmt == "svg" else "image/png")
+    return HttpResponse(
+        draw_frames_chart(overview, fmt), content_type="image/svg+xml" if fmt == "svg" else "image/png"
+    )

@@ -35,8 +35,18 @@ class AccessRouteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccessRoute
-        fields = ["key", "name", "name_en", "organisation", "url", "steps", "steps_en",
-                  "typical_processing_time", "fee", "source_url"]
+        fields = [
+            "key",
+            "name",
+            "name_en",
+            "organisation",
+            "url",
+            "steps",
+            "steps_en",
+            "typical_processing_time",
+            "fee",
+            "source_url",
+        ]
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -47,8 +57,20 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["id", "key", "title", "title_en", "acronym", "custodian", "themes",
-                  "coding_systems", "personal_data", "variables", "access_route", "url"]
+        fields = [
+            "id",
+            "key",
+            "title",
+            "title_en",
+            "acronym",
+            "custodian",
+            "themes",
+            "coding_systems",
+            "personal_data",
+            "variables",
+            "access_route",
+            "url",
+        ]
 
     def get_url(self, dataset) -> str:
         return dataset.get_absolute_url()
@@ -58,10 +80,21 @@ class DatasetDetailSerializer(DatasetSerializer):
     access_route = AccessRouteSerializer(allow_null=True)
 
     class Meta(DatasetSerializer.Meta):
-        fields = [*DatasetSerializer.Meta.fields, "description", "description_en", "keywords",
-                  "population_coverage", "time_coverage_from", "update_frequency",
-                  "number_of_records", "unique_individuals", "legal_basis", "landing_page",
-                  "source_url", "source_note"]
+        fields = [
+            *DatasetSerializer.Meta.fields,
+            "description",
+            "description_en",
+            "keywords",
+            "population_coverage",
+            "time_coverage_from",
+            "update_frequency",
+            "number_of_records",
+            "unique_individuals",
+            "legal_basis",
+            "landing_page",
+            "source_url",
+            "source_note",
+        ]
 
 
 FILTER_PARAMETERS = [
@@ -75,10 +108,15 @@ FILTER_PARAMETERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The health data map: datasets with filters", tags=["datamap"],
-                       parameters=FILTER_PARAMETERS),
-    retrieve=extend_schema(summary="One dataset with its variables and how to apply",
-                           tags=["datamap"], responses=DatasetDetailSerializer))
+    list=extend_schema(
+        summary="The health data map: datasets with filters", tags=["datamap"], parameters=FILTER_PARAMETERS
+    ),
+    retrieve=extend_schema(
+        summary="One dataset with its variables and how to apply",
+        tags=["datamap"],
+        responses=DatasetDetailSerializer,
+    ),
+)
 class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DatasetSerializer
     filter_backends: list = []
@@ -86,17 +124,29 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     # OFFSET page); with every column of the datasets and their joined organisations those rows
     # are wide, and with 5,000 datasets a page cost 60–140 ms instead of 10–25 ms
     # (bench/datamap_export.py).
-    list_fields = ("id", "key", "title", "title_en", "acronym", "themes", "coding_systems",
-                   "personal_data", "custodian__id", "custodian__key", "custodian__name",
-                   "access_route__key")
+    list_fields = (
+        "id",
+        "key",
+        "title",
+        "title_en",
+        "acronym",
+        "themes",
+        "coding_systems",
+        "personal_data",
+        "custodian__id",
+        "custodian__key",
+        "custodian__name",
+        "access_route__key",
+    )
 
     def get_queryset(self):
         try:
             queryset = filter_datasets(dataset_queryset(), self.request.query_params)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
-        return (queryset.select_related(None).select_related("custodian", "access_route")
-                .only(*self.list_fields))
+        return (
+            queryset.select_related(None).select_related("custodian", "access_route").only(*self.list_fields)
+        )
 
     def retrieve(self, request, pk=None):
         from rest_framework.response import Response
@@ -117,9 +167,12 @@ class CatalogueView(APIView):
         # header asks; only an error goes through a renderer, and errors are JSON.
         return JSONRenderer(), JSONRenderer.media_type
 
-    @extend_schema(tags=["datamap"], responses={(200, "text/turtle"): OpenApiTypes.STR},
-                   parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
-                   summary="The health data catalogue as DCAT-AP (Turtle or JSON-LD)")
+    @extend_schema(
+        tags=["datamap"],
+        responses={(200, "text/turtle"): OpenApiTypes.STR},
+        parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
+        summary="The health data catalogue as DCAT-AP (Turtle or JSON-LD)",
+    )
     def get(self, request):
         from .dcat import MEDIA_TYPES, catalogue_document
 
@@ -137,8 +190,11 @@ class CatalogueView(APIView):
 class CatalogueJsonLdView(CatalogueView):
     fmt = "json-ld"
 
-    @extend_schema(tags=["datamap"], responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
-                   parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
-                   summary="The health data catalogue as DCAT-AP JSON-LD")
+    @extend_schema(
+        tags=["datamap"],
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("dataset", str, description="One dataset's key")],
+        summary="The health data catalogue as DCAT-AP JSON-LD",
+    )
     def get(self, request):
         return super().get(request)

@@ -60,15 +60,24 @@ ACCESS_RIGHT = Namespace(EU_AUTHORITY + "access-right/")
 LANGUAGE = Namespace(EU_AUTHORITY + "language/")
 COUNTRY = Namespace(EU_AUTHORITY + "country/")
 PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
-CUSTODIAN_ROLE = URIRef(
-    "http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/custodian")
+CUSTODIAN_ROLE = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/custodian")
 # Regulation (EU) 2025/327 on the European Health Data Space.
 EHDS_REGULATION = URIRef("http://data.europa.eu/eli/reg/2025/327/oj")
 
 PREFIXES = {
-    "dcat": DCAT, "dct": DCT, "foaf": FOAF, "vcard": VCARD, "prov": PROV, "dcatap": DCATAP,
-    "healthdcatap": HEALTHDCATAP, "dpv": DPV, "csvw": CSVW, "eli": ELI, "skos": SKOS,
-    "rdfs": RDFS, "xsd": XSD,
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "vcard": VCARD,
+    "prov": PROV,
+    "dcatap": DCATAP,
+    "healthdcatap": HEALTHDCATAP,
+    "dpv": DPV,
+    "csvw": CSVW,
+    "eli": ELI,
+    "skos": SKOS,
+    "rdfs": RDFS,
+    "xsd": XSD,
 }
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld"}
@@ -78,26 +87,38 @@ MEDIA_TYPES = {"turtle": "text/turtle; charset=utf-8", "json-ld": "application/l
 # population and socioeconomic registers are SOCI (and ECON). Our own themes are kept as
 # healthdcatap:healthTheme in a concept scheme of the catalogue.
 EU_THEMES = {Theme.POPULATION: ("SOCI",), Theme.SOCIOECONOMIC: ("SOCI", "ECON")}
-EU_THEME_LABELS = {"HEAL": "Health", "SOCI": "Population and society",
-                   "ECON": "Economy and finance"}
+EU_THEME_LABELS = {"HEAL": "Health", "SOCI": "Population and society", "ECON": "Economy and finance"}
 THEME_LABELS_EN = {
-    Theme.HOSPITAL_CARE: "Hospital care", Theme.PRIMARY_CARE: "General practice and primary care",
-    Theme.MEDICINES: "Medicines", Theme.CANCER: "Cancer", Theme.MORTALITY: "Deaths",
-    Theme.BIRTHS: "Births", Theme.INFECTIOUS_DISEASE: "Infectious diseases",
-    Theme.MENTAL_HEALTH: "Mental illness", Theme.CHRONIC_DISEASE: "Chronic diseases",
-    Theme.QUALITY: "Clinical quality", Theme.BIOBANK: "Biobank", Theme.GENOMICS: "Genomic data",
-    Theme.POPULATION: "Population", Theme.SOCIOECONOMIC: "Socioeconomics",
-    Theme.VACCINATION: "Vaccination", Theme.LABORATORY: "Laboratory",
-    Theme.PATHOLOGY: "Pathology", Theme.DENTAL: "Dental care",
-    Theme.CARDIOVASCULAR: "Cardiovascular", Theme.SURGERY: "Surgery",
+    Theme.HOSPITAL_CARE: "Hospital care",
+    Theme.PRIMARY_CARE: "General practice and primary care",
+    Theme.MEDICINES: "Medicines",
+    Theme.CANCER: "Cancer",
+    Theme.MORTALITY: "Deaths",
+    Theme.BIRTHS: "Births",
+    Theme.INFECTIOUS_DISEASE: "Infectious diseases",
+    Theme.MENTAL_HEALTH: "Mental illness",
+    Theme.CHRONIC_DISEASE: "Chronic diseases",
+    Theme.QUALITY: "Clinical quality",
+    Theme.BIOBANK: "Biobank",
+    Theme.GENOMICS: "Genomic data",
+    Theme.POPULATION: "Population",
+    Theme.SOCIOECONOMIC: "Socioeconomics",
+    Theme.VACCINATION: "Vaccination",
+    Theme.LABORATORY: "Laboratory",
+    Theme.PATHOLOGY: "Pathology",
+    Theme.DENTAL: "Dental care",
+    Theme.CARDIOVASCULAR: "Cardiovascular",
+    Theme.SURGERY: "Surgery",
 }
 FREQUENCIES = {
-    Frequency.DAILY: ("DAILY", "daily"), Frequency.WEEKLY: ("WEEKLY", "weekly"),
-    Frequency.MONTHLY: ("MONTHLY", "monthly"), Frequency.QUARTERLY: ("QUARTERLY", "quarterly"),
-    Frequency.ANNUAL: ("ANNUAL", "annual"), Frequency.IRREGULAR: ("IRREG", "irregular"),
+    Frequency.DAILY: ("DAILY", "daily"),
+    Frequency.WEEKLY: ("WEEKLY", "weekly"),
+    Frequency.MONTHLY: ("MONTHLY", "monthly"),
+    Frequency.QUARTERLY: ("QUARTERLY", "quarterly"),
+    Frequency.ANNUAL: ("ANNUAL", "annual"),
+    Frequency.IRREGULAR: ("IRREG", "irregular"),
 }
-ACCESS_RIGHT_LABELS = {"PUBLIC": "public", "RESTRICTED": "restricted",
-                       "NON_PUBLIC": "non-public"}
+ACCESS_RIGHT_LABELS = {"PUBLIC": "public", "RESTRICTED": "restricted", "NON_PUBLIC": "non-public"}
 # Registry kinds → the ADMS publisher types (dct:type of a foaf:Agent); kinds without a fitting
 # type (hospitals, GTS institutes, groupings, other) get none.
 PUBLISHER_TYPES = {
@@ -105,10 +126,8 @@ PUBLISHER_TYPES = {
     Kind.REGION: ("RegionalAuthority", "Regional authority"),
     Kind.MUNICIPALITY: ("LocalAuthority", "Local authority"),
     Kind.UNIVERSITY: ("Academia-ScientificOrganisation", "Academia/Scientific organisation"),
-    Kind.UNIVERSITY_COLLEGE: ("Academia-ScientificOrganisation",
-                              "Academia/Scientific organisation"),
-    Kind.RESEARCH_INSTITUTE: ("Academia-ScientificOrganisation",
-                              "Academia/Scientific organisation"),
+    Kind.UNIVERSITY_COLLEGE: ("Academia-ScientificOrganisation", "Academia/Scientific organisation"),
+    Kind.RESEARCH_INSTITUTE: ("Academia-ScientificOrganisation", "Academia/Scientific organisation"),
     Kind.COMPANY: ("Company", "Company"),
     Kind.BUSINESS_ASSOCIATION: ("IndustryConsortium", "Industry consortium"),
     Kind.CIVIL_SOCIETY: ("NonProfitOrganisation", "Non-profit organisation"),
@@ -131,8 +150,10 @@ WIKIDATA_CODING_SYSTEMS = {
     "ATC": "http://www.wikidata.org/entity/P267",
 }
 VARIABLE_DATATYPES = {
-    Variable.Type.STRING: "string", Variable.Type.DATE: "date",
-    Variable.Type.INTEGER: "integer", Variable.Type.DECIMAL: "decimal",
+    Variable.Type.STRING: "string",
+    Variable.Type.DATE: "date",
+    Variable.Type.INTEGER: "integer",
+    Variable.Type.DECIMAL: "decimal",
     Variable.Type.BOOLEAN: "boolean",
 }
 THEMES = frozenset(Theme.values)
@@ -207,8 +228,9 @@ class _Builder:
             self.add(node, RDF.type, FOAF.Document)
         return node
 
-    def concept(self, iri: URIRef, labels: dict[str, str], scheme: URIRef | None = None,
-                types: Iterable[URIRef] = ()) -> URIRef:
+    def concept(
+        self, iri: URIRef, labels: dict[str, str], scheme: URIRef | None = None, types: Iterable[URIRef] = ()
+    ) -> URIRef:
         if self.once(iri):
             self.add(iri, RDF.type, SKOS.Concept)
             for extra in types:
@@ -238,15 +260,16 @@ class _Builder:
                 self.add(iri, FOAF.homepage, self.document(organisation.website))
             if organisation.kind in PUBLISHER_TYPES:
                 code, label = PUBLISHER_TYPES[organisation.kind]
-                scheme = self.scheme(URIRef("http://purl.org/adms/publishertype/1.0"),
-                                     {"en": "Publisher type"})
-                self.add(iri, DCT.type, self.concept(PUBLISHER_TYPE[code], {"en": label},
-                                                     scheme))
+                scheme = self.scheme(
+                    URIRef("http://purl.org/adms/publishertype/1.0"), {"en": "Publisher type"}
+                )
+                self.add(iri, DCT.type, self.concept(PUBLISHER_TYPE[code], {"en": label}, scheme))
         return iri
 
     def theme(self, key: str) -> URIRef:
-        scheme = self.scheme(self.local("temaer"), {"da": "Videnbros sundhedstemaer",
-                                                    "en": "Videnbro health themes"})
+        scheme = self.scheme(
+            self.local("temaer"), {"da": "Videnbros sundhedstemaer", "en": "Videnbro health themes"}
+        )
         iri = self.local(f"tema-{key}")
         if self.once(iri):
             with override("da"):
@@ -260,8 +283,7 @@ class _Builder:
         return self.concept(DATA_THEME[code], {"en": EU_THEME_LABELS[code]}, scheme)
 
     def coding_system(self, code: str) -> URIRef:
-        iri = URIRef(WIKIDATA_CODING_SYSTEMS.get(code)
-                     or self.local(f"kodesystem-{_iri_safe(code)}"))
+        iri = URIRef(WIKIDATA_CODING_SYSTEMS.get(code) or self.local(f"kodesystem-{_iri_safe(code)}"))
         if self.once(iri):
             self.add(iri, RDF.type, DCT.Standard)
             self.text(iri, DCT.identifier, code)
@@ -272,22 +294,31 @@ class _Builder:
         iri = ACCESS_RIGHT[code]
         if self.once(iri):
             self.add(iri, RDF.type, DCT.RightsStatement)
-            self.concept(iri, {"en": ACCESS_RIGHT_LABELS[code]},
-                         self.scheme(URIRef(EU_AUTHORITY + "access-right"),
-                                     {"en": "Access right"}))
+            self.concept(
+                iri,
+                {"en": ACCESS_RIGHT_LABELS[code]},
+                self.scheme(URIRef(EU_AUTHORITY + "access-right"), {"en": "Access right"}),
+            )
         return iri
 
     def frequency(self, value: str) -> URIRef:
         code, label = FREQUENCIES[value]
-        return self.concept(FREQUENCY[code], {"en": label},
-                            self.scheme(URIRef(EU_AUTHORITY + "frequency"), {"en": "Frequency"}),
-                            types=(DCT.Frequency,))
+        return self.concept(
+            FREQUENCY[code],
+            {"en": label},
+            self.scheme(URIRef(EU_AUTHORITY + "frequency"), {"en": "Frequency"}),
+            types=(DCT.Frequency,),
+        )
 
     def legislation(self) -> URIRef:
         if self.once(EHDS_REGULATION):
             self.add(EHDS_REGULATION, RDF.type, ELI.LegalResource)
-            self.text(EHDS_REGULATION, RDFS.label, "Regulation (EU) 2025/327 on the European "
-                      "Health Data Space", "en")
+            self.text(
+                EHDS_REGULATION,
+                RDFS.label,
+                "Regulation (EU) 2025/327 on the European Health Data Space",
+                "en",
+            )
         return EHDS_REGULATION
 
     def language(self, code: str) -> URIRef:
@@ -329,8 +360,7 @@ class _Builder:
         self.add(schema, RDF.type, DCT.Standard)
         self.add(schema, RDF.type, CSVW.Schema)
         self.text(schema, DCT.title, f"Nøglevariable i {dataset.title}", "da")
-        self.text(schema, DCT.title, f"Key variables in {dataset.title_en}"
-                  if dataset.title_en else "", "en")
+        self.text(schema, DCT.title, f"Key variables in {dataset.title_en}" if dataset.title_en else "", "en")
         columns = []
         for number, variable in enumerate(variables, start=1):
             column = URIRef(f"{node}#variabel-{number}")
@@ -353,8 +383,7 @@ class _Builder:
         self.add(schema, CSVW.column, nodes[0])
         for position, (item, column) in enumerate(zip(nodes, columns, strict=True)):
             self.add(item, RDF.first, column)
-            self.add(item, RDF.rest, nodes[position + 1] if position + 1 < len(nodes)
-                     else RDF.nil)
+            self.add(item, RDF.rest, nodes[position + 1] if position + 1 < len(nodes) else RDF.nil)
 
     def code_datatype(self) -> URIRef:
         iri = self.local("datatype-code")
@@ -378,14 +407,14 @@ class _Builder:
         self.text(node, DCT.description, dataset.description or dataset.title, "da")
         self.text(node, DCT.description, dataset.description_en, "en")
         custodian = self.agent(dataset.custodian)
-        self.add(node, DCT.publisher, self.agent(dataset.publisher) if dataset.publisher
-                 else custodian)
+        self.add(node, DCT.publisher, self.agent(dataset.publisher) if dataset.publisher else custodian)
         attribution = URIRef(f"{node}#dataansvarlig")
         self.add(node, PROV.qualifiedAttribution, attribution)
         self.add(attribution, RDF.type, PROV.Attribution)
         self.add(attribution, PROV.agent, custodian)
-        self.add(attribution, DCAT.hadRole, self.concept(
-            CUSTODIAN_ROLE, {"en": "Custodian"}, types=(DCAT.Role,)))
+        self.add(
+            attribution, DCAT.hadRole, self.concept(CUSTODIAN_ROLE, {"en": "Custodian"}, types=(DCAT.Role,))
+        )
         contact = URIRef(f"{node}#kontakt")
         self.add(node, DCAT.contactPoint, contact)
         self.add(contact, RDF.type, VCARD.Kind)
@@ -423,10 +452,10 @@ class _Builder:
             period = URIRef(f"{node}#tidsperiode")
             self.add(node, DCT.temporal, period)
             self.add(period, RDF.type, DCT.PeriodOfTime)
-            self.add(period, DCAT.startDate,
-                     Literal(f"{dataset.time_coverage_from:04d}", datatype=XSD.gYear))
-        access = ("NON_PUBLIC" if dataset.personal_data
-                  else "RESTRICTED" if dataset.access_route_id else "PUBLIC")
+            self.add(period, DCAT.startDate, Literal(f"{dataset.time_coverage_from:04d}", datatype=XSD.gYear))
+        access = (
+            "NON_PUBLIC" if dataset.personal_data else "RESTRICTED" if dataset.access_route_id else "PUBLIC"
+        )
         self.add(node, DCT.accessRights, self.access_right(access))
         self.add(node, DCATAP.applicableLegislation, self.legislation())
         self.add(node, DCT.language, self.language("DAN"))
@@ -434,11 +463,17 @@ class _Builder:
         for code in dataset.coding_systems:
             self.add(node, HEALTHDCATAP.hasCodingSystem, self.coding_system(code))
         if dataset.number_of_records is not None:
-            self.add(node, HEALTHDCATAP.numberOfRecords,
-                     Literal(dataset.number_of_records, datatype=XSD.nonNegativeInteger))
+            self.add(
+                node,
+                HEALTHDCATAP.numberOfRecords,
+                Literal(dataset.number_of_records, datatype=XSD.nonNegativeInteger),
+            )
         if dataset.unique_individuals is not None:
-            self.add(node, HEALTHDCATAP.numberOfUniqueIndividuals,
-                     Literal(dataset.unique_individuals, datatype=XSD.nonNegativeInteger))
+            self.add(
+                node,
+                HEALTHDCATAP.numberOfUniqueIndividuals,
+                Literal(dataset.unique_individuals, datatype=XSD.nonNegativeInteger),
+            )
         self.text(node, HEALTHDCATAP.populationCoverage, dataset.population_coverage, "da")
         if dataset.legal_basis:
             basis = URIRef(f"{node}#hjemmel")
@@ -461,13 +496,24 @@ class _Builder:
                 self.add(distribution, DCAT.accessURL, _iri(route.url))
                 self.add(distribution, DCAT.accessService, service)
                 self.text(distribution, DCT.title, f"Adgang via {route.name}", "da")
-                self.text(distribution, DCT.title, f"Access through {route.name_en}"
-                          if route.name_en else "", "en")
-                self.text(distribution, DCT.description, "Data kan ikke hentes her. Der søges "
-                          "om adgang gennem adgangsvejen; trinene står i dens beskrivelse.", "da")
-                self.text(distribution, DCT.description, "The data cannot be downloaded here. "
-                          "Access is applied for through the access route; its description "
-                          "lists the steps.", "en")
+                self.text(
+                    distribution, DCT.title, f"Access through {route.name_en}" if route.name_en else "", "en"
+                )
+                self.text(
+                    distribution,
+                    DCT.description,
+                    "Data kan ikke hentes her. Der søges "
+                    "om adgang gennem adgangsvejen; trinene står i dens beskrivelse.",
+                    "da",
+                )
+                self.text(
+                    distribution,
+                    DCT.description,
+                    "The data cannot be downloaded here. "
+                    "Access is applied for through the access route; its description "
+                    "lists the steps.",
+                    "en",
+                )
         variables = list(dataset.variables.all())
         if variables:
             self.variables(dataset, node, variables)
@@ -486,8 +532,7 @@ def _with_relations(datasets) -> list[Dataset]:
     if datasets is None:
         datasets = Dataset.objects.all()
     if isinstance(datasets, QuerySet):
-        return list(datasets.select_related(*related).prefetch_related("variables")
-                    .order_by("key"))
+        return list(datasets.select_related(*related).prefetch_related("variables").order_by("key"))
     datasets = list(datasets)
     prefetch_related_objects(datasets, *related, "variables")
     return datasets
@@ -501,14 +546,23 @@ def _build(datasets, base_url: str) -> _Builder:
     add(catalogue, RDF.type, DCAT.Catalog)
     text(catalogue, DCT.title, "Videnbro – Datalandkort over danske sundhedsdata", "da")
     text(catalogue, DCT.title, "Videnbro – Danish health data map", "en")
-    text(catalogue, DCT.description, "Danske sundhedsregistre, kliniske kvalitetsdatabaser, "
-         "biobanker og befolkningsregistre: hvad de indeholder, hvem der er dataansvarlig, og "
-         "hvordan man søger om adgang. Kataloget beskriver data; det indeholder ingen "
-         "personhenførbare data.", "da")
-    text(catalogue, DCT.description, "Danish health registries, clinical quality databases, "
-         "biobanks and population registers: what they hold, who the custodian is and how to "
-         "apply for access. The catalogue describes data; it holds no patient-level data.",
-         "en")
+    text(
+        catalogue,
+        DCT.description,
+        "Danske sundhedsregistre, kliniske kvalitetsdatabaser, "
+        "biobanker og befolkningsregistre: hvad de indeholder, hvem der er dataansvarlig, og "
+        "hvordan man søger om adgang. Kataloget beskriver data; det indeholder ingen "
+        "personhenførbare data.",
+        "da",
+    )
+    text(
+        catalogue,
+        DCT.description,
+        "Danish health registries, clinical quality databases, "
+        "biobanks and population registers: what they hold, who the custodian is and how to "
+        "apply for access. The catalogue describes data; it holds no patient-level data.",
+        "en",
+    )
     publisher = builder.local("videnbro")
     add(catalogue, DCT.publisher, publisher)
     add(publisher, RDF.type, FOAF.Agent)
@@ -519,28 +573,35 @@ def _build(datasets, base_url: str) -> _Builder:
     add(catalogue, DCT.language, builder.language("ENG"))
     add(catalogue, DCT.spatial, builder.denmark())
     add(catalogue, DCATAP.applicableLegislation, builder.legislation())
-    add(catalogue, DCAT.themeTaxonomy, builder.scheme(URIRef(EU_AUTHORITY + "data-theme"),
-                                                      {"en": "Data theme"}))
-    add(catalogue, DCAT.themeTaxonomy, builder.scheme(builder.local("temaer"), {
-        "da": "Videnbros sundhedstemaer", "en": "Videnbro health themes"}))
+    add(
+        catalogue,
+        DCAT.themeTaxonomy,
+        builder.scheme(URIRef(EU_AUTHORITY + "data-theme"), {"en": "Data theme"}),
+    )
+    add(
+        catalogue,
+        DCAT.themeTaxonomy,
+        builder.scheme(
+            builder.local("temaer"), {"da": "Videnbros sundhedstemaer", "en": "Videnbro health themes"}
+        ),
+    )
     last = max((d.updated for d in datasets if d.updated), default=None)
     if last is None:
         last = Dataset.objects.aggregate(last=Max("updated"))["last"] or timezone.now()
-    add(catalogue, DCT.modified, Literal(timezone.localdate(last).isoformat(),
-                                         datatype=XSD.date))
+    add(catalogue, DCT.modified, Literal(timezone.localdate(last).isoformat(), datatype=XSD.date))
     for dataset in datasets:
         builder.dataset(catalogue, dataset)
     return builder
 
 
-def catalogue_graph(datasets: Iterable[Dataset] | QuerySet | None = None, *,
-                    base_url: str) -> Graph:
+def catalogue_graph(datasets: Iterable[Dataset] | QuerySet | None = None, *, base_url: str) -> Graph:
     """The catalogue (all datasets, or the given ones) as a DCAT-AP 3.0.1 rdflib graph."""
     return _build(datasets, base_url).graph()
 
 
-def catalogue_document(datasets: Iterable[Dataset] | QuerySet | None = None, *,
-                       base_url: str, fmt: str = "turtle") -> str:
+def catalogue_document(
+    datasets: Iterable[Dataset] | QuerySet | None = None, *, base_url: str, fmt: str = "turtle"
+) -> str:
     """The catalogue (all datasets, or the given ones) as Turtle or JSON-LD text – the same
     triples as `catalogue_graph`, written without building an rdflib graph (fast enough for
     thousands of datasets). MEDIA_TYPES gives the Content-Type."""
@@ -562,21 +623,21 @@ def _format(fmt: str) -> str:
     return name
 
 
-_NAMESPACES = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()),
-                     key=lambda item: -len(item[1]))
+_NAMESPACES = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[1]))
 _LOCAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 def _compact(iri: str) -> str | None:
     for prefix, namespace in _NAMESPACES:
-        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
-            return f"{prefix}:{iri[len(namespace):]}"
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace) :]):
+            return f"{prefix}:{iri[len(namespace) :]}"
     return None
 
 
 def _quote(text: str) -> str:
-    return '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                  .replace("\r", "\\r")) + '"'
+    return (
+        '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")) + '"'
+    )
 
 
 def _write(data: dict[Node, dict[Node, dict[Node, None]]], fmt: str) -> str:
@@ -642,8 +703,10 @@ def _write_json_ld(data: dict[Node, dict[Node, dict[Node, None]]]) -> str:
             item[key] = [value(o) for o in objects]
         nodes.append(json.dumps(item, ensure_ascii=False))
     context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    return (f'{{"@context": {json.dumps(context, ensure_ascii=False, indent=1)},\n'
-            ' "@graph": [\n' + ",\n".join(nodes) + "\n]}\n")
+    return (
+        f'{{"@context": {json.dumps(context, ensure_ascii=False, indent=1)},\n'
+        ' "@graph": [\n' + ",\n".join(nodes) + "\n]}\n"
+    )
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -668,8 +731,10 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)  # values left out, with the reason
 
     def summary(self) -> str:
-        text = (f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
-                f"{len(self.unchanged)}, skipped {len(self.skipped)}")
+        text = (
+            f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
+            f"{len(self.unchanged)}, skipped {len(self.skipped)}"
+        )
         if self.organisations_created:
             text += f"; {len(self.organisations_created)} organisation(s) created"
         if self.access_routes_created:
@@ -679,9 +744,17 @@ class ImportReport:
 
 def _guess_format(data: bytes, hint: str = "") -> str:
     hint = hint.lower()
-    for needle, name in (("json", "json-ld"), ("turtle", "turtle"), (".ttl", "turtle"),
-                         ("n-triples", "nt"), (".nt", "nt"), ("rdf+xml", "xml"),
-                         (".rdf", "xml"), (".xml", "xml"), (".owl", "xml")):
+    for needle, name in (
+        ("json", "json-ld"),
+        ("turtle", "turtle"),
+        (".ttl", "turtle"),
+        ("n-triples", "nt"),
+        (".nt", "nt"),
+        ("rdf+xml", "xml"),
+        (".rdf", "xml"),
+        (".xml", "xml"),
+        (".owl", "xml"),
+    ):
         if needle in hint:
             return name
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -698,9 +771,13 @@ def _read_source(source: str | bytes | Path, fmt: str | None) -> tuple[bytes, st
         return source, fmt or _guess_format(source), "bytes"
     text = str(source)
     if re.match(r"^https?://", text, re.IGNORECASE):
-        request = urllib.request.Request(text, headers={  # noqa: S310 – http(s) only
-            "Accept": "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8",
-            "User-Agent": "Videnbro DCAT harvester"})
+        request = urllib.request.Request(  # noqa: S310 – http(s) only
+            text,
+            headers={
+                "Accept": "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.8",
+                "User-Agent": "Videnbro DCAT harvester",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 data = response.read(MAX_DOWNLOAD_BYTES + 1)
@@ -722,8 +799,9 @@ def parse(data: bytes | str, fmt: str) -> Graph:
     deprecation warning is rdflib's business, not the caller's."""
     graph = Graph()
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="ConjunctiveGraph is deprecated",
-                                category=DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning
+        )
         graph.parse(data=data, format=FORMATS.get(fmt, fmt))
     return graph
 
@@ -747,8 +825,7 @@ def _texts(graph: Graph, subject: Node, *predicates: URIRef) -> dict[str, str]:
 
 
 def _danish(texts: dict[str, str]) -> str:
-    return (texts.get("da") or texts.get("") or texts.get("en")
-            or next(iter(texts.values()), ""))
+    return texts.get("da") or texts.get("") or texts.get("en") or next(iter(texts.values()), "")
 
 
 def _english(texts: dict[str, str]) -> str:
@@ -836,11 +913,9 @@ class _Importer:
         if isinstance(agent, Literal):
             name, homepage, kind = str(agent).strip(), "", Kind.OTHER
         else:
-            name = _danish(_texts(self.g, agent, FOAF.name, VCARD.fn, SKOS.prefLabel,
-                                  RDFS.label))
+            name = _danish(_texts(self.g, agent, FOAF.name, VCARD.fn, SKOS.prefLabel, RDFS.label))
             homepage = _url(_first(self.g, agent, FOAF.homepage), 300)
-            kind = KIND_FROM_PUBLISHER_TYPE.get(_tail(_first(self.g, agent, DCT.type) or ""),
-                                                Kind.OTHER)
+            kind = KIND_FROM_PUBLISHER_TYPE.get(_tail(_first(self.g, agent, DCT.type) or ""), Kind.OTHER)
         name = " ".join(name.split())[:200]
         if not name:
             return None
@@ -856,12 +931,15 @@ class _Importer:
                     # verified by whoever imports (issue 12, finding 6), unlike records
                     # made from what the public sends in.
                     organisation = organisation_create(
-                        actor=self.actor, name=name, kind=kind, website=homepage,
+                        actor=self.actor,
+                        name=name,
+                        kind=kind,
+                        website=homepage,
                         is_verified=True,
-                        description=f"Oprettet automatisk ved DCAT-import ({where}).")
+                        description=f"Oprettet automatisk ved DCAT-import ({where}).",
+                    )
             except ValidationError as exc:
-                raise _Skip(f"organisation {name!r} could not be created: "
-                            f"{'; '.join(exc.messages)}") from exc
+                raise _Skip(f"organisation {name!r} could not be created: {'; '.join(exc.messages)}") from exc
             self.report.organisations_created.append(organisation.name)
         self.organisations[name] = organisation
         return organisation
@@ -877,11 +955,14 @@ class _Importer:
         if match:
             by_key = Organisation.objects.filter(key=match.group(1)).first()
             if by_key is not None and normalise_name(name) in (
-                    by_key.normalised_name, normalise_name(by_key.name_en)):
+                by_key.normalised_name,
+                normalise_name(by_key.name_en),
+            ):
                 return by_key
         if same:
-            raise _Skip(f"organisation name {name!r} is ambiguous in the registry "
-                        f"({', '.join(o.key for o in same)})")
+            raise _Skip(
+                f"organisation name {name!r} is ambiguous in the registry ({', '.join(o.key for o in same)})"
+            )
         return None
 
     # access routes -------------------------------------------------------------------------
@@ -901,7 +982,8 @@ class _Importer:
         titles = _texts(self.g, service, DCT.title)
         name, name_en = _danish(titles)[:200], _english(titles)[:200]
         url = _url(_first(self.g, service, DCAT.endpointURL)) or _url(
-            _first(self.g, service, DCAT.landingPage))
+            _first(self.g, service, DCAT.landingPage)
+        )
         route = None
         if SLUG.match(identifier) and len(identifier) <= 60:
             route = AccessRoute.objects.filter(key=identifier).first()
@@ -911,15 +993,21 @@ class _Importer:
             route = AccessRoute.objects.filter(name=name).order_by("pk").first()
         if route is None and (name or identifier):
             organisation = self.organisation(_first(self.g, service, DCT.publisher), where)
-            key = (identifier if SLUG.match(identifier) and len(identifier) <= 60
-                   else unique_key(AccessRoute, name or identifier, fallback="adgangsvej",
-                                   max_length=50))
+            key = (
+                identifier
+                if SLUG.match(identifier) and len(identifier) <= 60
+                else unique_key(AccessRoute, name or identifier, fallback="adgangsvej", max_length=50)
+            )
             descriptions = _texts(self.g, service, DCT.description)
             route = AccessRoute.objects.create(
-                key=key, name=name or identifier[:200], name_en=name_en,
-                organisation=organisation, url=url,
+                key=key,
+                name=name or identifier[:200],
+                name_en=name_en,
+                organisation=organisation,
+                url=url,
                 steps=_steps(descriptions.get("da") or descriptions.get("", "")),
-                steps_en=_steps(descriptions.get("en", "")))
+                steps_en=_steps(descriptions.get("en", "")),
+            )
             self.report.access_routes_created.append(route.key)
         self.routes[service] = route
         return route
@@ -932,29 +1020,32 @@ class _Importer:
         for subject in subjects:
             where = str(subject)
             # What this dataset creates is rolled back with it when it is skipped.
-            saved = (dict(self.organisations), dict(self.routes),
-                     len(self.report.organisations_created),
-                     len(self.report.access_routes_created))
+            saved = (
+                dict(self.organisations),
+                dict(self.routes),
+                len(self.report.organisations_created),
+                len(self.report.access_routes_created),
+            )
             try:
                 with transaction.atomic():
                     status, key = self.dataset(subject, where)
             except (_Skip, ValidationError, DatabaseError) as exc:
                 self.organisations, self.routes = saved[0], saved[1]
-                del self.report.organisations_created[saved[2]:]
-                del self.report.access_routes_created[saved[3]:]
+                del self.report.organisations_created[saved[2] :]
+                del self.report.access_routes_created[saved[3] :]
                 self.report.skipped.append((where, _reason(exc)))
                 continue
             getattr(self.report, status).append(key)
         return self.report
 
-    def _match(self, identifier: str, landing_page: str, title: str,
-               title_en: str) -> Dataset | None:
+    def _match(self, identifier: str, landing_page: str, title: str, title_en: str) -> Dataset | None:
         if identifier:
             found = Dataset.objects.filter(key=identifier).first()
             if found is not None:
                 return found
-        by_title = (Dataset.objects.filter(title__iexact=title)
-                    | Dataset.objects.filter(title_en__iexact=title))
+        by_title = Dataset.objects.filter(title__iexact=title) | Dataset.objects.filter(
+            title_en__iexact=title
+        )
         if title_en:
             by_title = by_title | Dataset.objects.filter(title_en__iexact=title_en)
         # A landing page identifies a dataset only when no other dataset (here or in the
@@ -969,8 +1060,9 @@ class _Importer:
                     return narrowed[0]
         candidates = list(by_title.distinct())
         if len(candidates) > 1:
-            raise _Skip(f"the title {title!r} matches several datasets "
-                        f"({', '.join(d.key for d in candidates)})")
+            raise _Skip(
+                f"the title {title!r} matches several datasets ({', '.join(d.key for d in candidates)})"
+            )
         return candidates[0] if candidates else None
 
     def dataset(self, subject: Node, where: str) -> tuple[str, str]:
@@ -986,8 +1078,10 @@ class _Importer:
         landing_page = _url(_first(g, subject, DCAT.landingPage))
         existing = self._match(identifier, landing_page, title, title_en)
         if existing is not None and existing.pk in self.matched:
-            raise _Skip(f"describes the same dataset ({existing.key}) as "
-                        f"{self.matched[existing.pk]} earlier in the source")
+            raise _Skip(
+                f"describes the same dataset ({existing.key}) as "
+                f"{self.matched[existing.pk]} earlier in the source"
+            )
 
         custodian_agent = None
         for attribution in g.objects(subject, PROV.qualifiedAttribution):
@@ -996,12 +1090,13 @@ class _Importer:
                 break
         publisher_agent = _first(g, subject, DCT.publisher)
         custodian = self.organisation(
-            custodian_agent or publisher_agent or _first(g, subject, DCT.creator), where)
+            custodian_agent or publisher_agent or _first(g, subject, DCT.creator), where
+        )
         if custodian is None:
-            raise _Skip("no custodian: neither a custodian attribution, dct:publisher nor "
-                        "dct:creator with a name")
-        publisher = (self.organisation(publisher_agent, where) if publisher_agent is not None
-                     else None)
+            raise _Skip(
+                "no custodian: neither a custodian attribution, dct:publisher nor dct:creator with a name"
+            )
+        publisher = self.organisation(publisher_agent, where) if publisher_agent is not None else None
         # Our export names the custodian as publisher when no other publisher is recorded.
         if publisher == custodian and existing is not None and existing.publisher_id is None:
             publisher = None
@@ -1011,8 +1106,10 @@ class _Importer:
         if description == title:
             description = ""  # the title repeated (our export's fallback) says nothing more
         values: dict[str, Any] = {
-            "title": title, "title_en": title_en[:200],
-            "description": description, "description_en": description_en,
+            "title": title,
+            "title_en": title_en[:200],
+            "description": description,
+            "description_en": description_en,
             "custodian": custodian,
         }
         if publisher is not None:
@@ -1029,12 +1126,17 @@ class _Importer:
         themes = self._themes(subject)
         if themes:
             values["themes"] = themes
-        keywords = [str(k).strip() for k in g.objects(subject, DCAT.keyword)
-                    if isinstance(k, Literal) and str(k).strip()
-                    and (k.language or "da").lower() == "da"]
+        keywords = [
+            str(k).strip()
+            for k in g.objects(subject, DCAT.keyword)
+            if isinstance(k, Literal) and str(k).strip() and (k.language or "da").lower() == "da"
+        ]
         if not keywords:
-            keywords = [str(k).strip() for k in g.objects(subject, DCAT.keyword)
-                        if isinstance(k, Literal) and str(k).strip()]
+            keywords = [
+                str(k).strip()
+                for k in g.objects(subject, DCAT.keyword)
+                if isinstance(k, Literal) and str(k).strip()
+            ]
         if keywords:
             values["keywords"] = list(dict.fromkeys(keywords))
         population = _danish(_texts(g, subject, HEALTHDCATAP.populationCoverage))
@@ -1050,8 +1152,10 @@ class _Importer:
                 values["update_frequency"] = by_code[_tail(frequency)]
             else:
                 self.note(where, f"frequency {frequency} has no counterpart; left out")
-        for predicate, name in ((HEALTHDCATAP.numberOfRecords, "number_of_records"),
-                                (HEALTHDCATAP.numberOfUniqueIndividuals, "unique_individuals")):
+        for predicate, name in (
+            (HEALTHDCATAP.numberOfRecords, "number_of_records"),
+            (HEALTHDCATAP.numberOfUniqueIndividuals, "unique_individuals"),
+        ):
             count = _count(_first(g, subject, predicate))
             if count is not None:
                 values[name] = count
@@ -1078,8 +1182,11 @@ class _Importer:
         variables = self._variables(subject, where)
 
         if existing is None:
-            key = (identifier if SLUG.match(identifier) and len(identifier) <= 120
-                   else unique_key(Dataset, title, fallback="datasaet"))
+            key = (
+                identifier
+                if SLUG.match(identifier) and len(identifier) <= 120
+                else unique_key(Dataset, title, fallback="datasaet")
+            )
             dataset = Dataset(key=key, **values)
             dataset.full_clean()
             dataset.save()
@@ -1089,8 +1196,7 @@ class _Importer:
             changed = False
             for name, value in values.items():
                 current = getattr(dataset, name)
-                if isinstance(value, list) and isinstance(current, list) \
-                        and set(value) == set(current):
+                if isinstance(value, list) and isinstance(current, list) and set(value) == set(current):
                     continue  # RDF has no order: the same set keeps its order
                 if current != value:
                     setattr(dataset, name, value)
@@ -1121,8 +1227,10 @@ class _Importer:
         for concept in self.g.objects(subject, HEALTHDCATAP.healthTheme):
             candidates = [str(n) for n in self.g.objects(concept, SKOS.notation)]
             candidates.append(_tail(concept).removeprefix("tema-"))
-            candidates += [self.theme_labels.get(str(label).casefold(), "")
-                           for label in self.g.objects(concept, SKOS.prefLabel)]
+            candidates += [
+                self.theme_labels.get(str(label).casefold(), "")
+                for label in self.g.objects(concept, SKOS.prefLabel)
+            ]
             for candidate in candidates:
                 if candidate in THEMES and candidate not in themes:
                     themes.append(candidate)
@@ -1132,10 +1240,12 @@ class _Importer:
     def _coding_systems(self, nodes: Iterable[Node]) -> list[str]:
         codes: list[str] = []
         for node in nodes:
-            code = (str(_first(self.g, node, DCT.identifier) or "").strip()
-                    or self.coding_iris.get(str(node), "")
-                    or _label(self.g, node)
-                    or (str(node) if isinstance(node, Literal) else _tail(node)))
+            code = (
+                str(_first(self.g, node, DCT.identifier) or "").strip()
+                or self.coding_iris.get(str(node), "")
+                or _label(self.g, node)
+                or (str(node) if isinstance(node, Literal) else _tail(node))
+            )
             code = code.removeprefix("kodesystem-")[:30]
             if code and code not in codes:
                 codes.append(code)
@@ -1163,8 +1273,7 @@ class _Importer:
             columns = list(Collection(g, head)) if (head, RDF.first, None) in g else [head]
             columns += [c for c in g.objects(schema, CSVW.column) if c != head]
             for column in columns:
-                name = str(_first(g, column, DCT.identifier) or _first(g, column, CSVW.name)
-                           or "").strip()
+                name = str(_first(g, column, DCT.identifier) or _first(g, column, CSVW.name) or "").strip()
                 labels = _texts(g, column, CSVW.title, RDFS.label, DCT.title)
                 name = name or _danish(labels)
                 if not name:
@@ -1179,13 +1288,16 @@ class _Importer:
                 else:
                     kind = ""
                 coding = self._coding_systems(g.objects(column, DCT.conformsTo))
-                found.append({
-                    "name": name[:100], "label": _danish(labels)[:200] if (
-                        labels.get("da") or labels.get("")) else "",
-                    "label_en": _english(labels)[:200], "type": kind,
-                    "coding_system": coding[0] if coding else "",
-                    "source_url": _url(_first(g, column, RDFS.seeAlso)),
-                })
+                found.append(
+                    {
+                        "name": name[:100],
+                        "label": _danish(labels)[:200] if (labels.get("da") or labels.get("")) else "",
+                        "label_en": _english(labels)[:200],
+                        "type": kind,
+                        "coding_system": coding[0] if coding else "",
+                        "source_url": _url(_first(g, column, RDFS.seeAlso)),
+                    }
+                )
         return found
 
     @staticmethod
@@ -1216,19 +1328,22 @@ class _Importer:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         if hasattr(exc, "error_dict"):
-            return "; ".join(f"{name}: {' '.join(messages)}"
-                             for name, messages in exc.message_dict.items())
+            return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
         return "; ".join(exc.messages)
     return str(exc)
 
 
 def _steps(text: str) -> list[str]:
-    return [STEP_NUMBER.sub("", line).strip() for line in (text or "").splitlines()
-            if STEP_NUMBER.sub("", line).strip()]
+    return [
+        STEP_NUMBER.sub("", line).strip()
+        for line in (text or "").splitlines()
+        if STEP_NUMBER.sub("", line).strip()
+    ]
 
 
-def import_catalogue(source: str | bytes | Path, *, fmt: str | None = None,
-                     actor: Any = None) -> ImportReport:
+def import_catalogue(
+    source: str | bytes | Path, *, fmt: str | None = None, actor: Any = None
+) -> ImportReport:
     """Harvest a DCAT(-AP) catalogue into the map. Each dataset is created or updated on its
     own (a bad one is skipped with the reason); values the source does not state are left as
     they are. Raises DcatImportError when the source cannot be read or parsed."""

@@ -51,8 +51,9 @@ class AccessRoute(models.Model):
     key = models.SlugField(_("nøgle"), max_length=60, unique=True)
     name = models.CharField(_("navn"), max_length=200)
     name_en = models.CharField(_("engelsk navn"), max_length=200, blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="access_routes")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="access_routes"
+    )
     url = models.URLField(max_length=500, blank=True)
     steps = models.JSONField(_("trin"), default=list, blank=True)
     steps_en = models.JSONField(_("trin (engelsk)"), default=list, blank=True)
@@ -79,26 +80,38 @@ class Dataset(models.Model):
     acronym = models.CharField(_("forkortelse"), max_length=30, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
     description_en = models.TextField(_("engelsk beskrivelse"), blank=True)
-    custodian = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                  related_name="custodian_of", verbose_name=_("dataansvarlig"))
-    publisher = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="published_datasets", verbose_name=_("udgiver"))
+    custodian = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="custodian_of", verbose_name=_("dataansvarlig")
+    )
+    publisher = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_datasets",
+        verbose_name=_("udgiver"),
+    )
     contact_point = models.CharField(_("kontaktpunkt"), max_length=300, blank=True)
     themes = models.JSONField(_("temaer"), default=list, blank=True)
     keywords = models.JSONField(_("nøgleord"), default=list, blank=True)
     population_coverage = models.TextField(_("population"), blank=True)
     time_coverage_from = models.PositiveSmallIntegerField(_("data fra år"), null=True, blank=True)
-    update_frequency = models.CharField(_("opdateringsfrekvens"), max_length=10,
-                                        choices=Frequency.choices, blank=True)
+    update_frequency = models.CharField(
+        _("opdateringsfrekvens"), max_length=10, choices=Frequency.choices, blank=True
+    )
     number_of_records = models.BigIntegerField(_("antal poster"), null=True, blank=True)
-    unique_individuals = models.BigIntegerField(_("antal unikke personer"), null=True,
-                                                blank=True)
+    unique_individuals = models.BigIntegerField(_("antal unikke personer"), null=True, blank=True)
     coding_systems = models.JSONField(_("kodesystemer"), default=list, blank=True)
     legal_basis = models.TextField(_("hjemmel"), blank=True)
     personal_data = models.BooleanField(_("indeholder personoplysninger"), default=True)
-    access_route = models.ForeignKey(AccessRoute, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="datasets",
-                                     verbose_name=_("adgangsvej"))
+    access_route = models.ForeignKey(
+        AccessRoute,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="datasets",
+        verbose_name=_("adgangsvej"),
+    )
     landing_page = models.URLField(_("hjemmeside"), max_length=500, blank=True)
     source_url = models.URLField(_("kilde-URL"), max_length=500, blank=True)
     source_note = models.TextField(_("kildenote"), blank=True)
@@ -126,8 +139,7 @@ class Dataset(models.Model):
 
     @property
     def display_description(self) -> str:
-        return (self.description_en if get_language() == "en" and self.description_en
-                else self.description)
+        return self.description_en if get_language() == "en" and self.description_en else self.description
 
 
 class Variable(models.Model):
@@ -151,8 +163,9 @@ class Variable(models.Model):
         verbose_name = _("variabel")
         verbose_name_plural = _("variable")
         ordering = ["dataset", "pk"]
-        constraints = [models.UniqueConstraint(fields=["dataset", "name"],
-                                               name="variable_unique_per_dataset")]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "name"], name="variable_unique_per_dataset")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -164,8 +177,9 @@ class Sandbox(models.Model):
     key = models.SlugField(_("nøgle"), max_length=120, unique=True)
     name = models.CharField(_("navn"), max_length=200)
     name_en = models.CharField(_("engelsk navn"), max_length=200, blank=True)
-    operator = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                 related_name="sandboxes", verbose_name=_("driftes af"))
+    operator = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sandboxes", verbose_name=_("driftes af")
+    )
     description = models.TextField(_("beskrivelse"), blank=True)
     description_en = models.TextField(_("engelsk beskrivelse"), blank=True)
     data = models.TextField(_("data"), blank=True)

@@ -46,9 +46,10 @@ def _publisher(name: str) -> Organisation | None:
     if not name:
         return None
     for candidate in dict.fromkeys([name, re.sub(r"\s*\([^)]*\)$", "", name)]):
-        found = (Organisation.objects.filter(name=candidate).first()
-                 or Organisation.objects.filter(
-                     aliases__normalised_name=normalise_name(candidate)).first())
+        found = (
+            Organisation.objects.filter(name=candidate).first()
+            or Organisation.objects.filter(aliases__normalised_name=normalise_name(candidate)).first()
+        )
         if found:
             return found
     return None
@@ -72,59 +73,107 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
     with transaction.atomic():
         for row in read_seed_csv(SEED_DIR / "organisations.csv"):
             if not Organisation.objects.filter(key=row["key"]).exists():
-                organisation_create(actor=ACTOR, key=row["key"], name=row["name"],
-                                    name_en=row["name_en"], kind=row["kind"],
-                                    website=row["website"], source_url=row["source_url"])
+                organisation_create(
+                    actor=ACTOR,
+                    key=row["key"],
+                    name=row["name"],
+                    name_en=row["name_en"],
+                    kind=row["kind"],
+                    website=row["website"],
+                    source_url=row["source_url"],
+                )
                 stats["organisations created"] += 1
         routes = {}
         for row in read_seed_csv(SEED_DIR / "access_routes.csv"):
-            routes[row["key"]] = _upsert(AccessRoute, row["key"], {
-                "name": row["name"], "name_en": row["name_en"],
-                "organisation": _organisation(row["organisation_key"], "access_routes.csv")
-                if row["organisation_key"] else None,
-                "url": row["url"], "steps": split_cell(row["steps"]),
-                "steps_en": split_cell(row["steps_en"]),
-                "typical_processing_time": row["typical_processing_time"], "fee": row["fee"],
-                "source_url": row["source_url"]}, stats, "access routes")
+            routes[row["key"]] = _upsert(
+                AccessRoute,
+                row["key"],
+                {
+                    "name": row["name"],
+                    "name_en": row["name_en"],
+                    "organisation": _organisation(row["organisation_key"], "access_routes.csv")
+                    if row["organisation_key"]
+                    else None,
+                    "url": row["url"],
+                    "steps": split_cell(row["steps"]),
+                    "steps_en": split_cell(row["steps_en"]),
+                    "typical_processing_time": row["typical_processing_time"],
+                    "fee": row["fee"],
+                    "source_url": row["source_url"],
+                },
+                stats,
+                "access routes",
+            )
         rows = read_seed_csv(SEED_DIR / "datasets.csv")
         for row in tqdm(rows, desc="datasets", disable=not progress, leave=False):
             if row["access_route"] and row["access_route"] not in routes:
                 raise SeedError(f"datasets.csv {row['key']}: unknown access route")
-            _upsert(Dataset, row["key"], {
-                "title": row["title"], "title_en": row["title_en"], "acronym": row["acronym"],
-                "description": row["description"], "description_en": row["description_en"],
-                "custodian": _organisation(row["custodian_key"], f"datasets.csv {row['key']}"),
-                "publisher": _publisher(row["publisher_name"]),
-                "themes": split_cell(row["themes"]), "keywords": split_cell(row["keywords"]),
-                "population_coverage": row["population_coverage"],
-                "time_coverage_from": _int(row["time_coverage_from"]),
-                "update_frequency": row["update_frequency"],
-                "number_of_records": _int(row["number_of_records"]),
-                "unique_individuals": _int(row["unique_individuals"]),
-                "coding_systems": split_cell(row["coding_systems"]),
-                "legal_basis": row["legal_basis"], "personal_data": row["personal_data"] != "no",
-                "access_route": routes.get(row["access_route"]),
-                "landing_page": row["landing_page"], "source_url": row["source_url"],
-                "source_note": row["source_note"]}, stats, "datasets")
+            _upsert(
+                Dataset,
+                row["key"],
+                {
+                    "title": row["title"],
+                    "title_en": row["title_en"],
+                    "acronym": row["acronym"],
+                    "description": row["description"],
+                    "description_en": row["description_en"],
+                    "custodian": _organisation(row["custodian_key"], f"datasets.csv {row['key']}"),
+                    "publisher": _publisher(row["publisher_name"]),
+                    "themes": split_cell(row["themes"]),
+                    "keywords": split_cell(row["keywords"]),
+                    "population_coverage": row["population_coverage"],
+                    "time_coverage_from": _int(row["time_coverage_from"]),
+                    "update_frequency": row["update_frequency"],
+                    "number_of_records": _int(row["number_of_records"]),
+                    "unique_individuals": _int(row["unique_individuals"]),
+                    "coding_systems": split_cell(row["coding_systems"]),
+                    "legal_basis": row["legal_basis"],
+                    "personal_data": row["personal_data"] != "no",
+                    "access_route": routes.get(row["access_route"]),
+                    "landing_page": row["landing_page"],
+                    "source_url": row["source_url"],
+                    "source_note": row["source_note"],
+                },
+                stats,
+                "datasets",
+            )
         datasets = {d.key: d for d in Dataset.objects.all()}
         for row in read_seed_csv(SEED_DIR / "variables.csv"):
             dataset = datasets.get(row["dataset_key"])
             if dataset is None:
                 raise SeedError(f"variables.csv: unknown dataset {row['dataset_key']!r}")
             _variable, created = Variable.objects.update_or_create(
-                dataset=dataset, name=row["name"], defaults={
-                    "label": row["label"], "label_en": row["label_en"], "type": row["type"],
-                    "coding_system": row["coding_system"], "source_url": row["source_url"]})
+                dataset=dataset,
+                name=row["name"],
+                defaults={
+                    "label": row["label"],
+                    "label_en": row["label_en"],
+                    "type": row["type"],
+                    "coding_system": row["coding_system"],
+                    "source_url": row["source_url"],
+                },
+            )
             stats["variables created" if created else "variables"] += 1
         for row in read_seed_csv(SEED_DIR / "sandboxes.csv"):
-            sandbox = _upsert(Sandbox, row["key"], {
-                "name": row["name"], "name_en": row["name_en"],
-                "operator": _organisation(row["operator_key"], f"sandboxes.csv {row['key']}"),
-                "description": row["description"], "description_en": row["description_en"],
-                "data": row["data"], "eligible_users": row["eligible_users"],
-                "cost_model": row["cost_model"], "access": row["access"], "url": row["url"],
-                "source_url": row["source_url"]}, stats, "sandboxes")
-            sandbox.datasets.set([datasets[k] for k in split_cell(row["dataset_keys"])
-                                  if k in datasets])
+            sandbox = _upsert(
+                Sandbox,
+                row["key"],
+                {
+                    "name": row["name"],
+                    "name_en": row["name_en"],
+                    "operator": _organisation(row["operator_key"], f"sandboxes.csv {row['key']}"),
+                    "description": row["description"],
+                    "description_en": row["description_en"],
+                    "data": row["data"],
+                    "eligible_users": row["eligible_users"],
+                    "cost_model": row["cost_model"],
+                    "access": row["access"],
+                    "url": row["url"],
+                    "source_url": row["source_url"],
+                },
+                stats,
+                "sandboxes",
+            )
+            sandbox.datasets.set([datasets[k] for k in split_cell(row["dataset_keys"]) if k in datasets])
     stats["datasets total"] = Dataset.objects.count()
     return dict(stats)

@@ -14,13 +14,15 @@ MAX_Q = 200
 
 
 def dataset_queryset() -> QuerySet[Dataset]:
-    return (Dataset.objects.select_related("custodian", "access_route__organisation")
-            .prefetch_related("variables").order_by("title", "pk"))
+    return (
+        Dataset.objects.select_related("custodian", "access_route__organisation")
+        .prefetch_related("variables")
+        .order_by("title", "pk")
+    )
 
 
 def coding_systems() -> list[str]:
-    return sorted({c for row in Dataset.objects.values_list("coding_systems", flat=True)
-                   for c in row})
+    return sorted({c for row in Dataset.objects.values_list("coding_systems", flat=True) for c in row})
 
 
 def filter_datasets(queryset: QuerySet[Dataset], params) -> QuerySet[Dataset]:
@@ -33,11 +35,16 @@ def filter_datasets(queryset: QuerySet[Dataset], params) -> QuerySet[Dataset]:
     elif q:
         for word in q.split():
             queryset = queryset.filter(
-                Q(title__icontains=word) | Q(title_en__icontains=word)
-                | Q(acronym__iexact=word) | Q(description__icontains=word)
-                | Q(description_en__icontains=word) | Q(keywords__icontains=word)
-                | Q(variables__label__icontains=word) | Q(variables__label_en__icontains=word)
-                | Q(variables__name__iexact=word) | Q(custodian__name__icontains=word)
+                Q(title__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(acronym__iexact=word)
+                | Q(description__icontains=word)
+                | Q(description_en__icontains=word)
+                | Q(keywords__icontains=word)
+                | Q(variables__label__icontains=word)
+                | Q(variables__label_en__icontains=word)
+                | Q(variables__name__iexact=word)
+                | Q(custodian__name__icontains=word)
             ).distinct()
     if custodian := (params.get("custodian") or "").strip():
         organisation = organisation_by_id_or_key(custodian)
@@ -47,8 +54,10 @@ def filter_datasets(queryset: QuerySet[Dataset], params) -> QuerySet[Dataset]:
             queryset = queryset.filter(custodian=organisation)
     if access_route := (params.get("access_route") or "").strip():
         if not AccessRoute.objects.filter(key=access_route).exists():
-            errors["access_route"] = [_("Ukendt adgangsvej. Tilladte: %(a)s.") % {
-                "a": ", ".join(AccessRoute.objects.values_list("key", flat=True))}]
+            errors["access_route"] = [
+                _("Ukendt adgangsvej. Tilladte: %(a)s.")
+                % {"a": ", ".join(AccessRoute.objects.values_list("key", flat=True))}
+            ]
         else:
             queryset = queryset.filter(access_route__key=access_route)
     if personal := (params.get("personal_data") or "").strip():
@@ -65,9 +74,11 @@ def filter_datasets(queryset: QuerySet[Dataset], params) -> QuerySet[Dataset]:
     if errors:
         raise ValidationError(errors)
     if theme or coding:
-        wanted = [pk for pk, themes, codes in queryset.values_list("pk", "themes",
-                                                                     "coding_systems")
-                  if (not theme or theme in themes)
-                  and (not coding or coding.casefold() in {c.casefold() for c in codes})]
+        wanted = [
+            pk
+            for pk, themes, codes in queryset.values_list("pk", "themes", "coding_systems")
+            if (not theme or theme in themes)
+            and (not coding or coding.casefold() in {c.casefold() for c in codes})
+        ]
         queryset = queryset.filter(pk__in=wanted)
     return queryset

@@ -21,24 +21,42 @@ def dataset_list(request):
     except ValidationError as exc:
         errors, datasets = exc.message_dict, Dataset.objects.none()
     page, query = page_of(request, datasets, 25)
-    return render(request, "datamap/dataset_list.html", {
-        "page": page, "errors": errors, "query": query,
-        "themes": Theme.choices, "coding_systems": coding_systems(),
-        "access_routes": AccessRoute.objects.all(),
-        "custodians": Dataset.objects.values_list("custodian__key", "custodian__name")
-        .distinct().order_by("custodian__name"),
-        "total": Dataset.objects.count()})
+    return render(
+        request,
+        "datamap/dataset_list.html",
+        {
+            "page": page,
+            "errors": errors,
+            "query": query,
+            "themes": Theme.choices,
+            "coding_systems": coding_systems(),
+            "access_routes": AccessRoute.objects.all(),
+            "custodians": Dataset.objects.values_list("custodian__key", "custodian__name")
+            .distinct()
+            .order_by("custodian__name"),
+            "total": Dataset.objects.count(),
+        },
+    )
 
 
 def dataset_detail(request, key: str):
     from videnbro.broker.selectors import approved_uses_of
 
     dataset = get_object_or_404(dataset_queryset().prefetch_related("sandboxes"), key=key)
-    return render(request, "datamap/dataset_detail.html", {
-        "dataset": dataset, "themes": dict(Theme.choices),
-        "approved_uses": approved_uses_of(dataset)[:20],
-        "same_route": Dataset.objects.filter(access_route=dataset.access_route)
-        .exclude(pk=dataset.pk).order_by("title")[:8] if dataset.access_route_id else []})
+    return render(
+        request,
+        "datamap/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "themes": dict(Theme.choices),
+            "approved_uses": approved_uses_of(dataset)[:20],
+            "same_route": Dataset.objects.filter(access_route=dataset.access_route)
+            .exclude(pk=dataset.pk)
+            .order_by("title")[:8]
+            if dataset.access_route_id
+            else [],
+        },
+    )
 
 
 def compare(request):
@@ -55,12 +73,22 @@ def compare(request):
         ("access_route", [d.access_route.name if d.access_route else "" for d in datasets]),
         ("personal_data", [d.personal_data for d in datasets]),
     ]
-    return render(request, "datamap/compare.html", {
-        "datasets": datasets, "rows": rows, "max": MAX_COMPARE,
-        "too_many": len(request.GET.getlist("d")) > MAX_COMPARE,
-        "all_datasets": Dataset.objects.order_by("title").only("key", "title")})
+    return render(
+        request,
+        "datamap/compare.html",
+        {
+            "datasets": datasets,
+            "rows": rows,
+            "max": MAX_COMPARE,
+            "too_many": len(request.GET.getlist("d")) > MAX_COMPARE,
+            "all_datasets": Dataset.objects.order_by("title").only("key", "title"),
+        },
+    )
 
 
 def sandbox_list(request):
-    return render(request, "datamap/sandbox_list.html", {
-        "sandboxes": Sandbox.objects.select_related("operator").prefetch_related("datasets")})
+    return render(
+        request,
+        "datamap/sandbox_list.html",
+        {"sandboxes": Sandbox.objects.select_related("operator").prefetch_related("datasets")},
+    )

@@ -21,26 +21,33 @@ class ClassifyInput(serializers.Serializer):
 class ClassifyView(APIView):
     @extend_schema(
         request=ClassifyInput,
-        responses=inline_serializer("Classification", {
-            "focus_area": serializers.CharField(help_text="CBS's exact Danish label"),
-            "focus_area_slug": serializers.CharField(),
-            "confidence": serializers.FloatField(),
-            "alternatives": serializers.ListField(child=serializers.DictField()),
-        }),
-        tags=["matching"], summary="Classify free text into one of CBS's ten focus areas",
+        responses=inline_serializer(
+            "Classification",
+            {
+                "focus_area": serializers.CharField(help_text="CBS's exact Danish label"),
+                "focus_area_slug": serializers.CharField(),
+                "confidence": serializers.FloatField(),
+                "alternatives": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+        tags=["matching"],
+        summary="Classify free text into one of CBS's ten focus areas",
     )
     def post(self, request):
         data = ClassifyInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = classify(data.validated_data["text"])
-        return Response({
-            "focus_area": result.label,
-            "focus_area_slug": result.focus_area,
-            "confidence": result.confidence,
-            "alternatives": [{"focus_area": FOCUS_AREA_BY_SLUG[slug].da,
-                              "focus_area_slug": slug, "confidence": p}
-                             for slug, p in result.alternatives],
-        })
+        return Response(
+            {
+                "focus_area": result.label,
+                "focus_area_slug": result.focus_area,
+                "confidence": result.confidence,
+                "alternatives": [
+                    {"focus_area": FOCUS_AREA_BY_SLUG[slug].da, "focus_area_slug": slug, "confidence": p}
+                    for slug, p in result.alternatives
+                ],
+            }
+        )
 
 
 class FocusAreaField(serializers.CharField):
@@ -49,8 +56,8 @@ class FocusAreaField(serializers.CharField):
         term = focus_area_term(value)
         if term is None:
             raise serializers.ValidationError(
-                "Tilladte værdier: " + "; ".join(f"{t.slug} ({t.da})"
-                                                 for t in FOCUS_AREA_BY_SLUG.values()))
+                "Tilladte værdier: " + "; ".join(f"{t.slug} ({t.da})" for t in FOCUS_AREA_BY_SLUG.values())
+            )
         return term.slug
 
 
@@ -74,21 +81,35 @@ class MatchView(APIView):
         data = MatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        asker = getattr(request.user, "organisation", None) \
-            if request.user.is_authenticated else None
-        suggestions, focus = match(MatchRequest(
-            text=values["text"], focus_area=values.get("focus_area") or None,
-            region=values.get("region") or None, kinds=values.get("kinds", []),
-            sectors=values.get("sectors", []), limit=values["limit"], asker=asker))
-        return Response({
-            "focus_area": FOCUS_AREA_BY_SLUG[focus].da,
-            "results": [{
-                "organisation": {"id": s.organisation.pk, "name": s.organisation.name,
-                                 "kind": s.organisation.kind, "sector": s.organisation.sector,
-                                 "region": s.organisation.region.slug
-                                 if s.organisation.region_id else None,
-                                 "url": request.build_absolute_uri(
-                                     s.organisation.get_absolute_url())},
-                "score": s.score, "reasons": s.reasons,
-            } for s in suggestions],
-        })
+        asker = getattr(request.user, "organisation", None) if request.user.is_authenticated else None
+        suggestions, focus = match(
+            MatchRequest(
+                text=values["text"],
+                focus_area=values.get("focus_area") or None,
+                region=values.get("region") or None,
+                kinds=values.get("kinds", []),
+                sectors=values.get("sectors", []),
+                limit=values["limit"],
+                asker=asker,
+            )
+        )
+        return Response(
+            {
+                "focus_area": FOCUS_AREA_BY_SLUG[focus].da,
+                "results": [
+                    {
+                        "organisation": {
+                            "id": s.organisation.pk,
+                            "name": s.organisation.name,
+                            "kind": s.organisation.kind,
+                            "sector": s.organisation.sector,
+                            "region": s.organisation.region.slug if s.organisation.region_id else None,
+                            "url": request.build_absolute_uri(s.organisation.get_absolute_url()),
+                        },
+                        "score": s.score,
+                        "reasons": s.reasons,
+                    }
+                    for s in suggestions
+                ],
+            }
+        )

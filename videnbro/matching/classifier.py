@@ -37,8 +37,7 @@ class Classification:
     alternatives: list[tuple[str, float]]  # (slug, probability), all ten, best first
 
 
-def training_data(*, include_cbs: bool = True, include_examples: bool = True
-                  ) -> tuple[list[str], list[str]]:
+def training_data(*, include_cbs: bool = True, include_examples: bool = True) -> tuple[list[str], list[str]]:
     texts, labels = [], []
     if include_cbs:
         with CBS.open(encoding="utf-8") as handle:
@@ -62,17 +61,31 @@ def _fold_text(text: str) -> str:
 def build_model(C: float = 8.0, *, words: bool = False) -> Pipeline:  # noqa: N803
     """Character 3–6-grams only by default: adding stemmed-word features lowered macro-F1 on
     both the CBS hold-out and cross-validation (bench/classify.py, docs/decisions/0005)."""
-    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 6), min_df=1,
-                                       sublinear_tf=True, preprocessor=_fold_text))]
+    parts = [
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 6), min_df=1, sublinear_tf=True, preprocessor=_fold_text
+            ),
+        )
+    ]
     if words:
-        parts.append(("words", TfidfVectorizer(
-            analyzer="word", preprocessor=terms_text,
-            token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
-            ngram_range=(1, 2), sublinear_tf=True)))
+        parts.append(
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word",
+                    preprocessor=terms_text,
+                    token_pattern=r"\S+",  # noqa: S106 - a regex, not a secret
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                ),
+            )
+        )
     features = FeatureUnion(parts)
-    return Pipeline([("features", features),
-                     ("model", LogisticRegression(C=C, max_iter=2000,
-                                                  class_weight="balanced"))])
+    return Pipeline(
+        [("features", features), ("model", LogisticRegression(C=C, max_iter=2000, class_weight="balanced"))]
+    )
 
 
 def train(texts: list[str], labels: list[str]) -> Pipeline:
@@ -99,8 +112,7 @@ def validate_text(text: str) -> str:
     if not text:
         raise ValidationError({"text": [_("Skriv en tekst, der skal klassificeres.")]})
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValidationError({"text": [
-            _("Teksten må højst være %(n)s tegn.") % {"n": MAX_TEXT_LENGTH}]})
+        raise ValidationError({"text": [_("Teksten må højst være %(n)s tegn.") % {"n": MAX_TEXT_LENGTH}]})
     return text
 
 
@@ -111,5 +123,9 @@ def classify(text: str) -> Classification:
     ranked = sorted(zip(model.classes_, probabilities, strict=True), key=lambda kv: -kv[1])
     by_slug = {t.slug: t for t in FOCUS_AREAS}
     best, confidence = ranked[0]
-    return Classification(best, by_slug[best].da, round(float(confidence), 4),
-                          [(slug, round(float(p), 4)) for slug, p in ranked])
+    return Classification(
+        best,
+        by_slug[best].da,
+        round(float(confidence), 4),
+        [(slug, round(float(p), 4)) for slug, p in ranked],
+    )

@@ -41,8 +41,7 @@ def _differences_are_spelling(a: str, b: str) -> bool:
     only_b = [w for w in b.split() if w not in a.split()]
     if len(only_a) != len(only_b):
         return "".join(a.split()) == "".join(b.split())
-    return all(fuzz.ratio(x, y) >= 88 for x, y in zip(sorted(only_a), sorted(only_b),
-                                                       strict=True))
+    return all(fuzz.ratio(x, y) >= 88 for x, y in zip(sorted(only_a), sorted(only_b), strict=True))
 
 
 def _contains_spelling_of(a: str, b: str) -> bool:
@@ -60,8 +59,7 @@ def _contains_spelling_of(a: str, b: str) -> bool:
 
 
 def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[DuplicatePair]:
-    organisations = list((queryset or Organisation.objects.all())
-                         .prefetch_related("aliases").order_by("pk"))
+    organisations = list((queryset or Organisation.objects.all()).prefetch_related("aliases").order_by("pk"))
     by_id = {o.pk: o for o in organisations}
     evidence: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -72,8 +70,11 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
             evidence[pair][kind] = weight
             reasons[pair].append(reason)
 
-    groups: dict[str, dict[str, set[int]]] = {"cvr": defaultdict(set), "name": defaultdict(set),
-                                              "domain": defaultdict(set)}
+    groups: dict[str, dict[str, set[int]]] = {
+        "cvr": defaultdict(set),
+        "name": defaultdict(set),
+        "domain": defaultdict(set),
+    }
     for org in organisations:
         if org.cvr:
             groups["cvr"][org.cvr].add(org.pk)
@@ -82,9 +83,11 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
                 groups["name"][normalise_name(name)].add(org.pk)
         if _domain(org.website):
             groups["domain"][_domain(org.website)].add(org.pk)
-    for kind, weight, label in (("cvr", 1.0, "samme CVR-nummer {v}"),
-                                ("name", 0.7, "samme navn/alias »{v}«"),
-                                ("domain", 0.5, "samme hjemmeside {v}")):
+    for kind, weight, label in (
+        ("cvr", 1.0, "samme CVR-nummer {v}"),
+        ("name", 0.7, "samme navn/alias »{v}«"),
+        ("domain", 0.5, "samme hjemmeside {v}"),
+    ):
         for value, ids in groups[kind].items():
             if 1 < len(ids) <= 20:
                 for a, b in combinations(sorted(ids), 2):
@@ -93,8 +96,9 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
     for index, org in enumerate(organisations):
         if len(names[index]) < 5:
             continue
-        for _match, score, other in process.extract(names[index], names, scorer=fuzz.ratio,
-                                                    score_cutoff=NAME_SIMILARITY, limit=6):
+        for _match, score, other in process.extract(
+            names[index], names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=6
+        ):
             if other == index:
                 continue
             words_a = set(names[index].split()) & DISTINGUISHING_WORDS
@@ -103,8 +107,13 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
                 continue  # "Novo Nordisk Fonden" is not "Novo Nordisk"
             if not _differences_are_spelling(names[index], names[other]):
                 continue  # "Vejen Kommune" is not "Vejle Kommune"
-            note(org.pk, organisations[other].pk, "similar", 0.5 * score / 100,
-                 f"meget ens navne ({score:.0f} %)")
+            note(
+                org.pk,
+                organisations[other].pk,
+                "similar",
+                0.5 * score / 100,
+                f"meget ens navne ({score:.0f} %)",
+            )
     # One name is the other plus words ("Grundfoss Pumper" ~ "Grundfos"): also a candidate.
     by_first: dict[str, list[int]] = defaultdict(list)
     for index, name in enumerate(names):
@@ -117,10 +126,16 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
             if _contains_spelling_of(names[i], names[j]):
                 # The same name plus a word is often a unit ("… Thisted"); a misspelt name
                 # plus a word looks more like the same body entered again.
-                misspelt = not set(names[i].split()) <= set(names[j].split()) and \
-                    not set(names[j].split()) <= set(names[i].split())
-                note(organisations[i].pk, organisations[j].pk, "contained",
-                     0.55 if misspelt else 0.45, "det ene navn er det andet med ekstra ord")
+                misspelt = not set(names[i].split()) <= set(names[j].split()) and not set(
+                    names[j].split()
+                ) <= set(names[i].split())
+                note(
+                    organisations[i].pk,
+                    organisations[j].pk,
+                    "contained",
+                    0.55 if misspelt else 0.45,
+                    "det ene navn er det andet med ekstra ord",
+                )
     pairs = []
     for (a, b), signals in evidence.items():
         if by_id[a].cvr and by_id[b].cvr and by_id[a].cvr != by_id[b].cvr:
@@ -134,8 +149,9 @@ def organisation_duplicates(queryset=None, *, min_score: float = 0.5) -> list[Du
     return sorted(pairs, key=lambda p: (-p.score, p.first.name))
 
 
-def near_duplicate_texts(text: str, candidates: Iterable[tuple[object, str]], *,
-                         threshold: float = 0.9) -> list[tuple[object, float]]:
+def near_duplicate_texts(
+    text: str, candidates: Iterable[tuple[object, str]], *, threshold: float = 0.9
+) -> list[tuple[object, float]]:
     """Free-text records that say almost the same (e.g. the same offer sent twice)."""
     text = " ".join(text.casefold().split())
     found = []

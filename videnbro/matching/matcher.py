@@ -29,11 +29,12 @@ from videnbro.search.services import search
 
 from .classifier import classify, validate_text
 
-WEIGHTS = {"text": 0.40, "capacity": 0.20, "focus_area": 0.20, "region": 0.12, "near": 0.06,
-           "history": 0.08}
+WEIGHTS = {"text": 0.40, "capacity": 0.20, "focus_area": 0.20, "region": 0.12, "near": 0.06, "history": 0.08}
 NEIGHBOURS = {
-    "hovedstaden": {"sjaelland"}, "sjaelland": {"hovedstaden", "syddanmark"},
-    "syddanmark": {"sjaelland", "midtjylland"}, "midtjylland": {"syddanmark", "nordjylland"},
+    "hovedstaden": {"sjaelland"},
+    "sjaelland": {"hovedstaden", "syddanmark"},
+    "syddanmark": {"sjaelland", "midtjylland"},
+    "midtjylland": {"syddanmark", "nordjylland"},
     "nordjylland": {"midtjylland"},
 }
 MAX_PER_PARENT = 2
@@ -65,8 +66,9 @@ class MatchRequest:
         except ValidationError as exc:
             errors.update(exc.message_dict)
         if self.focus_area and self.focus_area not in FOCUS_AREA_BY_SLUG:
-            errors["focus_area"] = [_("Ukendt fokusområde. Tilladte: %(a)s.")
-                                    % {"a": ", ".join(FOCUS_AREA_BY_SLUG)}]
+            errors["focus_area"] = [
+                _("Ukendt fokusområde. Tilladte: %(a)s.") % {"a": ", ".join(FOCUS_AREA_BY_SLUG)}
+            ]
         if self.region and not Region.objects.filter(slug=self.region).exists():
             errors["region"] = [_("Ukendt region.")]
         bad_kinds = [k for k in self.kinds if k not in Kind.values]
@@ -90,13 +92,11 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
 
     # 1. Text: organisation documents directly; capacities and partnerships via their owner.
     hits = _text_hits(request.text)
-    capacities = Capacity.objects.in_bulk(
-        [d.object_id for d, _r in hits if d.doc_type == DocType.CAPACITY])
+    capacities = Capacity.objects.in_bulk([d.object_id for d, _r in hits if d.doc_type == DocType.CAPACITY])
     participants: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for partnership_id, org_id, title in Participant.objects.filter(
-            partnership_id__in=[d.object_id for d, _r in hits
-                                if d.doc_type == DocType.PARTNERSHIP]).values_list(
-            "partnership_id", "organisation_id", "partnership__title"):
+        partnership_id__in=[d.object_id for d, _r in hits if d.doc_type == DocType.PARTNERSHIP]
+    ).values_list("partnership_id", "organisation_id", "partnership__title"):
         participants[partnership_id].append((org_id, title))
     for doc, relevance in hits:
         if doc.doc_type == DocType.ORGANISATION:
@@ -107,9 +107,9 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
             capacity = capacities.get(doc.object_id)
             if capacity:
                 evidence[capacity.organisation_id]["capacity"] = max(
-                    relevance, evidence[capacity.organisation_id].get("capacity", 0))
-                reasons[capacity.organisation_id].append(
-                    _("kapacitet: %(c)s") % {"c": str(capacity)})
+                    relevance, evidence[capacity.organisation_id].get("capacity", 0)
+                )
+                reasons[capacity.organisation_id].append(_("kapacitet: %(c)s") % {"c": str(capacity)})
         elif doc.doc_type == DocType.PARTNERSHIP:
             for org_id, title in participants[doc.object_id]:
                 if relevance * 0.8 > evidence[org_id].get("text", 0):
@@ -117,23 +117,28 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
                     reasons[org_id].append(_("partnerskab om lignende: »%(t)s«") % {"t": title})
 
     # 2. Focus area of earlier partnerships.
-    focus_counts = dict(Participant.objects.filter(partnership__focus_area=focus)
-                        .values_list("organisation_id").annotate(n=Count("partnership",
-                                                                          distinct=True)))
+    focus_counts = dict(
+        Participant.objects.filter(partnership__focus_area=focus)
+        .values_list("organisation_id")
+        .annotate(n=Count("partnership", distinct=True))
+    )
     label = FOCUS_AREA_BY_SLUG[focus].da
     for org_id, n in focus_counts.items():
         evidence[org_id]["focus_area"] = min(1.0, 0.5 + 0.25 * n)
         reasons[org_id].append(
-            _("%(n)s tidligere partnerskab(er) inden for %(label)s") % {"n": n, "label": label})
+            _("%(n)s tidligere partnerskab(er) inden for %(label)s") % {"n": n, "label": label}
+        )
 
     # 3. Earlier partnerships with the asker.
     if request.asker is not None:
         own = Participant.objects.filter(organisation=request.asker).values("partnership_id")
-        for org_id in Participant.objects.filter(partnership_id__in=own).exclude(
-                organisation=request.asker).values_list("organisation_id", flat=True):
+        for org_id in (
+            Participant.objects.filter(partnership_id__in=own)
+            .exclude(organisation=request.asker)
+            .values_list("organisation_id", flat=True)
+        ):
             evidence[org_id]["history"] = 1.0
-            reasons[org_id].append(_("har tidligere samarbejdet med %(o)s")
-                                   % {"o": request.asker.name})
+            reasons[org_id].append(_("har tidligere samarbejdet med %(o)s") % {"o": request.asker.name})
 
     # Only public (verified) organisations are suggested; unverified ones wait for staff.
     candidates = public_organisations().filter(pk__in=list(evidence)).select_related("region")
@@ -145,14 +150,16 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
         # Organisations elsewhere are excluded; those without a registered location (many
         # national companies) stay, without location points.
         candidates = candidates.filter(
-            Q(region__slug__in={request.region, *NEIGHBOURS.get(request.region, ())})
-            | Q(region__isnull=True))
+            Q(region__slug__in={request.region, *NEIGHBOURS.get(request.region, ())}) | Q(region__isnull=True)
+        )
     exclude = set(request.exclude) | ({request.asker.pk} if request.asker else set())
     suggestions = []
     for org in candidates:
-        if org.pk in exclude or not (evidence[org.pk].get("text") or
-                                     evidence[org.pk].get("capacity") or
-                                     evidence[org.pk].get("focus_area")):
+        if org.pk in exclude or not (
+            evidence[org.pk].get("text")
+            or evidence[org.pk].get("capacity")
+            or evidence[org.pk].get("focus_area")
+        ):
             continue
         signals = dict(evidence[org.pk])
         org_reasons = list(dict.fromkeys(reasons[org.pk]))
@@ -173,8 +180,10 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
 
 def _text_hits(text: str) -> list[tuple[SearchDocument, float]]:
     results = search(q=text[:500], any_word=True, page_size=60)
-    documents = {(d.doc_type, d.object_id): d for d in SearchDocument.objects.filter(
-        object_id__in=[r.id for r in results.results])}
+    documents = {
+        (d.doc_type, d.object_id): d
+        for d in SearchDocument.objects.filter(object_id__in=[r.id for r in results.results])
+    }
     pairs = []
     for result in results.results:
         doc = documents.get((result.type, result.id))

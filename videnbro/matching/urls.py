@@ -4,6 +4,7 @@ from . import views
 
 app_name = "matching"
 urlpatterns = [
-    path("organisationer/<slug:key>/forslag/", views.organisation_suggestions,
-         name="organisation-suggestions"),
+    path(
+        "organisationer/<slug:key>/forslag/", views.organisation_suggestions, name="organisation-suggestions"
+    ),
 ]

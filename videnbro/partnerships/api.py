@@ -26,9 +26,12 @@ def _service_kwargs(data: dict) -> dict:
     data = dict(data)
     if "participants" in data:
         data["participants"] = [
-            services.ParticipantInput(role=p.get("role") or "partner",
-                                      organisation=p.get("organisation"),
-                                      name=p.get("name", ""), note=p.get("note", ""))
+            services.ParticipantInput(
+                role=p.get("role") or "partner",
+                organisation=p.get("organisation"),
+                name=p.get("name", ""),
+                note=p.get("note", ""),
+            )
             for p in data["participants"]
         ]
     return data
@@ -43,31 +46,36 @@ def _filtered(request):
 
 @extend_schema_view(
     list=extend_schema(summary="List and filter partnerships", tags=["partnerships"]),
-    retrieve=extend_schema(summary="One partnership with governance, contributions, outputs "
-                                   "and evaluations", tags=["partnerships"]),
+    retrieve=extend_schema(
+        summary="One partnership with governance, contributions, outputs and evaluations",
+        tags=["partnerships"],
+    ),
 )
-class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = PartnershipFilter
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
         return partnership_queryset(self.request.user).order_by(
-            F("cbs_number").asc(nulls_last=True), "title", "id")
+            F("cbs_number").asc(nulls_last=True), "title", "id"
+        )
 
     def get_serializer_class(self):
         return PartnershipDetailSerializer if self.action == "retrieve" else PartnershipSerializer
 
     def _detail(self, partnership, code=status.HTTP_200_OK):
         partnership = self.get_queryset().get(pk=partnership.pk)
-        return Response(PartnershipDetailSerializer(partnership,
-                                                    context={"request": self.request}).data,
-                        status=code)
+        return Response(
+            PartnershipDetailSerializer(partnership, context={"request": self.request}).data, status=code
+        )
 
-    @extend_schema(request=PartnershipInputSerializer,
-                   responses={201: PartnershipDetailSerializer}, tags=["partnerships"],
-                   summary="Create a partnership; participants by organisation id or by name "
-                           "(resolved; uncertain names answer 400 with candidates)")
+    @extend_schema(
+        request=PartnershipInputSerializer,
+        responses={201: PartnershipDetailSerializer},
+        tags=["partnerships"],
+        summary="Create a partnership; participants by organisation id or by name "
+        "(resolved; uncertain names answer 400 with candidates)",
+    )
     def create(self, request):
         serializer = PartnershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -80,14 +88,19 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         partnership = services.partnership_create(actor=request.user, **data)
         return self._detail(partnership, status.HTTP_201_CREATED)
 
-    @extend_schema(request=PartnershipInputSerializer, responses=PartnershipDetailSerializer,
-                   tags=["partnerships"], summary="Update a partnership (partial)")
+    @extend_schema(
+        request=PartnershipInputSerializer,
+        responses=PartnershipDetailSerializer,
+        tags=["partnerships"],
+        summary="Update a partnership (partial)",
+    )
     def partial_update(self, request, pk=None):
         partnership = object_or_404(Partnership, pk)
         serializer = PartnershipInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.partnership_update(actor=request.user, partnership=partnership,
-                                    **_service_kwargs(serializer.validated_data))
+        services.partnership_update(
+            actor=request.user, partnership=partnership, **_service_kwargs(serializer.validated_data)
+        )
         return self._detail(partnership)
 
     def update(self, request, pk=None):
@@ -100,18 +113,21 @@ FILTER_PARAMETERS = [
         ("source", "Source code, e.g. cbs-2020"),
         ("focus_area", "Slug or CBS label"),
         ("partner_type", "market, civil_society, cross_sector or CBS label"),
-        ("region", "Region slug"), ("status", "forming, active or ended"),
-        ("active_from", "ISO date"), ("active_to", "ISO date"),
-        ("organisation", "Organisation id or key"), ("q", "Text"),
+        ("region", "Region slug"),
+        ("status", "forming, active or ended"),
+        ("active_from", "ISO date"),
+        ("active_to", "ISO date"),
+        ("organisation", "Organisation id or key"),
+        ("q", "Text"),
     ]
 ]
 
 
 class LandscapeView(APIView):
     @extend_schema(
-        parameters=[*FILTER_PARAMETERS,
-                    OpenApiParameter("lang", str, required=False, enum=["da", "en"])],
-        responses={200: {"type": "object"}}, tags=["partnerships"],
+        parameters=[*FILTER_PARAMETERS, OpenApiParameter("lang", str, required=False, enum=["da", "en"])],
+        responses={200: {"type": "object"}},
+        tags=["partnerships"],
         summary="Counts per CBS partner type and focus area (keys are CBS's Danish labels)",
     )
     def get(self, request):
@@ -123,10 +139,12 @@ class LandscapeView(APIView):
 
 
 class NetworkView(APIView):
-    @extend_schema(parameters=FILTER_PARAMETERS, responses={200: {"type": "object"}},
-                   tags=["partnerships"],
-                   summary="Who works with whom: organisations as nodes, shared partnerships "
-                           "as edges, with degree and betweenness")
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={200: {"type": "object"}},
+        tags=["partnerships"],
+        summary="Who works with whom: organisations as nodes, shared partnerships "
+        "as edges, with degree and betweenness",
+    )
     def get(self, request):
         return Response(network(_filtered(request)))
-

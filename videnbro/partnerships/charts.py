@@ -28,8 +28,14 @@ def bar_chart(counts: dict[str, int], *, title: str, fmt: str, total_label: str 
     bars = axes.barh(labels, values, color=BAR_COLOUR)
     for bar, value in zip(bars, values, strict=True):
         share = f"{100 * value / total:.0f} %" if total else "0 %"
-        axes.annotate(f"{value} ({share})", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                      xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
+        axes.annotate(
+            f"{value} ({share})",
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
     axes.set_title(f"{title} ({total_label} = {total})", fontsize=11, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max(values + [1]) * 1.25)

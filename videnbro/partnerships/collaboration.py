@@ -16,13 +16,16 @@ def curated_partnerships() -> QuerySet[Partnership]:
     (cluster secretariat, platform admin) or – no user behind the last write – it comes from a
     source (the seeds, an import). The last writer is the newest history row's user: a member's
     edit of a seeded or keeper-made partnership takes it out until a keeper saves it again."""
-    last_writer = (Partnership.history.filter(id=OuterRef("pk"))
-                   .order_by("-history_date", "-history_id").values("history_user_id")[:1])
-    keepers = get_user_model().objects.filter(
-        Q(role__in=KEEPERS) | Q(is_superuser=True)).values("pk")
+    last_writer = (
+        Partnership.history.filter(id=OuterRef("pk"))
+        .order_by("-history_date", "-history_id")
+        .values("history_user_id")[:1]
+    )
+    keepers = get_user_model().objects.filter(Q(role__in=KEEPERS) | Q(is_superuser=True)).values("pk")
     sourced = Exists(PartnershipSource.objects.filter(partnership_id=OuterRef("pk")))
-    return (Partnership.objects.annotate(last_writer=Subquery(last_writer), sourced=sourced)
-            .filter(Q(last_writer__in=keepers) | Q(last_writer__isnull=True, sourced=True)))
+    return Partnership.objects.annotate(last_writer=Subquery(last_writer), sourced=sourced).filter(
+        Q(last_writer__in=keepers) | Q(last_writer__isnull=True, sourced=True)
+    )
 
 
 def share_a_partnership(organisation_id: int, other_id: int) -> bool:

@@ -10,8 +10,19 @@ from .models import Partnership
 from .taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
 
 FORMATS = CONTENT_TYPES
-COLUMNS = ["cbs_number", "title", "focus_area", "partner_type", "participants", "status",
-           "start", "end", "description", "sources", "key"]
+COLUMNS = [
+    "cbs_number",
+    "title",
+    "focus_area",
+    "partner_type",
+    "participants",
+    "status",
+    "start",
+    "end",
+    "description",
+    "sources",
+    "key",
+]
 
 
 def partnership_rows(queryset: QuerySet[Partnership]):
@@ -19,7 +30,8 @@ def partnership_rows(queryset: QuerySet[Partnership]):
         focus = FOCUS_AREA_BY_SLUG.get(p.focus_area)
         ptype = PARTNER_TYPE_BY_SLUG.get(p.partner_type)
         participants = "; ".join(
-            f"{x.organisation.name}" + (f" ({x.note})" if x.note else "")
+            f"{x.organisation.name}"
+            + (f" ({x.note})" if x.note else "")
             + (f" [{x.get_role_display()}]" if x.role != "partner" else "")
             for x in p.participants.all()
         )
@@ -39,5 +51,10 @@ def partnership_rows(queryset: QuerySet[Partnership]):
 
 
 def export_partnerships(queryset: QuerySet[Partnership], fmt: str) -> tuple[bytes, str]:
-    return write_table(partnership_rows(queryset), COLUMNS, fmt, sheet_title="Partnerskaber",
-                       widths=[8, 45, 32, 26, 60, 12, 12, 12, 80, 40, 16])
+    return write_table(
+        partnership_rows(queryset),
+        COLUMNS,
+        fmt,
+        sheet_title="Partnerskaber",
+        widths=[8, 45, 32, 26, 60, 12, 12, 12, 80, 40, 16],
+    )

@@ -14,27 +14,35 @@ from .taxonomy import FocusArea, PartnerType
 
 class PartnershipForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=300)
-    description = forms.CharField(label=_("Beskrivelse"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    focus_area = forms.ChoiceField(label=_("Fokusområde"), required=False,
-                                   choices=[("", "—"), *FocusArea.choices])
+    description = forms.CharField(
+        label=_("Beskrivelse"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    focus_area = forms.ChoiceField(
+        label=_("Fokusområde"), required=False, choices=[("", "—"), *FocusArea.choices]
+    )
     partner_type = forms.ChoiceField(
-        label=_("Partnertype"), required=False, choices=[("", _("Foreslå ud fra deltagerne")),
-                                                         *PartnerType.choices])
+        label=_("Partnertype"),
+        required=False,
+        choices=[("", _("Foreslå ud fra deltagerne")), *PartnerType.choices],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.ACTIVE)
-    start = forms.DateField(label=_("Start"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Slut"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
-    regions = forms.ModelMultipleChoiceField(label=_("Regioner"), required=False,
-                                             queryset=Region.objects.all(),
-                                             widget=forms.CheckboxSelectMultiple)
+    start = forms.DateField(label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Slut"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regioner"),
+        required=False,
+        queryset=Region.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     is_national = StrictBooleanField(label=_("Nationalt"), required=False)
     participants = forms.CharField(
-        label=_("Deltagere"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Én pr. linje: navn; rolle; note. Fx »Grundfos; partner« eller "
-                    "»Dansk Industri; partner; 43 virksomheder«. Roller: lead, partner, funder, "
-                    "authority, secretariat, recipient."),
+        label=_("Deltagere"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Én pr. linje: navn; rolle; note. Fx »Grundfos; partner« eller "
+            "»Dansk Industri; partner; 43 virksomheder«. Roller: lead, partner, funder, "
+            "authority, secretariat, recipient."
+        ),
     )
 
     def clean(self):
@@ -53,7 +61,8 @@ class PartnershipForm(forms.Form):
             role = parts[1] if len(parts) > 1 and parts[1] else ParticipantRole.PARTNER
             if role not in ParticipantRole.values:
                 raise forms.ValidationError(
-                    _("Linje %(n)s: ukendt rolle »%(role)s«.") % {"n": number, "role": role})
+                    _("Linje %(n)s: ukendt rolle »%(role)s«.") % {"n": number, "role": role}
+                )
             rows.append((parts[0], role, parts[2] if len(parts) > 2 else ""))
         return rows
 
@@ -61,9 +70,14 @@ class PartnershipForm(forms.Form):
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=EvaluationKind.choices)
     date = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}))
-    method = forms.CharField(label=_("Metode"), max_length=300,
-                             help_text=_("Fx interviews, spørgeskema, registerdata."))
+    method = forms.CharField(
+        label=_("Metode"), max_length=300, help_text=_("Fx interviews, spørgeskema, registerdata.")
+    )
     findings = forms.CharField(label=_("Resultater"), widget=forms.Textarea(attrs={"rows": 4}))
-    rating = forms.TypedChoiceField(label=_("Vurdering"), required=False, coerce=int,
-                                    empty_value=None,
-                                    choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)])
+    rating = forms.TypedChoiceField(
+        label=_("Vurdering"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)],
+    )

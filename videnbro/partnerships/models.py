@@ -27,30 +27,37 @@ class PartnerTypeOrigin(models.TextChoices):
 
 class Partnership(models.Model):
     key = models.SlugField(_("nøgle"), max_length=120, unique=True)
-    cbs_number = models.PositiveSmallIntegerField(_("CBS-nummer"), null=True, blank=True,
-                                                  unique=True)
+    cbs_number = models.PositiveSmallIntegerField(_("CBS-nummer"), null=True, blank=True, unique=True)
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
-    focus_area = models.CharField(_("fokusområde"), max_length=30, choices=FocusArea.choices,
-                                  blank=True, db_index=True)
-    secondary_focus_areas = models.JSONField(_("sekundære fokusområder"), default=list,
-                                             blank=True)
-    partner_type = models.CharField(_("partnertype"), max_length=20,
-                                    choices=PartnerType.choices, blank=True, db_index=True)
-    partner_type_origin = models.CharField(_("partnertypens oprindelse"), max_length=10,
-                                           choices=PartnerTypeOrigin.choices,
-                                           default=PartnerTypeOrigin.SUGGESTED)
+    focus_area = models.CharField(
+        _("fokusområde"), max_length=30, choices=FocusArea.choices, blank=True, db_index=True
+    )
+    secondary_focus_areas = models.JSONField(_("sekundære fokusområder"), default=list, blank=True)
+    partner_type = models.CharField(
+        _("partnertype"), max_length=20, choices=PartnerType.choices, blank=True, db_index=True
+    )
+    partner_type_origin = models.CharField(
+        _("partnertypens oprindelse"),
+        max_length=10,
+        choices=PartnerTypeOrigin.choices,
+        default=PartnerTypeOrigin.SUGGESTED,
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
     is_national = models.BooleanField(_("national"), default=False)
-    regions = models.ManyToManyField(Region, verbose_name=_("regioner"), blank=True,
-                                     related_name="partnerships")
-    municipalities = models.ManyToManyField(Municipality, verbose_name=_("kommuner"),
-                                            blank=True, related_name="partnerships")
-    is_synthetic = models.BooleanField(default=False, editable=False,
-                                       help_text="Benchmark data made by `videnbro synth`.")
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regioner"), blank=True, related_name="partnerships"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("kommuner"), blank=True, related_name="partnerships"
+    )
+    is_synthetic = models.BooleanField(
+        default=False, editable=False, help_text="Benchmark data made by `videnbro synth`."
+    )
     created = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated = models.DateTimeField(_("opdateret"), auto_now=True)
 
@@ -60,11 +67,11 @@ class Partnership(models.Model):
         verbose_name = _("partnerskab")
         verbose_name_plural = _("partnerskaber")
         ordering = [models.F("cbs_number").asc(nulls_last=True), "title"]
-        indexes = [models.Index(fields=["partner_type", "focus_area"],
-                                name="partnership_landscape_idx")]
+        indexes = [models.Index(fields=["partner_type", "focus_area"], name="partnership_landscape_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__isnull=True) | models.Q(start__isnull=True)
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
                 | models.Q(end__gte=models.F("start")),
                 name="partnership_end_after_start",
             ),
@@ -78,16 +85,17 @@ class Partnership(models.Model):
 
 
 class PartnershipSource(Sourced):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="sources")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sources")
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("kilde")
         verbose_name_plural = _("kilder")
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "source", "source_page", "source_url"],
-                                    name="partnership_source_unique"),
+            models.UniqueConstraint(
+                fields=["partnership", "source", "source_page", "source_url"],
+                name="partnership_source_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,14 +112,14 @@ class ParticipantRole(models.TextChoices):
 
 
 class Participant(models.Model):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="participants")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                     related_name="participations")
-    role = models.CharField(_("rolle"), max_length=20, choices=ParticipantRole.choices,
-                            default=ParticipantRole.PARTNER)
-    note = models.CharField(_("note"), max_length=300, blank=True,
-                            help_text=_("Fx »43 virksomheder« for Dansk Industri."))
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(
+        _("rolle"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.PARTNER
+    )
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("Fx »43 virksomheder« for Dansk Industri.")
+    )
     mention = models.CharField(_("skrevet som"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -122,8 +130,9 @@ class Participant(models.Model):
         verbose_name_plural = _("deltagere")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "organisation", "role"],
-                                    name="participant_unique"),
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "role"], name="participant_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,13 +149,13 @@ class BodyKind(models.TextChoices):
 
 
 class GovernanceBody(Sourced):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="governance_bodies")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="governance_bodies")
     kind = models.CharField(_("type"), max_length=20, choices=BodyKind.choices)
     name = models.CharField(_("navn"), max_length=200)
     mandate = models.TextField(_("mandat"), blank=True)
-    members = models.ManyToManyField(Organisation, through="GovernanceMember",
-                                     related_name="governance_seats")
+    members = models.ManyToManyField(
+        Organisation, through="GovernanceMember", related_name="governance_seats"
+    )
 
     history = HistoricalRecords()
 
@@ -163,8 +172,7 @@ class GovernanceBody(Sourced):
 
 
 class GovernanceMember(models.Model):
-    body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE,
-                             related_name="memberships")
+    body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -180,15 +188,13 @@ class GovernanceMember(models.Model):
 class Contribution(Sourced):
     """Cash, staff hours or in-kind support per partner and year (co-financing, partner fees)."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="contributions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="contributions")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="contributions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="contributions"
+    )
     year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True)
-    cash_dkk = models.DecimalField(_("kontant (kr.)"), max_digits=14, decimal_places=2,
-                                   null=True, blank=True)
-    staff_hours = models.DecimalField(_("timer"), max_digits=10, decimal_places=1, null=True,
-                                      blank=True)
+    cash_dkk = models.DecimalField(_("kontant (kr.)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    staff_hours = models.DecimalField(_("timer"), max_digits=10, decimal_places=1, null=True, blank=True)
     in_kind = models.CharField(_("naturalier"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -199,11 +205,14 @@ class Contribution(Sourced):
         verbose_name_plural = _("bidrag")
         ordering = ["year", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(cash_dkk__gte=0) | models.Q(cash_dkk=None),
-                                   name="contribution_cash_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(cash_dkk__gte=0) | models.Q(cash_dkk=None),
+                name="contribution_cash_non_negative",
+            ),
             models.CheckConstraint(
                 condition=models.Q(staff_hours__gte=0) | models.Q(staff_hours=None),
-                name="contribution_hours_non_negative"),
+                name="contribution_hours_non_negative",
+            ),
         ]
 
 
@@ -214,10 +223,8 @@ class OutputKind(models.TextChoices):
 
 
 class Output(Sourced):
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="outputs")
-    kind = models.CharField(_("type"), max_length=10, choices=OutputKind.choices,
-                            default=OutputKind.OUTPUT)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(_("type"), max_length=10, choices=OutputKind.choices, default=OutputKind.OUTPUT)
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
     year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True)
@@ -239,20 +246,23 @@ class EvaluationKind(models.TextChoices):
 class Evaluation(models.Model):
     """CBS recommends systematic evaluation of every partnership, of process and results."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE,
-                                    related_name="evaluations")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="evaluations")
     kind = models.CharField(_("type"), max_length=10, choices=EvaluationKind.choices)
     date = models.DateField(_("dato"))
     method = models.CharField(_("metode"), max_length=300)
     findings = models.TextField(_("resultater"))
     rating = models.PositiveSmallIntegerField(
-        _("vurdering (1–5)"), null=True, blank=True,
+        _("vurdering (1–5)"),
+        null=True,
+        blank=True,
         choices=[(i, str(i)) for i in range(1, 6)],
     )
-    evaluator = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    evaluator = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -263,12 +273,10 @@ class Evaluation(models.Model):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True)
-                | (models.Q(rating__gte=1) & models.Q(rating__lte=5)),
+                condition=models.Q(rating__isnull=True) | (models.Q(rating__gte=1) & models.Q(rating__lte=5)),
                 name="evaluation_rating_1_5",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
-

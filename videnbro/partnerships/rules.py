@@ -62,15 +62,23 @@ def suggest_partner_type(participants: Iterable[tuple[Organisation, str]]) -> Pa
         else:
             public = True
     if market and civil:
-        return PartnerTypeSuggestion(PartnerType.CROSS_SECTOR, _(
-            "Både markedsaktører og civilsamfundsaktører deltager."))
+        return PartnerTypeSuggestion(
+            PartnerType.CROSS_SECTOR, _("Både markedsaktører og civilsamfundsaktører deltager.")
+        )
     if market:
-        return PartnerTypeSuggestion(PartnerType.MARKET, _(
-            "Markedsaktører deltager (evt. sammen med offentlige videninstitutioner), "
-            "men ingen civilsamfundsaktører."))
+        return PartnerTypeSuggestion(
+            PartnerType.MARKET,
+            _(
+                "Markedsaktører deltager (evt. sammen med offentlige videninstitutioner), "
+                "men ingen civilsamfundsaktører."
+            ),
+        )
     if civil:
-        return PartnerTypeSuggestion(PartnerType.CIVIL_SOCIETY, _(
-            "Civilsamfundsaktører deltager, men ingen markedsaktører."))
+        return PartnerTypeSuggestion(
+            PartnerType.CIVIL_SOCIETY, _("Civilsamfundsaktører deltager, men ingen markedsaktører.")
+        )
     assert public
-    return PartnerTypeSuggestion(PartnerType.CROSS_SECTOR, _(
-        "Kun offentlige aktører: samarbejde på tværs af sundhedsvæsenets sektorer."))
+    return PartnerTypeSuggestion(
+        PartnerType.CROSS_SECTOR,
+        _("Kun offentlige aktører: samarbejde på tværs af sundhedsvæsenets sektorer."),
+    )

@@ -77,8 +77,9 @@ def _cbs_participants(row: dict[str, str]) -> list[services.ParticipantInput]:
         note = notes[index] if index < len(notes) else ""
         role = "funder" if note.casefold() in {"støtte", "finansiering"} else "partner"
         organisation = _org(key, f"CBS #{row['cbs_number']}")
-        participants.append(services.ParticipantInput(
-            role=role, organisation=organisation, note=note, name=organisation.name))
+        participants.append(
+            services.ParticipantInput(role=role, organisation=organisation, note=note, name=organisation.name)
+        )
     return participants
 
 
@@ -105,17 +106,23 @@ def seed_cbs(stats: Counter, progress: bool) -> None:
         if focus is None or ptype is None:
             raise SeedError(f"{where}: unknown focus area or partner type")
         fields = {
-            "title": row["title"], "description": row["description"], "focus_area": focus.slug,
-            "partner_type": ptype.slug, "status": Status.ENDED,
+            "title": row["title"],
+            "description": row["description"],
+            "focus_area": focus.slug,
+            "partner_type": ptype.slug,
+            "status": Status.ENDED,
             "is_national": row["description"].casefold().startswith(("nationalt", "landsdækkende")),
         }
         existing = Partnership.objects.filter(cbs_number=int(row["cbs_number"])).first()
         if existing is None:
             services.partnership_create(
-                actor=ACTOR, key=f"cbs-2020-{int(row['cbs_number']):02d}",
-                cbs_number=int(row["cbs_number"]), participants=_cbs_participants(row),
+                actor=ACTOR,
+                key=f"cbs-2020-{int(row['cbs_number']):02d}",
+                cbs_number=int(row["cbs_number"]),
+                participants=_cbs_participants(row),
                 sources=[{"source": source, "source_page": row["source_page"]}],
-                partner_type_origin=PartnerTypeOrigin.SOURCE, **fields,
+                partner_type_origin=PartnerTypeOrigin.SOURCE,
+                **fields,
             )
             stats["partnerships created"] += 1
         else:
@@ -138,25 +145,39 @@ def seed_other(stats: Counter) -> None:
     participants_by_key: dict[str, list[services.ParticipantInput]] = {}
     for row in _read("participants.csv"):
         where = f"participants {row['partnership']}"
-        participants_by_key.setdefault(row["partnership"], []).append(services.ParticipantInput(
-            role=row["role"], organisation=_org(row["organisation"], where), note=row["note"]))
+        participants_by_key.setdefault(row["partnership"], []).append(
+            services.ParticipantInput(
+                role=row["role"], organisation=_org(row["organisation"], where), note=row["note"]
+            )
+        )
     for row in _read("partnerships.csv"):
         where = f"partnership {row['key']}"
         national, regions, municipalities = _geography(row.get("geography", ""))
         focus = focus_area_term(row["focus_area"]) if row.get("focus_area") else None
         fields = {
-            "title": row["title"], "description": row["description"],
+            "title": row["title"],
+            "description": row["description"],
             "focus_area": focus.slug if focus else "",
-            "start": _date(row["start"]), "end": _date(row["end"]),
-            "status": row["status"] or Status.ACTIVE, "is_national": national,
+            "start": _date(row["start"]),
+            "end": _date(row["end"]),
+            "status": row["status"] or Status.ACTIVE,
+            "is_national": national,
         }
         existing = Partnership.objects.filter(key=row["key"]).first()
         if existing is None:
             services.partnership_create(
-                actor=ACTOR, key=row["key"], participants=participants_by_key.get(row["key"], []),
-                regions=regions, municipalities=municipalities,
-                sources=[{"source": _source(row["source"], where),
-                          "source_page": row["source_page"], "source_url": row["source_url"]}],
+                actor=ACTOR,
+                key=row["key"],
+                participants=participants_by_key.get(row["key"], []),
+                regions=regions,
+                municipalities=municipalities,
+                sources=[
+                    {
+                        "source": _source(row["source"], where),
+                        "source_page": row["source_page"],
+                        "source_url": row["source_url"],
+                    }
+                ],
                 **fields,
             )
             stats["partnerships created"] += 1
@@ -165,12 +186,13 @@ def seed_other(stats: Counter) -> None:
             have = set(existing.participants.values_list("organisation_id", "role"))
             for item in participants_by_key.get(row["key"], []):
                 if (item.organisation.pk, item.role) not in have:
-                    Participant.objects.create(partnership=existing, organisation=item.organisation,
-                                               role=item.role, note=item.note)
+                    Participant.objects.create(
+                        partnership=existing, organisation=item.organisation, role=item.role, note=item.note
+                    )
             if existing.partner_type_origin == PartnerTypeOrigin.SUGGESTED:
                 suggestion = suggest_partner_type(
-                    (p.organisation, p.role) for p in existing.participants.select_related(
-                        "organisation"))
+                    (p.organisation, p.role) for p in existing.participants.select_related("organisation")
+                )
                 if (suggestion.partner_type or "") != existing.partner_type:
                     existing.partner_type = suggestion.partner_type or ""
                     existing.save(update_fields=["partner_type"])
@@ -189,9 +211,14 @@ def seed_other(stats: Counter) -> None:
         body = GovernanceBody.objects.filter(partnership=owner, name=row["name"]).first()
         if body is None:
             body = services.governance_body_add(
-                actor=ACTOR, partnership=owner, kind=row["kind"], name=row["name"],
-                mandate=row["mandate"], source=_source(row["source"], where),
-                source_page=row["source_page"])
+                actor=ACTOR,
+                partnership=owner,
+                kind=row["kind"],
+                name=row["name"],
+                mandate=row["mandate"],
+                source=_source(row["source"], where),
+                source_page=row["source_page"],
+            )
             stats["governance bodies"] += 1
         bodies[row["key"]] = body
     for row in _read("governance_members.csv"):
@@ -199,8 +226,10 @@ def seed_other(stats: Counter) -> None:
         if row["body"] not in bodies:
             raise SeedError(f"{where}: unknown body")
         GovernanceMember.objects.get_or_create(
-            body=bodies[row["body"]], organisation=_org(row["organisation"], where),
-            defaults={"note": row.get("note", "")})
+            body=bodies[row["body"]],
+            organisation=_org(row["organisation"], where),
+            defaults={"note": row.get("note", "")},
+        )
     for row in _read("contributions.csv"):
         where = f"contribution {row['partnership']}"
         values = {
@@ -209,11 +238,13 @@ def seed_other(stats: Counter) -> None:
             "year": int(row["year"]) if row["year"] else None,
             "cash_dkk": Decimal(row["cash_dkk"]) if row["cash_dkk"] else None,
             "staff_hours": Decimal(row["staff_hours"]) if row["staff_hours"] else None,
-            "in_kind": row["in_kind"], "note": row["note"],
+            "in_kind": row["in_kind"],
+            "note": row["note"],
         }
         if not Contribution.objects.filter(**values).exists():
-            services.contribution_add(actor=ACTOR, source=_source(row["source"], where),
-                                      source_page=row["source_page"], **values)
+            services.contribution_add(
+                actor=ACTOR, source=_source(row["source"], where), source_page=row["source_page"], **values
+            )
             stats["contributions"] += 1
     for row in _read("fee_rules.csv"):
         where = f"fee rule {row['partnership']}"
@@ -221,18 +252,30 @@ def seed_other(stats: Counter) -> None:
         note = f"{row['partner_category']}: {amount} kr. {row['period']} {row['note']}".strip()
         values = {"partnership": partnership(row["partnership"], where), "note": note[:500]}
         if not Contribution.objects.filter(**values).exists():
-            services.contribution_add(actor=ACTOR, source=_source("drl-2019", where),
-                                      source_page=row.get("source_page", ""), **values)
+            services.contribution_add(
+                actor=ACTOR,
+                source=_source("drl-2019", where),
+                source_page=row.get("source_page", ""),
+                **values,
+            )
             stats["contributions"] += 1
     for row in _read("outputs.csv"):
         where = f"output {row['partnership']}"
-        values = {"partnership": partnership(row["partnership"], where), "title": row["title"],
-                  "kind": row["kind"], "year": int(row["year"]) if row["year"] else None,
-                  "target": row["target"][:200]}
+        values = {
+            "partnership": partnership(row["partnership"], where),
+            "title": row["title"],
+            "kind": row["kind"],
+            "year": int(row["year"]) if row["year"] else None,
+            "target": row["target"][:200],
+        }
         if not Output.objects.filter(**values).exists():
-            services.output_add(actor=ACTOR, description=row["description"],
-                                source=_source(row["source"], where),
-                                source_page=row["source_page"], **values)
+            services.output_add(
+                actor=ACTOR,
+                description=row["description"],
+                source=_source(row["source"], where),
+                source_page=row["source_page"],
+                **values,
+            )
             stats["outputs"] += 1
 
 

@@ -26,16 +26,17 @@ def partnership_queryset(user: Any = None) -> QuerySet[Partnership]:
     Unverified organisations (made from offers, volunteers, sign-ups) stay staff-only in the
     partnership table, page, API and exports (issue 12, finding 6)."""
     return Partnership.objects.prefetch_related(
-        Prefetch("participants",
-                 queryset=Participant.objects.select_related("organisation")
-                 .filter(organisation__in=visible_organisations(user).values("pk"))
-                 .order_by("position", "id")),
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("organisation")
+            .filter(organisation__in=visible_organisations(user).values("pk"))
+            .order_by("position", "id"),
+        ),
         "sources__source",
     )
 
 
-def landscape_cached(queryset: QuerySet[Partnership], *, params: str, lang: str = "da"
-                     ) -> dict[str, Any]:
+def landscape_cached(queryset: QuerySet[Partnership], *, params: str, lang: str = "da") -> dict[str, Any]:
     """`landscape()` cached per filter parameters and data version (never stale: every write
     through the services bumps the version in its own transaction)."""
     from django.core.cache import cache
@@ -85,9 +86,9 @@ def landscape(queryset: QuerySet[Partnership], *, lang: str = "da") -> dict[str,
 def collaboration_graph(queryset: QuerySet[Partnership]) -> nx.Graph:
     """Organisations as nodes; an edge for each pair sharing partnerships (weight = count)."""
     # Unverified organisations (created from offers or imports) are not part of the network.
-    rows = (Participant.objects.filter(partnership__in=queryset.values("id"),
-                                       organisation__in=public_organisations())
-            .values_list("partnership_id", "organisation_id"))
+    rows = Participant.objects.filter(
+        partnership__in=queryset.values("id"), organisation__in=public_organisations()
+    ).values_list("partnership_id", "organisation_id")
     members: dict[int, set[int]] = {}
     for partnership_id, organisation_id in rows:
         members.setdefault(partnership_id, set()).add(organisation_id)
@@ -115,34 +116,47 @@ def network(queryset: QuerySet[Partnership], *, top: int = 20) -> dict[str, Any]
     nodes = []
     for node_id in graph.nodes:
         org = organisations[node_id]
-        nodes.append({
-            "id": node_id, "name": org.name, "key": org.key, "kind": org.kind,
-            "sector": org.sector, "url": org.get_absolute_url(),
-            "partnerships": graph.nodes[node_id].get("partnerships", 0),
-            "degree": graph.degree(node_id),
-            "betweenness": round(betweenness.get(node_id, 0.0), 4),
-        })
-    edges = [{"source": a, "target": b, "weight": data["weight"]}
-             for a, b, data in graph.edges(data=True)]
+        nodes.append(
+            {
+                "id": node_id,
+                "name": org.name,
+                "key": org.key,
+                "kind": org.kind,
+                "sector": org.sector,
+                "url": org.get_absolute_url(),
+                "partnerships": graph.nodes[node_id].get("partnerships", 0),
+                "degree": graph.degree(node_id),
+                "betweenness": round(betweenness.get(node_id, 0.0), 4),
+            }
+        )
+    edges = [{"source": a, "target": b, "weight": data["weight"]} for a, b, data in graph.edges(data=True)]
     ranked = sorted(nodes, key=lambda n: (-n["degree"], -n["betweenness"], n["name"]))
     return {
         "nodes": nodes,
         "edges": edges,
         "most_connected": ranked[:top],
-        "stats": {"nodes": len(nodes), "edges": len(edges),
-                  "components": nx.number_connected_components(graph) if nodes else 0,
-                  "betweenness_exact": exact},
+        "stats": {
+            "nodes": len(nodes),
+            "edges": len(edges),
+            "components": nx.number_connected_components(graph) if nodes else 0,
+            "betweenness_exact": exact,
+        },
     }
 
 
 def organisation_partnerships(organisation: Organisation) -> dict[str, Any]:
     """An organisation's partnerships and the organisations it has worked with."""
-    participations = (Participant.objects.filter(organisation=organisation)
-                      .select_related("partnership").order_by("partnership__cbs_number",
-                                                              "partnership__title"))
+    participations = (
+        Participant.objects.filter(organisation=organisation)
+        .select_related("partnership")
+        .order_by("partnership__cbs_number", "partnership__title")
+    )
     partnership_ids = [p.partnership_id for p in participations]
-    partners = (public_organisations().filter(participations__partnership_id__in=partnership_ids)
-                .exclude(pk=organisation.pk)
-                .annotate(shared=Count("participations__partnership", distinct=True))
-                .order_by("-shared", "name"))
+    partners = (
+        public_organisations()
+        .filter(participations__partnership_id__in=partnership_ids)
+        .exclude(pk=organisation.pk)
+        .annotate(shared=Count("participations__partnership", distinct=True))
+        .order_by("-shared", "name")
+    )
     return {"participations": participations, "partners": partners}

@@ -37,7 +37,8 @@ class TermField(StrictCharField):
             allowed = "; ".join(f"{t.slug} ({t.da})" for t in self.terms)
             raise serializers.ValidationError(
                 _("Ukendt værdi »%(value)s«. Tilladte værdier: %(allowed)s.")
-                % {"value": value, "allowed": allowed})
+                % {"value": value, "allowed": allowed}
+            )
         return term.slug
 
 
@@ -61,10 +62,24 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partnership
-        fields = ["id", "key", "cbs_number", "title", "focus_area", "focus_area_slug",
-                  "secondary_focus_areas", "partner_type", "partner_type_slug",
-                  "partner_type_origin", "participants", "period", "status", "is_national",
-                  "sources", "url"]
+        fields = [
+            "id",
+            "key",
+            "cbs_number",
+            "title",
+            "focus_area",
+            "focus_area_slug",
+            "secondary_focus_areas",
+            "partner_type",
+            "partner_type_slug",
+            "partner_type_origin",
+            "participants",
+            "period",
+            "status",
+            "is_national",
+            "sources",
+            "url",
+        ]
 
     def get_focus_area(self, obj) -> str | None:
         term = FOCUS_AREA_BY_SLUG.get(obj.focus_area)
@@ -74,18 +89,29 @@ class PartnershipSerializer(serializers.ModelSerializer):
         term = PARTNER_TYPE_BY_SLUG.get(obj.partner_type)
         return term.da if term else None
 
-    @extend_schema_field({"type": "object", "properties": {
-        "start": {"type": "string", "format": "date", "nullable": True},
-        "end": {"type": "string", "format": "date", "nullable": True}}})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "start": {"type": "string", "format": "date", "nullable": True},
+                "end": {"type": "string", "format": "date", "nullable": True},
+            },
+        }
+    )
     def get_period(self, obj):
         return {"start": obj.start, "end": obj.end}
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_sources(self, obj):
-        return [{"code": s.source.code if s.source_id else None,
-                 "title": s.source.title if s.source_id else None,
-                 "page": s.source_page, "url": s.source_url or (s.source.url if s.source_id else "")}
-                for s in obj.sources.all()]
+        return [
+            {
+                "code": s.source.code if s.source_id else None,
+                "title": s.source.title if s.source_id else None,
+                "page": s.source_page,
+                "url": s.source_url or (s.source.url if s.source_id else ""),
+            }
+            for s in obj.sources.all()
+        ]
 
     def get_url(self, obj) -> str:
         request = self.context.get("request")
@@ -102,41 +128,72 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta(PartnershipSerializer.Meta):
-        fields = [*PartnershipSerializer.Meta.fields, "description", "regions",
-                  "governance_bodies", "contributions", "outputs", "evaluations", "created",
-                  "updated"]
+        fields = [
+            *PartnershipSerializer.Meta.fields,
+            "description",
+            "regions",
+            "governance_bodies",
+            "contributions",
+            "outputs",
+            "evaluations",
+            "created",
+            "updated",
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_governance_bodies(self, obj):
-        return [{"kind": b.kind, "name": b.name, "mandate": b.mandate,
-                 "members": [{"id": m.organisation_id, "name": m.organisation.name,
-                              "note": m.note} for m in b.memberships.all()]}
-                for b in obj.governance_bodies.prefetch_related("memberships__organisation")]
+        return [
+            {
+                "kind": b.kind,
+                "name": b.name,
+                "mandate": b.mandate,
+                "members": [
+                    {"id": m.organisation_id, "name": m.organisation.name, "note": m.note}
+                    for m in b.memberships.all()
+                ],
+            }
+            for b in obj.governance_bodies.prefetch_related("memberships__organisation")
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_contributions(self, obj):
-        return [{"organisation": c.organisation.name if c.organisation_id else None,
-                 "year": c.year, "cash_dkk": c.cash_dkk, "staff_hours": c.staff_hours,
-                 "in_kind": c.in_kind, "note": c.note}
-                for c in obj.contributions.select_related("organisation")]
+        return [
+            {
+                "organisation": c.organisation.name if c.organisation_id else None,
+                "year": c.year,
+                "cash_dkk": c.cash_dkk,
+                "staff_hours": c.staff_hours,
+                "in_kind": c.in_kind,
+                "note": c.note,
+            }
+            for c in obj.contributions.select_related("organisation")
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_outputs(self, obj):
-        return [{"kind": o.kind, "title": o.title, "description": o.description,
-                 "year": o.year, "target": o.target} for o in obj.outputs.all()]
+        return [
+            {
+                "kind": o.kind,
+                "title": o.title,
+                "description": o.description,
+                "year": o.year,
+                "target": o.target,
+            }
+            for o in obj.outputs.all()
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_evaluations(self, obj):
-        return [{"kind": e.kind, "date": e.date, "method": e.method, "findings": e.findings,
-                 "rating": e.rating} for e in obj.evaluations.all()]
+        return [
+            {"kind": e.kind, "date": e.date, "method": e.method, "findings": e.findings, "rating": e.rating}
+            for e in obj.evaluations.all()
+        ]
 
 
 class ParticipantInputSerializer(serializers.Serializer):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(),
-                                                      required=False)
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
     name = StrictCharField(max_length=300, required=False, allow_blank=True)
-    role = serializers.ChoiceField(choices=ParticipantRole.choices,
-                                   default=ParticipantRole.PARTNER)
+    role = serializers.ChoiceField(choices=ParticipantRole.choices, default=ParticipantRole.PARTNER)
     note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -148,21 +205,21 @@ class ParticipantInputSerializer(serializers.Serializer):
 class PartnershipInputSerializer(serializers.Serializer):
     title = StrictCharField(max_length=300)
     description = StrictCharField(required=False, allow_blank=True, max_length=10000)
-    focus_area = TermField(terms=FOCUS_AREAS, lookup=focus_area_term, required=False,
-                           allow_blank=True)
+    focus_area = TermField(terms=FOCUS_AREAS, lookup=focus_area_term, required=False, allow_blank=True)
     secondary_focus_areas = serializers.ListField(
-        child=TermField(terms=FOCUS_AREAS, lookup=focus_area_term), required=False)
-    partner_type = TermField(terms=PARTNER_TYPES, lookup=partner_type_term, required=False,
-                             allow_blank=True)
+        child=TermField(terms=FOCUS_AREAS, lookup=focus_area_term), required=False
+    )
+    partner_type = TermField(terms=PARTNER_TYPES, lookup=partner_type_term, required=False, allow_blank=True)
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     is_national = StrictBooleanField(required=False)
-    regions = serializers.SlugRelatedField(slug_field="slug", queryset=Region.objects.all(),
-                                           many=True, required=False)
-    municipalities = serializers.SlugRelatedField(slug_field="code",
-                                                  queryset=Municipality.objects.all(), many=True,
-                                                  required=False)
+    regions = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all(), many=True, required=False
+    )
+    municipalities = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), many=True, required=False
+    )
     participants = ParticipantInputSerializer(many=True, required=False)
 
     def validate(self, attrs):

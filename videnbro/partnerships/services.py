@@ -37,8 +37,17 @@ from .signals import partnerships_changed
 # Bumped with every write that can change the landscape or the network.
 LANDSCAPE_VERSION = "partnerships.landscape"
 
-PARTNERSHIP_FIELDS = ("title", "description", "focus_area", "secondary_focus_areas",
-                      "partner_type", "start", "end", "status", "is_national")
+PARTNERSHIP_FIELDS = (
+    "title",
+    "description",
+    "focus_area",
+    "secondary_focus_areas",
+    "partner_type",
+    "start",
+    "end",
+    "status",
+    "is_national",
+)
 
 
 @dataclass
@@ -66,26 +75,41 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
     unresolved: list[dict[str, Any]] = []
     for index, item in enumerate(inputs):
         if item.role not in ParticipantRole.values:
-            raise ValidationError({"participants": [
-                _("Ukendt rolle %(role)s. Tilladte: %(allowed)s.")
-                % {"role": item.role, "allowed": ", ".join(ParticipantRole.values)}
-            ]})
+            raise ValidationError(
+                {
+                    "participants": [
+                        _("Ukendt rolle %(role)s. Tilladte: %(allowed)s.")
+                        % {"role": item.role, "allowed": ", ".join(ParticipantRole.values)}
+                    ]
+                }
+            )
         if item.organisation is None:
             result = organisation_resolve(item.name)
             if result.match is None:
-                unresolved.append({
-                    "index": index, "name": item.name,
-                    "candidates": [{"id": c.id, "name": c.name, "score": c.score}
-                                   for c in result.candidates],
-                })
+                unresolved.append(
+                    {
+                        "index": index,
+                        "name": item.name,
+                        "candidates": [
+                            {"id": c.id, "name": c.name, "score": c.score} for c in result.candidates
+                        ],
+                    }
+                )
                 continue
-            item = ParticipantInput(role=item.role, name=item.name, note=item.note,
-                                    organisation=Organisation.objects.get(pk=result.match.id))
+            item = ParticipantInput(
+                role=item.role,
+                name=item.name,
+                note=item.note,
+                organisation=Organisation.objects.get(pk=result.match.id),
+            )
         resolved.append(item)
     if unresolved:
         messages = [
-            _("»%(name)s« kunne ikke placeres sikkert i registret; vælg en af kandidaterne "
-              "eller opret organisationen.") % {"name": u["name"]}
+            _(
+                "»%(name)s« kunne ikke placeres sikkert i registret; vælg en af kandidaterne "
+                "eller opret organisationen."
+            )
+            % {"name": u["name"]}
             for u in unresolved
         ]
         raise UnresolvedParticipantsError(
@@ -104,10 +128,13 @@ def _check_visible(actor: Any, participants: list[ParticipantInput]) -> None:
     visible = set(visible_organisations(actor).filter(pk__in=ids).values_list("pk", flat=True))
     hidden = [item for item in participants if item.organisation.pk not in visible]
     if hidden:
-        raise ValidationError({"participants": [
-            _("Ukendt organisation: %(value)s.") % {"value": item.organisation.pk}
-            for item in hidden
-        ]})
+        raise ValidationError(
+            {
+                "participants": [
+                    _("Ukendt organisation: %(value)s.") % {"value": item.organisation.pk} for item in hidden
+                ]
+            }
+        )
 
 
 def _validate(partnership: Partnership) -> None:
@@ -119,12 +146,9 @@ def _validate(partnership: Partnership) -> None:
 
     bad = [s for s in secondary if s not in FocusArea.values]
     if bad:
-        errors["secondary_focus_areas"] = [
-            _("Ukendte fokusområder: %(bad)s.") % {"bad": ", ".join(bad)}
-        ]
+        errors["secondary_focus_areas"] = [_("Ukendte fokusområder: %(bad)s.") % {"bad": ", ".join(bad)}]
     try:
-        partnership.full_clean(exclude=["key", *errors], validate_unique=False,
-                               validate_constraints=False)
+        partnership.full_clean(exclude=["key", *errors], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -139,9 +163,14 @@ def _apply_participants(partnership: Partnership, participants: list[Participant
         if key in seen:
             continue
         seen.add(key)
-        Participant.objects.create(partnership=partnership, organisation=item.organisation,
-                                   role=item.role, note=item.note, mention=item.name,
-                                   position=position)
+        Participant.objects.create(
+            partnership=partnership,
+            organisation=item.organisation,
+            role=item.role,
+            note=item.note,
+            mention=item.name,
+            position=position,
+        )
 
 
 def _apply_partner_type(partnership: Partnership, explicit: str | None) -> None:
@@ -158,11 +187,19 @@ def _apply_partner_type(partnership: Partnership, explicit: str | None) -> None:
     partnership.partner_type_origin = PartnerTypeOrigin.SUGGESTED
 
 
-def partnership_create(*, actor: Any, title: str, participants: Iterable[ParticipantInput] = (),
-                       key: str | None = None, cbs_number: int | None = None,
-                       regions: Iterable[Region] = (), municipalities: Iterable[Municipality] = (),
-                       sources: Iterable[dict[str, Any]] = (),
-                       partner_type_origin: str | None = None, **fields: Any) -> Partnership:
+def partnership_create(
+    *,
+    actor: Any,
+    title: str,
+    participants: Iterable[ParticipantInput] = (),
+    key: str | None = None,
+    cbs_number: int | None = None,
+    regions: Iterable[Region] = (),
+    municipalities: Iterable[Municipality] = (),
+    sources: Iterable[dict[str, Any]] = (),
+    partner_type_origin: str | None = None,
+    **fields: Any,
+) -> Partnership:
     if not is_system(actor) and not permissions.can_create_partnership(actor):
         raise PermissionDeniedError(_("Du har ikke ret til at oprette partnerskaber."))
     unknown = set(fields) - set(PARTNERSHIP_FIELDS)
@@ -174,8 +211,7 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
     resolved = resolve_participants(participants)
     _check_visible(actor, resolved)
     with transaction.atomic():
-        partnership.key = key or unique_key(Partnership, title, fallback="partnerskab",
-                                            max_length=100)
+        partnership.key = key or unique_key(Partnership, title, fallback="partnerskab", max_length=100)
         if Partnership.objects.filter(key=partnership.key).exists():
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
         if cbs_number is not None and Partnership.objects.filter(cbs_number=cbs_number).exists():
@@ -194,17 +230,25 @@ def partnership_create(*, actor: Any, title: str, participants: Iterable[Partici
             _apply_partner_type(partnership, explicit_type or None)
         partnership.save(update_fields=["partner_type", "partner_type_origin"])
         versions.bump(LANDSCAPE_VERSION)
-        audit_log(actor=actor, action="partnerships.partnership.created", obj=partnership,
-                  data={"title": title, "participants": [p.organisation.pk for p in resolved]})
+        audit_log(
+            actor=actor,
+            action="partnerships.partnership.created",
+            obj=partnership,
+            data={"title": title, "participants": [p.organisation.pk for p in resolved]},
+        )
         _notify([partnership.pk])
     return partnership
 
 
-def partnership_update(*, actor: Any, partnership: Partnership,
-                       participants: Iterable[ParticipantInput] | None = None,
-                       regions: Iterable[Region] | None = None,
-                       municipalities: Iterable[Municipality] | None = None,
-                       **fields: Any) -> tuple[Partnership, list[str]]:
+def partnership_update(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    participants: Iterable[ParticipantInput] | None = None,
+    regions: Iterable[Region] | None = None,
+    municipalities: Iterable[Municipality] | None = None,
+    **fields: Any,
+) -> tuple[Partnership, list[str]]:
     """Change fields; sources and the CBS coding are kept. Returns the changed field names."""
     if not is_system(actor) and not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
@@ -222,10 +266,12 @@ def partnership_update(*, actor: Any, partnership: Partnership,
         if sorted((p.organisation.pk, p.role) for p in resolved) != current:
             changed.append("participants")
     if regions is not None and {r.pk for r in regions} != set(
-            partnership.regions.values_list("pk", flat=True)):
+        partnership.regions.values_list("pk", flat=True)
+    ):
         changed.append("regions")
     if municipalities is not None and {m.pk for m in municipalities} != set(
-            partnership.municipalities.values_list("pk", flat=True)):
+        partnership.municipalities.values_list("pk", flat=True)
+    ):
         changed.append("municipalities")
     if not changed:
         return partnership, []
@@ -247,29 +293,41 @@ def partnership_update(*, actor: Any, partnership: Partnership,
             _apply_partner_type(partnership, None)
         partnership.save()
         versions.bump(LANDSCAPE_VERSION)
-        audit_log(actor=actor, action="partnerships.partnership.updated", obj=partnership,
-                  data={"changed": changed})
+        audit_log(
+            actor=actor, action="partnerships.partnership.updated", obj=partnership, data={"changed": changed}
+        )
         _notify([partnership.pk])
     return partnership, changed
 
 
-def governance_body_add(*, actor: Any, partnership: Partnership, kind: str, name: str,
-                        mandate: str = "", members: Iterable[tuple[Organisation, str]] = (),
-                        **source: Any) -> GovernanceBody:
+def governance_body_add(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    kind: str,
+    name: str,
+    mandate: str = "",
+    members: Iterable[tuple[Organisation, str]] = (),
+    **source: Any,
+) -> GovernanceBody:
     if not is_system(actor) and not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
-    body = GovernanceBody(partnership=partnership, kind=kind, name=name, mandate=mandate,
-                          **source)
+    body = GovernanceBody(partnership=partnership, kind=kind, name=name, mandate=mandate, **source)
     body.full_clean(validate_constraints=False, validate_unique=False)
     if GovernanceBody.objects.filter(partnership=partnership, name=name).exists():
         raise ValidationError({"name": [_("Organet findes allerede i partnerskabet.")]})
     with transaction.atomic():
         body.save()
         for organisation, note in members:
-            GovernanceMember.objects.get_or_create(body=body, organisation=organisation,
-                                                   defaults={"note": note})
-        audit_log(actor=actor, action="partnerships.governance_body.added", obj=body,
-                  data={"partnership": partnership.pk, "kind": kind})
+            GovernanceMember.objects.get_or_create(
+                body=body, organisation=organisation, defaults={"note": note}
+            )
+        audit_log(
+            actor=actor,
+            action="partnerships.governance_body.added",
+            obj=body,
+            data={"partnership": partnership.pk, "kind": kind},
+        )
     return body
 
 
@@ -278,13 +336,21 @@ def contribution_add(*, actor: Any, partnership: Partnership, **fields: Any) -> 
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
     contribution = Contribution(partnership=partnership, **fields)
     contribution.full_clean(validate_constraints=False)
-    if contribution.cash_dkk is None and contribution.staff_hours is None \
-            and not contribution.in_kind and not contribution.note:
+    if (
+        contribution.cash_dkk is None
+        and contribution.staff_hours is None
+        and not contribution.in_kind
+        and not contribution.note
+    ):
         raise ValidationError({"cash_dkk": [_("Angiv kontantbeløb, timer eller naturalier.")]})
     with transaction.atomic():
         contribution.save()
-        audit_log(actor=actor, action="partnerships.contribution.added", obj=contribution,
-                  data={"partnership": partnership.pk})
+        audit_log(
+            actor=actor,
+            action="partnerships.contribution.added",
+            obj=contribution,
+            data={"partnership": partnership.pk},
+        )
     return contribution
 
 
@@ -295,23 +361,42 @@ def output_add(*, actor: Any, partnership: Partnership, **fields: Any) -> Output
     output.full_clean()
     with transaction.atomic():
         output.save()
-        audit_log(actor=actor, action="partnerships.output.added", obj=output,
-                  data={"partnership": partnership.pk})
+        audit_log(
+            actor=actor, action="partnerships.output.added", obj=output, data={"partnership": partnership.pk}
+        )
     return output
 
 
-def evaluation_add(*, actor: Any, partnership: Partnership, kind: str, date, method: str,
-                   findings: str, rating: int | None = None,
-                   evaluator: Organisation | None = None) -> Evaluation:
+def evaluation_add(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    kind: str,
+    date,
+    method: str,
+    findings: str,
+    rating: int | None = None,
+    evaluator: Organisation | None = None,
+) -> Evaluation:
     if not is_system(actor) and not permissions.can_evaluate_partnership(actor, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at evaluere dette partnerskab."))
-    evaluation = Evaluation(partnership=partnership, kind=kind, date=date, method=method,
-                            findings=findings, rating=rating, evaluator=evaluator,
-                            created_by=actor if getattr(actor, "is_authenticated", False)
-                            else None)
+    evaluation = Evaluation(
+        partnership=partnership,
+        kind=kind,
+        date=date,
+        method=method,
+        findings=findings,
+        rating=rating,
+        evaluator=evaluator,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     evaluation.full_clean(validate_constraints=False)
     with transaction.atomic():
         evaluation.save()
-        audit_log(actor=actor, action="partnerships.evaluation.added", obj=evaluation,
-                  data={"partnership": partnership.pk, "kind": kind, "rating": rating})
+        audit_log(
+            actor=actor,
+            action="partnerships.evaluation.added",
+            obj=evaluation,
+            data={"partnership": partnership.pk, "kind": kind, "rating": rating},
+        )
     return evaluation

@@ -20,8 +20,7 @@ class Term:
 
 
 FOCUS_AREAS: tuple[Term, ...] = (
-    Term("ppe", "Produktion af værnemidler/håndsprit",
-         "Production of protective equipment/hand sanitiser"),
+    Term("ppe", "Produktion af værnemidler/håndsprit", "Production of protective equipment/hand sanitiser"),
     Term("test", "Test", "Testing"),
     Term("vaccine_research", "Vaccineforskning", "Vaccine research"),
     Term("patient_treatment", "Patientbehandling", "Patient treatment"),

@@ -11,7 +11,6 @@ urlpatterns = [
     path("partnerskaber/<slug:key>/rediger/", views.partnership_edit, name="partnership-edit"),
     path("partnerskaber/<slug:key>/evaluering/", views.evaluation_add, name="evaluation-add"),
     path("landskab/", views.landscape_page, name="landscape"),
-    path("landskab/figur/<str:figure>.<str:fmt>", views.landscape_figure,
-         name="landscape-figure"),
+    path("landskab/figur/<str:figure>.<str:fmt>", views.landscape_figure, name="landscape-figure"),
     path("netvaerk/", views.network_page, name="network"),
 ]

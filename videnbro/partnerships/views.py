@@ -32,11 +32,14 @@ CBS_FIRST = F("cbs_number").asc(nulls_last=True)
 SORTS = {
     "cbs_number": (CBS_FIRST, "title"),
     "-cbs_number": (F("cbs_number").desc(nulls_last=True), "title"),
-    "title": ("title",), "-title": ("-title",),
-    "focus_area": ("focus_area", CBS_FIRST), "-focus_area": ("-focus_area", CBS_FIRST),
+    "title": ("title",),
+    "-title": ("-title",),
+    "focus_area": ("focus_area", CBS_FIRST),
+    "-focus_area": ("-focus_area", CBS_FIRST),
     "partner_type": ("partner_type", CBS_FIRST),
     "-partner_type": ("-partner_type", CBS_FIRST),
-    "status": ("status", CBS_FIRST), "-status": ("-status", CBS_FIRST),
+    "status": ("status", CBS_FIRST),
+    "-status": ("-status", CBS_FIRST),
 }
 
 
@@ -61,11 +64,19 @@ def partnership_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("sort", None)
-    return render(request, "partnerships/_table.html" if request.htmx
-                  else "partnerships/partnership_list.html",
-                  {"filter": filterset, "page": page, "errors": errors, "sort": sort,
-                   "query": query.urlencode(), "focus_areas": FOCUS_AREAS,
-                   "can_create": permissions.can_create_partnership(request.user)})
+    return render(
+        request,
+        "partnerships/_table.html" if request.htmx else "partnerships/partnership_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "errors": errors,
+            "sort": sort,
+            "query": query.urlencode(),
+            "focus_areas": FOCUS_AREAS,
+            "can_create": permissions.can_create_partnership(request.user),
+        },
+    )
 
 
 def partnership_export(request, fmt: str):
@@ -74,8 +85,7 @@ def partnership_export(request, fmt: str):
     _filterset, queryset, errors = _filtered(request, public=True)  # exports: public names
     if errors:
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
-    content, content_type = exports.export_partnerships(
-        queryset.order_by(CBS_FIRST, "title", "id"), fmt)
+    content, content_type = exports.export_partnerships(queryset.order_by(CBS_FIRST, "title", "id"), fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="videnbro-partnerskaber.{fmt}"'
     return response
@@ -83,20 +93,23 @@ def partnership_export(request, fmt: str):
 
 def partnership_detail(request, key: str):
     partnership = get_object_or_404(partnership_queryset(request.user), key=key)
-    suggestion = suggest_partner_type(
-        (p.organisation, p.role) for p in partnership.participants.all())
-    return render(request, "partnerships/partnership_detail.html", {
-        "partnership": partnership,
-        "suggestion": suggestion,
-        "bodies": partnership.governance_bodies.prefetch_related("memberships__organisation"),
-        "contributions": partnership.contributions.select_related("organisation"),
-        "outputs": partnership.outputs.all(),
-        "evaluations": partnership.evaluations.select_related("evaluator"),
-        "history": partnership.history.select_related("history_user")[:10],
-        "can_edit": permissions.can_edit_partnership(request.user, partnership),
-        "can_evaluate": permissions.can_evaluate_partnership(request.user, partnership),
-        "evaluation_form": EvaluationForm(),
-    })
+    suggestion = suggest_partner_type((p.organisation, p.role) for p in partnership.participants.all())
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "suggestion": suggestion,
+            "bodies": partnership.governance_bodies.prefetch_related("memberships__organisation"),
+            "contributions": partnership.contributions.select_related("organisation"),
+            "outputs": partnership.outputs.all(),
+            "evaluations": partnership.evaluations.select_related("evaluator"),
+            "history": partnership.history.select_related("history_user")[:10],
+            "can_edit": permissions.can_edit_partnership(request.user, partnership),
+            "can_evaluate": permissions.can_evaluate_partnership(request.user, partnership),
+            "evaluation_form": EvaluationForm(),
+        },
+    )
 
 
 @login_required
@@ -116,13 +129,25 @@ def partnership_create(request):
             inputs = []
             for index, (name, role, note) in enumerate(rows):
                 chosen = request.POST.get(f"pick-{index}")
-                organisation = Organisation.objects.filter(pk=chosen).first() \
-                    if chosen and chosen.isdigit() else None
-                inputs.append(services.ParticipantInput(role=role, name=name, note=note,
-                                                        organisation=organisation))
-            data = {k: form.cleaned_data[k] for k in (
-                "title", "description", "focus_area", "partner_type", "status", "start", "end",
-                "is_national")}
+                organisation = (
+                    Organisation.objects.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+                )
+                inputs.append(
+                    services.ParticipantInput(role=role, name=name, note=note, organisation=organisation)
+                )
+            data = {
+                k: form.cleaned_data[k]
+                for k in (
+                    "title",
+                    "description",
+                    "focus_area",
+                    "partner_type",
+                    "status",
+                    "start",
+                    "end",
+                    "is_national",
+                )
+            }
             if not data["focus_area"]:
                 focus_suggestion = suggest_focus_area(f"{data['title']}. {data['description']}")
                 if focus_suggestion:
@@ -134,17 +159,27 @@ def partnership_create(request):
                 suggestion = suggest_partner_type((p.organisation, p.role) for p in resolved)
                 if request.POST.get("confirm") == "1":
                     partnership = services.partnership_create(
-                        actor=request.user, participants=resolved,
-                        regions=form.cleaned_data["regions"], **data)
+                        actor=request.user,
+                        participants=resolved,
+                        regions=form.cleaned_data["regions"],
+                        **data,
+                    )
                     messages.success(request, _("Partnerskabet er oprettet."))
                     return redirect(partnership)
             except services.UnresolvedParticipantsError as exc:
                 unresolved = exc.extra["unresolved"]
             except ValidationError as exc:
                 apply_errors(form, exc)
-    return render(request, "partnerships/partnership_form.html",
-                  {"form": form, "unresolved": unresolved, "suggestion": suggestion,
-                   "focus_suggestion": focus_suggestion})
+    return render(
+        request,
+        "partnerships/partnership_form.html",
+        {
+            "form": form,
+            "unresolved": unresolved,
+            "suggestion": suggestion,
+            "focus_suggestion": focus_suggestion,
+        },
+    )
 
 
 @login_required
@@ -153,37 +188,41 @@ def partnership_edit(request, key: str):
     if not permissions.can_edit_partnership(request.user, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
     initial = {
-        "title": partnership.title, "description": partnership.description,
-        "focus_area": partnership.focus_area, "status": partnership.status,
-        "start": partnership.start, "end": partnership.end,
-        "is_national": partnership.is_national, "regions": partnership.regions.all(),
-        "partner_type": partnership.partner_type
-        if partnership.partner_type_origin == "manual" else "",
+        "title": partnership.title,
+        "description": partnership.description,
+        "focus_area": partnership.focus_area,
+        "status": partnership.status,
+        "start": partnership.start,
+        "end": partnership.end,
+        "is_national": partnership.is_national,
+        "regions": partnership.regions.all(),
+        "partner_type": partnership.partner_type if partnership.partner_type_origin == "manual" else "",
     }
     form = PartnershipForm(request.POST or None, initial=initial)
     form.fields["participants"].required = False
     form.fields["participants"].help_text = _(
-        "Deltagerne ændres ikke her; brug API'et til at ændre deltagerlisten.")
+        "Deltagerne ændres ikke her; brug API'et til at ændre deltagerlisten."
+    )
     form.fields["participants"].widget = forms.HiddenInput()
     if partnership.partner_type_origin == "source":
         form.fields["partner_type"].disabled = True
         form.fields["partner_type"].help_text = _("Som kodet i kilden; ændres ikke.")
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in (
-            "title", "description", "focus_area", "status", "start", "end", "is_national")}
+        data = {
+            k: form.cleaned_data[k]
+            for k in ("title", "description", "focus_area", "status", "start", "end", "is_national")
+        }
         if partnership.partner_type_origin != "source" and form.cleaned_data["partner_type"]:
             data["partner_type"] = form.cleaned_data["partner_type"]
         try:
             _p, changed = services.partnership_update(
-                actor=request.user, partnership=partnership,
-                regions=form.cleaned_data["regions"], **data)
-            messages.success(request, _("Ændringerne er gemt.") if changed
-                             else _("Ingen ændringer."))
+                actor=request.user, partnership=partnership, regions=form.cleaned_data["regions"], **data
+            )
+            messages.success(request, _("Ændringerne er gemt.") if changed else _("Ingen ændringer."))
             return redirect(partnership)
         except ValidationError as exc:
             apply_errors(form, exc)
-    return render(request, "partnerships/partnership_edit.html",
-                  {"form": form, "partnership": partnership})
+    return render(request, "partnerships/partnership_edit.html", {"form": form, "partnership": partnership})
 
 
 @login_required
@@ -191,10 +230,11 @@ def partnership_edit(request, key: str):
 def evaluation_add(request, key: str):
     partnership = get_object_or_404(Partnership, key=key)
     handle_inline_form(
-        request, EvaluationForm(request.POST),
-        lambda data: services.evaluation_add(actor=request.user, partnership=partnership,
-                                             **data),
-        _("Evalueringen er gemt."))
+        request,
+        EvaluationForm(request.POST),
+        lambda data: services.evaluation_add(actor=request.user, partnership=partnership, **data),
+        _("Evalueringen er gemt."),
+    )
     return redirect(partnership.get_absolute_url() + "#evaluations")
 
 
@@ -203,15 +243,28 @@ def landscape_page(request):
     data = landscape(queryset, lang="en" if get_language() == "en" else "da")
     total = data["total"] or 1
     rows = {
-        "partner_types": [(label, n, round(100 * n / total)) for label, n in
-                          sorted(data["partner_types"].items(), key=lambda kv: -kv[1])],
-        "focus_areas": [(label, n, round(100 * n / total)) for label, n in
-                        sorted(data["focus_areas"].items(), key=lambda kv: -kv[1])],
+        "partner_types": [
+            (label, n, round(100 * n / total))
+            for label, n in sorted(data["partner_types"].items(), key=lambda kv: -kv[1])
+        ],
+        "focus_areas": [
+            (label, n, round(100 * n / total))
+            for label, n in sorted(data["focus_areas"].items(), key=lambda kv: -kv[1])
+        ],
     }
     query = request.GET.urlencode()
-    return render(request, "partnerships/landscape.html",
-                  {"filter": filterset, "data": data, "rows": rows, "errors": errors,
-                   "query": query, "focus_areas": FOCUS_AREAS})
+    return render(
+        request,
+        "partnerships/landscape.html",
+        {
+            "filter": filterset,
+            "data": data,
+            "rows": rows,
+            "errors": errors,
+            "query": query,
+            "focus_areas": FOCUS_AREAS,
+        },
+    )
 
 
 FIGURES = {"partnertyper": "partner_types", "fokusomraader": "focus_areas"}
@@ -226,10 +279,11 @@ def landscape_figure(request, figure: str, fmt: str):
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     lang = "en" if get_language() == "en" else "da"
     counts = landscape(queryset, lang=lang)[FIGURES[figure]]
-    titles = {"partner_types": _("Partnerskaber fordelt på partnertype"),
-              "focus_areas": _("Partnerskaber fordelt på fokusområde")}
-    content = charts.bar_chart(counts, title=titles[FIGURES[figure]], fmt=fmt,
-                               total_label=_("antal"))
+    titles = {
+        "partner_types": _("Partnerskaber fordelt på partnertype"),
+        "focus_areas": _("Partnerskaber fordelt på fokusområde"),
+    }
+    content = charts.bar_chart(counts, title=titles[FIGURES[figure]], fmt=fmt, total_label=_("antal"))
     response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="videnbro-{figure}.{fmt}"'
@@ -239,6 +293,14 @@ def landscape_figure(request, figure: str, fmt: str):
 def network_page(request):
     filterset, queryset, errors = _filtered(request)
     data = network(queryset) if not errors else {"most_connected": [], "stats": {}}
-    return render(request, "partnerships/network.html",
-                  {"filter": filterset, "data": data, "errors": errors,
-                   "query": request.GET.urlencode(), "focus_areas": FOCUS_AREAS})
+    return render(
+        request,
+        "partnerships/network.html",
+        {
+            "filter": filterset,
+            "data": data,
+            "errors": errors,
+            "query": request.GET.urlencode(),
+            "focus_areas": FOCUS_AREAS,
+        },
+    )

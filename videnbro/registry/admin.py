@@ -48,8 +48,16 @@ class ContactInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "sector", "cvr", "municipality", "region",
-                    "is_acute_hospital", "is_verified"]
+    list_display = [
+        "name",
+        "kind",
+        "sector",
+        "cvr",
+        "municipality",
+        "region",
+        "is_acute_hospital",
+        "is_verified",
+    ]
     list_filter = ["kind", "sector", "region", "is_acute_hospital", "is_verified", "source"]
     search_fields = ["name", "key", "cvr", "aliases__name"]
     autocomplete_fields = ["parent", "municipality"]

@@ -12,15 +12,31 @@ from .models import Organisation
 
 FORMATS = {**CONTENT_TYPES, "json": "application/json"}
 COLUMNS = [
-    "key", "name", "name_en", "aliases", "kind", "sector", "cvr", "municipality", "region",
-    "website", "parent", "is_acute_hospital", "size_band", "competences", "description",
-    "source", "source_page", "source_url",
+    "key",
+    "name",
+    "name_en",
+    "aliases",
+    "kind",
+    "sector",
+    "cvr",
+    "municipality",
+    "region",
+    "website",
+    "parent",
+    "is_acute_hospital",
+    "size_band",
+    "competences",
+    "description",
+    "source",
+    "source_page",
+    "source_url",
 ]
 
 
 def organisation_rows(queryset: QuerySet[Organisation]):
-    queryset = queryset.select_related("municipality", "region", "parent", "source") \
-        .prefetch_related("aliases", "competences")
+    queryset = queryset.select_related("municipality", "region", "parent", "source").prefetch_related(
+        "aliases", "competences"
+    )
     for org in queryset.iterator(chunk_size=500):
         yield {
             "key": org.key,
@@ -48,5 +64,10 @@ def export_organisations(queryset: QuerySet[Organisation], fmt: str) -> tuple[by
     if fmt == "json":
         rows = list(organisation_rows(queryset))
         return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8"), FORMATS[fmt]
-    return write_table(organisation_rows(queryset), COLUMNS, fmt, sheet_title="Organisationer",
-                       widths=[28, 40, 30, 30, 18, 14, 10, 12, 12, 30])
+    return write_table(
+        organisation_rows(queryset),
+        COLUMNS,
+        fmt,
+        sheet_title="Organisationer",
+        widths=[28, 40, 30, 30, 18, 14, 10, 12, 12, 30],
+    )

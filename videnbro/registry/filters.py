@@ -19,15 +19,16 @@ class OrganisationFilter(django_filters.FilterSet):
         queryset=Region.objects.all(), to_field_name="slug", label=_("Region")
     )
     municipality = django_filters.CharFilter(
-        method="filter_municipality", label=_("Kommune"),
+        method="filter_municipality",
+        label=_("Kommune"),
         help_text=_("Kommunekode (101) eller navn (københavn)."),
     )
     member_of = django_filters.CharFilter(
-        method="filter_member_of", label=_("Medlem af"),
+        method="filter_member_of",
+        label=_("Medlem af"),
         help_text=_("Id eller nøgle for klynge, hub eller sundhedssamarbejde."),
     )
-    acute_hospital = django_filters.BooleanFilter(field_name="is_acute_hospital",
-                                                  label=_("Akuthospital"))
+    acute_hospital = django_filters.BooleanFilter(field_name="is_acute_hospital", label=_("Akuthospital"))
     # Staff review unverified organisations with verified=false; for everyone else the list
     # holds verified organisations only, so the filter finds nothing more.
     verified = django_filters.BooleanFilter(field_name="is_verified", label=_("Verificeret"))
@@ -43,20 +44,16 @@ class OrganisationFilter(django_filters.FilterSet):
         value = value.strip()
         municipality = (
             Municipality.objects.filter(code=value.zfill(3)).first()
-            if value.isascii() and value.isdigit() else
-            Municipality.objects.filter(slug=slugify_key(value)).first()
+            if value.isascii() and value.isdigit()
+            else Municipality.objects.filter(slug=slugify_key(value)).first()
         )
         if municipality is None:
-            raise ValidationError({"municipality": [
-                _("Ukendt kommune: %(value)s.") % {"value": value}
-            ]})
+            raise ValidationError({"municipality": [_("Ukendt kommune: %(value)s.") % {"value": value}]})
         return queryset.filter(municipality=municipality)
 
     def filter_member_of(self, queryset, name, value):
         value = value.strip()
         group = organisation_by_id_or_key(value)
         if group is None:
-            raise ValidationError({"member_of": [
-                _("Ukendt gruppe: %(value)s.") % {"value": value}
-            ]})
+            raise ValidationError({"member_of": [_("Ukendt gruppe: %(value)s.") % {"value": value}]})
         return queryset.filter(memberships__group=group).distinct()

@@ -10,23 +10,34 @@ __all__ = ["OrganisationFilter", "OrganisationForm"]
 
 
 class OrganisationForm(forms.ModelForm):
-    cvr = forms.CharField(label=_("CVR-nummer"), required=False, max_length=20,
-                          help_text=_("8 cifre, fx 24256790."))
-    website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https",
-                             max_length=300)
+    cvr = forms.CharField(
+        label=_("CVR-nummer"), required=False, max_length=20, help_text=_("8 cifre, fx 24256790.")
+    )
+    website = forms.URLField(label=_("Hjemmeside"), required=False, assume_scheme="https", max_length=300)
     aliases = forms.CharField(
-        label=_("Aliaser og forkortelser"), required=False,
+        label=_("Aliaser og forkortelser"),
+        required=False,
         help_text=_("Adskil med | (fx »KU | UCPH«)."),
     )
     competences_text = forms.CharField(
-        label=_("Kompetencer"), required=False, help_text=_("Adskil med |."),
+        label=_("Kompetencer"),
+        required=False,
+        help_text=_("Adskil med |."),
     )
 
     class Meta:
         model = Organisation
         fields = [
-            "name", "name_en", "kind", "sector", "cvr", "municipality", "website", "size_band",
-            "description", "parent",
+            "name",
+            "name_en",
+            "kind",
+            "sector",
+            "cvr",
+            "municipality",
+            "website",
+            "size_band",
+            "description",
+            "parent",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -36,9 +47,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["sector"].help_text = _("Tom: udledes af typen.")
         self.fields["parent"].queryset = Organisation.objects.order_by("name")
         if self.instance.pk:
-            self.fields["aliases"].initial = " | ".join(
-                self.instance.aliases.values_list("name", flat=True)
-            )
+            self.fields["aliases"].initial = " | ".join(self.instance.aliases.values_list("name", flat=True))
             self.fields["competences_text"].initial = " | ".join(
                 self.instance.competences.values_list("name", flat=True)
             )
@@ -57,13 +66,14 @@ class OrganisationForm(forms.ModelForm):
 
 
 class CapacityForm(forms.Form):
-    item = forms.CharField(label=_("Hvad"), max_length=200,
-                           help_text=_("Fx »visirer«, »testkapacitet«, »sengepladser«."))
+    item = forms.CharField(
+        label=_("Hvad"), max_length=200, help_text=_("Fx »visirer«, »testkapacitet«, »sengepladser«.")
+    )
     quantity = forms.DecimalField(label=_("Mængde"), min_value=0, max_digits=14, decimal_places=2)
-    unit = forms.CharField(label=_("Enhed"), max_length=50, required=False,
-                           help_text=_("Fx »stk.«, »liter«."))
-    per_period = forms.ChoiceField(label=_("Periode"), choices=Period.choices,
-                                   initial=Period.TOTAL)
+    unit = forms.CharField(
+        label=_("Enhed"), max_length=50, required=False, help_text=_("Fx »stk.«, »liter«.")
+    )
+    per_period = forms.ChoiceField(label=_("Periode"), choices=Period.choices, initial=Period.TOTAL)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

@@ -77,46 +77,43 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
             for row in values[1:]
             if any(v not in (None, "") for v in row)
         ]
-    raise ApplicationError(
-        "Unsupported file type.", errors={"file": ["Use a .csv or .xlsx file."]}
-    )
+    raise ApplicationError("Unsupported file type.", errors={"file": ["Use a .csv or .xlsx file."]})
 
 
 def _clean_row(raw: dict[str, Any]) -> dict[str, Any]:
     row = {(k or "").strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
     data = {k: v for k, v in row.items() if v not in (None, "") and k != "key"}
     if "is_acute_hospital" in data:
-        data["is_acute_hospital"] = str(data["is_acute_hospital"]).lower() in {"yes", "ja", "1",
-                                                                             "true", "x"}
+        data["is_acute_hospital"] = str(data["is_acute_hospital"]).lower() in {"yes", "ja", "1", "true", "x"}
     data.pop("region", None) if data.get("municipality") else None
     return data
 
 
-def organisations_import(*, actor: Any, path: Path, skip_invalid: bool = False,
-                         dry_run: bool = False) -> ImportReport:
+def organisations_import(
+    *, actor: Any, path: Path, skip_invalid: bool = False, dry_run: bool = False
+) -> ImportReport:
     if not is_system(actor) and not permissions.can_import_organisations(actor):
         raise PermissionDeniedError("Du har ikke ret til at importere organisationer.")
     rows = read_rows(path)
     if len(rows) > MAX_ROWS:
-        raise ApplicationError("Too many rows.",
-                               errors={"file": [f"At most {MAX_ROWS} rows per import."]})
+        raise ApplicationError("Too many rows.", errors={"file": [f"At most {MAX_ROWS} rows per import."]})
     report = ImportReport()
     with transaction.atomic():
         for number, raw in enumerate(rows, start=2):
             key = (raw.get("key") or "").strip()
             existing = Organisation.objects.filter(key=key).first() if key else None
-            serializer = OrganisationInputSerializer(data=_clean_row(raw),
-                                                     partial=existing is not None)
+            serializer = OrganisationInputSerializer(data=_clean_row(raw), partial=existing is not None)
             if not serializer.is_valid():
-                report.errors.append(RowError(number, {
-                    f: [str(m) for m in msgs] for f, msgs in serializer.errors.items()
-                }))
+                report.errors.append(
+                    RowError(number, {f: [str(m) for m in msgs] for f, msgs in serializer.errors.items()})
+                )
                 continue
             try:
                 with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
                     if existing is None:
-                        services.organisation_create(actor=actor, key=key or None,
-                                                     **serializer.validated_data)
+                        services.organisation_create(
+                            actor=actor, key=key or None, **serializer.validated_data
+                        )
                         report.created += 1
                     else:
                         _org, changed = services.organisation_update(
@@ -133,8 +130,14 @@ def organisations_import(*, actor: Any, path: Path, skip_invalid: bool = False,
         if (report.errors and not skip_invalid) or dry_run:
             transaction.set_rollback(True)
             return report
-        audit_log(actor=actor, action="registry.organisations.imported", data={
-            "file": path.name, "created": report.created, "updated": report.updated,
-            "skipped": report.skipped,
-        })
+        audit_log(
+            actor=actor,
+            action="registry.organisations.imported",
+            data={
+                "file": path.name,
+                "created": report.created,
+                "updated": report.updated,
+                "skipped": report.skipped,
+            },
+        )
     return report

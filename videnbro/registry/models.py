@@ -34,7 +34,11 @@ class Sourced(models.Model):
     """Where a record comes from: a document and page, or a public URL."""
 
     source = models.ForeignKey(
-        Source, verbose_name=_("kilde"), null=True, blank=True, on_delete=models.PROTECT,
+        Source,
+        verbose_name=_("kilde"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     source_page = models.CharField(_("side i kilden"), max_length=40, blank=True)
@@ -76,10 +80,8 @@ class Municipality(Sourced):
     )
     # DAWA's "visueltcenter" (a point inside the municipality), for distances such as a
     # volunteer's travel radius; source in seed_data/municipality_centroids.csv.
-    latitude = models.DecimalField(_("breddegrad"), max_digits=7, decimal_places=4,
-                                   null=True, blank=True)
-    longitude = models.DecimalField(_("længdegrad"), max_digits=7, decimal_places=4,
-                                    null=True, blank=True)
+    latitude = models.DecimalField(_("breddegrad"), max_digits=7, decimal_places=4, null=True, blank=True)
+    longitude = models.DecimalField(_("længdegrad"), max_digits=7, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = _("kommune")
@@ -183,34 +185,54 @@ class Organisation(Sourced):
     kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, db_index=True)
     sector = models.CharField(_("sektor"), max_length=20, choices=Sector.choices, db_index=True)
     cvr = models.CharField(
-        _("CVR-nummer"), max_length=8, unique=True, null=True, blank=True,
+        _("CVR-nummer"),
+        max_length=8,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_cvr],
     )
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("kommune"), null=True, blank=True, on_delete=models.PROTECT,
+        Municipality,
+        verbose_name=_("kommune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="organisations",
     )
     website = models.URLField(_("hjemmeside"), max_length=300, blank=True)
-    size_band = models.CharField(_("størrelse"), max_length=10, choices=SizeBand.choices,
-                                 blank=True)
+    size_band = models.CharField(_("størrelse"), max_length=10, choices=SizeBand.choices, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("hører under"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("hører under"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="units",
     )
     is_acute_hospital = models.BooleanField(_("akuthospital"), default=False)
     is_verified = models.BooleanField(
-        _("verificeret"), default=True,
+        _("verificeret"),
+        default=True,
         help_text=_("Fra kilde eller kontrolleret af redaktionen; ubekræftede oprettes af indsendere."),
     )
     verified_at = models.DateTimeField(_("verificeret den"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verificeret af"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verificeret af"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     competences = models.ManyToManyField(
         Competence, verbose_name=_("kompetencer"), blank=True, related_name="organisations"
@@ -227,9 +249,7 @@ class Organisation(Sourced):
         verbose_name_plural = _("organisationer")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(cvr=""), name="organisation_cvr_null_not_blank"
-            ),
+            models.CheckConstraint(condition=~models.Q(cvr=""), name="organisation_cvr_null_not_blank"),
         ]
 
     def __str__(self) -> str:
@@ -246,8 +266,7 @@ class Organisation(Sourced):
 class OrganisationAlias(models.Model):
     """Another name for an organisation: abbreviation, spelling variant or former name."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="aliases")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("navn"), max_length=200)
     normalised_name = models.CharField(max_length=200, db_index=True, editable=False)
 
@@ -268,14 +287,13 @@ class OrganisationAlias(models.Model):
 class OrganisationSite(models.Model):
     """An office or department of an organisation (e.g. a cluster's offices, seed 003)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="sites")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="sites")
     city = models.CharField(_("by"), max_length=100)
-    municipality = models.ForeignKey(Municipality, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_headquarters = models.BooleanField(_("hovedkontor"), default=False)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_page = models.CharField(_("side i kilden"), max_length=40, blank=True)
 
     class Meta:
@@ -301,13 +319,11 @@ class Period(models.TextChoices):
 class Capacity(Sourced):
     """A quantified capacity, e.g. '3.000 visirer pr. dag'."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="capacities")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="capacities")
     item = models.CharField(_("hvad"), max_length=200)
     quantity = models.DecimalField(_("mængde"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("enhed"), max_length=50, blank=True)
-    per_period = models.CharField(_("periode"), max_length=10, choices=Period.choices,
-                                  default=Period.TOTAL)
+    per_period = models.CharField(_("periode"), max_length=10, choices=Period.choices, default=Period.TOTAL)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -319,8 +335,9 @@ class Capacity(Sourced):
         verbose_name_plural = _("kapaciteter")
         ordering = ["item"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=0),
-                                   name="capacity_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="capacity_quantity_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -340,11 +357,11 @@ class MembershipRole(models.TextChoices):
 class Membership(Sourced):
     """An organisation's membership of a group: a cluster, a hub, an acute-hospital collaboration."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     group = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
-    role = models.CharField(_("rolle"), max_length=20, choices=MembershipRole.choices,
-                            default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("rolle"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
@@ -355,10 +372,10 @@ class Membership(Sourced):
         verbose_name_plural = _("medlemskaber")
         ordering = ["group__name", "organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "group", "role"],
-                                    name="membership_unique"),
-            models.CheckConstraint(condition=~models.Q(organisation=models.F("group")),
-                                   name="membership_not_self"),
+            models.UniqueConstraint(fields=["organisation", "group", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(organisation=models.F("group")), name="membership_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -368,8 +385,7 @@ class Membership(Sourced):
 class ContactPerson(models.Model):
     """Personal data: shown to signed-in members only (registry.permissions)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="contacts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("navn"), max_length=200)
     title = models.CharField(_("stilling"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

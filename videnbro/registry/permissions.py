@@ -44,8 +44,9 @@ def can_view_contacts(user: Any, organisation: Organisation) -> bool:
         return True
     if user.organisation_id is None or organisation.pk is None:
         return False
-    return (user.organisation_id == organisation.pk
-            or organisations_collaborate(user.organisation_id, organisation.pk))
+    return user.organisation_id == organisation.pk or organisations_collaborate(
+        user.organisation_id, organisation.pk
+    )
 
 
 def can_create_organisation(user: Any) -> bool:

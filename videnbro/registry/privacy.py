@@ -17,37 +17,62 @@ class ContactPersonProvider(PersonalDataProvider):
     position = 20
     models = ("registry.ContactPerson", "registry.HistoricalContactPerson")
     label = _("Kontaktpersoner i registret")
-    kept = _("Navn, stilling, e-mail og telefon på en organisations kontaktperson, og "
-             "ændringshistorikken for disse oplysninger.")
-    purpose = _("At myndigheder og samarbejdspartnere kan komme i kontakt med den rette person "
-                "i en organisation.")
-    legal_basis = _("Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim interesse i "
-                    "at kunne kontakte organisationer om samarbejde og beredskab); oplysningerne "
-                    "er arbejdsmæssige.")
-    audience = _("Platformens medarbejdere og medlemmer af organisationer, der arbejder sammen med "
-                 "organisationen – aldrig offentligt.")
-    retention_text = _("Så længe personen er organisationens kontakt. Ved sletning fjernes "
-                       "kontaktpersonen, og navn og kontaktoplysninger i historikken erstattes "
-                       "af en markør.")
+    kept = _(
+        "Navn, stilling, e-mail og telefon på en organisations kontaktperson, og "
+        "ændringshistorikken for disse oplysninger."
+    )
+    purpose = _(
+        "At myndigheder og samarbejdspartnere kan komme i kontakt med den rette person i en organisation."
+    )
+    legal_basis = _(
+        "Databeskyttelsesforordningens art. 6, stk. 1, litra f (legitim interesse i "
+        "at kunne kontakte organisationer om samarbejde og beredskab); oplysningerne "
+        "er arbejdsmæssige."
+    )
+    audience = _(
+        "Platformens medarbejdere og medlemmer af organisationer, der arbejder sammen med "
+        "organisationen – aldrig offentligt."
+    )
+    retention_text = _(
+        "Så længe personen er organisationens kontakt. Ved sletning fjernes "
+        "kontaktpersonen, og navn og kontaktoplysninger i historikken erstattes "
+        "af en markør."
+    )
 
     def export(self, email):
-        records = [{"organisation": c.organisation.name, "name": c.name, "title": c.title,
-                    "email": c.email, "phone": c.phone, "created": c.created}
-                   for c in ContactPerson.objects.filter(email__iexact=email)
-                   .select_related("organisation").order_by("pk")]
-        records += [{"history_of_contact": h.id, "history_date": h.history_date,
-                     "type": h.history_type, "name": h.name, "title": h.title,
-                     "email": h.email, "phone": h.phone}
-                    for h in HistoricalContactPerson.objects.filter(id__in=self._ids(email))
-                    .order_by("history_date")]
+        records = [
+            {
+                "organisation": c.organisation.name,
+                "name": c.name,
+                "title": c.title,
+                "email": c.email,
+                "phone": c.phone,
+                "created": c.created,
+            }
+            for c in ContactPerson.objects.filter(email__iexact=email)
+            .select_related("organisation")
+            .order_by("pk")
+        ]
+        records += [
+            {
+                "history_of_contact": h.id,
+                "history_date": h.history_date,
+                "type": h.history_type,
+                "name": h.name,
+                "title": h.title,
+                "email": h.email,
+                "phone": h.phone,
+            }
+            for h in HistoricalContactPerson.objects.filter(id__in=self._ids(email)).order_by("history_date")
+        ]
         return records
 
     @staticmethod
     def _ids(email):
         """Every contact that ever had the address (also one since changed)."""
-        return set(ContactPerson.objects.filter(email__iexact=email).values_list("pk", flat=True)) \
-            | set(HistoricalContactPerson.objects.filter(email__iexact=email)
-                  .values_list("id", flat=True))
+        return set(ContactPerson.objects.filter(email__iexact=email).values_list("pk", flat=True)) | set(
+            HistoricalContactPerson.objects.filter(email__iexact=email).values_list("id", flat=True)
+        )
 
     def erase(self, email):
         # A contact without name or address serves no purpose: the record goes (an organisation
@@ -61,7 +86,8 @@ class ContactPersonProvider(PersonalDataProvider):
         for contact in ContactPerson.objects.filter(pk__in=ids):
             contact.delete()  # recorded by simple-history (with the anonymised values)
         count += HistoricalContactPerson.objects.filter(id__in=ids).update(
-            name=ERASED, title="", email="", phone="")
+            name=ERASED, title="", email="", phone=""
+        )
         return count
 
 

@@ -80,16 +80,12 @@ class _Index:
         with self.lock:
             labels = [
                 _Label(pk, name, name, norm, False)
-                for pk, name, norm in Organisation.objects.values_list(
-                    "id", "name", "normalised_name"
-                )
+                for pk, name, norm in Organisation.objects.values_list("id", "name", "normalised_name")
             ]
             names = {label.organisation_id: label.organisation_name for label in labels}
             labels += [
                 _Label(pk, names[pk], name_en, normalise_name(name_en), True)
-                for pk, name_en in Organisation.objects.exclude(name_en="").values_list(
-                    "id", "name_en"
-                )
+                for pk, name_en in Organisation.objects.exclude(name_en="").values_list("id", "name_en")
                 if normalise_name(name_en) != normalise_name(names[pk])
             ]
             labels += [
@@ -107,8 +103,7 @@ class _Index:
             self.by_normalised = by_normalised
             self.by_compact = by_compact
             self.choices = [label.normalised for label in labels]
-            self.unverified = frozenset(
-                Organisation.objects.unverified().values_list("id", flat=True))
+            self.unverified = frozenset(Organisation.objects.unverified().values_list("id", flat=True))
             self.fingerprint = fingerprint
 
 
@@ -143,8 +138,7 @@ def _decide(candidates: list[Candidate], limit: int) -> Resolution:
     )
 
 
-def organisation_resolve(name: str, *, limit: int = 5,
-                         include_unverified: bool = False) -> Resolution:
+def organisation_resolve(name: str, *, limit: int = 5, include_unverified: bool = False) -> Resolution:
     """Resolve a written name; `match` is None unless the resolver is confident."""
     query = " ".join((name or "").split())
     normalised = normalise_name(query)
@@ -166,8 +160,7 @@ def organisation_resolve(name: str, *, limit: int = 5,
         else:
             exact.append((label, SCORE_NORMALISED))
     if not exact:
-        exact = [(label, SCORE_COMPACT)
-                 for label in shown(_index.by_compact.get(compact(normalised), []))]
+        exact = [(label, SCORE_COMPACT) for label in shown(_index.by_compact.get(compact(normalised), []))]
     if exact:
         candidates = _best_per_organisation(exact)
         # Several organisations sharing a name or abbreviation is a real ambiguity.
@@ -182,13 +175,11 @@ def organisation_resolve(name: str, *, limit: int = 5,
     return _decide(_fuzzy(normalised, limit * 3, hidden), limit)
 
 
-def _fuzzy(normalised: str, limit: int, hidden: frozenset[int] = frozenset()
-           ) -> list[Candidate]:
+def _fuzzy(normalised: str, limit: int, hidden: frozenset[int] = frozenset()) -> list[Candidate]:
     if not _index.choices:
         return []
     hits = process.extract(
-        normalised, _index.choices, scorer=fuzz.ratio, limit=limit * 4 + len(hidden),
-        score_cutoff=60
+        normalised, _index.choices, scorer=fuzz.ratio, limit=limit * 4 + len(hidden), score_cutoff=60
     )
     hits = [hit for hit in hits if _index.labels[hit[2]].organisation_id not in hidden]
     query_words = _distinguishing(normalised)
@@ -224,7 +215,7 @@ def name_matches(organisation: Organisation, name: str) -> bool:
         return False
     words = _distinguishing(normalised)
     return any(
-        max(fuzz.ratio(normalised, label), fuzz.token_sort_ratio(normalised, label)) / 100
-        >= MATCH_THRESHOLD and _distinguishing(label) == words
+        max(fuzz.ratio(normalised, label), fuzz.token_sort_ratio(normalised, label)) / 100 >= MATCH_THRESHOLD
+        and _distinguishing(label) == words
         for label in labels
     )

@@ -41,8 +41,7 @@ class SeedError(Exception):
 
 
 def _read(pattern: str) -> list[tuple[str, dict[str, str]]]:
-    return [(path.name, row) for path in sorted(SEED_DIR.glob(pattern))
-            for row in read_seed_csv(path)]
+    return [(path.name, row) for path in sorted(SEED_DIR.glob(pattern)) for row in read_seed_csv(path)]
 
 
 class _Loader:
@@ -64,9 +63,12 @@ class _Loader:
 
     def load_sources(self) -> None:
         for _name, row in _read("sources*.csv"):
-            values = {"title": row["title"], "publisher": row.get("publisher", ""),
-                      "year": int(row["year"]) if row.get("year") else None,
-                      "url": row.get("url", "")}
+            values = {
+                "title": row["title"],
+                "publisher": row.get("publisher", ""),
+                "year": int(row["year"]) if row.get("year") else None,
+                "url": row.get("url", ""),
+            }
             source = Source.objects.filter(code=row["code"]).first()
             if source is None:
                 source = Source.objects.create(code=row["code"], **values)
@@ -80,40 +82,62 @@ class _Loader:
         """Regions and municipalities, and the organisation record of each authority."""
         organisations: list[tuple[str, dict[str, Any]]] = []
         for name, row in _read("regions.csv"):
-            values = {"slug": row["slug"], "name": row["name"], "name_en": row["name_en"],
-                      "short_name": row["short_name"],
-                      "source": self.source(row["source"], name)}
+            values = {
+                "slug": row["slug"],
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "short_name": row["short_name"],
+                "source": self.source(row["source"], name),
+            }
             region, created = Region.objects.get_or_create(code=int(row["code"]), defaults=values)
             if not created and any(getattr(region, k) != v for k, v in values.items()):
                 Region.objects.filter(pk=region.pk).update(**values)
             self.stats["regions"] += 1
-            organisations.append((slugify_key(row["name"]), {
-                "name": row["name"], "name_en": row["name_en"], "kind": Kind.REGION,
-                "region": Region.objects.get(code=int(row["code"])), "website": row["website"],
-                "source": self.source(row["source"], name),
-                "aliases": split_cell(row.get("aliases", "")),
-            }))
+            organisations.append(
+                (
+                    slugify_key(row["name"]),
+                    {
+                        "name": row["name"],
+                        "name_en": row["name_en"],
+                        "kind": Kind.REGION,
+                        "region": Region.objects.get(code=int(row["code"])),
+                        "website": row["website"],
+                        "source": self.source(row["source"], name),
+                        "aliases": split_cell(row.get("aliases", "")),
+                    },
+                )
+            )
         regions = {str(r.code): r for r in Region.objects.all()}
         centroids = {row["code"]: row for _name, row in _read("municipality_centroids.csv")}
         for name, row in _read("municipalities.csv"):
             point = centroids.get(row["code"], {})
-            values = {"slug": slugify_key(row["name"]), "name": row["name"],
-                      "region": regions[row["region_code"]],
-                      "latitude": Decimal(point["latitude"]) if point else None,
-                      "longitude": Decimal(point["longitude"]) if point else None,
-                      "source": self.source(row["source"], name)}
-            municipality, created = Municipality.objects.get_or_create(code=row["code"],
-                                                                       defaults=values)
+            values = {
+                "slug": slugify_key(row["name"]),
+                "name": row["name"],
+                "region": regions[row["region_code"]],
+                "latitude": Decimal(point["latitude"]) if point else None,
+                "longitude": Decimal(point["longitude"]) if point else None,
+                "source": self.source(row["source"], name),
+            }
+            municipality, created = Municipality.objects.get_or_create(code=row["code"], defaults=values)
             if not created and any(getattr(municipality, k) != v for k, v in values.items()):
                 Municipality.objects.filter(pk=municipality.pk).update(**values)
                 municipality.refresh_from_db()
             self.stats["municipalities"] += 1
-            organisations.append((slugify_key(row["org_name"]), {
-                "name": row["org_name"], "kind": Kind.MUNICIPALITY,
-                "municipality": municipality, "region": municipality.region,
-                "website": row["website"],
-                "source": self.source(row["source"], name), "aliases": [],
-            }))
+            organisations.append(
+                (
+                    slugify_key(row["org_name"]),
+                    {
+                        "name": row["org_name"],
+                        "kind": Kind.MUNICIPALITY,
+                        "municipality": municipality,
+                        "region": municipality.region,
+                        "website": row["website"],
+                        "source": self.source(row["source"], name),
+                        "aliases": [],
+                    },
+                )
+            )
         return organisations
 
     def organisation_rows(self) -> list[tuple[str, dict[str, Any], str]]:
@@ -128,12 +152,15 @@ class _Loader:
             if row["municipality"] and municipality is None:
                 raise SeedError(f"{where}: unknown municipality {row['municipality']!r}")
             values: dict[str, Any] = {
-                "name": row["name"], "name_en": row.get("name_en", ""), "kind": row["kind"],
-                "sector": row.get("sector", ""), "cvr": row.get("cvr") or None,
+                "name": row["name"],
+                "name_en": row.get("name_en", ""),
+                "kind": row["kind"],
+                "sector": row.get("sector", ""),
+                "cvr": row.get("cvr") or None,
                 "municipality": municipality,
-                "region": municipality.region if municipality else regions.get(
-                    row.get("region", "")),
-                "website": row.get("website", ""), "size_band": row.get("size_band", ""),
+                "region": municipality.region if municipality else regions.get(row.get("region", "")),
+                "website": row.get("website", ""),
+                "size_band": row.get("size_band", ""),
                 "description": row.get("description", ""),
                 "is_acute_hospital": row.get("is_acute_hospital", "").lower() == "yes",
                 "source": self.source(row["source"], where),
@@ -154,10 +181,8 @@ class _Loader:
         values = dict(values)
         if not values.get("sector"):
             values.pop("sector", None)
-            values["sector"] = organisation.sector if organisation.kind == values["kind"] \
-                else ""
-        _org, changed = services.organisation_update(actor=ACTOR, organisation=organisation,
-                                                     **values)
+            values["sector"] = organisation.sector if organisation.kind == values["kind"] else ""
+        _org, changed = services.organisation_update(actor=ACTOR, organisation=organisation, **values)
         self.stats["organisations updated" if changed else "organisations unchanged"] += 1
         return organisation
 
@@ -187,35 +212,58 @@ class _Loader:
             where = f"{name} {row['organisation']}→{row['group']}"
             organisation = self.organisation(row["organisation"], where)
             group = self.organisation(row["group"], where)
-            source = {"source": self.source(row.get("source", ""), where),
-                      "source_page": row.get("source_page", "")}
-            existing = Membership.objects.filter(organisation=organisation, group=group,
-                                                 role=row["role"]).first()
+            source = {
+                "source": self.source(row.get("source", ""), where),
+                "source_page": row.get("source_page", ""),
+            }
+            existing = Membership.objects.filter(
+                organisation=organisation, group=group, role=row["role"]
+            ).first()
             if existing is None:
-                services.membership_add(actor=ACTOR, organisation=organisation, group=group,
-                                        role=row["role"], note=row.get("note", ""), **source)
+                services.membership_add(
+                    actor=ACTOR,
+                    organisation=organisation,
+                    group=group,
+                    role=row["role"],
+                    note=row.get("note", ""),
+                    **source,
+                )
                 self.stats["memberships created"] += 1
             elif (existing.note, existing.source, existing.source_page) != (
-                row.get("note", ""), source["source"], source["source_page"]
+                row.get("note", ""),
+                source["source"],
+                source["source_page"],
             ):
-                Membership.objects.filter(pk=existing.pk).update(note=row.get("note", ""),
-                                                                 **source)
+                Membership.objects.filter(pk=existing.pk).update(note=row.get("note", ""), **source)
 
     def load_capacities(self) -> None:
         for name, row in self.bar(_read("capacities.*.csv"), "capacities"):
             where = f"{name} {row['organisation']}"
             organisation = self.organisation(row["organisation"], where)
             source = self.source(row.get("source", ""), where)
-            quantity = Decimal(row["quantity"].replace(".", "").replace(",", ".")) \
-                if row["quantity"].count(".") > 1 else Decimal(row["quantity"].replace(",", "."))
-            values = {"quantity": quantity, "unit": row.get("unit", ""),
-                      "note": row.get("note", ""), "source_page": row.get("source_page", "")}
-            existing = Capacity.objects.filter(organisation=organisation, item=row["item"],
-                                               per_period=row["per_period"],
-                                               source=source).first()
+            quantity = (
+                Decimal(row["quantity"].replace(".", "").replace(",", "."))
+                if row["quantity"].count(".") > 1
+                else Decimal(row["quantity"].replace(",", "."))
+            )
+            values = {
+                "quantity": quantity,
+                "unit": row.get("unit", ""),
+                "note": row.get("note", ""),
+                "source_page": row.get("source_page", ""),
+            }
+            existing = Capacity.objects.filter(
+                organisation=organisation, item=row["item"], per_period=row["per_period"], source=source
+            ).first()
             if existing is None:
-                services.capacity_add(actor=ACTOR, organisation=organisation, item=row["item"],
-                                      per_period=row["per_period"], source=source, **values)
+                services.capacity_add(
+                    actor=ACTOR,
+                    organisation=organisation,
+                    item=row["item"],
+                    per_period=row["per_period"],
+                    source=source,
+                    **values,
+                )
                 self.stats["capacities created"] += 1
             elif any(getattr(existing, k) != v for k, v in values.items()):
                 Capacity.objects.filter(pk=existing.pk).update(**values)
@@ -225,10 +273,12 @@ class _Loader:
         for name, row in self.bar(_read("cluster_offices.csv"), "offices"):
             where = f"{name} {row['cluster']}"
             organisation = self.organisation(row["cluster"], where)
-            values = {"municipality": municipalities.get(row.get("municipality", "")),
-                      "is_headquarters": row.get("is_headquarters", "") == "yes",
-                      "source": self.sources.get("klynger-2021"),
-                      "source_page": row.get("source_page", "")}
+            values = {
+                "municipality": municipalities.get(row.get("municipality", "")),
+                "is_headquarters": row.get("is_headquarters", "") == "yes",
+                "source": self.sources.get("klynger-2021"),
+                "source_page": row.get("source_page", ""),
+            }
             site, created = OrganisationSite.objects.get_or_create(
                 organisation=organisation, city=row["city"], defaults=values
             )

@@ -26,9 +26,12 @@ def visible_organisations(user: Any) -> QuerySet[Organisation]:
 def organisation_base_queryset(user: Any = None) -> QuerySet[Organisation]:
     """Organisations with what lists and pages show; public ones unless `user` may review
     unverified records."""
-    return visible_organisations(user).select_related(
-        "municipality", "region", "parent").prefetch_related(
-        Prefetch("aliases", queryset=OrganisationAlias.objects.order_by("name")),
+    return (
+        visible_organisations(user)
+        .select_related("municipality", "region", "parent")
+        .prefetch_related(
+            Prefetch("aliases", queryset=OrganisationAlias.objects.order_by("name")),
+        )
     )
 
 
@@ -42,9 +45,9 @@ def organisation_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Or
     if not q:
         return queryset
     normalised = normalise_name(q) or fold(q)
-    alias_exact = OrganisationAlias.objects.filter(
-        organisation=OuterRef("pk")
-    ).filter(Q(normalised_name=normalised) | Q(name__iexact=q))
+    alias_exact = OrganisationAlias.objects.filter(organisation=OuterRef("pk")).filter(
+        Q(normalised_name=normalised) | Q(name__iexact=q)
+    )
     condition = (
         Q(name__icontains=q)
         | Q(name_en__icontains=q)
@@ -76,19 +79,22 @@ def organisation_by_id_or_key(value: str) -> Organisation | None:
 def organisation_groups(kind: str) -> QuerySet[Organisation]:
     assert kind in GROUP_KINDS
     return (
-        public_organisations().filter(kind=kind)
+        public_organisations()
+        .filter(kind=kind)
         .select_related("region", "municipality", "parent")
         .prefetch_related("competences")
-        .annotate(member_count=Count("members", distinct=True,
-                                     filter=Q(members__organisation__in=public_organisations())))
+        .annotate(
+            member_count=Count(
+                "members", distinct=True, filter=Q(members__organisation__in=public_organisations())
+            )
+        )
         .order_by("name")
     )
 
 
 def group_members(group: Organisation) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(group=group,
-                                  organisation__in=public_organisations().values("pk"))
+        Membership.objects.filter(group=group, organisation__in=public_organisations().values("pk"))
         .select_related("organisation", "organisation__region", "source")
         .order_by("role", "organisation__name")
     )
@@ -96,9 +102,7 @@ def group_members(group: Organisation) -> QuerySet[Membership]:
 
 def key_figures() -> dict[str, int]:
     """The home page's counts: public (verified) organisations only."""
-    counts = dict(
-        public_organisations().values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(public_organisations().values_list("kind").annotate(n=Count("id")).order_by())
     return {
         "organisations": sum(counts.values()),
         "companies": counts.get(Kind.COMPANY, 0),
@@ -107,8 +111,7 @@ def key_figures() -> dict[str, int]:
         "acute_hospitals": public_organisations().filter(is_acute_hospital=True).count(),
         "knowledge_institutions": sum(
             counts.get(k, 0)
-            for k in (Kind.UNIVERSITY, Kind.UNIVERSITY_COLLEGE, Kind.GTS_INSTITUTE,
-                      Kind.RESEARCH_INSTITUTE)
+            for k in (Kind.UNIVERSITY, Kind.UNIVERSITY_COLLEGE, Kind.GTS_INSTITUTE, Kind.RESEARCH_INSTITUTE)
         ),
         "clusters": counts.get(Kind.CLUSTER, 0),
         "hubs": counts.get(Kind.REGIONAL_HUB, 0),
@@ -155,5 +158,4 @@ def contact_in_website_domain(organisation: Organisation, email: str) -> bool:
     subdomain)? A hint for triage, never a confirmation: the address is typed, not proven."""
     domain = email_domain(email)
     site = website_domain(organisation.website)
-    return bool(domain) and bool(site) and "." in site and (
-        domain == site or domain.endswith("." + site))
+    return bool(domain) and bool(site) and "." in site and (domain == site or domain.endswith("." + site))

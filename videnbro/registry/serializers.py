@@ -61,8 +61,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class OrganisationListSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True,
-                                                allow_null=True)
+    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
     municipality_code = serializers.SlugRelatedField(
         source="municipality", slug_field="code", read_only=True, allow_null=True
     )
@@ -74,9 +73,22 @@ class OrganisationListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "key", "name", "name_en", "kind", "sector", "cvr", "municipality",
-            "municipality_code", "region", "aliases", "website", "is_acute_hospital",
-            "is_verified", "url", "api_url",
+            "id",
+            "key",
+            "name",
+            "name_en",
+            "kind",
+            "sector",
+            "cvr",
+            "municipality",
+            "municipality_code",
+            "region",
+            "aliases",
+            "website",
+            "is_acute_hospital",
+            "is_verified",
+            "url",
+            "api_url",
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -99,8 +111,16 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
 
     class Meta(OrganisationListSerializer.Meta):
         fields = [
-            *OrganisationListSerializer.Meta.fields, "size_band", "description", "parent",
-            "competences", "capacities", "memberships", "contacts", "source", "created",
+            *OrganisationListSerializer.Meta.fields,
+            "size_band",
+            "description",
+            "parent",
+            "competences",
+            "capacities",
+            "memberships",
+            "contacts",
+            "source",
+            "created",
             "updated",
         ]
 
@@ -139,8 +159,7 @@ class OrganisationInputSerializer(serializers.Serializer):
         slug_field="slug", queryset=Region.objects.all(), required=False, allow_null=True
     )
     website = serializers.URLField(max_length=300, required=False, allow_blank=True)
-    size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False,
-                                        allow_blank=True)
+    size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False, allow_blank=True)
     description = StrictCharField(required=False, allow_blank=True, max_length=5000)
     parent = serializers.SlugRelatedField(
         slug_field="key", queryset=Organisation.objects.all(), required=False, allow_null=True

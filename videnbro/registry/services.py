@@ -31,9 +31,22 @@ from .validators import clean_cvr
 
 # Plain fields a caller may set; relations and lists are handled separately.
 ORGANISATION_FIELDS = (
-    "name", "name_en", "kind", "sector", "cvr", "municipality", "region", "website",
-    "size_band", "description", "parent", "is_acute_hospital", "is_verified", "source",
-    "source_page", "source_url",
+    "name",
+    "name_en",
+    "kind",
+    "sector",
+    "cvr",
+    "municipality",
+    "region",
+    "website",
+    "size_band",
+    "description",
+    "parent",
+    "is_acute_hospital",
+    "is_verified",
+    "source",
+    "source_page",
+    "source_url",
 )
 
 
@@ -67,21 +80,18 @@ def _clean_aliases(organisation: Organisation, aliases: Iterable[str]) -> list[s
         normalised = normalise_name(alias)
         if not alias or not normalised or normalised in seen:
             continue
-        clash = (
-            Organisation.objects.filter(normalised_name=normalised)
-            .exclude(pk=organisation.pk).first()
-        )
+        clash = Organisation.objects.filter(normalised_name=normalised).exclude(pk=organisation.pk).first()
         if clash is None:
             other_alias = (
                 OrganisationAlias.objects.select_related("organisation")
-                .filter(normalised_name=normalised).exclude(organisation_id=organisation.pk)
+                .filter(normalised_name=normalised)
+                .exclude(organisation_id=organisation.pk)
                 .first()
             )
             clash = other_alias.organisation if other_alias else None
         if clash is not None:
             errors.append(
-                _("Aliaset »%(alias)s« bruges allerede af %(other)s.")
-                % {"alias": alias, "other": clash.name}
+                _("Aliaset »%(alias)s« bruges allerede af %(other)s.") % {"alias": alias, "other": clash.name}
             )
             continue
         seen.add(normalised)
@@ -120,9 +130,9 @@ def _validate(organisation: Organisation) -> None:
     if organisation.name and not organisation.normalised_name:
         errors["name"] = [_("Navnet skal indeholde bogstaver eller tal.")]
     if organisation.normalised_name:
-        same_name = Organisation.objects.filter(
-            normalised_name=organisation.normalised_name
-        ).exclude(pk=organisation.pk)
+        same_name = Organisation.objects.filter(normalised_name=organisation.normalised_name).exclude(
+            pk=organisation.pk
+        )
         if organisation.cvr:
             same_name = same_name.exclude(cvr__isnull=False)
         if same_name.exists():
@@ -131,8 +141,7 @@ def _validate(organisation: Organisation) -> None:
                 % {"name": same_name.first().name}
             ]
     try:
-        organisation.full_clean(exclude=["key", "normalised_name", *errors.keys()],
-                                validate_unique=False)
+        organisation.full_clean(exclude=["key", "normalised_name", *errors.keys()], validate_unique=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -164,8 +173,14 @@ def _set_aliases(organisation: Organisation, aliases: list[str]) -> None:
             )
 
 
-def organisation_create(*, actor: Any, key: str | None = None, aliases: Iterable[str] = (),
-                        competences: Iterable[str] = (), **fields: Any) -> Organisation:
+def organisation_create(
+    *,
+    actor: Any,
+    key: str | None = None,
+    aliases: Iterable[str] = (),
+    competences: Iterable[str] = (),
+    **fields: Any,
+) -> Organisation:
     """Create an organisation; the sector defaults from the kind."""
     if not is_system(actor) and not permissions.can_create_organisation(actor):
         raise PermissionDeniedError(_("Du har ikke ret til at oprette organisationer."))
@@ -182,24 +197,31 @@ def organisation_create(*, actor: Any, key: str | None = None, aliases: Iterable
         organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         _validate(organisation)
-        organisation.key = key or unique_key(Organisation, organisation.name,
-                                             fallback="organisation")
+        organisation.key = key or unique_key(Organisation, organisation.name, fallback="organisation")
         attribute_history(organisation, actor)
         if Organisation.objects.filter(key=organisation.key).exists():
             raise ValidationError({"key": [_("Nøglen findes allerede.")]})
         organisation.save()
         _set_aliases(organisation, _clean_aliases(organisation, aliases))
         _set_competences(organisation, competences)
-        audit_log(actor=actor, action="registry.organisation.created", obj=organisation,
-                  data={"name": organisation.name, "kind": organisation.kind})
+        audit_log(
+            actor=actor,
+            action="registry.organisation.created",
+            obj=organisation,
+            data={"name": organisation.name, "kind": organisation.kind},
+        )
         _notify([organisation.pk])
     return organisation
 
 
-def organisation_update(*, actor: Any, organisation: Organisation,
-                        aliases: Iterable[str] | None = None,
-                        competences: Iterable[str] | None = None,
-                        **fields: Any) -> tuple[Organisation, list[str]]:
+def organisation_update(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    aliases: Iterable[str] | None = None,
+    competences: Iterable[str] | None = None,
+    **fields: Any,
+) -> tuple[Organisation, list[str]]:
     """Apply the given fields; return the organisation and the names of changed fields.
 
     Nothing is written (no history, no audit row) when nothing changed, so re-seeding is a no-op.
@@ -212,23 +234,31 @@ def organisation_update(*, actor: Any, organisation: Organisation,
     # One transaction for the whole update (finding 6 of issue 12): the verification commits
     # with the other fields or not at all, never alone before they are validated.
     with transaction.atomic():
-        return _organisation_update(actor=actor, organisation=organisation, aliases=aliases,
-                                    competences=competences, **fields)
+        return _organisation_update(
+            actor=actor, organisation=organisation, aliases=aliases, competences=competences, **fields
+        )
 
 
-def _organisation_update(*, actor: Any, organisation: Organisation,
-                         aliases: Iterable[str] | None, competences: Iterable[str] | None,
-                         **fields: Any) -> tuple[Organisation, list[str]]:
+def _organisation_update(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    aliases: Iterable[str] | None,
+    competences: Iterable[str] | None,
+    **fields: Any,
+) -> tuple[Organisation, list[str]]:
     verified_now = []
     if fields.get("is_verified", organisation.is_verified) != organisation.is_verified:
         # Verification has its own service, permission and audit row.
         if not is_system(actor) and not permissions.can_verify_organisation(actor):
-            raise PermissionDeniedError(_("Kun registrets redaktører kan ændre, om en "
-                                          "organisation er verificeret."))
+            raise PermissionDeniedError(
+                _("Kun registrets redaktører kan ændre, om en organisation er verificeret.")
+            )
         if not fields.pop("is_verified"):
             # Un-verifying is not supported: refused, never silently ignored.
-            raise ValidationError({"is_verified": [
-                _("En verificeret organisation kan ikke gøres uverificeret.")]})
+            raise ValidationError(
+                {"is_verified": [_("En verificeret organisation kan ikke gøres uverificeret.")]}
+            )
         organisation = organisation_verify(actor=actor, organisation=organisation)
         verified_now = ["is_verified"]
     if "kind" in fields and not fields.get("sector") and "sector" not in fields:
@@ -266,8 +296,9 @@ def _organisation_update(*, actor: Any, organisation: Organisation,
             _set_aliases(organisation, _clean_aliases(organisation, alias_list))
         if competence_list is not None and "competences" in changed:
             _set_competences(organisation, competence_list)
-        audit_log(actor=actor, action="registry.organisation.updated", obj=organisation,
-                  data={"changed": changed})
+        audit_log(
+            actor=actor, action="registry.organisation.updated", obj=organisation, data={"changed": changed}
+        )
         _notify([organisation.pk])
     return organisation, verified_now + changed
 
@@ -276,37 +307,59 @@ def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisati
     """Staff confirm that an organisation created from an offer, a volunteer or an import is
     real: from now on it is public (lists, search, counts, networks, exports, reports)."""
     if not is_system(actor) and not permissions.can_verify_organisation(actor):
-        raise PermissionDeniedError(_("Kun registrets redaktører og myndighedsmedarbejdere kan "
-                                      "verificere organisationer."))
+        raise PermissionDeniedError(
+            _("Kun registrets redaktører og myndighedsmedarbejdere kan verificere organisationer.")
+        )
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.is_verified:
-            raise ConflictError(_("%(name)s er allerede verificeret.")
-                                % {"name": organisation.name})
+            raise ConflictError(_("%(name)s er allerede verificeret.") % {"name": organisation.name})
         organisation.is_verified = True
         organisation.verified_at = timezone.now()
         organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
         attribute_history(organisation, actor)
-        organisation.save(update_fields=["is_verified", "verified_at", "verified_by",
-                                         "updated"])
-        audit_log(actor=actor, action="registry.organisation.verified", obj=organisation,
-                  data={"name": organisation.name, "cvr": organisation.cvr})
+        organisation.save(update_fields=["is_verified", "verified_at", "verified_by", "updated"])
+        audit_log(
+            actor=actor,
+            action="registry.organisation.verified",
+            obj=organisation,
+            data={"name": organisation.name, "cvr": organisation.cvr},
+        )
         _notify([organisation.pk])
     return organisation
 
 
-def capacity_add(*, actor: Any, organisation: Organisation, item: str, quantity: Any,
-                 unit: str = "", per_period: str = "total", note: str = "",
-                 **source: Any) -> Capacity:
+def capacity_add(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    item: str,
+    quantity: Any,
+    unit: str = "",
+    per_period: str = "total",
+    note: str = "",
+    **source: Any,
+) -> Capacity:
     if not is_system(actor) and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
-    capacity = Capacity(organisation=organisation, item=item, quantity=quantity, unit=unit,
-                        per_period=per_period, note=note, **source)
+    capacity = Capacity(
+        organisation=organisation,
+        item=item,
+        quantity=quantity,
+        unit=unit,
+        per_period=per_period,
+        note=note,
+        **source,
+    )
     capacity.full_clean()
     with transaction.atomic():
         capacity.save()
-        audit_log(actor=actor, action="registry.capacity.added", obj=capacity,
-                  data={"organisation": organisation.pk, "capacity": str(capacity)})
+        audit_log(
+            actor=actor,
+            action="registry.capacity.added",
+            obj=capacity,
+            data={"organisation": organisation.pk, "capacity": str(capacity)},
+        )
         _notify([organisation.pk])
     return capacity
 
@@ -316,18 +369,28 @@ def capacity_remove(*, actor: Any, capacity: Capacity) -> None:
     if not is_system(actor) and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
     with transaction.atomic():
-        audit_log(actor=actor, action="registry.capacity.removed", obj=capacity,
-                  data={"organisation": organisation.pk, "capacity": str(capacity)})
+        audit_log(
+            actor=actor,
+            action="registry.capacity.removed",
+            obj=capacity,
+            data={"organisation": organisation.pk, "capacity": str(capacity)},
+        )
         capacity.delete()
         _notify([organisation.pk])
 
 
-def membership_add(*, actor: Any, organisation: Organisation, group: Organisation,
-                   role: str = "member", note: str = "", **source: Any) -> Membership:
+def membership_add(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    group: Organisation,
+    role: str = "member",
+    note: str = "",
+    **source: Any,
+) -> Membership:
     if not is_system(actor) and not permissions.can_edit_organisation(actor, group):
         raise PermissionDeniedError(_("Du har ikke ret til at ændre gruppens medlemmer."))
-    membership = Membership(organisation=organisation, group=group, role=role, note=note,
-                            **source)
+    membership = Membership(organisation=organisation, group=group, role=role, note=note, **source)
     if organisation.pk == group.pk:
         raise ValidationError({"group": [_("En organisation kan ikke være medlem af sig selv.")]})
     if Membership.objects.filter(organisation=organisation, group=group, role=role).exists():
@@ -335,24 +398,29 @@ def membership_add(*, actor: Any, organisation: Organisation, group: Organisatio
     membership.full_clean(validate_constraints=False)
     with transaction.atomic():
         membership.save()
-        audit_log(actor=actor, action="registry.membership.added", obj=membership,
-                  data={"organisation": organisation.pk, "group": group.pk, "role": role})
+        audit_log(
+            actor=actor,
+            action="registry.membership.added",
+            obj=membership,
+            data={"organisation": organisation.pk, "group": group.pk, "role": role},
+        )
         _notify([organisation.pk, group.pk])
     return membership
 
 
-def contact_add(*, actor: Any, organisation: Organisation, name: str, title: str = "",
-                email: str = "", phone: str = "") -> ContactPerson:
+def contact_add(
+    *, actor: Any, organisation: Organisation, name: str, title: str = "", email: str = "", phone: str = ""
+) -> ContactPerson:
     if not is_system(actor) and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
-    contact = ContactPerson(organisation=organisation, name=name, title=title, email=email,
-                            phone=phone)
+    contact = ContactPerson(organisation=organisation, name=name, title=title, email=email, phone=phone)
     contact.full_clean()
     with transaction.atomic():
         contact.save()
         # The audit row records that a contact was added, not the personal data itself.
-        audit_log(actor=actor, action="registry.contact.added", obj=contact,
-                  data={"organisation": organisation.pk})
+        audit_log(
+            actor=actor, action="registry.contact.added", obj=contact, data={"organisation": organisation.pk}
+        )
     return contact
 
 
@@ -362,8 +430,11 @@ def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
     constraint says so) is dropped instead, as is a self-reference (membership of itself)."""
     from django.db import IntegrityError
 
-    relations = [f for f in Organisation._meta.get_fields(include_hidden=True)
-                 if f.one_to_many and f.auto_created and not f.concrete]
+    relations = [
+        f
+        for f in Organisation._meta.get_fields(include_hidden=True)
+        if f.one_to_many and f.auto_created and not f.concrete
+    ]
     for relation in relations:
         model, field = relation.related_model, relation.field.name
         if model is Organisation or model.__name__.startswith("Historical"):
@@ -378,8 +449,7 @@ def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
     Organisation.objects.filter(parent=duplicate).update(parent=survivor)
 
 
-def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organisation
-                       ) -> Organisation:
+def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organisation) -> Organisation:
     """Merge `duplicate` into `survivor`: memberships, participations, aliases, capacities,
     contacts, users, sites and units move; the duplicate's names become aliases; history and
     an audit row with a snapshot of the duplicate are kept. Registry keepers only."""
@@ -389,13 +459,21 @@ def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organis
     if survivor.pk == duplicate.pk:
         raise ValidationError({"duplicate": [_("Vælg to forskellige organisationer.")]})
     if survivor.cvr and duplicate.cvr and survivor.cvr != duplicate.cvr:
-        raise ValidationError({"duplicate": [_(
-            "De to organisationer har forskellige CVR-numre og er derfor ikke samme enhed.")]})
+        raise ValidationError(
+            {
+                "duplicate": [
+                    _("De to organisationer har forskellige CVR-numre og er derfor ikke samme enhed.")
+                ]
+            }
+        )
     with transaction.atomic():
         snapshot = {
-            "key": duplicate.key, "name": duplicate.name, "cvr": duplicate.cvr,
+            "key": duplicate.key,
+            "name": duplicate.name,
+            "cvr": duplicate.cvr,
             "aliases": list(duplicate.aliases.values_list("name", flat=True)),
-            "kind": duplicate.kind, "website": duplicate.website,
+            "kind": duplicate.kind,
+            "website": duplicate.website,
         }
         names = [duplicate.name, *snapshot["aliases"]]
         _move_relations(duplicate, survivor)
@@ -408,9 +486,12 @@ def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organis
             survivor.cvr = cvr
             survivor.save(update_fields=["cvr", "updated"])
         current = list(survivor.aliases.values_list("name", flat=True))
-        _set_aliases(survivor, _clean_aliases(survivor, dedupe_aliases(survivor.name,
-                                                                        [*current, *names])))
-        audit_log(actor=actor, action="registry.organisation.merged", obj=survivor,
-                  data={"merged": snapshot, "merged_id": duplicate_id})
+        _set_aliases(survivor, _clean_aliases(survivor, dedupe_aliases(survivor.name, [*current, *names])))
+        audit_log(
+            actor=actor,
+            action="registry.organisation.merged",
+            obj=survivor,
+            data={"merged": snapshot, "merged_id": duplicate_id},
+        )
         _notify([survivor.pk, duplicate_id])
     return survivor

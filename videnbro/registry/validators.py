@@ -23,8 +23,7 @@ def clean_cvr(value: str) -> str:
         )
     if not is_valid_cvr(digits):
         raise ValidationError(
-            _("%(value)s er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).")
-            % {"value": digits},
+            _("%(value)s er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).") % {"value": digits},
             code="cvr_checksum",
         )
     return digits

@@ -32,9 +32,9 @@ PAGE_SIZE = 30
 
 
 def _filtered(request):
-    filterset = OrganisationFilter(request.GET or None,
-                                   queryset=organisation_base_queryset(request.user)
-                                   .order_by("name", "id"))
+    filterset = OrganisationFilter(
+        request.GET or None, queryset=organisation_base_queryset(request.user).order_by("name", "id")
+    )
     try:
         queryset = filterset.qs if filterset.is_bound else filterset.queryset
         errors = filterset.errors if filterset.is_bound else {}
@@ -47,13 +47,15 @@ def organisation_list(request):
     filterset, queryset, errors = _filtered(request)
     page, query = page_of(request, queryset, PAGE_SIZE)
     context = {
-        "filter": filterset, "page": page, "errors": errors, "query": query,
+        "filter": filterset,
+        "page": page,
+        "errors": errors,
+        "query": query,
         "can_create": permissions.can_create_organisation(request.user),
         # Staff review organisations created from offers and imports (issue 12, finding 6).
         "can_review": permissions.can_view_unverified(request.user),
     }
-    template = "registry/_organisation_results.html" if request.htmx else \
-        "registry/organisation_list.html"
+    template = "registry/_organisation_results.html" if request.htmx else "registry/organisation_list.html"
     return render(request, template, context)
 
 
@@ -80,9 +82,9 @@ def _partnership_section(organisation: Organisation):
 
 def organisation_detail(request, key: str):
     organisation = get_object_or_404(
-        organisation_base_queryset(request.user).select_related("source").prefetch_related(
-            "competences", "capacities", "sites__municipality", "units"
-        ),
+        organisation_base_queryset(request.user)
+        .select_related("source")
+        .prefetch_related("competences", "capacities", "sites__municipality", "units"),
         key=key,
     )
     memberships = organisation.memberships.select_related("group").order_by("group__name")
@@ -91,10 +93,10 @@ def organisation_detail(request, key: str):
         "memberships": memberships,
         "members": group_members(organisation) if organisation.is_group else None,
         "contacts": organisation.contacts.all()
-        if permissions.can_view_contacts(request.user, organisation) else None,
+        if permissions.can_view_contacts(request.user, organisation)
+        else None,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
-        "can_verify": not organisation.is_verified
-        and permissions.can_verify_organisation(request.user),
+        "can_verify": not organisation.is_verified and permissions.can_verify_organisation(request.user),
         "history": organisation.history.select_related("history_user")[:10],
         "partnerships": _partnership_section(organisation),
         "capacity_form": CapacityForm(),
@@ -137,9 +139,11 @@ def _editable(request, key: str) -> Organisation:
 def capacity_add(request, key: str):
     organisation = _editable(request, key)
     handle_inline_form(
-        request, CapacityForm(request.POST),
+        request,
+        CapacityForm(request.POST),
         lambda data: services.capacity_add(actor=request.user, organisation=organisation, **data),
-        _("Kapaciteten er tilføjet."))
+        _("Kapaciteten er tilføjet."),
+    )
     return redirect(organisation.get_absolute_url() + "#cap-h")
 
 
@@ -158,9 +162,11 @@ def capacity_remove(request, key: str, pk: int):
 def contact_add(request, key: str):
     organisation = _editable(request, key)
     handle_inline_form(
-        request, ContactForm(request.POST),
+        request,
+        ContactForm(request.POST),
         lambda data: services.contact_add(actor=request.user, organisation=organisation, **data),
-        _("Kontaktpersonen er tilføjet."))
+        _("Kontaktpersonen er tilføjet."),
+    )
     return redirect(organisation.get_absolute_url() + "#contacts-h")
 
 
@@ -169,12 +175,12 @@ def _organisation_form(request, organisation: Organisation | None):
     if request.method == "POST" and form.is_valid():
         try:
             if organisation is None:
-                organisation = services.organisation_create(actor=request.user,
-                                                            **form.service_kwargs())
+                organisation = services.organisation_create(actor=request.user, **form.service_kwargs())
                 messages.success(request, _("Organisationen er oprettet."))
             else:
-                services.organisation_update(actor=request.user, organisation=organisation,
-                                             **form.service_kwargs())
+                services.organisation_update(
+                    actor=request.user, organisation=organisation, **form.service_kwargs()
+                )
                 messages.success(request, _("Ændringerne er gemt."))
             return redirect(organisation)
         except ValidationError as exc:
@@ -184,35 +190,48 @@ def _organisation_form(request, organisation: Organisation | None):
                     target = "competences_text"
                 for error in errors:
                     form.add_error(target, error)
-    return render(request, "registry/organisation_form.html",
-                  {"form": form, "organisation": organisation})
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})
 
 
 def _group_list(request, kind: str, intro: str, title: str):
     groups = organisation_groups(kind)
-    return render(request, "registry/group_list.html",
-                  {"groups": groups, "title": title, "intro": intro, "kind": kind})
+    return render(
+        request, "registry/group_list.html", {"groups": groups, "title": title, "intro": intro, "kind": kind}
+    )
 
 
 def cluster_list(request):
     return _group_list(
-        request, Kind.CLUSTER, title=_("Klynger"),
+        request,
+        Kind.CLUSTER,
+        title=_("Klynger"),
         intro=_("Danmarks nationale klynger og deres kontorer (kilde: klyngeoversigten 2021–2024)."),
     )
 
 
 def hub_list(request):
     return _group_list(
-        request, Kind.REGIONAL_HUB, title=_("Regionale hubs"),
+        request,
+        Kind.REGIONAL_HUB,
+        title=_("Regionale hubs"),
         intro=_("Danish Life Science Clusters fem hubs – et kontor og et community i hver region."),
     )
 
 
 def collaboration_list(request):
-    acute = (public_organisations().filter(is_acute_hospital=True)
-             .select_related("region", "parent").order_by("region__code", "name"))
+    acute = (
+        public_organisations()
+        .filter(is_acute_hospital=True)
+        .select_related("region", "parent")
+        .order_by("region__code", "name")
+    )
     groups = organisation_groups(Kind.HEALTH_COLLABORATION)
-    return render(request, "registry/collaboration_list.html", {
-        "groups": groups, "acute_hospitals": acute,
-        "by_region": acute.values("region__name").annotate(n=Count("id")).order_by("region__name"),
-    })
+    return render(
+        request,
+        "registry/collaboration_list.html",
+        {
+            "groups": groups,
+            "acute_hospitals": acute,
+            "by_region": acute.values("region__name").annotate(n=Count("id")).order_by("region__name"),
+        },
+    )

@@ -16,8 +16,17 @@ from django.db.models.lookups import GreaterThan
 
 from .models import SearchDocument
 
-FACETS = ("doc_type", "focus_area", "region", "sector", "custodian", "themes",
-          "coding_systems", "access_route", "personal_data")
+FACETS = (
+    "doc_type",
+    "focus_area",
+    "region",
+    "sector",
+    "custodian",
+    "themes",
+    "coding_systems",
+    "access_route",
+    "personal_data",
+)
 # Stored '|a|b|' (see SearchDocument.themes): a document counts once under each of its values.
 MULTI_VALUED = frozenset({"themes", "coding_systems"})
 FILTER_COLUMNS = (*FACETS, "is_synthetic")
@@ -42,14 +51,13 @@ def _fold_facets(rows) -> tuple[int, dict[str, dict[str, int]]]:
     for *values, n in rows:
         total += n
         for name, value in zip(FACETS, values, strict=True):
-            for one in (value.strip("|").split("|") if name in MULTI_VALUED else [value]):
+            for one in value.strip("|").split("|") if name in MULTI_VALUED else [value]:
                 if one:
                     facets[name][one] = facets[name].get(one, 0) + n
     return total, facets
 
 
-def filter_documents(queryset: QuerySet[SearchDocument], filters: dict[str, str]
-                     ) -> QuerySet[SearchDocument]:
+def filter_documents(queryset: QuerySet[SearchDocument], filters: dict[str, str]) -> QuerySet[SearchDocument]:
     """Filters by column; a multi-valued column matches the whole delimited value, case
     sensitively on every back end (StrIndex is instr() on SQLite, strpos() on PostgreSQL)."""
     for column, value in filters.items():
@@ -70,11 +78,11 @@ class SQLiteBackend:
 
     def write(self, rows: list[SearchDocument]) -> None:
         with connection.cursor() as cursor:
-            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s",
-                               [(row.pk,) for row in rows])
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(row.pk,) for row in rows])
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, title_terms, body_terms) VALUES (%s, %s, %s)",
-                [(row.pk, row.title_terms, row.body_terms) for row in rows])
+                [(row.pk, row.title_terms, row.body_terms) for row in rows],
+            )
 
     def delete(self, ids: list[int]) -> None:
         with connection.cursor() as cursor:
@@ -84,11 +92,16 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def search(self, groups: list[list[str]], filters: dict[str, str], *,
-               any_group: bool = False, limit: int = CANDIDATE_LIMIT) -> Hits:
+    def search(
+        self,
+        groups: list[list[str]],
+        filters: dict[str, str],
+        *,
+        any_group: bool = False,
+        limit: int = CANDIDATE_LIMIT,
+    ) -> Hits:
         joiner = " OR " if any_group else " AND "
-        expression = joiner.join("(" + " OR ".join(_quote(t) for t in group) + ")"
-                                 for group in groups)
+        expression = joiner.join("(" + " OR ".join(_quote(t) for t in group) + ")" for group in groups)
         where, params = ["search_fts MATCH %s"], [expression]
         for column, value in filters.items():
             assert column in FILTER_COLUMNS  # never user-supplied names
@@ -98,19 +111,27 @@ class SQLiteBackend:
             else:
                 where.append(f"d.{column} = %s")
                 params.append(value)
-        source = ("FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-                  "WHERE " + " AND ".join(where))
+        source = (
+            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+            "WHERE " + " AND ".join(where)
+        )
         columns = ", ".join(f"d.{name}" for name in FACETS)
         with connection.cursor() as cursor:
             # One GROUP BY over all facet columns gives the total and every facet at once.
-            cursor.execute(f"SELECT {columns}, COUNT(*) {source} "  # noqa: S608 - whitelisted
-                           f"GROUP BY {columns}", params)
+            cursor.execute(
+                f"SELECT {columns}, COUNT(*) {source} "  # noqa: S608 - whitelisted
+                f"GROUP BY {columns}",
+                params,
+            )
             total, facets = _fold_facets(cursor.fetchall())
             if not total:
                 return Hits([], 0, facets)
             # bm25 is negative (smaller is better); title terms weigh 4x body terms.
-            cursor.execute(f"SELECT d.id, bm25(search_fts, 4.0, 1.0) {source} "  # noqa: S608
-                           f"ORDER BY 2 LIMIT {int(limit)}", params)
+            cursor.execute(
+                f"SELECT d.id, bm25(search_fts, 4.0, 1.0) {source} "  # noqa: S608
+                f"ORDER BY 2 LIMIT {int(limit)}",
+                params,
+            )
             rows = cursor.fetchall()
         best = -min((r[1] for r in rows), default=-1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, -rank / best))) for pk, rank in rows]
@@ -129,7 +150,9 @@ class PostgresBackend:
                 "UPDATE search_searchdocument SET search_vector = "
                 "setweight(to_tsvector('simple', title_terms), 'A') || "
                 "setweight(to_tsvector('simple', body_terms), 'B') || "
-                "setweight(to_tsvector('danish', body), 'C') WHERE id = ANY(%s)", [ids])
+                "setweight(to_tsvector('danish', body), 'C') WHERE id = ANY(%s)",
+                [ids],
+            )
 
     def delete(self, ids: list[int]) -> None:
         return None  # the rows themselves are deleted
@@ -137,23 +160,32 @@ class PostgresBackend:
     def clear(self) -> None:
         return None
 
-    def search(self, groups: list[list[str]], filters: dict[str, str], *,
-               any_group: bool = False, limit: int = CANDIDATE_LIMIT) -> Hits:
+    def search(
+        self,
+        groups: list[list[str]],
+        filters: dict[str, str],
+        *,
+        any_group: bool = False,
+        limit: int = CANDIDATE_LIMIT,
+    ) -> Hits:
         filtered = filter_documents(SearchDocument.objects.all(), filters)
         # Terms are passed as tsquery lexemes via to_tsquery over quoted, escaped terms.
         expression = (" | " if any_group else " & ").join(
-            "(" + " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in group)
-            + ")" for group in groups)
-        matching = filtered.extra(where=["search_vector @@ to_tsquery('simple', %s)"],
-                                  params=[expression])
-        total, facets = _fold_facets(
-            matching.order_by().values_list(*FACETS).annotate(n=Count("id")))
+            "(" + " | ".join("'" + t.replace("'", "''").replace("\\", "") + "'" for t in group) + ")"
+            for group in groups
+        )
+        matching = filtered.extra(where=["search_vector @@ to_tsquery('simple', %s)"], params=[expression])
+        total, facets = _fold_facets(matching.order_by().values_list(*FACETS).annotate(n=Count("id")))
         if not total:
             return Hits([], 0, facets)
         rows = list(
-            matching.extra(select={"rank": "ts_rank(search_vector, to_tsquery('simple', %s), 1)"},
-                           select_params=[expression])
-            .order_by("-rank", "id").values_list("id", "rank")[:limit])
+            matching.extra(
+                select={"rank": "ts_rank(search_vector, to_tsquery('simple', %s), 1)"},
+                select_params=[expression],
+            )
+            .order_by("-rank", "id")
+            .values_list("id", "rank")[:limit]
+        )
         best = max((r[1] for r in rows), default=1.0) or 1.0
         scored = [(pk, max(0.0, min(1.0, rank / best))) for pk, rank in rows]
         return Hits(scored, total, facets)

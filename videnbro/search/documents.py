@@ -38,15 +38,24 @@ class Document:
     def values(self) -> dict:
         names = [self.title, *self.aliases]
         return {
-            "title": self.title[:300], "aliases": " | ".join(self.aliases), "body": self.body,
-            "url": self.url, "title_terms": terms_text(" ".join(names)),
+            "title": self.title[:300],
+            "aliases": " | ".join(self.aliases),
+            "body": self.body,
+            "url": self.url,
+            "title_terms": terms_text(" ".join(names)),
             "body_terms": terms_text(self.body),
             "exact_keys": "|".join(sorted({normalise_name(n) for n in names if n})),
-            "focus_area": self.focus_area, "region": self.region, "sector": self.sector,
-            "kind": self.kind, "is_synthetic": self.is_synthetic, "owner": self.owner,
-            "custodian": self.custodian, "themes": multi_value(self.themes),
+            "focus_area": self.focus_area,
+            "region": self.region,
+            "sector": self.sector,
+            "kind": self.kind,
+            "is_synthetic": self.is_synthetic,
+            "owner": self.owner,
+            "custodian": self.custodian,
+            "themes": multi_value(self.themes),
             "coding_systems": multi_value(self.coding_systems),
-            "access_route": self.access_route, "personal_data": self.personal_data,
+            "access_route": self.access_route,
+            "personal_data": self.personal_data,
         }
 
 
@@ -60,41 +69,72 @@ def organisation_documents(organisations) -> list[Document]:
     documents = []
     for org in organisations:
         competences = [c.name for c in org.competences.all()]
-        parts = [org.description, " ".join(competences),
-                 org.municipality.name if org.municipality_id else "",
-                 org.region.name if org.region_id else ""]
-        documents.append(Document(
-            DocType.ORGANISATION, org.pk, org.name, org.get_absolute_url(),
-            aliases=[a.name for a in org.aliases.all()] + ([org.name_en] if org.name_en else []),
-            body="\n".join(p for p in parts if p),
-            region=org.region.slug if org.region_id else "", sector=org.sector, kind=org.kind,
-            is_synthetic=org.key.startswith("synth-"),
-        ))
+        parts = [
+            org.description,
+            " ".join(competences),
+            org.municipality.name if org.municipality_id else "",
+            org.region.name if org.region_id else "",
+        ]
+        documents.append(
+            Document(
+                DocType.ORGANISATION,
+                org.pk,
+                org.name,
+                org.get_absolute_url(),
+                aliases=[a.name for a in org.aliases.all()] + ([org.name_en] if org.name_en else []),
+                body="\n".join(p for p in parts if p),
+                region=org.region.slug if org.region_id else "",
+                sector=org.sector,
+                kind=org.kind,
+                is_synthetic=org.key.startswith("synth-"),
+            )
+        )
         for capacity in org.capacities.all():
-            documents.append(Document(
-                DocType.CAPACITY, capacity.pk, f"{org.name}: {capacity}",
-                org.get_absolute_url() + "#cap-h",
-                body=" ".join(x for x in (str(capacity), capacity.note) if x),
-                region=org.region.slug if org.region_id else "", sector=org.sector,
-                kind=org.kind, owner=f"organisation:{org.pk}",
-            ))
+            documents.append(
+                Document(
+                    DocType.CAPACITY,
+                    capacity.pk,
+                    f"{org.name}: {capacity}",
+                    org.get_absolute_url() + "#cap-h",
+                    body=" ".join(x for x in (str(capacity), capacity.note) if x),
+                    region=org.region.slug if org.region_id else "",
+                    sector=org.sector,
+                    kind=org.kind,
+                    owner=f"organisation:{org.pk}",
+                )
+            )
     return documents
 
 
 def partnership_documents(partnerships) -> list[Document]:
     documents = []
     for p in partnerships:
-        participants = [x.organisation.name for x in p.participants.all()
-                        if x.organisation.is_verified]  # unverified names stay staff-only
-        regions = sorted({x.organisation.region.slug for x in p.participants.all()
-                          if x.organisation.region_id} | {r.slug for r in p.regions.all()})
-        documents.append(Document(
-            DocType.PARTNERSHIP, p.pk, p.title, p.get_absolute_url(),
-            body="\n".join([p.description, ", ".join(participants),
-                            p.get_focus_area_display() if p.focus_area else ""]),
-            focus_area=p.focus_area, region=regions[0] if len(regions) == 1 else "",
-            kind=p.partner_type, is_synthetic=p.is_synthetic,
-        ))
+        participants = [
+            x.organisation.name for x in p.participants.all() if x.organisation.is_verified
+        ]  # unverified names stay staff-only
+        regions = sorted(
+            {x.organisation.region.slug for x in p.participants.all() if x.organisation.region_id}
+            | {r.slug for r in p.regions.all()}
+        )
+        documents.append(
+            Document(
+                DocType.PARTNERSHIP,
+                p.pk,
+                p.title,
+                p.get_absolute_url(),
+                body="\n".join(
+                    [
+                        p.description,
+                        ", ".join(participants),
+                        p.get_focus_area_display() if p.focus_area else "",
+                    ]
+                ),
+                focus_area=p.focus_area,
+                region=regions[0] if len(regions) == 1 else "",
+                kind=p.partner_type,
+                is_synthetic=p.is_synthetic,
+            )
+        )
     return documents
 
 
@@ -107,27 +147,44 @@ def dataset_documents(datasets) -> list[Document]:
         themes = [t for t in d.themes if t in Theme.values]
         with translation.override("en"):
             themes_en = [str(Theme(t).label) for t in themes]
-        variables = [" ".join(x for x in (v.name, v.label, v.label_en) if x)
-                     for v in d.variables.all()]
-        parts = [d.description, d.description_en, ", ".join(d.keywords), d.population_coverage,
-                 ", ".join([*(str(Theme(t).label) for t in themes), *themes_en]),
-                 ", ".join(d.coding_systems), "; ".join(variables), d.custodian.name]
-        documents.append(Document(
-            DocType.DATASET, d.pk, d.title, d.get_absolute_url(),
-            aliases=[x for x in (d.title_en, d.acronym) if x],
-            body="\n".join(p for p in parts if p),
-            custodian=d.custodian.key, themes=themes, coding_systems=d.coding_systems,
-            access_route=d.access_route.key if d.access_route_id else "",
-            personal_data="yes" if d.personal_data else "no", is_synthetic=d.is_synthetic,
-        ))
+        variables = [" ".join(x for x in (v.name, v.label, v.label_en) if x) for v in d.variables.all()]
+        parts = [
+            d.description,
+            d.description_en,
+            ", ".join(d.keywords),
+            d.population_coverage,
+            ", ".join([*(str(Theme(t).label) for t in themes), *themes_en]),
+            ", ".join(d.coding_systems),
+            "; ".join(variables),
+            d.custodian.name,
+        ]
+        documents.append(
+            Document(
+                DocType.DATASET,
+                d.pk,
+                d.title,
+                d.get_absolute_url(),
+                aliases=[x for x in (d.title_en, d.acronym) if x],
+                body="\n".join(p for p in parts if p),
+                custodian=d.custodian.key,
+                themes=themes,
+                coding_systems=d.coding_systems,
+                access_route=d.access_route.key if d.access_route_id else "",
+                personal_data="yes" if d.personal_data else "no",
+                is_synthetic=d.is_synthetic,
+            )
+        )
     return documents
 
 
 def organisation_queryset():
     """Public (verified) organisations only: an unverified one has no search document (and a
     reindex of one removes it), so neither search nor the matcher nor suggestions show it."""
-    return Organisation.objects.public().select_related("municipality", "region").prefetch_related(
-        "aliases", "competences", "capacities")
+    return (
+        Organisation.objects.public()
+        .select_related("municipality", "region")
+        .prefetch_related("aliases", "competences", "capacities")
+    )
 
 
 def partnership_queryset():
@@ -135,5 +192,4 @@ def partnership_queryset():
 
 
 def dataset_queryset():
-    return Dataset.objects.select_related("custodian", "access_route").prefetch_related(
-        "variables")
+    return Dataset.objects.select_related("custodian", "access_route").prefetch_related("variables")

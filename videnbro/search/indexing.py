@@ -35,7 +35,8 @@ def _write(documents: list[Document]) -> None:
         (d.doc_type, d.object_id): d
         for d in SearchDocument.objects.filter(
             doc_type__in={doc.doc_type for doc in documents},
-            object_id__in=[doc.object_id for doc in documents])
+            object_id__in=[doc.object_id for doc in documents],
+        )
     }
     rows, new = [], []
     for doc in documents:
@@ -51,19 +52,27 @@ def _write(documents: list[Document]) -> None:
         now = timezone.now()
         for row in rows:
             row.updated = now  # bulk_update does not apply auto_now
-        fields = [*Document.__dataclass_fields__.keys() - {"doc_type", "object_id"},
-                  "title_terms", "body_terms", "exact_keys", "updated"]
+        fields = [
+            *Document.__dataclass_fields__.keys() - {"doc_type", "object_id"},
+            "title_terms",
+            "body_terms",
+            "exact_keys",
+            "updated",
+        ]
         if len(rows) == 1:  # one record edited: a plain UPDATE is much cheaper to build
             SearchDocument.objects.filter(pk=rows[0].pk).update(
-                **{name: getattr(rows[0], name) for name in fields})
+                **{name: getattr(rows[0], name) for name in fields}
+            )
         else:
-            SearchDocument.objects.bulk_update(rows, fields,
-                                               batch_size=100)  # SQLite limits CASE depth
+            SearchDocument.objects.bulk_update(rows, fields, batch_size=100)  # SQLite limits CASE depth
     if new:
         SearchDocument.objects.bulk_create(new, batch_size=500)
         # bulk_create does not return ids on every backend: fetch them.
-        new = list(SearchDocument.objects.filter(
-            doc_type__in={d.doc_type for d in new}, object_id__in=[d.object_id for d in new]))
+        new = list(
+            SearchDocument.objects.filter(
+                doc_type__in={d.doc_type for d in new}, object_id__in=[d.object_id for d in new]
+            )
+        )
     get_backend().write(rows + new)
     versions.bump(INDEX_VERSION)
 
@@ -78,11 +87,13 @@ def _delete(queryset) -> None:
 
 def _batched(indexer):
     """Large id lists are indexed in batches: SQLite limits the depth of one query."""
+
     def run(ids: Iterable[int]) -> None:
         ids = list(ids)
         with transaction.atomic():
             for start in range(0, len(ids), INDEX_BATCH):
-                indexer(ids[start:start + INDEX_BATCH])
+                indexer(ids[start : start + INDEX_BATCH])
+
     run.__doc__ = indexer.__doc__
     return run
 
@@ -91,11 +102,11 @@ def _batched(indexer):
 def index_organisations(ids: list[int]) -> None:
     """Index organisations and their capacities; ids that no longer exist are removed."""
     organisations = list(organisation_queryset().filter(pk__in=ids))
-    _delete(SearchDocument.objects.filter(
-        doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids]))
+    _delete(
+        SearchDocument.objects.filter(doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids])
+    )
     found = {o.pk for o in organisations}
-    _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION,
-                                          object_id__in=set(ids) - found))
+    _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION, object_id__in=set(ids) - found))
     with translation.override("da"):
         documents = organisation_documents(organisations)
     _write(documents)
@@ -105,8 +116,9 @@ def _reindex(doc_type: str, queryset, build, ids: list[int]) -> None:
     """Write the documents of the records with these ids; ids that no longer exist are
     removed from the index."""
     records = list(queryset.filter(pk__in=ids))
-    _delete(SearchDocument.objects.filter(doc_type=doc_type,
-                                          object_id__in=set(ids) - {r.pk for r in records}))
+    _delete(
+        SearchDocument.objects.filter(doc_type=doc_type, object_id__in=set(ids) - {r.pk for r in records})
+    )
     with translation.override("da"):
         documents = build(records)
     _write(documents)
@@ -133,12 +145,14 @@ def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> 
     with transaction.atomic():
         get_backend().clear()
         SearchDocument.objects.all().delete()
-        for model, indexer in ((Organisation, index_organisations),
-                               (Partnership, index_partnerships),
-                               (Dataset, index_datasets)):
+        for model, indexer in (
+            (Organisation, index_organisations),
+            (Partnership, index_partnerships),
+            (Dataset, index_datasets),
+        ):
             ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(ids), batch):
-                chunk = ids[start:start + batch]
+                chunk = ids[start : start + batch]
                 indexer(chunk)
                 if progress:
                     progress(len(chunk))

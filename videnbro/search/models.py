@@ -23,12 +23,17 @@ class SearchDocument(models.Model):
     aliases = models.TextField(blank=True)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300)
-    owner = models.CharField(max_length=60, blank=True, db_index=True,
-                             help_text="The record whose reindex replaces this one, e.g. organisation:5.")
+    owner = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="The record whose reindex replaces this one, e.g. organisation:5.",
+    )
     title_terms = models.TextField(blank=True)
     body_terms = models.TextField(blank=True)
     exact_keys = models.TextField(
-        blank=True, help_text="Folded name and aliases, '|'-separated, for exact-match ranking.")
+        blank=True, help_text="Folded name and aliases, '|'-separated, for exact-match ranking."
+    )
     focus_area = models.CharField(max_length=30, blank=True, db_index=True)
     region = models.CharField(max_length=30, blank=True, db_index=True)
     sector = models.CharField(max_length=20, blank=True, db_index=True)
@@ -36,8 +41,9 @@ class SearchDocument(models.Model):
     # Dataset facets. Themes and coding systems are multi-valued: stored '|'-delimited with a
     # leading and trailing '|' ("|births|cancer|"), so one value is matched as a substring on
     # SQLite and PostgreSQL alike and a GROUP BY row splits back into its values.
-    custodian = models.CharField(max_length=120, blank=True, db_index=True,
-                                 help_text="The custodian organisation's key.")
+    custodian = models.CharField(
+        max_length=120, blank=True, db_index=True, help_text="The custodian organisation's key."
+    )
     themes = models.TextField(blank=True, help_text="'|births|cancer|'")
     coding_systems = models.TextField(blank=True, help_text="'|ICD-10|SKS|'")
     access_route = models.CharField(max_length=60, blank=True, db_index=True)

@@ -17,13 +17,15 @@ def reindex_organisations(sender, organisation_ids, **kwargs):
     # Partnership documents list participant names: refresh those the organisations take part in.
     from videnbro.partnerships.models import Participant
 
-    partnership_ids = set(Participant.objects.filter(organisation_id__in=organisation_ids)
-                          .values_list("partnership_id", flat=True))
+    partnership_ids = set(
+        Participant.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "partnership_id", flat=True
+        )
+    )
     if partnership_ids:
         index_partnerships(partnership_ids)
     # Dataset documents carry their custodian's name.
-    dataset_ids = list(Dataset.objects.filter(custodian_id__in=organisation_ids)
-                       .values_list("pk", flat=True))
+    dataset_ids = list(Dataset.objects.filter(custodian_id__in=organisation_ids).values_list("pk", flat=True))
     if dataset_ids:
         index_datasets(dataset_ids)
 
@@ -38,6 +40,7 @@ def reindex_partnerships(sender, partnership_ids, **kwargs):
 # fire inside the writer's transaction too. Raw saves (loaddata) are skipped: related rows may
 # not exist yet; `videnbro search rebuild` indexes fixtures.
 
+
 @receiver(post_save, sender=Dataset)
 @receiver(post_delete, sender=Dataset)
 def reindex_dataset(sender, instance, raw=False, **kwargs):
@@ -50,7 +53,6 @@ def reindex_dataset(sender, instance, raw=False, **kwargs):
 def reindex_dataset_of_variable(sender, instance, raw=False, origin=None, **kwargs):
     # Deleting a dataset deletes its variables first: one reindex per variable would only
     # rewrite a document that is removed right after.
-    if raw or isinstance(origin, Dataset) or (isinstance(origin, QuerySet)
-                                              and origin.model is Dataset):
+    if raw or isinstance(origin, Dataset) or (isinstance(origin, QuerySet) and origin.model is Dataset):
         return
     index_datasets([instance.dataset_id])

@@ -23,13 +23,20 @@ MAX_QUERY_LENGTH = 500
 MAX_QUERY_WORDS = 24
 PAGE_SIZE = 20
 STOPWORDS = frozenset(
-    "og i af til for med på en et de den det der som er at om fra the and of for in to a an"
-    .split())
+    "og i af til for med på en et de den det der som er at om fra the and of for in to a an".split()
+)
 # Filter and facet names (API and page) → SearchDocument columns; the order is the page's.
-FILTERS = {"type": "doc_type", "focus_area": "focus_area", "region": "region",
-           "sector": "sector", "custodian": "custodian", "theme": "themes",
-           "coding_system": "coding_systems", "access_route": "access_route",
-           "personal_data": "personal_data"}
+FILTERS = {
+    "type": "doc_type",
+    "focus_area": "focus_area",
+    "region": "region",
+    "sector": "sector",
+    "custodian": "custodian",
+    "theme": "themes",
+    "coding_system": "coding_systems",
+    "access_route": "access_route",
+    "personal_data": "personal_data",
+}
 
 
 @dataclass
@@ -59,8 +66,7 @@ def _term_groups(query: str, *, fuzzy: bool = True) -> list[tuple[str, tuple[str
     """One group of index terms per meaningful query word; a document must match every group."""
     # "Novo Nordisk A/S": the legal suffix is not part of any record's words.
     words = query_words(strip_legal_suffix(query) or query)
-    meaningful = [w for w in words
-                  if w not in STOPWORDS and not w.isdigit() and len(w) > 1] or words
+    meaningful = [w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1] or words
     meaningful = meaningful[:MAX_QUERY_WORDS]
     groups = []
     for word in meaningful:
@@ -84,9 +90,12 @@ def snippet(text: str, groups: list[tuple[str, tuple[str, ...]]], width: int = 9
     if not text:
         return ""
     wanted = {t for _w, terms in groups for t in terms}
-    spans = [m.span() for m in _TOKEN.finditer(text)
-             if set(word_terms(m.group().casefold())) & wanted
-             or any(t in fold(m.group()) for t in wanted if len(t) >= 4)]
+    spans = [
+        m.span()
+        for m in _TOKEN.finditer(text)
+        if set(word_terms(m.group().casefold())) & wanted
+        or any(t in fold(m.group()) for t in wanted if len(t) >= 4)
+    ]
     if not spans:
         excerpt = text[: width * 2]
         return html.escape(excerpt) + ("…" if len(text) > len(excerpt) else "")
@@ -122,8 +131,9 @@ def _allowed_filter_values(param: str) -> list[str]:
         case "sector":
             return list(Sector.values)
         case "custodian":
-            return list(Dataset.objects.order_by("custodian__key").values_list(
-                "custodian__key", flat=True).distinct())
+            return list(
+                Dataset.objects.order_by("custodian__key").values_list("custodian__key", flat=True).distinct()
+            )
         case "theme":
             return list(Theme.values)
         case "coding_system":
@@ -148,8 +158,10 @@ def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
             if param == "coding_system":  # "icd-10" is ICD-10, as on the data map
                 value = next((a for a in allowed if a.casefold() == value.casefold()), value)
             if value not in allowed:
-                errors[param] = [_("Ukendt værdi »%(value)s«. Tilladte værdier: %(allowed)s.")
-                                 % {"value": value[:40], "allowed": ", ".join(allowed)}]
+                errors[param] = [
+                    _("Ukendt værdi »%(value)s«. Tilladte værdier: %(allowed)s.")
+                    % {"value": value[:40], "allowed": ", ".join(allowed)}
+                ]
             filters[column] = value
     try:
         page = int(params.get("page") or 1)
@@ -163,8 +175,14 @@ def validate_params(params: dict[str, Any]) -> tuple[str, dict[str, str], int]:
     return q, filters, page
 
 
-def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
-           any_word: bool = False, page_size: int = PAGE_SIZE) -> SearchResults:
+def search(
+    *,
+    q: str = "",
+    filters: dict[str, str] | None = None,
+    page: int = 1,
+    any_word: bool = False,
+    page_size: int = PAGE_SIZE,
+) -> SearchResults:
     """Search everything; an empty query gives no results but the facets of the whole index,
     and with filters lists (browses) what they select, alphabetically.
 
@@ -177,12 +195,13 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
         if not filters:
             return SearchResults(q, 0, page, [], _facet_view(facets))
         start = (page - 1) * page_size
-        results = [Result(doc.doc_type, doc.object_id, doc.title,
-                          snippet(doc.body or doc.aliases, []), doc.url, 0.0)
-                   for doc in selected.only("doc_type", "object_id", "title", "body", "aliases", "url")
-                   .order_by("title", "pk")[start:start + page_size]]
-        return SearchResults(q, sum(facets["doc_type"].values()), page, results,
-                             _facet_view(facets))
+        results = [
+            Result(doc.doc_type, doc.object_id, doc.title, snippet(doc.body or doc.aliases, []), doc.url, 0.0)
+            for doc in selected.only("doc_type", "object_id", "title", "body", "aliases", "url").order_by(
+                "title", "pk"
+            )[start : start + page_size]
+        ]
+        return SearchResults(q, sum(facets["doc_type"].values()), page, results, _facet_view(facets))
     from django.core.cache import cache
 
     from videnbro.core import versions
@@ -190,8 +209,12 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     from .indexing import INDEX_VERSION
 
     version = versions.current(INDEX_VERSION)
-    key = "search:" + hashlib.sha256(repr((version, q, sorted(filters.items()), page, any_word,
-                                           page_size)).encode()).hexdigest()
+    key = (
+        "search:"
+        + hashlib.sha256(
+            repr((version, q, sorted(filters.items()), page, any_word, page_size)).encode()
+        ).hexdigest()
+    )
     # Results computed inside a transaction could be rolled back with it: not cached.
     cacheable = not connection.in_atomic_block
     cached = cache.get(key) if cacheable else None
@@ -202,9 +225,12 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     groups = _term_groups(q, fuzzy=not any_word)
     if not groups:
         return SearchResults(q, 0, page, [], _facet_view({name: {} for name in FACETS}))
-    hits = get_backend().search([list(terms) for _w, terms in groups], filters,
-                                any_group=any_word,
-                                limit=max(CANDIDATE_LIMIT, page * page_size))
+    hits = get_backend().search(
+        [list(terms) for _w, terms in groups],
+        filters,
+        any_group=any_word,
+        limit=max(CANDIDATE_LIMIT, page * page_size),
+    )
     documents = SearchDocument.objects.in_bulk([pk for pk, _s in hits.scored])
     exact = normalise_name(q)
     ranked = []
@@ -223,9 +249,15 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
     ranked.sort(key=lambda r: r[:3])
     start = (page - 1) * page_size
     results = [
-        Result(doc.doc_type, doc.object_id, doc.title,
-               snippet(doc.body or doc.aliases, groups), doc.url, round(score, 4))
-        for _p, _s, _t, doc, score in ranked[start:start + page_size]
+        Result(
+            doc.doc_type,
+            doc.object_id,
+            doc.title,
+            snippet(doc.body or doc.aliases, groups),
+            doc.url,
+            round(score, 4),
+        )
+        for _p, _s, _t, doc, score in ranked[start : start + page_size]
     ]
     outcome = SearchResults(q, hits.total, page, results, _facet_view(hits.facets))
     if cacheable:
@@ -235,5 +267,6 @@ def search(*, q: str = "", filters: dict[str, str] | None = None, page: int = 1,
 
 def _facet_view(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     renamed = {name: facets.get(column, {}) for name, column in FILTERS.items()}
-    return {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, values in renamed.items()}
+    return {
+        name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for name, values in renamed.items()
+    }

@@ -18,9 +18,14 @@ from .models import DocType
 from .services import FILTERS, search, validate_params
 
 FACET_TITLES = {
-    "type": _("Type"), "focus_area": _("Fokusområde"), "region": _("Region"),
-    "sector": _("Sektor"), "custodian": _("Dataansvarlig"), "theme": _("Tema"),
-    "coding_system": _("Kodesystem"), "access_route": _("Adgangsvej"),
+    "type": _("Type"),
+    "focus_area": _("Fokusområde"),
+    "region": _("Region"),
+    "sector": _("Sektor"),
+    "custodian": _("Dataansvarlig"),
+    "theme": _("Tema"),
+    "coding_system": _("Kodesystem"),
+    "access_route": _("Adgangsvej"),
     "personal_data": _("Personoplysninger"),
 }
 # Facets of health datasets only: shown when the results hold datasets, and then alone (with
@@ -32,8 +37,7 @@ def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]
     english = get_language() == "en"
     labels = {
         "type": {value: str(label) for value, label in DocType.choices},
-        "focus_area": {slug: term.en if english else term.da
-                       for slug, term in FOCUS_AREA_BY_SLUG.items()},
+        "focus_area": {slug: term.en if english else term.da for slug, term in FOCUS_AREA_BY_SLUG.items()},
         "region": dict(Region.objects.values_list("slug", "name")),
         "sector": {value: str(label) for value, label in Sector.choices},
         "theme": {value: str(label) for value, label in Theme.choices},
@@ -42,12 +46,18 @@ def _facet_labels(facets: dict[str, dict[str, int]]) -> dict[str, dict[str, str]
     # Names are read only for the keys that are counted.
     if keys := facets.get("custodian"):
         labels["custodian"] = {
-            key: (name_en if english and name_en else name) for key, name, name_en
-            in Organisation.objects.filter(key__in=keys).values_list("key", "name", "name_en")}
+            key: (name_en if english and name_en else name)
+            for key, name, name_en in Organisation.objects.filter(key__in=keys).values_list(
+                "key", "name", "name_en"
+            )
+        }
     if keys := facets.get("access_route"):
         labels["access_route"] = {
-            key: (name_en if english and name_en else name) for key, name, name_en
-            in AccessRoute.objects.filter(key__in=keys).values_list("key", "name", "name_en")}
+            key: (name_en if english and name_en else name)
+            for key, name, name_en in AccessRoute.objects.filter(key__in=keys).values_list(
+                "key", "name", "name_en"
+            )
+        }
     return labels
 
 
@@ -84,20 +94,34 @@ def search_page(request):
         q, filters, results = request.GET.get("q", "")[:500], {}, search()
     language = get_language()
     if language != "da":  # the index stores Danish (unprefixed) URLs
-        results = replace(results, results=[replace(r, url=_localise(r.url, language))
-                                            for r in results.results])
+        results = replace(
+            results, results=[replace(r, url=_localise(r.url, language)) for r in results.results]
+        )
     labels = _facet_labels(results.facets)
     facets = []
     for name in _shown_facets(results.facets, filters.get("doc_type")):
         chosen = filters.get(FILTERS[name])
-        facets.append((name, FACET_TITLES[name], [
-            (value, labels.get(name, {}).get(value, value), n, value == chosen)
-            for value, n in results.facets[name].items()]))
+        facets.append(
+            (
+                name,
+                FACET_TITLES[name],
+                [
+                    (value, labels.get(name, {}).get(value, value), n, value == chosen)
+                    for value, n in results.facets[name].items()
+                ],
+            )
+        )
     base = request.GET.copy()
     base.pop("page", None)
-    context = {"q": q, "results": results, "facets": facets, "errors": errors,
-               "params": request.GET, "query": base.urlencode(),
-               "filtered": any(request.GET.get(name) for name in FILTERS),
-               "listed": bool(q or filters)}
+    context = {
+        "q": q,
+        "results": results,
+        "facets": facets,
+        "errors": errors,
+        "params": request.GET,
+        "query": base.urlencode(),
+        "filtered": any(request.GET.get(name) for name in FILTERS),
+        "listed": bool(q or filters),
+    }
     template = "search/_results.html" if request.htmx else "search/search.html"
     return render(request, template, context)

@@ -42,21 +42,20 @@ class Vocabulary:
         # writes), so there the cheap version check is not trusted on its own.
         if version == self.version and not connection.in_atomic_block:
             return False
-        stats = SearchDocument.objects.aggregate(n=Count("id"), last=Max("updated"),
-                                                 top=Max("id"))
+        stats = SearchDocument.objects.aggregate(n=Count("id"), last=Max("updated"), top=Max("id"))
         fingerprint = (stats["n"], stats["last"], stats["top"])
         if fingerprint == self.fingerprint:
             self.version = version
             return False
         with self.lock:
             rows = SearchDocument.objects.all()
-            if self.seen_until is not None and self.fingerprint and stats["n"] >= \
-                    self.fingerprint[0]:
+            if self.seen_until is not None and self.fingerprint and stats["n"] >= self.fingerprint[0]:
                 rows = rows.filter(updated__gte=self.seen_until)  # only what changed
             else:
                 self.frequency = Counter()
-            for title_terms, body_terms in rows.values_list("title_terms", "body_terms") \
-                    .iterator(chunk_size=2000):
+            for title_terms, body_terms in rows.values_list("title_terms", "body_terms").iterator(
+                chunk_size=2000
+            ):
                 self.frequency.update(set(title_terms.split()) | set(body_terms.split()))
             self.terms = sorted(self.frequency)
             # One newline-joined string for substring search at C speed, and the terms grouped
@@ -92,8 +91,7 @@ def _containing(fragment: str, limit: int = 400) -> set[str]:
 
 
 @lru_cache(maxsize=8192)
-def expand_word(term_variants: tuple[str, ...], fuzzy: bool = True
-                ) -> tuple[tuple[str, ...], bool]:
+def expand_word(term_variants: tuple[str, ...], fuzzy: bool = True) -> tuple[tuple[str, ...], bool]:
     """Index terms that a query word may stand for, best first, and whether the word itself
     (or a near spelling of it) occurs in the index – not only as part of longer words."""
     frequency = vocabulary.frequency
@@ -108,8 +106,9 @@ def expand_word(term_variants: tuple[str, ...], fuzzy: bool = True
         cutoff = 84 if len(longest) >= 7 else 88
         for variant in term_variants:
             candidates = vocabulary.by_initial.get(variant[:1], [])
-            for term, _score, _i in process.extract(variant, candidates, scorer=fuzz.ratio,
-                                                    score_cutoff=cutoff, limit=5):
+            for term, _score, _i in process.extract(
+                variant, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+            ):
                 if term not in found:
                     near.add(term)
     ranked = sorted(extra | near, key=lambda t: -frequency[t])[:MAX_EXPANSIONS]

@@ -63,9 +63,10 @@ def test_the_account_is_locked_from_every_client_and_the_client_for_every_accoun
 def test_the_user_name_case_does_not_reset_the_count(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     for i in range(10):
-        Client(REMOTE_ADDR=f"10.0.1.{i}").post("/log-ind/", {
-            "username": user.username.upper() if i % 2 else user.username,
-            "password": "forkert"})
+        Client(REMOTE_ADDR=f"10.0.1.{i}").post(
+            "/log-ind/",
+            {"username": user.username.upper() if i % 2 else user.username, "password": "forkert"},
+        )
     client = Client(REMOTE_ADDR="10.0.1.99")
     response = client.post("/log-ind/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
@@ -75,12 +76,10 @@ def test_a_success_resets_the_count(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     client = Client()
     _hammer(client, "/log-ind/", user.username, 9)
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     client.logout()
     _hammer(client, "/log-ind/", user.username, 9)
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
 
 
 def test_behind_a_proxy_the_forwarded_client_is_counted(make_user, settings):
@@ -88,40 +87,51 @@ def test_behind_a_proxy_the_forwarded_client_is_counted(make_user, settings):
     other = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     proxy = "192.0.2.10"
     with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}):
-        _hammer(Client(REMOTE_ADDR=proxy), "/log-ind/", user.username, 10,
-                HTTP_X_FORWARDED_FOR="203.0.113.5")
+        _hammer(Client(REMOTE_ADDR=proxy), "/log-ind/", user.username, 10, HTTP_X_FORWARDED_FOR="203.0.113.5")
         # another client behind the same proxy is not locked out ...
         ok = Client(REMOTE_ADDR=proxy)
-        assert ok.post("/log-ind/", {"username": other.username, "password": PASSWORD},
-                       HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+        assert (
+            ok.post(
+                "/log-ind/",
+                {"username": other.username, "password": PASSWORD},
+                HTTP_X_FORWARDED_FOR="203.0.113.6",
+            ).status_code
+            == 302
+        )
         # ... and the hammering client cannot dodge by prepending a forged address
         forged = Client(REMOTE_ADDR=proxy)
-        assert forged.post("/log-ind/", {"username": other.username, "password": PASSWORD},
-                           HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5").status_code == 429
+        assert (
+            forged.post(
+                "/log-ind/",
+                {"username": other.username, "password": PASSWORD},
+                HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5",
+            ).status_code
+            == 429
+        )
 
 
 @pytest.mark.regression
-def test_finding_4_twenty_reset_requests_queue_at_most_three_mails(make_user, run_tasks,
-                                                                    mailoutbox):
+def test_finding_4_twenty_reset_requests_queue_at_most_three_mails(make_user, run_tasks, mailoutbox):
     make_user(Role.ORGANISATION_MEMBER, email="forsker@example.org")
     for i in range(20):  # from many clients, so only the per-address limit applies
         response = Client(REMOTE_ADDR=f"10.0.2.{i}").post(
-            "/konto/ny-adgangskode/", {"email": "forsker@example.org"})
+            "/konto/ny-adgangskode/", {"email": "forsker@example.org"}
+        )
         assert response.status_code == 302 and response["Location"].endswith("/sendt/")
     run_tasks()
     assert len([m for m in mailoutbox if m.to == ["forsker@example.org"]]) == 3
 
 
 def test_reset_requests_per_client_are_limited_with_the_same_answer_for_any_address(
-        make_user, run_tasks, mailoutbox):
+    make_user, run_tasks, mailoutbox
+):
     make_user(Role.ORGANISATION_MEMBER, email="forsker@example.org")
     client = Client(REMOTE_ADDR="10.0.3.1")
     answers = []
     for i in range(10):
         address = "forsker@example.org" if i % 2 else f"ukendt{i}@example.org"
         answers.append(client.post("/konto/ny-adgangskode/", {"email": address}))
-    assert {(r.status_code, r["Location"]) for r in answers} == {
-        (302, "/konto/ny-adgangskode/sendt/")}
+    assert {(r.status_code, r["Location"]) for r in answers} == {(302, "/konto/ny-adgangskode/sendt/")}
     blocked = client.post("/konto/ny-adgangskode/", {"email": "forsker@example.org"})
     assert blocked.status_code == 429 and "Retry-After" in blocked
     unknown = client.post("/konto/ny-adgangskode/", {"email": "ukendt@example.org"})
@@ -143,16 +153,16 @@ def _attack_rounds(client, url, victim, attacker, rounds):
 @pytest.mark.parametrize("url", ["/log-ind/", "/admin/login/"])
 def test_review_finding_1_own_log_ins_do_not_reset_the_victims_failures(make_user, url):
     victim = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
-    attacker = make_user(Role.PLATFORM_ADMIN if url.startswith("/admin/")
-                         else Role.ORGANISATION_MEMBER, password=PASSWORD)
+    attacker = make_user(
+        Role.PLATFORM_ADMIN if url.startswith("/admin/") else Role.ORGANISATION_MEMBER, password=PASSWORD
+    )
     client = Client(REMOTE_ADDR="10.9.0.1")
     _attack_rounds(client, url, victim, attacker, 4)  # 36 wrong guesses in all
     response = client.post(url, {"username": victim.username, "password": PASSWORD})
     assert response.status_code == 429 and not _logged_in(client)
     # the victim is locked out from every client, not only the attacker's
     elsewhere = Client(REMOTE_ADDR="10.9.0.2")
-    assert elsewhere.post(url, {"username": victim.username, "password": PASSWORD}
-                          ).status_code == 429
+    assert elsewhere.post(url, {"username": victim.username, "password": PASSWORD}).status_code == 429
 
 
 def test_a_success_resets_only_the_own_failures_from_that_client(make_user):
@@ -164,10 +174,8 @@ def test_a_success_resets_only_the_own_failures_from_that_client(make_user):
     _hammer(Client(REMOTE_ADDR="10.9.1.2"), "/log-ind/", user.username, 3)
     _hammer(Client(REMOTE_ADDR="10.9.1.2"), "/log-ind/", other.username, 3)
     client = Client(REMOTE_ADDR="10.9.1.2")
-    assert client.post("/log-ind/", {"username": user.username.upper(), "password": "x"}
-                       ).status_code == 200
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
+    assert client.post("/log-ind/", {"username": user.username.upper(), "password": "x"}).status_code == 200
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     left = set(AccessAttempt.objects.values_list("username", "ip_address"))
     assert left == {(user.username, "10.9.1.1"), (other.username, "10.9.1.2")}
 
@@ -181,10 +189,9 @@ def test_the_lock_out_ends_after_the_cool_off(make_user, settings):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     client = Client(REMOTE_ADDR="10.9.2.1")
     _hammer(client, "/log-ind/", user.username, 10)
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 429
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 429
     AccessAttempt.objects.update(
-        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     assert _logged_in(client)

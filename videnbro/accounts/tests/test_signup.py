@@ -12,8 +12,11 @@ from videnbro.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 SIGNUP = "/konto/opret/"
-GOOD = {"name": "Karen Blixen", "email": "Karen.Blixen@Example.org",
-        "stated_organisation": "Rungstedlund Forskning"}
+GOOD = {
+    "name": "Karen Blixen",
+    "email": "Karen.Blixen@Example.org",
+    "stated_organisation": "Rungstedlund Forskning",
+}
 PASSWORD = "Afrika-Farm-1937!"  # noqa: S105
 
 
@@ -30,14 +33,17 @@ def activate(client, path, password=PASSWORD, **values):
     """Open the mailed link and send the activation form (name, organisation, password)."""
     form = client.get(path)
     assert form.status_code == 200
-    data = {"name": form.context["form"]["name"].value(),
-            "stated_organisation": form.context["form"]["stated_organisation"].value() or "",
-            "password1": password, "password2": password, **values}
+    data = {
+        "name": form.context["form"]["name"].value(),
+        "stated_organisation": form.context["form"]["stated_organisation"].value() or "",
+        "password1": password,
+        "password2": password,
+        **values,
+    }
     return client.post(path, data)
 
 
-def test_signing_up_makes_an_inactive_account_and_mails_an_activation_link(
-        client, run_tasks, mailoutbox):
+def test_signing_up_makes_an_inactive_account_and_mails_an_activation_link(client, run_tasks, mailoutbox):
     response = client.post(SIGNUP, GOOD)
     assert response.status_code == 200
     assert "karen.blixen@example.org" in response.content.decode()
@@ -67,7 +73,8 @@ def test_signing_up_makes_an_inactive_account_and_mails_an_activation_link(
 
 
 def test_an_address_that_has_an_account_gets_the_same_answer_and_a_hint(
-        client, make_user, run_tasks, mailoutbox):
+    client, make_user, run_tasks, mailoutbox
+):
     existing = make_user(Role.DATA_CUSTODIAN, email="karen.blixen@example.org")
     response = client.post(SIGNUP, GOOD)
     assert response.status_code == 200 and b"signup-done" in response.content
@@ -79,10 +86,13 @@ def test_an_address_that_has_an_account_gets_the_same_answer_and_a_hint(
     assert "allerede en konto" in mail.body and "/konto/ny-adgangskode/" in mail.body
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"email": "ikke-en-adresse"}, "email"),
-    ({"name": ""}, "name"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"email": "ikke-en-adresse"}, "email"),
+        ({"name": ""}, "name"),
+    ],
+)
 def test_bad_input_is_a_field_error_and_creates_nothing(client, change, field):
     response = client.post(SIGNUP, {**GOOD, **change})
     assert response.status_code == 200
@@ -91,14 +101,18 @@ def test_bad_input_is_a_field_error_and_creates_nothing(client, change, field):
     assert not User.objects.filter(username="karen.blixen@example.org").exists()
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"password2": "noget-andet-1937!"}, "password2"),
-    ({"password1": "karenblixen", "password2": "karenblixen"}, "password1"),
-    ({"password1": "12345678", "password2": "12345678"}, "password1"),
-    ({"name": ""}, "name"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"password2": "noget-andet-1937!"}, "password2"),
+        ({"password1": "karenblixen", "password2": "karenblixen"}, "password1"),
+        ({"password1": "12345678", "password2": "12345678"}, "password1"),
+        ({"name": ""}, "name"),
+    ],
+)
 def test_a_bad_password_or_name_on_the_activation_page_is_a_field_error_and_activates_nothing(
-        client, run_tasks, mailoutbox, change, field):
+    client, run_tasks, mailoutbox, change, field
+):
     client.post(SIGNUP, GOOD)
     run_tasks()
     response = activate(client, activation_path(mailoutbox[0]), **change)
@@ -135,14 +149,14 @@ def test_password_reset_by_mail(client, make_user, run_tasks, mailoutbox):
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     form = client.get(path, follow=True)
     assert form.context["validlink"] is True
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "Ny-Kode-2026-xyz",
-                                                    "new_password2": "Ny-Kode-2026-xyz"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Ny-Kode-2026-xyz", "new_password2": "Ny-Kode-2026-xyz"}
+    )
     assert done.status_code == 302
     assert client.login(username=user.username, password="Ny-Kode-2026-xyz")
 
 
-def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, run_tasks,
-                                                                       mailoutbox):
+def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, run_tasks, mailoutbox):
     from videnbro.broker import services
 
     client.post(SIGNUP, GOOD)
@@ -154,16 +168,18 @@ def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, r
     assert request.organisation_label == "Rungstedlund Forskning"
 
 
-@pytest.mark.parametrize("path", [SIGNUP, "/en/konto/opret/", "/konto/ny-adgangskode/",
-                                  "/log-ind/"])
+@pytest.mark.parametrize("path", [SIGNUP, "/en/konto/opret/", "/konto/ny-adgangskode/", "/log-ind/"])
 def test_the_pages_render(client, path):
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("next_url, lands", [("/dataindgang/ny/?d=ruks", "/dataindgang/ny/?d=ruks"),
-                                             ("https://evil.example/", "/dataindgang/")])
-def test_after_activation_the_newcomer_lands_where_they_were_going(client, run_tasks,
-                                                                   mailoutbox, next_url, lands):
+@pytest.mark.parametrize(
+    "next_url, lands",
+    [("/dataindgang/ny/?d=ruks", "/dataindgang/ny/?d=ruks"), ("https://evil.example/", "/dataindgang/")],
+)
+def test_after_activation_the_newcomer_lands_where_they_were_going(
+    client, run_tasks, mailoutbox, next_url, lands
+):
     client.post(f"{SIGNUP}?next={next_url}", {**GOOD, "next": next_url})
     run_tasks()
     response = activate(client, activation_path(mailoutbox[0]))
@@ -171,14 +187,17 @@ def test_after_activation_the_newcomer_lands_where_they_were_going(client, run_t
 
 
 @pytest.mark.regression
-def test_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(
-        client, run_tasks, mailoutbox):
+def test_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(client, run_tasks, mailoutbox):
     """Issue 12, finding 1: the attacker signs up with the victim's address (and, in the old
     form, a password of their choosing), the victim signs up later and activates from the mail.
     The account must carry the victim's password, name and organisation only."""
-    attacker = {"name": "Eve Angriber", "email": "karen.blixen@example.org",
-                "stated_organisation": "Evil Corp", "password1": "Evil-Corp-Pass-666!",
-                "password2": "Evil-Corp-Pass-666!"}
+    attacker = {
+        "name": "Eve Angriber",
+        "email": "karen.blixen@example.org",
+        "stated_organisation": "Evil Corp",
+        "password1": "Evil-Corp-Pass-666!",
+        "password2": "Evil-Corp-Pass-666!",
+    }
     assert client.post(SIGNUP, attacker).status_code == 200
     victim = {**GOOD, "password1": PASSWORD, "password2": PASSWORD}
     from django.test import Client
@@ -208,15 +227,18 @@ def test_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(
 def test_the_person_activating_decides_name_and_organisation(client, run_tasks, mailoutbox):
     client.post(SIGNUP, {**GOOD, "stated_organisation": "Evil Corp", "name": "Eve"})
     run_tasks()
-    response = activate(client, activation_path(mailoutbox[0]), name="Karen Blixen",
-                        stated_organisation="Rungstedlund Forskning")
+    response = activate(
+        client,
+        activation_path(mailoutbox[0]),
+        name="Karen Blixen",
+        stated_organisation="Rungstedlund Forskning",
+    )
     assert response.status_code == 302
     user = User.objects.get(username="karen.blixen@example.org")
     assert (user.first_name, user.stated_organisation) == ("Karen", "Rungstedlund Forskning")
 
 
-def test_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_user, run_tasks,
-                                                                 mailoutbox):
+def test_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_user, run_tasks, mailoutbox):
     existing = make_user(Role.ORGANISATION_MEMBER, email="karen.blixen@example.org")
     existing.is_active = False
     existing.save()
@@ -227,8 +249,7 @@ def test_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_use
     assert "/konto/aktiver/" not in mail.body
 
 
-def test_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, run_tasks,
-                                                                        mailoutbox):
+def test_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, run_tasks, mailoutbox):
     for _ in range(6):
         response = client.post(SIGNUP, GOOD)
         assert response.status_code == 200 and b"signup-done" in response.content
@@ -237,7 +258,8 @@ def test_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, 
 
 
 def test_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
-        client, make_user, run_tasks, mailoutbox):
+    client, make_user, run_tasks, mailoutbox
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -252,16 +274,16 @@ def test_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
     stale = User.objects.get(username="karen.blixen@example.org")
     fresh = User.objects.get(username="ny@example.org")
     active = User.objects.get(username="aktiv@example.org")
-    User.objects.filter(pk__in=[stale.pk, active.pk]).update(
-        signed_up_at=now - timedelta(days=8))
+    User.objects.filter(pk__in=[stale.pk, active.pk]).update(signed_up_at=now - timedelta(days=8))
     User.objects.filter(pk=active.pk).update(is_active=True, activated_at=now - timedelta(days=7))
     admin_made = make_user(Role.ORGANISATION_MEMBER)  # inactive, never signed up itself
     User.objects.filter(pk=admin_made.pk).update(is_active=False)
 
     assert purge_unconfirmed(now=now) == 1
     assert not User.objects.filter(pk=stale.pk).exists()
-    assert set(User.objects.filter(pk__in=[fresh.pk, active.pk, admin_made.pk])
-               .values_list("pk", flat=True)) == {fresh.pk, active.pk, admin_made.pk}
+    assert set(
+        User.objects.filter(pk__in=[fresh.pk, active.pk, admin_made.pk]).values_list("pk", flat=True)
+    ) == {fresh.pk, active.pk, admin_made.pk}
     row = AuditLog.objects.get(action="accounts.user.unconfirmed_purged")
     assert row.object_id == str(stale.pk) and "karen" not in str(row.data)
     assert purge_unconfirmed(now=now + timedelta(days=2), older_than_days=1) == 1  # fresh
@@ -276,8 +298,7 @@ def test_review_finding_3_accounts_activated_before_the_fix_lose_the_sign_up_pas
 
     from videnbro.core.audit import audit_log
 
-    migration = importlib.import_module(
-        "videnbro.accounts.migrations.0006_prefix_signup_passwords_unusable")
+    migration = importlib.import_module("videnbro.accounts.migrations.0006_prefix_signup_passwords_unusable")
     password = "Angriberens-Kode-1!"  # noqa: S105
     # signed up and activated the old way: the password from the sign-up form, no
     # "activated" audit row (migration 0005 gave it activated_at from the dates)

@@ -93,6 +93,5 @@ def test_it_authenticates_the_token_owner(seeded, make_user, org):
     user = make_user(organisation=org("grundfos"))
     _token, raw = token_create(actor=SYSTEM, user=user)
     ok = bearer(raw).patch(f"{LIST}{org('grundfos').pk}/", {"description": "x"}, format="json")
-    refused = bearer(raw).patch(f"{LIST}{org('ikea').pk}/", {"description": "x"},
-                                format="json")
+    refused = bearer(raw).patch(f"{LIST}{org('ikea').pk}/", {"description": "x"}, format="json")
     assert (ok.status_code, refused.status_code) == (200, 403)

@@ -98,14 +98,14 @@ def test_the_set_up_page_is_for_staff_and_signed_in_users(make_user):
     assert client.get("/konto/tofaktor/").status_code == 403
 
 
-@pytest.mark.parametrize("login_url, after", [("/log-ind/", "/dataindgang/"),
-                                              ("/admin/login/", "/admin/")])
+@pytest.mark.parametrize("login_url, after", [("/log-ind/", "/dataindgang/"), ("/admin/login/", "/admin/")])
 def test_log_in_asks_for_the_code_after_the_password(make_user, login_url, after):
     user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     device = with_2fa(user)
     client = Client()
-    response = client.post(f"{login_url}?next={after}",
-                           {"username": user.username, "password": PASSWORD, "next": after})
+    response = client.post(
+        f"{login_url}?next={after}", {"username": user.username, "password": PASSWORD, "next": after}
+    )
     assert response.status_code == 302
     # a password alone reaches nothing but the code page
     page = client.get(after)
@@ -124,8 +124,7 @@ def test_log_in_asks_for_the_code_after_the_password(make_user, login_url, after
 def test_without_a_device_log_in_needs_no_code(make_user):
     user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
     client = Client()
-    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                       ).status_code == 302
+    assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     assert client.get("/dataindgang/").status_code == 200
 
 
@@ -141,16 +140,17 @@ def test_with_require_staff_2fa_the_admin_refuses_a_session_without_a_code(make_
     settings.REQUIRE_STAFF_2FA = True
     admin_user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     client = Client()
-    assert client.post("/admin/login/", {"username": admin_user.username,
-                                         "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/admin/login/", {"username": admin_user.username, "password": PASSWORD}).status_code
+        == 302
+    )
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/konto/tofaktor/")
     assert client.get("/admin/accounts/user/").status_code == 302
     # set it up from there: the session is then verified and the admin opens
     client.get("/konto/tofaktor/")
     device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
-    done = client.post("/konto/tofaktor/?next=/admin/", {"otp_token": code(device),
-                                                          "next": "/admin/"})
+    done = client.post("/konto/tofaktor/?next=/admin/", {"otp_token": code(device), "next": "/admin/"})
     assert done.status_code == 302 and done["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     # the next log-in asks for the code before the admin opens
@@ -186,12 +186,10 @@ def test_staff_find_the_set_up_page_in_the_header(make_user):
 
 
 @pytest.mark.regression
-def test_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_the_code(
-        make_user):
+def test_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_the_code(make_user):
     user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     old = Client()
-    assert old.post("/log-ind/", {"username": user.username, "password": PASSWORD}
-                    ).status_code == 302
+    assert old.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     assert old.get("/dataindgang/").status_code == 200
     # 2FA is turned on in another session (another browser, or the set-up page elsewhere)
     device = with_2fa(user)

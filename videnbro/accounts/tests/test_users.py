@@ -18,9 +18,19 @@ def run(*args) -> str:
 
 
 def test_it_creates_a_user_with_role_and_organisation(seeded, org):
-    out = run("user", "create", "karen", "--role", "cluster_secretariat", "--organisation",
-              "danish-life-science-cluster", "--password", "s3cret-pass", "--email",
-              "karen@example.com")
+    out = run(
+        "user",
+        "create",
+        "karen",
+        "--role",
+        "cluster_secretariat",
+        "--organisation",
+        "danish-life-science-cluster",
+        "--password",
+        "s3cret-pass",
+        "--email",
+        "karen@example.com",
+    )
     assert out.strip() == "Created karen (Klyngesekretariat)."
     user = User.objects.get(username="karen")
     assert user.role == Role.CLUSTER_SECRETARIAT
@@ -28,7 +38,9 @@ def test_it_creates_a_user_with_role_and_organisation(seeded, org):
     assert user.check_password("s3cret-pass")
     assert not user.is_staff
     assert AuditLog.objects.get(action="accounts.user.created", object_id=str(user.pk)).data == {
-        "role": "cluster_secretariat", "organisation": user.organisation_id}
+        "role": "cluster_secretariat",
+        "organisation": user.organisation_id,
+    }
 
 
 def test_it_creates_a_user_without_a_password_who_cannot_log_in(db):
@@ -69,8 +81,7 @@ def test_it_lets_only_platform_admins_create_users(db, make_user):
         user_create(actor=member, username="intruder")
     admin = make_user(Role.PLATFORM_ADMIN)
     created = user_create(actor=admin, username="welcome")
-    assert AuditLog.objects.get(action="accounts.user.created",
-                                object_id=str(created.pk)).actor == admin
+    assert AuditLog.objects.get(action="accounts.user.created", object_id=str(created.pk)).actor == admin
 
 
 def test_it_gives_superusers_every_role(db):

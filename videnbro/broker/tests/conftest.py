@@ -21,8 +21,9 @@ P = RequestPart.Status
 
 @pytest.fixture
 def applicant(make_user, org):
-    user = make_user(Role.ORGANISATION_MEMBER, organisation=org("koebenhavns-universitet"),
-                     email="ansoeger@ku.example.org")
+    user = make_user(
+        Role.ORGANISATION_MEMBER, organisation=org("koebenhavns-universitet"), email="ansoeger@ku.example.org"
+    )
     user.first_name, user.last_name = "Karen", "Testesen-Blixen"
     user.save(update_fields=["first_name", "last_name"])
     return user
@@ -30,8 +31,11 @@ def applicant(make_user, org):
 
 @pytest.fixture
 def other_applicant(make_user, org):
-    return make_user(Role.ORGANISATION_MEMBER, organisation=org("aarhus-universitet"),
-                     email="anden.ansoeger@au.example.org")
+    return make_user(
+        Role.ORGANISATION_MEMBER,
+        organisation=org("aarhus-universitet"),
+        email="anden.ansoeger@au.example.org",
+    )
 
 
 @pytest.fixture
@@ -42,9 +46,10 @@ def broker(make_user):
 @pytest.fixture
 def custodians(make_user, org) -> dict:
     """custodian organisation key → a data-custodian user of that organisation."""
-    return {key: make_user(Role.DATA_CUSTODIAN, organisation=org(key),
-                           email=f"{short}@custodian.example.org")
-            for key, short in ((SDS, "sds"), (DST, "dst"), (RKKP, "rkkp"))}
+    return {
+        key: make_user(Role.DATA_CUSTODIAN, organisation=org(key), email=f"{short}@custodian.example.org")
+        for key, short in ((SDS, "sds"), (DST, "dst"), (RKKP, "rkkp"))
+    }
 
 
 @pytest.fixture
@@ -71,11 +76,13 @@ def make_request(seeded, applicant, broker, custodians):
     all, or {custodian key: state}. Past routing the parts default to approved; `closed` with
     all parts rejected closes straight from routed, otherwise it is closed after being active."""
 
-    def make(state: str = S.DRAFT, *, by=None, datasets=(LPR, BEF, DBCG), parts=None,
-             **fields) -> AccessRequest:
+    def make(
+        state: str = S.DRAFT, *, by=None, datasets=(LPR, BEF, DBCG), parts=None, **fields
+    ) -> AccessRequest:
         actor = by or applicant
-        request = services.request_save(actor=actor, data=project_data(**fields),
-                                        datasets=dataset_choices(*datasets))
+        request = services.request_save(
+            actor=actor, data=project_data(**fields), datasets=dataset_choices(*datasets)
+        )
 
         def go(to: str, who, **kwargs) -> None:
             nonlocal request
@@ -96,13 +103,13 @@ def make_request(seeded, applicant, broker, custodians):
         if parts is None and state != S.ROUTED:
             parts = P.APPROVED
         for part in request.parts.select_related("custodian"):
-            target = parts.get(part.custodian.key, P.PENDING) if isinstance(parts, dict) \
-                else parts or P.PENDING
+            target = (
+                parts.get(part.custodian.key, P.PENDING) if isinstance(parts, dict) else parts or P.PENDING
+            )
             if target != P.PENDING:
                 go(P.IN_REVIEW, custodians[part.custodian.key], part=part)
             if target not in (P.PENDING, P.IN_REVIEW):
-                go(target, custodians[part.custodian.key], part=part,
-                   note=f"Afgørelse: {target}.")
+                go(target, custodians[part.custodian.key], part=part, note=f"Afgørelse: {target}.")
         all_rejected = all(p.status == P.REJECTED for p in request.parts.all())
         if state == S.ROUTED:
             return AccessRequest.objects.get(pk=request.pk)
@@ -110,8 +117,12 @@ def make_request(seeded, applicant, broker, custodians):
             go(S.CLOSED, broker, note="Alle dataansvarlige har afvist.")
             return AccessRequest.objects.get(pk=request.pk)
         go(S.COST_ESTIMATE, broker, cost_estimate="12500", note="Udtræk og kørsel.")
-        for to, who in ((S.ACCEPTED, actor), (S.PROVISIONING, broker), (S.ACTIVE, broker),
-                        (S.CLOSED, broker)):
+        for to, who in (
+            (S.ACCEPTED, actor),
+            (S.PROVISIONING, broker),
+            (S.ACTIVE, broker),
+            (S.CLOSED, broker),
+        ):
             if state == request.status:
                 break
             go(to, who)

@@ -15,9 +15,11 @@ from videnbro.crisis.tests.test_browser import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Data-test-2026!"  # noqa: S105
-DATASETS = {"dbcg-database": "regionernes-kliniske-kvalitetsudviklingsprogram",
-            "landspatientregisteret": "sundhedsdatastyrelsen",
-            "personindkomster": "danmarks-statistik"}
+DATASETS = {
+    "dbcg-database": "regionernes-kliniske-kvalitetsudviklingsprogram",
+    "landspatientregisteret": "sundhedsdatastyrelsen",
+    "personindkomster": "danmarks-statistik",
+}
 
 
 @pytest.fixture
@@ -29,14 +31,21 @@ def people(seeded_live_server):  # noqa: F811
     from videnbro.registry.models import Organisation
 
     seed_datamap(progress=False)
-    custodians = {Organisation.objects.get(key=key).key
-                  for key in DATASETS.values()}
-    User.objects.create_user("maegler@dataindgang.example", password=PASSWORD,
-                             email="maegler@dataindgang.example", role=Role.DATA_BROKER)
+    custodians = {Organisation.objects.get(key=key).key for key in DATASETS.values()}
+    User.objects.create_user(
+        "maegler@dataindgang.example",
+        password=PASSWORD,
+        email="maegler@dataindgang.example",
+        role=Role.DATA_BROKER,
+    )
     for key in custodians:
-        User.objects.create_user(f"data@{key}.example", password=PASSWORD,
-                                 email=f"data@{key}.example", role=Role.DATA_CUSTODIAN,
-                                 organisation=Organisation.objects.get(key=key))
+        User.objects.create_user(
+            f"data@{key}.example",
+            password=PASSWORD,
+            email=f"data@{key}.example",
+            role=Role.DATA_CUSTODIAN,
+            organisation=Organisation.objects.get(key=key),
+        )
     return custodians
 
 
@@ -62,7 +71,10 @@ def move(scope, test_id: str, note: str = "") -> None:
 
 
 def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_active(
-        people, seeded_live_server, browser_page):  # noqa: F811
+    people,
+    seeded_live_server,  # noqa: F811
+    browser_page,  # noqa: F811
+):
     page, base = browser_page, seeded_live_server.url
 
     # 1. A research question: does income affect breast-cancer treatment? Find the registry.
@@ -117,20 +129,20 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     page.get_by_test_id("save-submit").click()
     page.wait_for_url(re.compile(r"/dataindgang/DA-[A-Z0-9-]+/rediger/$"))
     expect(page.locator(".messages")).to_contain_text("Skal udfyldes")
-    assert page.get_by_label(re.compile(r"^Projekttitel")).input_value() == \
-        "Indkomst og brystkræftbehandling"
-    expect(page.get_by_test_id("variables-dbcg-database").get_by_label(
-        re.compile("ER-status"))).to_be_checked()
+    assert page.get_by_label(re.compile(r"^Projekttitel")).input_value() == "Indkomst og brystkræftbehandling"
+    expect(
+        page.get_by_test_id("variables-dbcg-database").get_by_label(re.compile("ER-status"))
+    ).to_be_checked()
 
     page.get_by_label(re.compile(r"^Formål")).fill(
-        "At undersøge om disponibel indkomst hænger sammen med valg af behandling af brystkræft.")
+        "At undersøge om disponibel indkomst hænger sammen med valg af behandling af brystkræft."
+    )
     page.get_by_label(re.compile(r"^Hjemmel")).fill(
-        "GDPR art. 6, stk. 1, litra e, og art. 9, stk. 2, litra j; databeskyttelseslovens § 10.")
+        "GDPR art. 6, stk. 1, litra e, og art. 9, stk. 2, litra j; databeskyttelseslovens § 10."
+    )
     page.get_by_label(re.compile(r"^Sikkert analysemiljø")).select_option("dst_research_service")
-    page.get_by_test_id("variables-landspatientregisteret").get_by_label(
-        re.compile("C_ADIAG")).check()
-    page.get_by_test_id("variables-personindkomster").get_by_label(
-        re.compile("DISPON_13")).check()
+    page.get_by_test_id("variables-landspatientregisteret").get_by_label(re.compile("C_ADIAG")).check()
+    page.get_by_test_id("variables-personindkomster").get_by_label(re.compile("DISPON_13")).check()
     page.get_by_test_id("save-submit").click()
     page.wait_for_url(re.compile(r"/dataindgang/DA-[A-Z0-9-]+/$"))
     expect(page.get_by_test_id("status")).to_have_text("Indsendt")
@@ -159,10 +171,14 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
             move(row, "part-move-updates_requested", "Vedhæft venligst protokollen.")
             log_in(page, base, "forsker@ku.example")
             page.goto(detail_url)
-            expect(page.get_by_test_id(f"part-{custodian}").get_by_test_id("part-status")) \
-                .to_have_text("Ændringer ønsket")
-            move(page.get_by_test_id(f"part-{custodian}"), "part-move-in_review",
-                 "Protokollen er nu vedhæftet.")
+            expect(page.get_by_test_id(f"part-{custodian}").get_by_test_id("part-status")).to_have_text(
+                "Ændringer ønsket"
+            )
+            move(
+                page.get_by_test_id(f"part-{custodian}"),
+                "part-move-in_review",
+                "Protokollen er nu vedhæftet.",
+            )
             log_in(page, base, f"data@{custodian}.example")
             page.goto(detail_url)
             row = page.get_by_test_id(f"part-{custodian}")

@@ -22,20 +22,21 @@ P = RequestPart.Status
 REQUESTS = "/api/v1/access-requests/"
 
 
-def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_request,
-                                                                          broker, client_as):
+def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_request, broker, client_as):
     request = make_request(S.ROUTED, parts=P.APPROVED)
     with pytest.raises(services.ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                    cost_estimate="9999999999,999")
+        services.request_transition(
+            actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="9999999999,999"
+        )
     assert "cost_estimate" in raised.value.message_dict
     assert client_as(broker).get(reverse("broker:overview")).status_code == 200
 
 
 def test_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
     stale = make_request(S.DRAFT)
-    fresh = services.request_transition(actor=applicant, request=AccessRequest.objects.get(
-        pk=stale.pk), to=S.SUBMITTED)
+    fresh = services.request_transition(
+        actor=applicant, request=AccessRequest.objects.get(pk=stale.pk), to=S.SUBMITTED
+    )
     services.request_transition(actor=broker, request=fresh, to=S.SCREENING)
     with pytest.raises(ConflictError):
         services.request_save(actor=applicant, request=stale, data={"purpose": "gammel"})
@@ -46,14 +47,14 @@ def test_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
 
 @pytest.mark.parametrize("value", [5, True, {}, [1]])
 def test_a_date_of_the_wrong_json_type_is_a_field_error(applicant, api_as, value):
-    response = api_as(applicant).post(REQUESTS, {"project_title": "t", "period_from": value},
-                                      format="json")
+    response = api_as(applicant).post(REQUESTS, {"project_title": "t", "period_from": value}, format="json")
     assert response.status_code == 400
     assert "period_from" in response.json()["errors"]
 
 
-@pytest.mark.parametrize("field, value", [("project_title", ["a"]), ("purpose", {"x": 1}),
-                                          ("purpose", "x" * 20_001)])
+@pytest.mark.parametrize(
+    "field, value", [("project_title", ["a"]), ("purpose", {"x": 1}), ("purpose", "x" * 20_001)]
+)
 def test_text_of_the_wrong_type_or_length_is_a_field_error(applicant, api_as, field, value):
     data = {"project_title": "t", field: value}
     response = api_as(applicant).post(REQUESTS, data, format="json")
@@ -62,8 +63,9 @@ def test_text_of_the_wrong_type_or_length_is_a_field_error(applicant, api_as, fi
 
 
 def test_control_characters_are_dropped_from_text(applicant):
-    request = services.request_save(actor=applicant, data={
-        "project_title": "Søvn\x00 og\x0b hjerte", "purpose": "linje 1\nlinje 2\tfane"})
+    request = services.request_save(
+        actor=applicant, data={"project_title": "Søvn\x00 og\x0b hjerte", "purpose": "linje 1\nlinje 2\tfane"}
+    )
     assert request.project_title == "Søvn og hjerte"
     assert request.purpose == "linje 1\nlinje 2\tfane"
 
@@ -71,8 +73,7 @@ def test_control_characters_are_dropped_from_text(applicant):
 @pytest.mark.parametrize("body", [[], "x", 5])
 def test_the_documents_endpoint_wants_multipart(make_request, applicant, api_as, body):
     request = make_request(S.DRAFT)
-    response = api_as(applicant).post(f"{REQUESTS}{request.pk}/documents/", body,
-                                      format="json")
+    response = api_as(applicant).post(f"{REQUESTS}{request.pk}/documents/", body, format="json")
     assert response.status_code == 400 and "file" in response.json()["errors"]
 
 
@@ -80,8 +81,8 @@ def test_the_documents_endpoint_wants_multipart(make_request, applicant, api_as,
 def test_an_odd_part_id_is_a_field_error(make_request, broker, client_as, part):
     request = make_request(S.ROUTED)
     response = client_as(broker).post(
-        reverse("broker:request_transition", args=[request.reference]),
-        {"to": P.IN_REVIEW, "part": part})
+        reverse("broker:request_transition", args=[request.reference]), {"to": P.IN_REVIEW, "part": part}
+    )
     assert response.status_code == 302
     assert request.parts.filter(status=P.IN_REVIEW).count() == 0
 
@@ -95,21 +96,22 @@ def _zip(members: dict[str, bytes], *, compress: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name, content", [
-    ("bombe.odt", _zip({"mimetype": b"a" * 300_000_000})),  # inflates to 300 MB
-    ("med-data.docx", _zip({"word/document.xml": b"<w/>", "data/udtraek.csv": CSV})),
-    ("med-parquet.docx", _zip({"word/document.xml": b"<w/>", "x.parquet": b"PAR1"})),
-    ("csv-med-pdf-hoved.pdf", b"%PDF-1.4\n" + CSV * 3),
-])
-def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request, applicant,
-                                                                   name, content):
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("bombe.odt", _zip({"mimetype": b"a" * 300_000_000})),  # inflates to 300 MB
+        ("med-data.docx", _zip({"word/document.xml": b"<w/>", "data/udtraek.csv": CSV})),
+        ("med-parquet.docx", _zip({"word/document.xml": b"<w/>", "x.parquet": b"PAR1"})),
+        ("csv-med-pdf-hoved.pdf", b"%PDF-1.4\n" + CSV * 3),
+    ],
+)
+def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request, applicant, name, content):
     import tracemalloc
 
     request = make_request(S.DRAFT)
     tracemalloc.start()
     with pytest.raises(services.ValidationError) as raised:
-        services.document_add(actor=applicant, request=request, kind="protocol",
-                              upload=upload(name, content))
+        services.document_add(actor=applicant, request=request, kind="protocol", upload=upload(name, content))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "dataudtræk" in raised.value.message_dict["file"][0]
@@ -118,10 +120,12 @@ def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request,
 
 
 def test_the_applicant_removes_a_document_while_documents_may_change(
-        make_request, applicant, broker, api_as, client_as, django_capture_on_commit_callbacks):
+    make_request, applicant, broker, api_as, client_as, django_capture_on_commit_callbacks
+):
     request = make_request(S.DRAFT, datasets=(LPR,))
-    document = services.document_add(actor=applicant, request=request, kind="protocol",
-                                      upload=upload("forkert.pdf", PDF))
+    document = services.document_add(
+        actor=applicant, request=request, kind="protocol", upload=upload("forkert.pdf", PDF)
+    )
     storage, name = document.file.storage, document.file.name
     assert storage.exists(name)
     url = f"{REQUESTS}{request.pk}/documents/{document.pk}/"
@@ -129,28 +133,30 @@ def test_the_applicant_removes_a_document_while_documents_may_change(
         assert api_as(applicant).delete(url).status_code == 204
     assert not RequestDocument.objects.exists() and not storage.exists(name)
 
-    second = services.document_add(actor=applicant, request=request, kind="ethics",
-                                    upload=upload("godkendelse.docx", docx_bytes()))
+    second = services.document_add(
+        actor=applicant, request=request, kind="ethics", upload=upload("godkendelse.docx", docx_bytes())
+    )
     web = reverse("broker:document_remove", args=[request.reference, second.pk])
     request = services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
     response = client_as(applicant).post(web)  # sent: the documents are part of it now
     assert response.status_code == 302 and RequestDocument.objects.filter(pk=second.pk).exists()
-    assert api_as(broker).delete(
-        f"{REQUESTS}{request.pk}/documents/{second.pk}/").status_code == 403
+    assert api_as(broker).delete(f"{REQUESTS}{request.pk}/documents/{second.pk}/").status_code == 403
 
 
-def test_a_custodian_sees_only_the_amendments_routed_to_it(make_request, applicant, broker,
-                                                           custodians, api_as, client_as):
+def test_a_custodian_sees_only_the_amendments_routed_to_it(
+    make_request, applicant, broker, custodians, api_as, client_as
+):
     parent = make_request(S.ACTIVE, datasets=(LPR, DBCG))
-    amendment = services.request_save(actor=applicant, parent=parent, data={},
-                                      datasets=[{"dataset": DBCG, "variables": ["ER-status"]}])
+    amendment = services.request_save(
+        actor=applicant, parent=parent, data={}, datasets=[{"dataset": DBCG, "variables": ["ER-status"]}]
+    )
     for to in (S.SUBMITTED, S.SCREENING, S.ROUTED):
         amendment = services.request_transition(
-            actor=applicant if to == S.SUBMITTED else broker, request=amendment, to=to)
+            actor=applicant if to == S.SUBMITTED else broker, request=amendment, to=to
+        )
     detail = api_as(custodians[SDS]).get(f"{REQUESTS}{parent.pk}/").json()
     assert detail["amendments"] == []  # routed to RKKP only
-    assert api_as(broker).get(f"{REQUESTS}{parent.pk}/").json()["amendments"] == [
-        amendment.reference]
+    assert api_as(broker).get(f"{REQUESTS}{parent.pk}/").json()["amendments"] == [amendment.reference]
     page = client_as(custodians[SDS]).get(parent.get_absolute_url()).content.decode()
     assert amendment.reference not in page
 
@@ -158,21 +164,22 @@ def test_a_custodian_sees_only_the_amendments_routed_to_it(make_request, applica
 def test_the_inbox_keeps_its_filters_across_pages(make_request, custodians, client_as):
     for _n in range(26):
         make_request(S.ROUTED, datasets=(LPR,))
-    response = client_as(custodians[SDS]).get(reverse("broker:inbox"),
-                                              {"status": P.PENDING})
+    response = client_as(custodians[SDS]).get(reverse("broker:inbox"), {"status": P.PENDING})
     assert response.status_code == 200 and response.context["page"].has_next()
     assert "status=pending&amp;page=2" in response.content.decode()
 
 
 def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
-        make_request, applicant, broker, client_as):
+    make_request, applicant, broker, client_as
+):
     request = make_request(S.DRAFT)
     edit = reverse("broker:request_edit", args=[request.reference])
     client = client_as(applicant)
     assert client.get(edit).status_code == 200  # the page is open in a tab …
     services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)  # … sent
-    response = client.post(edit, {"project_title": "Ny titel skrevet i den gamle fane",
-                                  "datasets": [LPR], "then": "stay"})
+    response = client.post(
+        edit, {"project_title": "Ny titel skrevet i den gamle fane", "datasets": [LPR], "then": "stay"}
+    )
     assert response.status_code == 200
     assert "Ny titel skrevet i den gamle fane" in response.content.decode()
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -180,9 +187,9 @@ def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
 
 
 def test_the_amendment_page_of_an_ended_request_explains_instead_of_failing(
-        make_request, applicant, broker, client_as):
+    make_request, applicant, broker, client_as
+):
     request = make_request(S.ACTIVE)
     services.request_transition(actor=broker, request=request, to=S.CLOSED)
-    response = client_as(applicant).get(reverse("broker:amendment_create",
-                                                args=[request.reference]))
+    response = client_as(applicant).get(reverse("broker:amendment_create", args=[request.reference]))
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()

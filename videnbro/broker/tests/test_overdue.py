@@ -30,12 +30,18 @@ def test_nothing_is_overdue_on_time(make_request):
     assert services.overdue_steps() == []
 
 
-@pytest.mark.parametrize("state, side", [(S.SUBMITTED, "broker"), (S.SCREENING, "broker"),
-                                         (S.RETURNED, "applicant"),
-                                         (S.COST_ESTIMATE, "applicant"),
-                                         (S.ACCEPTED, "broker"), (S.PROVISIONING, "broker")])
-def test_a_late_request_step_names_whoever_must_act(make_request, applicant, broker, state,
-                                                    side):
+@pytest.mark.parametrize(
+    "state, side",
+    [
+        (S.SUBMITTED, "broker"),
+        (S.SCREENING, "broker"),
+        (S.RETURNED, "applicant"),
+        (S.COST_ESTIMATE, "applicant"),
+        (S.ACCEPTED, "broker"),
+        (S.PROVISIONING, "broker"),
+    ],
+)
+def test_a_late_request_step_names_whoever_must_act(make_request, applicant, broker, state, side):
     request = make_request(state)
     overdue(request)
     (step,) = services.overdue_steps()
@@ -44,9 +50,9 @@ def test_a_late_request_step_names_whoever_must_act(make_request, applicant, bro
 
 
 def test_a_late_part_names_its_custodian_or_the_applicant_when_waiting_for_them(
-        make_request, applicant, custodians):
-    request = make_request(S.ROUTED, datasets=(LPR, BEF),
-                           parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
+    make_request, applicant, custodians
+):
+    request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
     for part in request.parts.all():
         overdue(part)
     steps = {step.part.custodian.key: step for step in services.overdue_steps()}
@@ -69,8 +75,7 @@ def test_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailo
     mailoutbox.clear()
     out = StringIO()
     call_command("broker", "overdue", "--notify", stdout=out)
-    assert f"{request.reference}: cost_estimate, 3 day(s) overdue → {applicant.email}" \
-        in out.getvalue()
+    assert f"{request.reference}: cost_estimate, 3 day(s) overdue → {applicant.email}" in out.getvalue()
     assert "Queued 1 reminder(s)." in out.getvalue()
     run_tasks()
     (mail,) = mailoutbox
@@ -79,8 +84,7 @@ def test_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailo
 
 
 @pytest.mark.regression
-def test_the_reminder_links_each_language_to_its_own_page(make_request, applicant, run_tasks,
-                                                          mailoutbox):
+def test_the_reminder_links_each_language_to_its_own_page(make_request, applicant, run_tasks, mailoutbox):
     from django.conf import settings
     from django.utils.translation import override
 

@@ -44,8 +44,7 @@ def refs(requests_, *names) -> set[str]:
     return {requests_[n].reference for n in names}
 
 
-def test_the_applicant_sees_only_their_own_requests(requests_, applicant, other_applicant,
-                                                     api_as, client_as):
+def test_the_applicant_sees_only_their_own_requests(requests_, applicant, other_applicant, api_as, client_as):
     assert listed(api_as(applicant)) == refs(requests_, "draft", "submitted", "sds_dst", "dst")
     assert listed(api_as(other_applicant)) == refs(requests_, "other")
 
@@ -59,8 +58,9 @@ def test_the_applicant_sees_only_their_own_requests(requests_, applicant, other_
     assert requests_["other"].reference in page and mine.reference not in page
 
 
-def test_the_custodian_sees_only_requests_routed_to_their_organisation(requests_, custodians,
-                                                                        api_as, client_as):
+def test_the_custodian_sees_only_requests_routed_to_their_organisation(
+    requests_, custodians, api_as, client_as
+):
     assert listed(api_as(custodians[SDS])) == refs(requests_, "sds_dst", "other")
     assert listed(api_as(custodians[DST])) == refs(requests_, "sds_dst", "dst")
     assert listed(api_as(custodians[RKKP])) == set()
@@ -70,8 +70,7 @@ def test_the_custodian_sees_only_requests_routed_to_their_organisation(requests_
         assert api_as(custodians[SDS]).get(api_url(hidden)).status_code == 404, name
         assert client_as(custodians[SDS]).get(hidden.get_absolute_url()).status_code == 404
     assert api_as(custodians[SDS]).get(api_url(requests_["sds_dst"])).status_code == 200
-    assert client_as(custodians[SDS]).get(
-        requests_["sds_dst"].get_absolute_url()).status_code == 200
+    assert client_as(custodians[SDS]).get(requests_["sds_dst"].get_absolute_url()).status_code == 200
 
 
 def test_a_custodian_without_an_organisation_sees_nothing(requests_, make_user, api_as):
@@ -81,8 +80,7 @@ def test_a_custodian_without_an_organisation_sees_nothing(requests_, make_user, 
 
 
 @pytest.mark.parametrize("role", [Role.DATA_BROKER, Role.PLATFORM_ADMIN])
-def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_user, api_as,
-                                                              client_as, role):
+def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_user, api_as, client_as, role):
     broker = make_user(role)
     submitted = [name for name in requests_ if name != "draft"]
     assert listed(api_as(broker)) == refs(requests_, *submitted)
@@ -94,10 +92,13 @@ def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_us
 
 def test_anonymous_visitors_get_401_from_the_api(requests_, api):
     request = requests_["sds_dst"]
-    for method, url in (("get", "/api/v1/access-requests/"), ("get", api_url(request)),
-                        ("post", "/api/v1/access-requests/"),
-                        ("post", api_url(request, "transitions/")),
-                        ("post", api_url(request, "amendments/"))):
+    for method, url in (
+        ("get", "/api/v1/access-requests/"),
+        ("get", api_url(request)),
+        ("post", "/api/v1/access-requests/"),
+        ("post", api_url(request, "transitions/")),
+        ("post", api_url(request, "amendments/")),
+    ):
         response = getattr(api, method)(url, {}, format="json")
         assert response.status_code == 401, (method, url)
         assert "errors" in response.json()
@@ -107,15 +108,20 @@ def test_anonymous_visitors_get_401_from_the_api(requests_, api):
 def test_anonymous_visitors_are_sent_to_log_in_from_the_pages(requests_, client):
     request = requests_["sds_dst"]
     login = reverse("accounts:login")
-    for url in (reverse("broker:request_create"), reverse("broker:inbox"),
-                reverse("broker:overview"), request.get_absolute_url(),
-                reverse("broker:request_edit", args=[request.reference]),
-                reverse("broker:amendment_create", args=[request.reference])):
+    for url in (
+        reverse("broker:request_create"),
+        reverse("broker:inbox"),
+        reverse("broker:overview"),
+        request.get_absolute_url(),
+        reverse("broker:request_edit", args=[request.reference]),
+        reverse("broker:amendment_create", args=[request.reference]),
+    ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(login), url
-    response = client.post(reverse("broker:request_transition", args=[request.reference]),
-                           {"to": S.WITHDRAWN})
+    response = client.post(
+        reverse("broker:request_transition", args=[request.reference]), {"to": S.WITHDRAWN}
+    )
     assert response.status_code == 302 and response["Location"].startswith(login)
     assert AccessRequest.objects.get(pk=request.pk).status == S.ROUTED
     # The front page and the register are public.
@@ -123,8 +129,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_the_pages(requests_, client)
     assert client.get(reverse("broker:register")).status_code == 200
 
 
-def test_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_, custodians,
-                                                                       client_as):
+def test_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_, custodians, client_as):
     page = client_as(custodians[SDS]).get(reverse("broker:inbox"))
     assert page.status_code == 200
     parts = list(page.context["page"].object_list)
@@ -134,8 +139,7 @@ def test_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_
     assert requests_["dst"].reference not in text and requests_["draft"].reference not in text
 
     dst_parts = client_as(custodians[DST]).get(reverse("broker:inbox")).context["page"]
-    assert {p.request.reference for p in dst_parts.object_list} == refs(requests_, "sds_dst",
-                                                                         "dst")
+    assert {p.request.reference for p in dst_parts.object_list} == refs(requests_, "sds_dst", "dst")
 
 
 def test_the_inbox_shows_decided_parts_only_when_asked(make_request, custodians, client_as):
@@ -144,8 +148,10 @@ def test_the_inbox_shows_decided_parts_only_when_asked(make_request, custodians,
     client = client_as(custodians[SDS])
 
     def inbox(**params):
-        return {p.request.reference for p in client.get(reverse("broker:inbox"), params)
-                .context["page"].object_list}
+        return {
+            p.request.reference
+            for p in client.get(reverse("broker:inbox"), params).context["page"].object_list
+        }
 
     assert inbox() == {open_.reference}
     assert inbox(status="all") == {open_.reference, decided.reference}
@@ -171,18 +177,21 @@ def test_the_broker_overview_lists_every_submitted_request(requests_, broker, cl
     response = client_as(broker).get(reverse("broker:overview"))
     assert response.status_code == 200
     assert {r.reference for r in response.context["page"].object_list} == refs(
-        requests_, *[name for name in requests_ if name != "draft"])
+        requests_, *[name for name in requests_ if name != "draft"]
+    )
     routed = client_as(broker).get(reverse("broker:overview"), {"status": S.ROUTED})
     assert {r.reference for r in routed.context["page"].object_list} == refs(
-        requests_, "sds_dst", "dst", "other")
+        requests_, "sds_dst", "dst", "other"
+    )
 
 
 def test_documents_are_downloadable_only_by_those_who_see_the_request(
-        make_request, applicant, other_applicant, broker, custodians, api_as, client_as, api,
-        client):
+    make_request, applicant, other_applicant, broker, custodians, api_as, client_as, api, client
+):
     request = make_request(S.DRAFT, datasets=(LPR,))
-    document = services.document_add(actor=applicant, request=request, kind="protocol",
-                                      upload=upload("protokol.pdf", PDF))
+    document = services.document_add(
+        actor=applicant, request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
+    )
     web = reverse("broker:document_download", args=[request.reference, document.pk])
     rest = api_url(request, f"documents/{document.pk}/")
 
@@ -217,12 +226,17 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(
     assert client_as(applicant).get(missing).status_code == 404
 
 
-def test_a_document_of_one_request_is_not_reachable_through_another(make_request, applicant,
-                                                                     api_as, client_as):
+def test_a_document_of_one_request_is_not_reachable_through_another(
+    make_request, applicant, api_as, client_as
+):
     first, second = make_request(S.DRAFT), make_request(S.DRAFT)
-    document = services.document_add(actor=applicant, request=first, kind="protocol",
-                                      upload=upload("protokol.pdf", PDF))
-    assert client_as(applicant).get(reverse(
-        "broker:document_download", args=[second.reference, document.pk])).status_code == 404
-    assert api_as(applicant).get(
-        api_url(second, f"documents/{document.pk}/")).status_code == 404
+    document = services.document_add(
+        actor=applicant, request=first, kind="protocol", upload=upload("protokol.pdf", PDF)
+    )
+    assert (
+        client_as(applicant)
+        .get(reverse("broker:document_download", args=[second.reference, document.pk]))
+        .status_code
+        == 404
+    )
+    assert api_as(applicant).get(api_url(second, f"documents/{document.pk}/")).status_code == 404

@@ -26,23 +26,29 @@ S = AccessRequest.Status
 P = RequestPart.Status
 APPLICANT, BROKER, CUSTODIAN = services.APPLICANT, services.BROKER, services.CUSTODIAN
 
-REQUEST_MOVES = [(frm, to, side) for frm, moves in services.REQUEST_FLOW.items()
-                 for to, side in moves.items()]
-REFUSED_REQUEST_MOVES = [(frm, to) for frm in S.values for to in S.values
-                         if to not in services.REQUEST_FLOW[frm]]
-PART_MOVES = [(frm, to, side) for frm, moves in services.PART_FLOW.items()
-              for to, side in moves.items()]
-REFUSED_PART_MOVES = [(frm, to) for frm in P.values for to in P.values
-                      if to not in services.PART_FLOW[frm]]
+REQUEST_MOVES = [
+    (frm, to, side) for frm, moves in services.REQUEST_FLOW.items() for to, side in moves.items()
+]
+REFUSED_REQUEST_MOVES = [
+    (frm, to) for frm in S.values for to in S.values if to not in services.REQUEST_FLOW[frm]
+]
+PART_MOVES = [(frm, to, side) for frm, moves in services.PART_FLOW.items() for to, side in moves.items()]
+REFUSED_PART_MOVES = [(frm, to) for frm in P.values for to in P.values if to not in services.PART_FLOW[frm]]
 # Everyone but the side the table names: the other sides, a custodian of another part and an
 # applicant of another request (who cannot even see it). The broker may record a custodian's
 # decision on its behalf, so it is not a wrong side for custodian moves.
-WRONG_REQUEST_SIDES = [(frm, to, side, wrong) for frm, to, side in REQUEST_MOVES
-                       for wrong in ("applicant", "broker", "custodian", "stranger")
-                       if wrong != side]
-WRONG_PART_SIDES = [(frm, to, side, wrong) for frm, to, side in PART_MOVES
-                    for wrong in ("applicant", "other_custodian", "broker", "stranger")
-                    if wrong != side and not (wrong == "broker" and side == CUSTODIAN)]
+WRONG_REQUEST_SIDES = [
+    (frm, to, side, wrong)
+    for frm, to, side in REQUEST_MOVES
+    for wrong in ("applicant", "broker", "custodian", "stranger")
+    if wrong != side
+]
+WRONG_PART_SIDES = [
+    (frm, to, side, wrong)
+    for frm, to, side in PART_MOVES
+    for wrong in ("applicant", "other_custodian", "broker", "stranger")
+    if wrong != side and not (wrong == "broker" and side == CUSTODIAN)
+]
 
 
 def _ids(*values) -> str:
@@ -65,13 +71,19 @@ def test_the_tables_are_the_state_machine_of_the_issue():
         "closed": {},
         "withdrawn": {},
     }
-    decide = {"updates_requested": CUSTODIAN, "approved": CUSTODIAN,
-              "approved_with_conditions": CUSTODIAN, "rejected": CUSTODIAN}
+    decide = {
+        "updates_requested": CUSTODIAN,
+        "approved": CUSTODIAN,
+        "approved_with_conditions": CUSTODIAN,
+        "rejected": CUSTODIAN,
+    }
     assert services.PART_FLOW == {
         "pending": {"in_review": CUSTODIAN},
         "in_review": decide,
         "updates_requested": {"in_review": APPLICANT},
-        "approved": {}, "approved_with_conditions": {}, "rejected": {},
+        "approved": {},
+        "approved_with_conditions": {},
+        "rejected": {},
     }
 
 
@@ -85,8 +97,7 @@ def test_the_tables_cover_every_state():
 def at_state(make_request, frm: str, to: str) -> AccessRequest:
     """A request in `frm` meeting the guard of the move to `to` (routed → cost estimate needs
     an approval, routed → closed needs every part rejected)."""
-    parts = {S.COST_ESTIMATE: P.APPROVED, S.CLOSED: P.REJECTED}.get(to) if frm == S.ROUTED \
-        else None
+    parts = {S.COST_ESTIMATE: P.APPROVED, S.CLOSED: P.REJECTED}.get(to) if frm == S.ROUTED else None
     return make_request(frm, parts=parts)
 
 
@@ -107,39 +118,48 @@ def sds_part(request: AccessRequest) -> RequestPart:
 
 
 @pytest.mark.parametrize(("frm", "to", "side"), REQUEST_MOVES, ids=[_ids(*m) for m in REQUEST_MOVES])
-def test_it_makes_every_allowed_request_move_for_the_right_side(make_request, applicant, broker,
-                                                                  frm, to, side):
+def test_it_makes_every_allowed_request_move_for_the_right_side(
+    make_request, applicant, broker, frm, to, side
+):
     request = at_state(make_request, frm, to)
     actor = applicant if side == APPLICANT else broker
     events = request.events.count()
     note = f"Besked ved {to}"
 
-    moved = services.request_transition(actor=actor, request=request, to=to, note=note,
-                                        cost_estimate="4200" if to == S.COST_ESTIMATE else None)
+    moved = services.request_transition(
+        actor=actor,
+        request=request,
+        to=to,
+        note=note,
+        cost_estimate="4200" if to == S.COST_ESTIMATE else None,
+    )
 
     request.refresh_from_db()
     assert moved.status == request.status == to
     assert request.events.count() == events + 1
     event = last_event(request)
-    assert (event.actor, event.actor_role, event.from_status, event.to_status, event.note,
-            event.part) == (actor, side, frm, to, note, None)
+    assert (event.actor, event.actor_role, event.from_status, event.to_status, event.note, event.part) == (
+        actor,
+        side,
+        frm,
+        to,
+        note,
+        None,
+    )
     log = last_audit(request, "broker.request.status")
     assert log.actor == actor
     assert (log.data["from"], log.data["to"], log.data["note"]) == (frm, to, note)
 
 
-@pytest.mark.parametrize(("frm", "to"), REFUSED_REQUEST_MOVES,
-                         ids=[_ids(*m) for m in REFUSED_REQUEST_MOVES])
-def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, applicant, broker,
-                                                               frm, to):
+@pytest.mark.parametrize(("frm", "to"), REFUSED_REQUEST_MOVES, ids=[_ids(*m) for m in REFUSED_REQUEST_MOVES])
+def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, applicant, broker, frm, to):
     request = make_request(frm)
     events = request.events.count()
     # A draft (and one withdrawn before it was sent) is the applicant's own: only they see it.
     actor = broker if request.submitted_at else applicant
 
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg",
-                                    cost_estimate="100")
+        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", cost_estimate="100")
 
     assert raised.value.status_code == 409
     # Routed with every part still pending: only withdrawal is open.
@@ -151,18 +171,23 @@ def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, ap
     assert request.events.count() == events
 
 
-@pytest.mark.parametrize(("frm", "to", "side", "wrong"), WRONG_REQUEST_SIDES,
-                         ids=[_ids(*m) for m in WRONG_REQUEST_SIDES])
-def test_it_refuses_a_request_move_to_the_wrong_side(make_request, applicant, broker, custodians,
-                                                     other_applicant, frm, to, side, wrong):
+@pytest.mark.parametrize(
+    ("frm", "to", "side", "wrong"), WRONG_REQUEST_SIDES, ids=[_ids(*m) for m in WRONG_REQUEST_SIDES]
+)
+def test_it_refuses_a_request_move_to_the_wrong_side(
+    make_request, applicant, broker, custodians, other_applicant, frm, to, side, wrong
+):
     request = at_state(make_request, frm, to)
-    actor = {"applicant": applicant, "broker": broker, "custodian": custodians[SDS],
-             "stranger": other_applicant}[wrong]
+    actor = {
+        "applicant": applicant,
+        "broker": broker,
+        "custodian": custodians[SDS],
+        "stranger": other_applicant,
+    }[wrong]
     events = request.events.count()
 
     with pytest.raises(PermissionDeniedError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg",
-                                    cost_estimate="100")
+        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", cost_estimate="100")
 
     assert raised.value.status_code == 403
     request.refresh_from_db()
@@ -183,8 +208,7 @@ def test_it_refuses_the_broker_accepting_the_cost_estimate(make_request, broker)
     assert AccessRequest.objects.get(pk=request.pk).status == S.COST_ESTIMATE
 
 
-def test_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_user,
-                                                              custodians):
+def test_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_user, custodians):
     own_broker = make_user(Role.DATA_BROKER, email="selv@example.org")
     colleague = make_user(Role.DATA_BROKER, email="kollega@example.org")
     request = make_request(S.SUBMITTED, by=own_broker)
@@ -208,8 +232,9 @@ def test_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_
 
 
 @pytest.mark.parametrize(("frm", "to", "side"), PART_MOVES, ids=[_ids(*m) for m in PART_MOVES])
-def test_it_makes_every_allowed_part_move_for_the_right_side(make_request, applicant, custodians,
-                                                               frm, to, side):
+def test_it_makes_every_allowed_part_move_for_the_right_side(
+    make_request, applicant, custodians, frm, to, side
+):
     request = make_request(S.ROUTED, parts={SDS: frm})
     part = sds_part(request)
     actor = applicant if side == APPLICANT else custodians[SDS]
@@ -221,12 +246,17 @@ def test_it_makes_every_allowed_part_move_for_the_right_side(make_request, appli
     assert part.status == to
     assert AccessRequest.objects.get(pk=request.pk).status == S.ROUTED
     event = last_event(request)
-    assert (event.part, event.actor, event.actor_role, event.from_status, event.to_status,
-            event.note) == (part, actor, side, frm, to, note)
+    assert (event.part, event.actor, event.actor_role, event.from_status, event.to_status, event.note) == (
+        part,
+        actor,
+        side,
+        frm,
+        to,
+        note,
+    )
     log = last_audit(request, "broker.part.status")
     assert log.actor == actor
-    assert (log.data["part"], log.data["from"], log.data["to"], log.data["note"]) == (
-        SDS, frm, to, note)
+    assert (log.data["part"], log.data["from"], log.data["to"], log.data["note"]) == (SDS, frm, to, note)
     assert (part.decided_at is not None) == (to in services.DECIDED)
     if to == P.APPROVED_WITH_CONDITIONS:
         assert part.conditions == note
@@ -234,16 +264,14 @@ def test_it_makes_every_allowed_part_move_for_the_right_side(make_request, appli
     assert set(request.parts.exclude(pk=part.pk).values_list("status", flat=True)) == {P.PENDING}
 
 
-@pytest.mark.parametrize(("frm", "to"), REFUSED_PART_MOVES,
-                         ids=[_ids(*m) for m in REFUSED_PART_MOVES])
+@pytest.mark.parametrize(("frm", "to"), REFUSED_PART_MOVES, ids=[_ids(*m) for m in REFUSED_PART_MOVES])
 def test_it_refuses_every_part_move_the_table_does_not_allow(make_request, custodians, frm, to):
     request = make_request(S.ROUTED, parts={SDS: frm})
     part = sds_part(request)
     events = request.events.count()
 
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=custodians[SDS], request=request, to=to,
-                                    note="Forsøg", part=part)
+        services.request_transition(actor=custodians[SDS], request=request, to=to, note="Forsøg", part=part)
 
     assert raised.value.status_code == 409
     assert raised.value.extra["allowed"]["parts"][part.pk] == sorted(services.PART_FLOW[frm])
@@ -252,18 +280,23 @@ def test_it_refuses_every_part_move_the_table_does_not_allow(make_request, custo
     assert request.events.count() == events
 
 
-@pytest.mark.parametrize(("frm", "to", "side", "wrong"), WRONG_PART_SIDES,
-                         ids=[_ids(*m) for m in WRONG_PART_SIDES])
-def test_it_refuses_a_part_move_to_the_wrong_side(make_request, applicant, broker, custodians,
-                                                  other_applicant, frm, to, side, wrong):
+@pytest.mark.parametrize(
+    ("frm", "to", "side", "wrong"), WRONG_PART_SIDES, ids=[_ids(*m) for m in WRONG_PART_SIDES]
+)
+def test_it_refuses_a_part_move_to_the_wrong_side(
+    make_request, applicant, broker, custodians, other_applicant, frm, to, side, wrong
+):
     request = make_request(S.ROUTED, parts={SDS: frm})
     part = sds_part(request)
-    actor = {"applicant": applicant, "other_custodian": custodians[DST], "broker": broker,
-             "stranger": other_applicant}[wrong]
+    actor = {
+        "applicant": applicant,
+        "other_custodian": custodians[DST],
+        "broker": broker,
+        "stranger": other_applicant,
+    }[wrong]
 
     with pytest.raises(PermissionDeniedError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg",
-                                    part=part)
+        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", part=part)
 
     assert raised.value.status_code == 403
     part.refresh_from_db()
@@ -274,19 +307,22 @@ def test_custodian_a_cannot_act_on_custodian_bs_part(make_request, custodians):
     request = make_request(S.ROUTED)
     dst_part = request.parts.get(custodian__key=DST)
     with pytest.raises(PermissionDeniedError):
-        services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW,
-                                    part=dst_part)
+        services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW, part=dst_part)
     # Leaving out the part picks the custodian's own.
     services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW)
     assert dict(request.parts.values_list("custodian__key", "status")) == {
-        SDS: P.IN_REVIEW, DST: P.PENDING, RKKP: P.PENDING}
+        SDS: P.IN_REVIEW,
+        DST: P.PENDING,
+        RKKP: P.PENDING,
+    }
 
 
 def test_the_broker_records_a_custodians_decision_marked_as_such(make_request, broker):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     part = sds_part(request)
-    services.request_transition(actor=broker, request=request, to=P.APPROVED, part=part,
-                                note="Godkendt pr. e-mail 3. marts.")
+    services.request_transition(
+        actor=broker, request=request, to=P.APPROVED, part=part, note="Godkendt pr. e-mail 3. marts."
+    )
     part.refresh_from_db()
     assert part.status == P.APPROVED
     event = last_event(request)
@@ -326,8 +362,9 @@ def test_it_refuses_to_submit_an_incomplete_request(seeded, applicant):
 
 
 def test_it_refuses_to_submit_without_variables_for_a_dataset_that_lists_them(seeded, applicant):
-    request = services.request_save(actor=applicant, data=project_data(),
-                                    datasets=[{"dataset": LPR}, *dataset_choices(BEF)])
+    request = services.request_save(
+        actor=applicant, data=project_data(), datasets=[{"dataset": LPR}, *dataset_choices(BEF)]
+    )
     with pytest.raises(ValidationError) as raised:
         services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
     assert set(raised.value.message_dict) == {"datasets"}
@@ -337,10 +374,10 @@ def test_it_refuses_to_submit_without_variables_for_a_dataset_that_lists_them(se
 
 
 def test_it_submits_a_dataset_without_listed_variables_without_variables(seeded, applicant, org):
-    Dataset.objects.create(key="test-uden-variable", title="Register uden variabelliste",
-                           custodian=org(SDS))
-    request = services.request_save(actor=applicant, data=project_data(),
-                                    datasets=[{"dataset": "test-uden-variable"}])
+    Dataset.objects.create(key="test-uden-variable", title="Register uden variabelliste", custodian=org(SDS))
+    request = services.request_save(
+        actor=applicant, data=project_data(), datasets=[{"dataset": "test-uden-variable"}]
+    )
     request = services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
     assert request.status == S.SUBMITTED and request.submitted_at is not None
 
@@ -348,8 +385,7 @@ def test_it_submits_a_dataset_without_listed_variables_without_variables(seeded,
 def test_it_needs_every_part_decided_before_the_cost_estimate(make_request, broker):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.IN_REVIEW})
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                    cost_estimate="1000")
+        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="1000")
     assert "Danmarks Statistik" in raised.value.message
     assert "Regionernes Kliniske Kvalitetsudviklingsprogram" in raised.value.message
     assert "Sundhedsdatastyrelsen" not in raised.value.message
@@ -359,8 +395,7 @@ def test_it_needs_every_part_decided_before_the_cost_estimate(make_request, brok
 def test_it_needs_one_approval_for_the_cost_estimate(make_request, broker):
     request = make_request(S.ROUTED, parts=P.REJECTED)
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                    cost_estimate="1000")
+        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="1000")
     assert raised.value.extra["allowed"]["request"] == [S.CLOSED, S.WITHDRAWN]
 
 
@@ -368,17 +403,18 @@ def test_it_needs_one_approval_for_the_cost_estimate(make_request, broker):
 def test_it_needs_a_valid_amount_for_the_cost_estimate(make_request, broker, amount):
     request = make_request(S.ROUTED, parts=P.APPROVED)
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                    cost_estimate=amount)
+        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate=amount)
     assert set(raised.value.message_dict) == {"cost_estimate"}
     assert AccessRequest.objects.get(pk=request.pk).status == S.ROUTED
 
 
 def test_it_stores_the_cost_estimate_with_its_note(make_request, broker):
-    request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.APPROVED_WITH_CONDITIONS,
-                                            RKKP: P.REJECTED})
-    services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                cost_estimate="12 500,50", note="Tre udtræk")
+    request = make_request(
+        S.ROUTED, parts={SDS: P.APPROVED, DST: P.APPROVED_WITH_CONDITIONS, RKKP: P.REJECTED}
+    )
+    services.request_transition(
+        actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="12 500,50", note="Tre udtræk"
+    )
     request.refresh_from_db()
     assert request.status == S.COST_ESTIMATE
     assert request.cost_estimate == Decimal("12500.50")
@@ -387,21 +423,34 @@ def test_it_stores_the_cost_estimate_with_its_note(make_request, broker):
 
 
 @pytest.mark.regression
-@pytest.mark.parametrize(("typed", "amount"), [
-    ("12.500", "12500.00"), ("12.500,50", "12500.50"), ("1.234.567,89", "1234567.89"),
-    ("12\xa0500,00", "12500.00"), ("12,5", "12.50"), ("12.5", "12.50"), ("12.50", "12.50"),
-    ("0", "0.00"), (Decimal("9999.5"), "9999.50")])
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("12.500", "12500.00"),
+        ("12.500,50", "12500.50"),
+        ("1.234.567,89", "1234567.89"),
+        ("12\xa0500,00", "12500.00"),
+        ("12,5", "12.50"),
+        ("12.5", "12.50"),
+        ("12.50", "12.50"),
+        ("0", "0.00"),
+        (Decimal("9999.5"), "9999.50"),
+    ],
+)
 def test_it_reads_a_cost_estimate_typed_the_danish_way(make_request, broker, typed, amount):
-    """"12.500" typed on the Danish page was stored as 12,50 kr."""
+    """ "12.500" typed on the Danish page was stored as 12,50 kr."""
     request = make_request(S.ROUTED, parts=P.APPROVED)
-    request = services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE,
-                                          cost_estimate=typed)
+    request = services.request_transition(
+        actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate=typed
+    )
     assert request.cost_estimate == Decimal(amount)
 
 
-@pytest.mark.parametrize("parts", [P.PENDING, {SDS: P.APPROVED, DST: P.REJECTED,
-                                               RKKP: P.REJECTED}],
-                         ids=["undecided", "one-approved"])
+@pytest.mark.parametrize(
+    "parts",
+    [P.PENDING, {SDS: P.APPROVED, DST: P.REJECTED, RKKP: P.REJECTED}],
+    ids=["undecided", "one-approved"],
+)
 def test_it_closes_a_routed_request_only_when_every_part_is_rejected(make_request, broker, parts):
     request = make_request(S.ROUTED, parts=parts)
     with pytest.raises(ConflictError):
@@ -434,21 +483,24 @@ def test_it_requires_a_note(make_request, broker, custodians, to, note):
         assert sds_part(request).status == P.IN_REVIEW
 
 
-def test_it_refuses_part_moves_once_the_request_has_left_routing(make_request, applicant,
-                                                                 custodians):
+def test_it_refuses_part_moves_once_the_request_has_left_routing(make_request, applicant, custodians):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
     request = services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
-    for actor, key, to in ((custodians[SDS], SDS, P.APPROVED),
-                           (applicant, DST, P.IN_REVIEW),
-                           (custodians[RKKP], RKKP, P.IN_REVIEW)):
+    for actor, key, to in (
+        (custodians[SDS], SDS, P.APPROVED),
+        (applicant, DST, P.IN_REVIEW),
+        (custodians[RKKP], RKKP, P.IN_REVIEW),
+    ):
         part = request.parts.get(custodian__key=key)
         with pytest.raises(ConflictError) as raised:
-            services.request_transition(actor=actor, request=request, to=to, part=part,
-                                        note="For sent")
+            services.request_transition(actor=actor, request=request, to=to, part=part, note="For sent")
         assert "behandling" in raised.value.message
         assert all(moves == [] for moves in raised.value.extra["allowed"]["parts"].values())
     assert dict(request.parts.values_list("custodian__key", "status")) == {
-        SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED, RKKP: P.PENDING}
+        SDS: P.IN_REVIEW,
+        DST: P.UPDATES_REQUESTED,
+        RKKP: P.PENDING,
+    }
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.SCREENING, S.RETURNED])
@@ -459,8 +511,7 @@ def test_a_request_has_no_parts_before_routing(make_request, custodians, state):
         services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW)
 
 
-@pytest.mark.parametrize("state", [S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE,
-                                   S.CLOSED])
+@pytest.mark.parametrize("state", [S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED])
 def test_no_part_moves_are_offered_outside_routing(make_request, state):
     request = make_request(state)
     moves = services.allowed_moves(request)
@@ -468,13 +519,14 @@ def test_no_part_moves_are_offered_outside_routing(make_request, state):
     assert all(m == [] for m in moves["parts"].values())
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED,
-                                   S.COST_ESTIMATE, S.ACCEPTED])
-def test_the_applicant_withdraws_at_every_state_before_provisioning(make_request, applicant,
-                                                                     state):
+@pytest.mark.parametrize(
+    "state", [S.DRAFT, S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED]
+)
+def test_the_applicant_withdraws_at_every_state_before_provisioning(make_request, applicant, state):
     request = make_request(state)
-    request = services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN,
-                                          note="Finansieringen faldt bort.")
+    request = services.request_transition(
+        actor=applicant, request=request, to=S.WITHDRAWN, note="Finansieringen faldt bort."
+    )
     assert request.status == S.WITHDRAWN
     assert request.closed_at is not None and request.due_at is None
     assert services.allowed_moves(request)["request"] == []
@@ -503,10 +555,17 @@ def assert_due_in(due_at, step: str) -> None:
     assert expected - timedelta(minutes=5) <= due_at <= expected
 
 
-@pytest.mark.parametrize(("state", "step"), [
-    (S.SUBMITTED, "screening_start"), (S.SCREENING, "screening"), (S.RETURNED, "applicant"),
-    (S.COST_ESTIMATE, "applicant"), (S.ACCEPTED, "provisioning_start"),
-    (S.PROVISIONING, "provisioning")])
+@pytest.mark.parametrize(
+    ("state", "step"),
+    [
+        (S.SUBMITTED, "screening_start"),
+        (S.SCREENING, "screening"),
+        (S.RETURNED, "applicant"),
+        (S.COST_ESTIMATE, "applicant"),
+        (S.ACCEPTED, "provisioning_start"),
+        (S.PROVISIONING, "provisioning"),
+    ],
+)
 def test_each_step_of_the_request_gets_its_due_date(make_request, state, step):
     assert_due_in(make_request(state).due_at, step)
 
@@ -518,19 +577,16 @@ def test_a_request_nobody_has_to_act_on_has_no_due_date(make_request, state):
 
 def test_an_active_request_is_due_at_the_end_of_its_period(make_request):
     request = make_request(S.ACTIVE, period_to="2031-06-30")
-    assert request.due_at == timezone.make_aware(
-        datetime.combine(request.period_to, time.max))
+    assert request.due_at == timezone.make_aware(datetime.combine(request.period_to, time.max))
 
 
-def test_each_part_gets_its_due_date_and_the_request_waits_for_the_last_decision(
-        make_request, custodians):
+def test_each_part_gets_its_due_date_and_the_request_waits_for_the_last_decision(make_request, custodians):
     request = make_request(S.ROUTED)
     assert request.due_at is None  # the custodians have the ball
     for part in request.parts.all():
         assert_due_in(part.due_at, "custodian_start")
 
-    request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED,
-                                            RKKP: P.APPROVED})
+    request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED, RKKP: P.APPROVED})
     due = dict(request.parts.values_list("custodian__key", "due_at"))
     assert_due_in(due[SDS], "custodian_review")
     assert_due_in(due[DST], "applicant")
@@ -546,11 +602,16 @@ def test_it_flags_an_overdue_request(make_request):
     AccessRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
     late.refresh_from_db()
     assert late.is_overdue and not on_time.is_overdue
-    overdue = set(AccessRequest.objects.filter(selectors.overdue_q()).values_list("pk",
-                                                                                  flat=True))
+    overdue = set(AccessRequest.objects.filter(selectors.overdue_q()).values_list("pk", flat=True))
     assert late.pk in overdue and on_time.pk not in overdue
-    assert set(selectors.filter_requests(AccessRequest.objects.all(), {"overdue": "1"})
-               .values_list("pk", flat=True)) == overdue
+    assert (
+        set(
+            selectors.filter_requests(AccessRequest.objects.all(), {"overdue": "1"}).values_list(
+                "pk", flat=True
+            )
+        )
+        == overdue
+    )
 
 
 def test_it_flags_a_request_whose_part_is_overdue(make_request):
@@ -558,8 +619,9 @@ def test_it_flags_a_request_whose_part_is_overdue(make_request):
     assert not AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists()
     past = timezone.now() - timedelta(days=1)
     RequestPart.objects.filter(request=request, custodian__key=DST).update(due_at=past)
-    assert not AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists(), \
+    assert not AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists(), (
         "a decided part is never late"
+    )
     RequestPart.objects.filter(request=request, custodian__key=SDS).update(due_at=past)
     assert sds_part(request).is_overdue
     assert AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists()
@@ -572,12 +634,10 @@ def test_a_closed_request_is_never_overdue(make_request):
 
 
 @pytest.mark.regression
-def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, applicant,
-                                                                 monkeypatch):
+def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, applicant, monkeypatch):
     """Withdrawing left the custodians' open parts with their due dates: a year later the
     withdrawn request showed overdue parts nobody had to act on."""
-    request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED,
-                                            RKKP: P.APPROVED})
+    request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED, RKKP: P.APPROVED})
     services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
     assert set(request.parts.values_list("due_at", flat=True)) == {None}
     later = timezone.now() + timedelta(days=365)
@@ -591,12 +651,16 @@ def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, a
 
 
 def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
-        make_request, applicant, broker, custodians):
+    make_request, applicant, broker, custodians
+):
     parent = make_request(S.ACTIVE)
     parent_period, parent_events = parent.period_to, parent.events.count()
     amendment = services.request_save(
-        actor=applicant, parent=parent, data={"period_to": "2035-12-31"},
-        datasets=[{"dataset": LPR, "variables": ["C_ADIAG", "D_INDDTO", "C_DIAG"]}])
+        actor=applicant,
+        parent=parent,
+        data={"period_to": "2035-12-31"},
+        datasets=[{"dataset": LPR, "variables": ["C_ADIAG", "D_INDDTO", "C_DIAG"]}],
+    )
 
     assert amendment.pk != parent.pk and amendment.reference != parent.reference
     assert amendment.kind == AccessRequest.Kind.AMENDMENT and amendment.parent == parent
@@ -608,8 +672,7 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
 
     def step(to, actor, **kwargs):
         nonlocal amendment
-        amendment = services.request_transition(actor=actor, request=amendment, to=to,
-                                                 **kwargs)
+        amendment = services.request_transition(actor=actor, request=amendment, to=to, **kwargs)
         assert amendment.status == to
         parent.refresh_from_db()
         assert parent.status == S.ACTIVE
@@ -621,10 +684,8 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
     step(S.ROUTED, broker)
     assert [p.custodian.key for p in amendment.parts.all()] == [SDS]
     part = amendment.parts.get()
-    services.request_transition(actor=custodians[SDS], request=amendment, to=P.IN_REVIEW,
-                                part=part)
-    services.request_transition(actor=custodians[SDS], request=amendment, to=P.APPROVED,
-                                part=part)
+    services.request_transition(actor=custodians[SDS], request=amendment, to=P.IN_REVIEW, part=part)
+    services.request_transition(actor=custodians[SDS], request=amendment, to=P.APPROVED, part=part)
     step(S.COST_ESTIMATE, broker, cost_estimate="0")
     step(S.ACCEPTED, applicant)
     step(S.PROVISIONING, broker)
@@ -640,31 +701,27 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
 
 
 def test_an_amendment_of_a_main_request_that_ended_can_only_be_withdrawn_or_closed(
-        make_request, applicant, broker):
+    make_request, applicant, broker
+):
     parent = make_request(S.ACTIVE)
     amendment = services.request_save(
-        actor=applicant, parent=parent, data={},
-        datasets=[{"dataset": LPR, "variables": ["C_ADIAG"]}])
-    amendment = services.request_transition(actor=applicant, request=amendment,
-                                            to=S.SUBMITTED)
+        actor=applicant, parent=parent, data={}, datasets=[{"dataset": LPR, "variables": ["C_ADIAG"]}]
+    )
+    amendment = services.request_transition(actor=applicant, request=amendment, to=S.SUBMITTED)
     services.request_transition(actor=broker, request=parent, to=S.CLOSED)
     with pytest.raises(ConflictError) as raised:
         services.request_transition(actor=broker, request=amendment, to=S.SCREENING)
     assert raised.value.extra["allowed"]["request"] == [S.WITHDRAWN]
     assert parent.reference in raised.value.message
-    amendment = services.request_transition(actor=applicant, request=amendment,
-                                            to=S.WITHDRAWN)
+    amendment = services.request_transition(actor=applicant, request=amendment, to=S.WITHDRAWN)
     assert amendment.status == S.WITHDRAWN
 
 
-@pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.ROUTED, S.COST_ESTIMATE, S.CLOSED,
-                                   S.WITHDRAWN])
-def test_it_refuses_an_amendment_of_a_request_that_is_not_approved(make_request, applicant,
-                                                                    state):
+@pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.ROUTED, S.COST_ESTIMATE, S.CLOSED, S.WITHDRAWN])
+def test_it_refuses_an_amendment_of_a_request_that_is_not_approved(make_request, applicant, state):
     parent = make_request(state)
     with pytest.raises(ConflictError):
-        services.request_save(actor=applicant, parent=parent, data={},
-                              datasets=dataset_choices(LPR))
+        services.request_save(actor=applicant, parent=parent, data={}, datasets=dataset_choices(LPR))
     assert not parent.amendments.exists()
 
 
@@ -672,23 +729,21 @@ def test_it_refuses_an_amendment_of_a_request_that_is_not_approved(make_request,
 def test_only_the_applicant_may_amend(make_request, request, who):
     parent = make_request(S.ACTIVE)
     with pytest.raises(PermissionDeniedError):
-        services.request_save(actor=request.getfixturevalue(who), parent=parent, data={},
-                              datasets=dataset_choices(LPR))
+        services.request_save(
+            actor=request.getfixturevalue(who), parent=parent, data={}, datasets=dataset_choices(LPR)
+        )
     assert not parent.amendments.exists()
 
 
 def test_an_amendment_cannot_be_amended(make_request, applicant, broker):
     parent = make_request(S.ACTIVE)
-    amendment = services.request_save(actor=applicant, parent=parent, data={},
-                                      datasets=dataset_choices(DBCG))
+    amendment = services.request_save(actor=applicant, parent=parent, data={}, datasets=dataset_choices(DBCG))
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):
         amendment = services.request_transition(actor=actor, request=amendment, to=to)
     part = amendment.parts.get()
     for to in (P.IN_REVIEW, P.APPROVED):
         services.request_transition(actor=broker, request=amendment, to=to, part=part)
-    for to, actor, kwargs in ((S.COST_ESTIMATE, broker, {"cost_estimate": 0}),
-                              (S.ACCEPTED, applicant, {})):
-        amendment = services.request_transition(actor=actor, request=amendment, to=to,
-                                                **kwargs)
+    for to, actor, kwargs in ((S.COST_ESTIMATE, broker, {"cost_estimate": 0}), (S.ACCEPTED, applicant, {})):
+        amendment = services.request_transition(actor=actor, request=amendment, to=to, **kwargs)
     with pytest.raises(ConflictError):
         services.request_save(actor=applicant, parent=amendment, data={})

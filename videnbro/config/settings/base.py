@@ -103,9 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # killed process.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-        ),
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -153,8 +151,14 @@ UPLOAD_MAX_REQUEST_BYTES = BROKER_MAX_DOCUMENT_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Days for each step of an access request before it is flagged overdue (docs/broker.md).
 BROKER_DUE_DAYS = {
-    "screening_start": 5, "screening": 10, "applicant": 30, "custodian_start": 10,
-    "custodian_review": 30, "cost_estimate": 10, "provisioning_start": 10, "provisioning": 20,
+    "screening_start": 5,
+    "screening": 10,
+    "applicant": 30,
+    "custodian_start": 10,
+    "custodian_review": 30,
+    "cost_estimate": 10,
+    "provisioning_start": 10,
+    "provisioning": 20,
 }
 
 # Background work (offer processing, e-mails) goes through Django's task framework
@@ -175,13 +179,17 @@ TASKS = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-         "LOCATION": os.environ["THROTTLE_CACHE_URL"]}
-        if os.environ.get("THROTTLE_CACHE_URL") else
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-         "LOCATION": str(VAR_DIR / "cache" / "throttle"),
-         # One entry per client; the default 300 would cull live counters in a surge.
-         "OPTIONS": {"MAX_ENTRIES": 20000}}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["THROTTLE_CACHE_URL"],
+        }
+        if os.environ.get("THROTTLE_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "throttle"),
+            # One entry per client; the default 300 would cull live counters in a surge.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     ),
 }
 
@@ -248,7 +256,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Videnbro API",
     "DESCRIPTION": (
         "REST API of Videnbro, the knowledge bridge for the Danish health and life-science "
-        "ecosystem. Errors are returned as {\"errors\": {field: [messages]}}."
+        'ecosystem. Errors are returned as {"errors": {field: [messages]}}.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -301,8 +309,9 @@ LOGGING = {
 # and styles come from our own static files only; no page carries an inline <script>, <style>
 # or style="" attribute (a test parses every public page). Per-view exceptions use django-csp's
 # decorators and are listed in docs/security.md.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-                  "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -344,8 +353,10 @@ REPORT_THROTTLE_RATE = os.environ.get("REPORT_THROTTLE_RATE", "10/min")
 # an account with a device on the code page; REQUIRE_STAFF_2FA makes the admin need a code.
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
 _auth_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
-MIDDLEWARE[_auth_at:_auth_at] = ["django_otp.middleware.OTPMiddleware",
-                                 "videnbro.accounts.middleware.TwoFactorMiddleware"]
+MIDDLEWARE[_auth_at:_auth_at] = [
+    "django_otp.middleware.OTPMiddleware",
+    "videnbro.accounts.middleware.TwoFactorMiddleware",
+]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a lock-out into the 429 page
 AUTHENTICATION_BACKENDS = [
     "videnbro.accounts.backends.LoginLockoutBackend",  # first: refuses locked-out clients
@@ -375,10 +386,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no administrator sees another person's T
 REQUIRE_STAFF_2FA = env_bool("REQUIRE_STAFF_2FA", False)
 # Mails an outsider can trigger: per address and hour (password reset, sign-up) and
 # password-reset requests per client and hour, counted in the shared "throttle" cache.
-ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR")
-                                          or 3)
-ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR = int(os.environ.get("ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR")
-                                          or 10)
+ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ACCOUNTS_MAILS_PER_ADDRESS_PER_HOUR") or 3)
+ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR = int(os.environ.get("ACCOUNTS_RESETS_PER_CLIENT_PER_HOUR") or 10)
 # Self-service accounts never activated are deleted after this many days (the link lives 3).
 ACCOUNTS_UNCONFIRMED_DAYS = int(os.environ.get("ACCOUNTS_UNCONFIRMED_DAYS") or 7)
 # --- end of log-in protection --------------------------------------------------------------

@@ -16,8 +16,9 @@ def test_it_answers_an_unmatched_api_path_with_the_json_404(api, db, method):
     assert list(response.json()) == ["errors"]
 
 
-@pytest.mark.parametrize("url", ["/api/v1/catalogue.ttl?dataset=a%00b",
-                                 "/api/v1/catalogue.jsonld?dataset=%00"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/catalogue.ttl?dataset=a%00b", "/api/v1/catalogue.jsonld?dataset=%00"]
+)
 def test_it_answers_a_nul_character_in_a_lookup_without_a_500(api, seeded, url):
     # PostgreSQL cannot store NUL (400); SQLite simply finds no such dataset (404).
     response = api.get(url)

@@ -59,13 +59,21 @@ def identity(request, seeded, make_user):
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_it_answers_every_operation_within_its_schema(case, identity):
-    case.call_and_validate(headers=identity, checks=[
-        st_checks.not_a_server_error,
-        st_checks.status_code_conformance,
-        st_checks.content_type_conformance,
-        st_checks.response_schema_conformance,
-        st_checks.response_headers_conformance,
-    ])
+    case.call_and_validate(
+        headers=identity,
+        checks=[
+            st_checks.not_a_server_error,
+            st_checks.status_code_conformance,
+            st_checks.content_type_conformance,
+            st_checks.response_schema_conformance,
+            st_checks.response_headers_conformance,
+        ],
+    )

@@ -40,25 +40,37 @@ def test_it_documents_every_error_answer_with_the_error_shape(schema):
             answer = operation["responses"].get(code)
             assert answer, f"{name} does not document {code}"
             assert answer["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/Error"}, (name, code)
+                "$ref": "#/components/schemas/Error"
+            }, (name, code)
         assert "Retry-After" in operation["responses"]["429"]["headers"], name
 
 
-@pytest.mark.parametrize("component,field", [
-    ("OrganisationList", "municipality"), ("OrganisationList", "municipality_code"),
-    ("OrganisationList", "region"), ("OrganisationDetail", "parent"),
-    ("Need", "municipality"), ("Need", "region"),
-    ("RegisterEntry", "period_from"), ("RegisterEntry", "period_to"),
-    ("Volunteer", "municipality"),
-])
+@pytest.mark.parametrize(
+    "component,field",
+    [
+        ("OrganisationList", "municipality"),
+        ("OrganisationList", "municipality_code"),
+        ("OrganisationList", "region"),
+        ("OrganisationDetail", "parent"),
+        ("Need", "municipality"),
+        ("Need", "region"),
+        ("RegisterEntry", "period_from"),
+        ("RegisterEntry", "period_to"),
+        ("Volunteer", "municipality"),
+    ],
+)
 def test_it_marks_the_nullable_fields(schema, component, field):
     prop = schema["components"]["schemas"][component]["properties"][field]
     assert prop.get("nullable") is True, (component, field, prop)
 
 
 def test_it_bounds_page_numbers_and_gives_date_formats(schema):
-    pages = [parameter for _name, operation in operations(schema)
-             for parameter in operation.get("parameters", []) if parameter["name"] == "page"]
+    pages = [
+        parameter
+        for _name, operation in operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "page"
+    ]
     assert pages and all(p["schema"]["minimum"] == 1 for p in pages)
     entry = schema["components"]["schemas"]["RegisterEntry"]["properties"]
     assert entry["period_from"]["format"] == "date"
@@ -68,8 +80,8 @@ def test_it_bounds_page_numbers_and_gives_date_formats(schema):
 def test_it_gives_the_media_types_of_the_catalogue_and_the_exports(schema):
     paths = schema["paths"]
     assert list(paths["/api/v1/catalogue.jsonld"]["get"]["responses"]["200"]["content"]) == [
-        "application/ld+json"]
-    assert list(paths["/api/v1/catalogue.ttl"]["get"]["responses"]["200"]["content"]) == [
-        "text/turtle"]
+        "application/ld+json"
+    ]
+    assert list(paths["/api/v1/catalogue.ttl"]["get"]["responses"]["200"]["content"]) == ["text/turtle"]
     for export in ("/api/v1/needs/export/", "/api/v1/offers/export/"):
         assert set(paths[export]["get"]["responses"]["200"]["content"]) == {"text/csv", XLSX}

@@ -47,12 +47,21 @@ def create() -> None:
         seed_registry(progress=False)
     if not Dataset.objects.filter(key="landspatientregisteret").exists():
         seed_datamap(progress=False)
-    user = user_create(actor=None, username="backup-ansoeger", password="pw-backup-1",
-                       email="ansoeger@ku.example.org", role=Role.ORGANISATION_MEMBER,
-                       organisation=Organisation.objects.get(key=RENAMED))
+    user = user_create(
+        actor=None,
+        username="backup-ansoeger",
+        password="pw-backup-1",
+        email="ansoeger@ku.example.org",
+        role=Role.ORGANISATION_MEMBER,
+        organisation=Organisation.objects.get(key=RENAMED),
+    )
     request = broker.request_save(actor=user, data=project_data(), datasets=dataset_choices())
-    broker.document_add(actor=user, request=request, kind="protocol",
-                        upload=SimpleUploadedFile("protokol.pdf", PDF, "application/pdf"))
+    broker.document_add(
+        actor=user,
+        request=request,
+        kind="protocol",
+        upload=SimpleUploadedFile("protokol.pdf", PDF, "application/pdf"),
+    )
     crisis.offer_submit(data=offer_data(title="Visirer til backup-testen"))
 
 
@@ -72,11 +81,17 @@ def state() -> dict:
     documents = []
     for document in RequestDocument.objects.order_by("pk"):
         with document.file.open("rb") as handle:
-            documents.append({"name": document.file.name, "filename": document.filename,
-                              "sha256": hashlib.sha256(handle.read()).hexdigest(),
-                              "recorded_sha256": document.sha256})
-    files = sorted(p.relative_to(settings.MEDIA_ROOT).as_posix()
-                   for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+            documents.append(
+                {
+                    "name": document.file.name,
+                    "filename": document.filename,
+                    "sha256": hashlib.sha256(handle.read()).hexdigest(),
+                    "recorded_sha256": document.sha256,
+                }
+            )
+    files = sorted(
+        p.relative_to(settings.MEDIA_ROOT).as_posix() for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()
+    )
     return {
         "organisations": len(organisations),
         "organisations_sha256": hashlib.sha256(json.dumps(organisations).encode()).hexdigest(),

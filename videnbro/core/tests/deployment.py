@@ -31,12 +31,19 @@ class Deployment:
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        env = {key: value for key, value in os.environ.items()
-               if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "MEDIA_ROOT"}}
-        env.update(DJANGO_SETTINGS_MODULE="videnbro.config.settings.local",
-                   DATABASE_URL=self.database_url, VIDENBRO_VAR_DIR=str(self.root / "var"),
-                   MEDIA_ROOT=str(self.media), EMAIL_BACKEND="django.core.mail.backends."
-                   "locmem.EmailBackend", PYTHONWARNINGS="ignore")
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "MEDIA_ROOT"}
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="videnbro.config.settings.local",
+            DATABASE_URL=self.database_url,
+            VIDENBRO_VAR_DIR=str(self.root / "var"),
+            MEDIA_ROOT=str(self.media),
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PYTHONWARNINGS="ignore",
+        )
         self.env = env
 
     @property
@@ -47,22 +54,35 @@ class Deployment:
     def sqlite_file(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
 
-    def run(self, *args: str, check: bool = True, timeout: int = 300
-            ) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, timeout: int = 300) -> subprocess.CompletedProcess:
         """`videnbro ARGS…` against this deployment; stdin is closed, as in CI."""
         # noqa below: our own interpreter and command, arguments from the test itself.
-        result = subprocess.run([sys.executable, "-m", "videnbro", *args], env=self.env,  # noqa: S603
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                timeout=timeout, check=False)
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "videnbro", *args],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if check and result.returncode != 0:
-            raise AssertionError(f"videnbro {' '.join(args)} failed ({result.returncode}):\n"
-                                 f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+            raise AssertionError(
+                f"videnbro {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def python(self, module: str, *args: str, timeout: int = 300) -> str:
-        result = subprocess.run([sys.executable, "-m", module, *args], env=self.env,  # noqa: S603
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                timeout=timeout, check=False)
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", module, *args],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if result.returncode != 0:
             raise AssertionError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout

@@ -24,14 +24,15 @@ from django.db.migrations.operations import CreateModel  # noqa: E402
 
 
 def videnbro_apps() -> list[str]:
-    return [config.label for config in apps.get_app_configs()
-            if config.name.startswith("videnbro.")]
+    return [config.label for config in apps.get_app_configs() if config.name.startswith("videnbro.")]
 
 
 def row_counts() -> dict[str, int]:
-    return {model._meta.label: model._default_manager.count()
-            for model in apps.get_models() if model._meta.app_label in videnbro_apps()
-            and model._meta.managed and not model._meta.proxy}
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in videnbro_apps() and model._meta.managed and not model._meta.proxy
+    }
 
 
 def steps() -> list[tuple[str, str, str]]:
@@ -62,9 +63,13 @@ def created_by(app: str, target: str) -> tuple[list[str], set[str]]:
     the models whose tables they drop (their rows are expected to be gone afterwards)."""
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan([(app, target)])
-    dropped = {f"{migration.app_label}.{operation.name}".lower()
-               for migration, backwards in plan if backwards
-               for operation in migration.operations if isinstance(operation, CreateModel)}
+    dropped = {
+        f"{migration.app_label}.{operation.name}".lower()
+        for migration, backwards in plan
+        if backwards
+        for operation in migration.operations
+        if isinstance(operation, CreateModel)
+    }
     return [f"{m.app_label}.{m.name}" for m, _ in plan], dropped
 
 
@@ -77,8 +82,16 @@ def main() -> None:
         call_command("migrate", app, previous, verbosity=0, interactive=False)
         call_command("migrate", verbosity=0, interactive=False)
         done.append(f"{app}: {latest} → {previous} → {latest} (reversed {', '.join(reversed_)})")
-    json.dump({"steps": done, "before": before, "after": row_counts(),
-               "dropped": sorted(dropped), "unapplied": unapplied()}, sys.stdout)
+    json.dump(
+        {
+            "steps": done,
+            "before": before,
+            "after": row_counts(),
+            "dropped": sorted(dropped),
+            "unapplied": unapplied(),
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

@@ -26,12 +26,10 @@ from videnbro.core.errors import (
         (RequestDataTooBig(), 413, {"detail": ["Forespørgslen er for stor."]}),
         (Http404(), 404, {"detail": ["Ikke fundet."]}),
         (PermissionDenied("Lukket."), 403, {"detail": ["Lukket."]}),
-        (exceptions.ValidationError({"name": ["Skal udfyldes."]}), 400,
-         {"name": ["Skal udfyldes."]}),
+        (exceptions.ValidationError({"name": ["Skal udfyldes."]}), 400, {"name": ["Skal udfyldes."]}),
         (exceptions.ValidationError(["a", "b"]), 400, {"non_field_errors": ["a", "b"]}),
         (exceptions.NotAuthenticated("Log ind."), 401, {"detail": ["Log ind."]}),
-        (exceptions.MethodNotAllowed("DELETE"), 405,
-         {"detail": ['Metoden "DELETE" er ikke tilladt.']}),
+        (exceptions.MethodNotAllowed("DELETE"), 405, {"detail": ['Metoden "DELETE" er ikke tilladt.']}),
     ],
 )
 def test_it_maps_every_error_to_the_envelope(exc, status, errors):
@@ -42,8 +40,7 @@ def test_it_maps_every_error_to_the_envelope(exc, status, errors):
 
 def test_it_carries_extra_data_of_application_errors():
     exc = ConflictError("Optaget.", extra={"existing": 7})
-    assert exception_handler(exc, {}).data == {"errors": {"non_field_errors": ["Optaget."]},
-                                               "existing": 7}
+    assert exception_handler(exc, {}).data == {"errors": {"non_field_errors": ["Optaget."]}, "existing": 7}
 
 
 def test_it_leaves_unknown_exceptions_to_django():

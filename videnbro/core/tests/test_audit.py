@@ -21,7 +21,12 @@ def test_it_links_a_user_actor_and_the_object(db, make_user):
     row = audit_log(actor=user, action="test.thing.done", obj=user, data={"n": 1})
     row = AuditLog.objects.get(pk=row.pk)
     assert (row.actor, row.action, row.object_type, row.object_id, row.data) == (
-        user, "test.thing.done", "accounts.user", str(user.pk), {"n": 1})
+        user,
+        "test.thing.done",
+        "accounts.user",
+        str(user.pk),
+        {"n": 1},
+    )
 
 
 def test_it_writes_system_rows_without_a_user(db):

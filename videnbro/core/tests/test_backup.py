@@ -74,8 +74,7 @@ def test_backup_restore_round_trip_postgres(tmp_path):
         deployment = Deployment(tmp_path / "site", database.url)
         deployment.run("migrate", "--noinput", "-v0")
         _round_trip(deployment, tmp_path)
-        assert _manifest(next((tmp_path / "backups").iterdir()))["database"]["engine"] == \
-            "postgresql"
+        assert _manifest(next((tmp_path / "backups").iterdir()))["database"]["engine"] == "postgresql"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,8 +136,7 @@ def test_restore_refuses_files_the_manifest_does_not_list(small_site, tmp_path):
         manifest["media"]["files"] = []
         return json.dumps(manifest).encode()
 
-    _refused(deployment, _rewrite(archive, tmp_path / "extra.tar.gz", drop_manifest_entry),
-             "does not list")
+    _refused(deployment, _rewrite(archive, tmp_path / "extra.tar.gz", drop_manifest_entry), "does not list")
 
 
 def test_restore_refuses_another_database_engine(small_site, tmp_path):
@@ -151,8 +149,11 @@ def test_restore_refuses_another_database_engine(small_site, tmp_path):
         manifest["database"]["engine"] = "postgresql"
         return json.dumps(manifest).encode()
 
-    _refused(deployment, _rewrite(archive, tmp_path / "pg.tar.gz", to_postgres),
-             "holds a PostgreSQL database, but this deployment uses SQLite")
+    _refused(
+        deployment,
+        _rewrite(archive, tmp_path / "pg.tar.gz", to_postgres),
+        "holds a PostgreSQL database, but this deployment uses SQLite",
+    )
 
 
 def test_restore_refuses_a_backup_from_newer_code(small_site, tmp_path):
@@ -165,8 +166,7 @@ def test_restore_refuses_a_backup_from_newer_code(small_site, tmp_path):
         manifest["migrations"].append("broker.9999_from_the_future")
         return json.dumps(manifest).encode()
 
-    _refused(deployment, _rewrite(archive, tmp_path / "newer.tar.gz", newer),
-             "broker.9999_from_the_future")
+    _refused(deployment, _rewrite(archive, tmp_path / "newer.tar.gz", newer), "broker.9999_from_the_future")
 
 
 def test_backup_archive_holds_manifest_checksums(small_site):

@@ -36,8 +36,7 @@ def seeded_live_server(live_server):
     return live_server
 
 
-def test_it_finds_an_organisation_opens_it_and_switches_to_english(browser_page,
-                                                                     seeded_live_server):
+def test_it_finds_an_organisation_opens_it_and_switches_to_english(browser_page, seeded_live_server):
     page = browser_page
     page.goto(seeded_live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "da"

@@ -13,8 +13,7 @@ from videnbro.accounts.models import Role
 
 from .chromium import chromium
 
-pytestmark = [pytest.mark.browser, pytest.mark.regression,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.regression, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -38,8 +37,7 @@ def staff_session(seeded_live_server, make_user):
     """The session cookie of a platform administrator, made before the browser starts."""
     from videnbro.registry.models import Organisation
 
-    user = make_user(Role.PLATFORM_ADMIN,
-                     organisation=Organisation.objects.get(key="region-hovedstaden"))
+    user = make_user(Role.PLATFORM_ADMIN, organisation=Organisation.objects.get(key="region-hovedstaden"))
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
@@ -74,8 +72,7 @@ class Watched:
         return self.page
 
     def images_loaded(self) -> bool:
-        return self.page.evaluate(
-            "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        return self.page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
 
 
 def _open_all(watched: Watched, base: str, paths: list[str]) -> None:
@@ -88,11 +85,22 @@ def test_the_public_pages_raise_no_policy_violation(browser, seeded_live_server)
     base = seeded_live_server.url
     context = browser.new_context(locale="da-DK")
     watched = Watched(context)
-    _open_all(watched, base, [
-        "/", "/soeg/?q=visir", "/datalandkort/", "/krise/tilbyd/", "/krise/",
-        "/landskab/", "/krise/kapacitet/", "/akutsamarbejder/", "/en/",
-        "/krise/haendelser/covid-19-foerste-boelge-2020/evaluering/",
-    ])
+    _open_all(
+        watched,
+        base,
+        [
+            "/",
+            "/soeg/?q=visir",
+            "/datalandkort/",
+            "/krise/tilbyd/",
+            "/krise/",
+            "/landskab/",
+            "/krise/kapacitet/",
+            "/akutsamarbejder/",
+            "/en/",
+            "/krise/haendelser/covid-19-foerste-boelge-2020/evaluering/",
+        ],
+    )
     # The matplotlib charts are SVG images (their own documents, outside the page's policy).
     page = watched.open(base + "/landskab/")
     assert page.locator("img.chart").count() == 2
@@ -116,8 +124,7 @@ def test_the_public_pages_raise_no_policy_violation(browser, seeded_live_server)
     context.close()
 
 
-def test_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server,
-                                                   staff_session):
+def test_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server, staff_session):
     base = seeded_live_server.url
     context = browser.new_context(locale="da-DK")
     context.add_cookies([{"name": "sessionid", "value": staff_session, "url": base}])
@@ -125,12 +132,14 @@ def test_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server,
     page = watched.open(base + "/krise/indbakke/")
     assert page.locator("h1").count() == 1
     assert "/log-ind/" not in page.url, "the staff session must be signed in"
-    _open_all(watched, base, ["/dataindgang/oversigt/", "/dataindgang/indbakke/",
-                              "/krise/behov/", "/organisationer/grundfos/"])
+    _open_all(
+        watched,
+        base,
+        ["/dataindgang/oversigt/", "/dataindgang/indbakke/", "/krise/behov/", "/organisationer/grundfos/"],
+    )
     # The bars of the overview are sized by bars.js, not by style attributes.
     page = watched.open(base + "/dataindgang/oversigt/")
-    widths = page.locator("[data-bar-percent]").evaluate_all(
-        "bars => bars.map(b => b.style.width)")
+    widths = page.locator("[data-bar-percent]").evaluate_all("bars => bars.map(b => b.style.width)")
     assert widths and all(width.endswith("%") for width in widths)
     assert not watched.violations, "\n".join(watched.violations)
     assert not watched.errors, "\n".join(watched.errors)

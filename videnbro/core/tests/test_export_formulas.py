@@ -73,8 +73,10 @@ CASES = [(entry, fmt) for entry, formats in EXPORTS.items() for fmt in formats]
 # writer – core.tabular's, or a function in the project that calls one (found in the code).
 EXPORT_ROUTE = re.compile(r"export|eksport|xlsx|csv|hxl|evaluering\.", re.IGNORECASE)
 # Building a spreadsheet or CSV anywhere but core/tabular.py.
-OWN_WRITER = re.compile(r"\bWorkbook\s*\(|\bcsv\.(writer|DictWriter)\b|\bxlsxwriter\b|"
-                        r"\.to_(csv|excel)\s*\(|\bodf\.opendocument\b|\bpyexcel")
+OWN_WRITER = re.compile(
+    r"\bWorkbook\s*\(|\bcsv\.(writer|DictWriter)\b|\bxlsxwriter\b|"
+    r"\.to_(csv|excel)\s*\(|\bodf\.opendocument\b|\bpyexcel"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,18 +101,28 @@ def cells(content: bytes, fmt: str) -> list[tuple[str, object, str]]:
     """(where, value, openpyxl data type or "csv") for every non-empty cell of the file."""
     if fmt == "xlsx":
         book = load_workbook(io.BytesIO(content))
-        return [(f"{sheet.title}!{cell.coordinate}", cell.value, cell.data_type)
-                for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-                if cell.value is not None]
+        return [
+            (f"{sheet.title}!{cell.coordinate}", cell.value, cell.data_type)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
     text = content.decode("utf-8-sig")
-    return [(f"row {r + 1} col {c + 1}", value, "csv")
-            for r, row in enumerate(csv.reader(io.StringIO(text)))
-            for c, value in enumerate(row) if value != ""]
+    return [
+        (f"row {r + 1} col {c + 1}", value, "csv")
+        for r, row in enumerate(csv.reader(io.StringIO(text)))
+        for c, value in enumerate(row)
+        if value != ""
+    ]
 
 
 def formulas(content: bytes, fmt: str) -> list[tuple[str, object, str]]:
-    return [(where, value, kind) for where, value, kind in cells(content, fmt)
-            if kind == "f" or (isinstance(value, str) and is_live_formula(value))]
+    return [
+        (where, value, kind)
+        for where, value, kind in cells(content, fmt)
+        if kind == "f" or (isinstance(value, str) and is_live_formula(value))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,13 +140,10 @@ def planted(incident, need, submit, run_tasks, rh_staff, make_request, org):  # 
     offer = submit(for_need=need, offerer_name=PAYLOAD, title=VARIANTS[1], unit=VARIANTS[4])
     run_tasks()
     offer.refresh_from_db()
-    Organisation.objects.filter(pk=org("grundfos").pk).update(name=PAYLOAD,
-                                                             description=VARIANTS[3])
+    Organisation.objects.filter(pk=org("grundfos").pk).update(name=PAYLOAD, description=VARIANTS[3])
     Partnership.objects.filter(cbs_number=62).update(title=PAYLOAD, description=VARIANTS[2])
-    access = make_request(AccessRequest.Status.ACTIVE, project_title=PAYLOAD,
-                          purpose=VARIANTS[5])
-    return SimpleNamespace(incident=incident, need=need, offer=offer, rh_staff=rh_staff,
-                           access=access)
+    access = make_request(AccessRequest.Status.ACTIVE, project_title=PAYLOAD, purpose=VARIANTS[5])
+    return SimpleNamespace(incident=incident, need=need, offer=offer, rh_staff=rh_staff, access=access)
 
 
 def _get(client, url: str, params: dict | None = None) -> bytes:
@@ -162,28 +171,31 @@ def _api_as(user):
 
 def _command(fmt: str, tmp_path: Path) -> bytes:
     target = tmp_path / f"organisations.{fmt}"
-    call_command("export", "organisations", "--format", fmt, "--output", str(target),
-                 stderr=io.StringIO())
+    call_command("export", "organisations", "--format", fmt, "--output", str(target), stderr=io.StringIO())
     return target.read_bytes()
 
 
 FETCH = {
-    "crisis:evaluation_download": lambda ctx, fmt, _tmp: _get(Client(), reverse(
-        "crisis:evaluation_download", kwargs={"key": ctx.incident.key, "fmt": fmt})),
-    "crisis:need_export": lambda ctx, fmt, _tmp: _get(Client(), reverse(
-        "crisis:need_export", kwargs={"fmt": fmt})),
-    "crisis:offer_export": lambda ctx, fmt, _tmp: _get(_staff_client(ctx.rh_staff), reverse(
-        "crisis:offer_export", kwargs={"fmt": fmt})),
-    "api:need-export": lambda ctx, fmt, _tmp: _get(
-        Client(), reverse("api:need-export"), {"as": fmt}),
+    "crisis:evaluation_download": lambda ctx, fmt, _tmp: _get(
+        Client(), reverse("crisis:evaluation_download", kwargs={"key": ctx.incident.key, "fmt": fmt})
+    ),
+    "crisis:need_export": lambda ctx, fmt, _tmp: _get(
+        Client(), reverse("crisis:need_export", kwargs={"fmt": fmt})
+    ),
+    "crisis:offer_export": lambda ctx, fmt, _tmp: _get(
+        _staff_client(ctx.rh_staff), reverse("crisis:offer_export", kwargs={"fmt": fmt})
+    ),
+    "api:need-export": lambda ctx, fmt, _tmp: _get(Client(), reverse("api:need-export"), {"as": fmt}),
     "api:offer-export": lambda ctx, fmt, _tmp: _get(
-        _api_as(ctx.rh_staff), reverse("api:offer-export"), {"as": fmt}),
-    "registry:organisation-export": lambda ctx, fmt, _tmp: _get(Client(), reverse(
-        "registry:organisation-export", kwargs={"fmt": fmt})),
-    "partnerships:partnership-export": lambda ctx, fmt, _tmp: _get(Client(), reverse(
-        "partnerships:partnership-export", kwargs={"fmt": fmt})),
-    "broker:register": lambda ctx, fmt, _tmp: _get(
-        Client(), reverse("broker:register"), {"format": fmt}),
+        _api_as(ctx.rh_staff), reverse("api:offer-export"), {"as": fmt}
+    ),
+    "registry:organisation-export": lambda ctx, fmt, _tmp: _get(
+        Client(), reverse("registry:organisation-export", kwargs={"fmt": fmt})
+    ),
+    "partnerships:partnership-export": lambda ctx, fmt, _tmp: _get(
+        Client(), reverse("partnerships:partnership-export", kwargs={"fmt": fmt})
+    ),
+    "broker:register": lambda ctx, fmt, _tmp: _get(Client(), reverse("broker:register"), {"format": fmt}),
     "command:export": lambda ctx, fmt, tmp: _command(fmt, tmp),
 }
 
@@ -205,19 +217,27 @@ def test_no_export_holds_a_formula(planted, entry, fmt, tmp_path):
 
 @pytest.mark.regression
 def test_an_anonymous_offerer_named_like_a_formula_is_text_in_the_evaluation_workbook(
-        incident, need, submit, run_tasks):  # noqa: F811
+    incident,  # noqa: F811
+    need,  # noqa: F811
+    submit,  # noqa: F811
+    run_tasks,
+):
     """The issue's case: an anonymous offer from '=HYPERLINK("http://evil","x")' made the
     public evaluation workbook hold a live HYPERLINK formula."""
     submit(for_need=need, offerer_name=PAYLOAD)
     run_tasks()
-    content = _get(Client(), reverse("crisis:evaluation_download",
-                                     kwargs={"key": incident.key, "fmt": "xlsx"}))
+    content = _get(
+        Client(), reverse("crisis:evaluation_download", kwargs={"key": incident.key, "fmt": "xlsx"})
+    )
     book = load_workbook(io.BytesIO(content))
-    found = [(sheet.title, cell.coordinate, cell.data_type, cell.value)
-             for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-             if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
-    assert all(data_type == "s" and not value.startswith("=")
-               for _s, _c, data_type, value in found), found
+    found = [
+        (sheet.title, cell.coordinate, cell.data_type, cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert all(data_type == "s" and not value.startswith("=") for _s, _c, data_type, value in found), found
     assert formulas(content, "xlsx") == []
 
 
@@ -237,8 +257,9 @@ def _url_entries() -> set[str]:
         if route.startswith("admin/"):
             continue
         if hasattr(callback, "cls") and getattr(callback, "actions", None):  # a viewset
-            code = "".join(inspect.getsource(getattr(callback.cls, action))
-                           for action in set(callback.actions.values()))
+            code = "".join(
+                inspect.getsource(getattr(callback.cls, action)) for action in set(callback.actions.values())
+            )
         elif hasattr(callback, "view_class"):
             code = inspect.getsource(callback.view_class)
         else:
@@ -246,8 +267,11 @@ def _url_entries() -> set[str]:
             code = inspect.getsource(callback)
         if not (getattr(callback, "__module__", "") or "").startswith("videnbro."):
             continue
-        if EXPORT_ROUTE.search(name) or EXPORT_ROUTE.search(route.replace("format", "")) \
-                or writer_call().search(code):
+        if (
+            EXPORT_ROUTE.search(name)
+            or EXPORT_ROUTE.search(route.replace("format", ""))
+            or writer_call().search(code)
+        ):
             found.add(name)
     return found
 
@@ -259,15 +283,15 @@ def writer_call() -> re.Pattern:
     they do not count as writers)."""
     calls: dict[str, set[str]] = {}
     for path in ROOT.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts \
-                or path.name in ("views.py", "api.py"):
+        if "tests" in path.parts or "migrations" in path.parts or path.name in ("views.py", "api.py"):
             continue
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef):
                 calls.setdefault(node.name, set()).update(
                     call.func.id if isinstance(call.func, ast.Name) else call.func.attr
-                    for call in ast.walk(node) if isinstance(call, ast.Call)
-                    and isinstance(call.func, ast.Name | ast.Attribute))
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name | ast.Attribute)
+                )
     writers = {"write_table", "write_workbook"}
     while more := {name for name, called in calls.items() if called & writers} - writers:
         writers |= more
@@ -296,8 +320,7 @@ def test_no_module_writes_a_spreadsheet_but_the_safe_writer():
     own = []
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if "/tests/" in f"/{relative}" or "/migrations/" in relative \
-                or relative == "core/tabular.py":
+        if "/tests/" in f"/{relative}" or "/migrations/" in relative or relative == "core/tabular.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if OWN_WRITER.search(line):

@@ -24,8 +24,7 @@ def test_a_message_the_form_already_shows_is_not_repeated_and_others_can_be_left
     form = TitleForm({"title": "for lang titel"})
     assert not form.is_valid()
     shown = list(form.errors["title"])
-    apply_errors(form, ValidationError({"title": shown, "datasets": ["Vælg et."]}),
-                 others_to_form=False)
+    apply_errors(form, ValidationError({"title": shown, "datasets": ["Vælg et."]}), others_to_form=False)
     assert form.errors["title"] == shown
     assert not form.non_field_errors()
 

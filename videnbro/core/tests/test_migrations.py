@@ -14,8 +14,7 @@ from .deployment import is_postgres, seeded_sqlite, sqlite_deployment
 pytestmark = pytest.mark.skipif(is_postgres(), reason="SQLite-file tests: the SQLite pass runs them")
 
 
-def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory,
-                                                                          tmp_path):
+def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory, tmp_path):
     seeded = seeded_sqlite(tmp_path_factory, tmp_path / "seeded")
     archive = tmp_path / "seeded.tar.gz"
     seeded.run("backup", "-o", str(archive), "-v0")
@@ -39,6 +38,9 @@ def test_latest_migrations_reverse_and_reapply_on_seeded_data(tmp_path_factory, 
     # Seeded rows survive a step back and forth, except in tables a reversed migration
     # dropped (a model the latest migration of its app – or of an app it depends on – created).
     assert walk["after"]["registry.Organisation"] == walk["before"]["registry.Organisation"] > 300
-    lost = {label: (count, walk["after"].get(label)) for label, count in walk["before"].items()
-            if walk["after"].get(label) != count and label.lower() not in walk["dropped"]}
+    lost = {
+        label: (count, walk["after"].get(label))
+        for label, count in walk["before"].items()
+        if walk["after"].get(label) != count and label.lower() not in walk["dropped"]
+    }
     assert not lost, lost

@@ -33,14 +33,17 @@ from videnbro.core import permission_matrix as matrix
 from videnbro.core.audit import SYSTEM
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-       b"trailer << /Root 1 0 R >>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 # ---------------------------------------------------------------------------------------------
 # 1. Every endpoint has a row
+
 
 def _endpoints() -> dict[str, set[str]]:
     """URL name → the HTTP methods known to be answered (API views), for every pattern outside
@@ -52,13 +55,17 @@ def _endpoints() -> dict[str, set[str]]:
             if isinstance(pattern, URLResolver):
                 if pattern.namespace == "admin" or getattr(pattern, "app_name", "") == "admin":
                     continue
-                walk(pattern, namespaces + ((pattern.namespace,) if pattern.namespace else ()),
-                     prefix + str(pattern.pattern))
+                walk(
+                    pattern,
+                    namespaces + ((pattern.namespace,) if pattern.namespace else ()),
+                    prefix + str(pattern.pattern),
+                )
                 continue
             assert isinstance(pattern, URLPattern)
             # An unnamed pattern (a catch-all) is known by its route: "route:api/v1/^.*$".
-            name = ":".join((*namespaces, pattern.name)) if pattern.name \
-                else f"route:{prefix}{pattern.pattern}"
+            name = (
+                ":".join((*namespaces, pattern.name)) if pattern.name else f"route:{prefix}{pattern.pattern}"
+            )
             methods = found.setdefault(name, set())
             callback = pattern.callback
             actions = getattr(callback, "actions", None)
@@ -76,15 +83,21 @@ def _missing_rows(endpoints: dict[str, set[str]]) -> list[str]:
     rows = {(row.name, row.method) for row in matrix.ROWS}
     names = {name for name, _method in rows}
     missing = sorted(name for name in endpoints if name not in names)
-    missing += sorted(f"{method} {name}" for name, methods in endpoints.items()
-                      for method in methods if (name, method) not in rows)
+    missing += sorted(
+        f"{method} {name}"
+        for name, methods in endpoints.items()
+        for method in methods
+        if (name, method) not in rows
+    )
     return missing
 
 
 def test_every_endpoint_has_a_row():
     missing = _missing_rows(_endpoints())
-    assert not missing, ("endpoints without a row in core/permission_matrix.py (add one per "
-                         f"method and ownership case): {missing}")
+    assert not missing, (
+        "endpoints without a row in core/permission_matrix.py (add one per "
+        f"method and ownership case): {missing}"
+    )
 
 
 class _NewViewSet(ViewSet):
@@ -105,13 +118,32 @@ def test_a_new_endpoint_without_a_row_fails(settings):
 
     from videnbro.config import urls
 
-    settings.ROOT_URLCONF = type("urlconf", (), {"urlpatterns": [
-        *urls.urlpatterns,
-        path("ny-side/", _new_view, name="unlisted-page"),
-        path("api/v1/new/", include(([path("", _NewViewSet.as_view(
-            {"get": "list", "post": "create"}), name="new-list")], "api"),
-            namespace="api-new")),
-    ]})
+    settings.ROOT_URLCONF = type(
+        "urlconf",
+        (),
+        {
+            "urlpatterns": [
+                *urls.urlpatterns,
+                path("ny-side/", _new_view, name="unlisted-page"),
+                path(
+                    "api/v1/new/",
+                    include(
+                        (
+                            [
+                                path(
+                                    "",
+                                    _NewViewSet.as_view({"get": "list", "post": "create"}),
+                                    name="new-list",
+                                )
+                            ],
+                            "api",
+                        ),
+                        namespace="api-new",
+                    ),
+                ),
+            ]
+        },
+    )
     clear_url_caches()
     try:
         missing = _missing_rows(_endpoints())
@@ -123,8 +155,11 @@ def test_a_new_endpoint_without_a_row_fails(settings):
 
 def test_every_row_names_an_existing_endpoint():
     endpoints = _endpoints()
-    stale = sorted(row.id for row in matrix.ROWS if row.name not in endpoints
-                   or (endpoints[row.name] and row.method not in endpoints[row.name]))
+    stale = sorted(
+        row.id
+        for row in matrix.ROWS
+        if row.name not in endpoints or (endpoints[row.name] and row.method not in endpoints[row.name])
+    )
     assert not stale, f"rows for endpoints that do not exist: {stale}"
 
 
@@ -140,15 +175,18 @@ def test_every_row_has_an_outcome_for_every_role():
 # ---------------------------------------------------------------------------------------------
 # 3. The document shows the matrix
 
+
 def test_the_permissions_document_shows_the_matrix():
     doc = DOC.read_text(encoding="utf-8")
     assert matrix.markdown() in doc, (
         "docs/permissions.md is out of date: replace its generated tables with the output of "
-        "`python -m videnbro.core.permission_matrix`")
+        "`python -m videnbro.core.permission_matrix`"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 2. Every row for every role
+
 
 def _build_world() -> dict[str, Any]:
     from videnbro.broker import services as broker
@@ -167,9 +205,14 @@ def _build_world() -> dict[str, Any]:
         return Organisation.objects.get(key=key)
 
     def user(role: str, organisation=None, name: str = ""):
-        return user_create(actor=None, username=f"matrix-{name or role}", password="pw-secret-1",
-                           role=role, organisation=organisation,
-                           email=f"matrix-{name or role}@example.org")
+        return user_create(
+            actor=None,
+            username=f"matrix-{name or role}",
+            password="pw-secret-1",
+            role=role,
+            organisation=organisation,
+            email=f"matrix-{name or role}@example.org",
+        )
 
     own, partner, other = org("grundfos"), org("novo-nordisk"), org("ikea")
     authority, custodian = org("region-hovedstaden"), org("sundhedsdatastyrelsen")
@@ -184,66 +227,131 @@ def _build_world() -> dict[str, Any]:
         "platform_admin": user(Role.PLATFORM_ADMIN),
     }
     staff = users["authority_staff"]
-    unverified = registry.organisation_create(actor=SYSTEM, name="Matrix Uverificeret ApS",
-                                              kind="company")
+    unverified = registry.organisation_create(actor=SYSTEM, name="Matrix Uverificeret ApS", kind="company")
     Organisation.objects.filter(pk=unverified.pk).update(is_verified=False)
     partnership = partnerships.partnership_create(
-        actor=SYSTEM, title="Matrixpartnerskab om respiratorer", status=Status.ACTIVE,
-        participants=[ParticipantInput(organisation=own), ParticipantInput(organisation=partner)])
-    capacity = registry.capacity_add(actor=SYSTEM, organisation=own, item="Respiratorer",
-                                     quantity="10")
-    incident = crisis.incident_transition(actor=staff, to="active", incident=crisis.incident_declare(
-        actor=staff, data={"title": "Matrixhændelse: mangel på visirer", "kind": "pandemic",
-                           "regions": ["hovedstaden"]}))
-    need = crisis.need_create(actor=staff, data={
-        "incident": incident.pk, "title": "Visirer til akutmodtagelser",
-        "description": "Ansigtsvisirer til personale i akutmodtagelsen.", "item": "visors",
-        "quantity": "5000", "unit": "stk.", "per_period": "total", "priority": "high",
-        "valid_days": "7", "publish": True, "requirements": []})
-    offer = crisis.offer_submit(data={
-        "offerer_name": "Sønderjysk Plastindustri ApS", "contact_email": "matrix@plast.example",
-        "title": "Ansigtsvisirer fra egen produktion",
-        "description": "Vi kan producere 3.000 visirer om dagen i klar plast.",
-        "quantity": "3000", "unit": "stk.", "per_period": "day"}, need=need).offer
+        actor=SYSTEM,
+        title="Matrixpartnerskab om respiratorer",
+        status=Status.ACTIVE,
+        participants=[ParticipantInput(organisation=own), ParticipantInput(organisation=partner)],
+    )
+    capacity = registry.capacity_add(actor=SYSTEM, organisation=own, item="Respiratorer", quantity="10")
+    incident = crisis.incident_transition(
+        actor=staff,
+        to="active",
+        incident=crisis.incident_declare(
+            actor=staff,
+            data={
+                "title": "Matrixhændelse: mangel på visirer",
+                "kind": "pandemic",
+                "regions": ["hovedstaden"],
+            },
+        ),
+    )
+    need = crisis.need_create(
+        actor=staff,
+        data={
+            "incident": incident.pk,
+            "title": "Visirer til akutmodtagelser",
+            "description": "Ansigtsvisirer til personale i akutmodtagelsen.",
+            "item": "visors",
+            "quantity": "5000",
+            "unit": "stk.",
+            "per_period": "total",
+            "priority": "high",
+            "valid_days": "7",
+            "publish": True,
+            "requirements": [],
+        },
+    )
+    offer = crisis.offer_submit(
+        data={
+            "offerer_name": "Sønderjysk Plastindustri ApS",
+            "contact_email": "matrix@plast.example",
+            "title": "Ansigtsvisirer fra egen produktion",
+            "description": "Vi kan producere 3.000 visirer om dagen i klar plast.",
+            "quantity": "3000",
+            "unit": "stk.",
+            "per_period": "day",
+        },
+        need=need,
+    ).offer
     crisis.offer_process(offer.pk)
     offer = Offer.objects.get(pk=offer.pk)
-    volunteer, _created = crisis.volunteer_register(data={
-        "name": "Karen Matrix", "email": "karen.matrix@example.dk", "phone": "+45 12 34 56 78",
-        "skills": ["nurse"], "has_danish_authorisation": True, "municipality": "101",
-        "travel_radius_km": "25", "consent": True})
+    volunteer, _created = crisis.volunteer_register(
+        data={
+            "name": "Karen Matrix",
+            "email": "karen.matrix@example.dk",
+            "phone": "+45 12 34 56 78",
+            "skills": ["nurse"],
+            "has_danish_authorisation": True,
+            "municipality": "101",
+            "travel_radius_km": "25",
+            "consent": True,
+        }
+    )
     applicant = users["applicant"]
-    request = broker.request_save(actor=applicant, data=_project(), datasets=[
-        {"dataset": "landspatientregisteret", "variables": ["C_ADIAG", "D_INDDTO"]}])
-    document = broker.document_add(actor=applicant, request=request, kind="protocol",
-                                   upload=SimpleUploadedFile(matrix.PDF_NAME, PDF,
-                                                             "application/pdf"))
-    for to, who in (("submitted", applicant), ("screening", users["data_broker"]),
-                    ("routed", users["data_broker"])):
+    request = broker.request_save(
+        actor=applicant,
+        data=_project(),
+        datasets=[{"dataset": "landspatientregisteret", "variables": ["C_ADIAG", "D_INDDTO"]}],
+    )
+    document = broker.document_add(
+        actor=applicant,
+        request=request,
+        kind="protocol",
+        upload=SimpleUploadedFile(matrix.PDF_NAME, PDF, "application/pdf"),
+    )
+    for to, who in (
+        ("submitted", applicant),
+        ("screening", users["data_broker"]),
+        ("routed", users["data_broker"]),
+    ):
         request = broker.request_transition(actor=who, request=request, to=to)
-    draft = broker.request_save(actor=users["organisation_member"], data=_project(), datasets=[
-        {"dataset": "befolkningsregisteret", "variables": ["KOEN"]}])
+    draft = broker.request_save(
+        actor=users["organisation_member"],
+        data=_project(),
+        datasets=[{"dataset": "befolkningsregisteret", "variables": ["KOEN"]}],
+    )
     return {
-        "users": users, "own_org": own, "partner_org": partner, "other_org": other,
-        "authority_org": authority, "unverified_org": unverified, "capacity": capacity, "partnership": partnership,
-        "incident": incident, "need": need, "offer": offer,
+        "users": users,
+        "own_org": own,
+        "partner_org": partner,
+        "other_org": other,
+        "authority_org": authority,
+        "unverified_org": unverified,
+        "capacity": capacity,
+        "partnership": partnership,
+        "incident": incident,
+        "need": need,
+        "offer": offer,
         "offer_link": _link_kwargs(crisis.offer_status_path(offer)),
         "volunteer": volunteer,
-        "volunteer_link": {"reference": volunteer.reference,
-                           "token": crisis.volunteer_token(volunteer)},
+        "volunteer_link": {"reference": volunteer.reference, "token": crisis.volunteer_token(volunteer)},
         "my_offers": signing.dumps("matrix@plast.example", salt=MY_OFFERS_SALT),
-        "request": AccessRequest.objects.get(pk=request.pk), "document": document,
-        "draft": draft, "dataset": Dataset.objects.get(key="landspatientregisteret"),
-        "tokens": {role: token_create(actor=u, user=u, name="matrix")[1]
-                   for role, u in users.items() if u is not None},
+        "request": AccessRequest.objects.get(pk=request.pk),
+        "document": document,
+        "draft": draft,
+        "dataset": Dataset.objects.get(key="landspatientregisteret"),
+        "tokens": {
+            role: token_create(actor=u, user=u, name="matrix")[1]
+            for role, u in users.items()
+            if u is not None
+        },
     }
 
 
 def _project() -> dict:
     return {
-        "project_title": "Senfølger efter indlæggelse", "purpose": "At undersøge senfølger.",
-        "description": "Kohorteundersøgelse.", "legal_basis": "Art. 6, stk. 1, litra e.",
-        "period_from": "2010-01-01", "period_to": "2030-12-31", "population": "Voksne.",
-        "environment": "dst_research_service", "funding": "Egen finansiering",
+        "project_title": "Senfølger efter indlæggelse",
+        "purpose": "At undersøge senfølger.",
+        "description": "Kohorteundersøgelse.",
+        "legal_basis": "Art. 6, stk. 1, litra e.",
+        "period_from": "2010-01-01",
+        "period_to": "2030-12-31",
+        "population": "Voksne.",
+        "environment": "dst_research_service",
+        "funding": "Egen finansiering",
     }
 
 
@@ -278,8 +386,7 @@ def _resolve(value: Any, world: dict[str, Any]) -> Any:
 
 def _matches(outcome: str, response) -> bool:
     status = response.status_code
-    to_login = status == 302 and response["Location"].split("?")[0].endswith(
-        reverse("accounts:login"))
+    to_login = status == 302 and response["Location"].split("?")[0].endswith(reverse("accounts:login"))
     if outcome == matrix.LOGIN:
         return to_login
     if outcome in (matrix.E400, matrix.E401, matrix.E403, matrix.E404):
@@ -318,8 +425,7 @@ def _fresh_throttle_counts():
     caches["throttle"].clear()
 
 
-CASES = [pytest.param(row, role, id=f"{row.id}-{role}") for row in matrix.ROWS
-         for role in matrix.ROLES]
+CASES = [pytest.param(row, role, id=f"{row.id}-{role}") for row in matrix.ROWS for role in matrix.ROLES]
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
@@ -338,4 +444,5 @@ def test_the_matrix_holds(world, db, row, role):
     location = response.get("Location", "")
     assert _matches(expected, response), (
         f"{row.id} as {role}: expected {expected}, got {response.status_code} {location}"
-        f" {response.content[:300]!r}")
+        f" {response.content[:300]!r}"
+    )

@@ -41,9 +41,18 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def volunteer_data(**overrides) -> dict:
-    return {"name": NAME, "email": EMAIL, "phone": "+45 11 22 33 44", "skills": ["nurse"],
-            "has_danish_authorisation": True, "municipality": "101", "travel_radius_km": "25",
-            "consent": True, "certificates": "Førstehjælp", **overrides}
+    return {
+        "name": NAME,
+        "email": EMAIL,
+        "phone": "+45 11 22 33 44",
+        "skills": ["nurse"],
+        "has_danish_authorisation": True,
+        "municipality": "101",
+        "travel_radius_km": "25",
+        "consent": True,
+        "certificates": "Førstehjælp",
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -57,22 +66,29 @@ def mail_dir(settings, tmp_path):
 @pytest.fixture
 def person(seeded, org, mail_dir):
     """One record of every kind for the same address (written as people type it)."""
-    user = user_create(actor=None, username=ADDRESS, email=ADDRESS, password="pw-secret-1",
-                       organisation=org("koebenhavns-universitet"))
+    user = user_create(
+        actor=None,
+        username=ADDRESS,
+        email=ADDRESS,
+        password="pw-secret-1",
+        organisation=org("koebenhavns-universitet"),
+    )
     user.first_name, user.last_name, user.stated_organisation = "Petra", "Privatsen", "Privat ApS"
     user.save()
     token_create(actor=user, user=user, name="cli")
-    contact = ContactPerson(organisation=org("grundfos"), name=NAME, title="Indkøber",
-                            email=EMAIL, phone="+45 11 22 33 44")
+    contact = ContactPerson(
+        organisation=org("grundfos"), name=NAME, title="Indkøber", email=EMAIL, phone="+45 11 22 33 44"
+    )
     contact._history_user = user
     contact.save()
-    offer = crisis_services.offer_submit(data=offer_data(
-        contact_email=EMAIL, contact_name=NAME, contact_phone="+45 11 22 33 44")).offer
+    offer = crisis_services.offer_submit(
+        data=offer_data(contact_email=EMAIL, contact_name=NAME, contact_phone="+45 11 22 33 44")
+    ).offer
     volunteer, _created = crisis_services.volunteer_register(data=volunteer_data())
-    draft = broker_services.request_save(actor=user, data=project_data(),
-                                         datasets=dataset_choices(LPR))
-    sent = broker_services.request_save(actor=user, data=project_data(project_title="Sendt"),
-                                        datasets=dataset_choices(LPR))
+    draft = broker_services.request_save(actor=user, data=project_data(), datasets=dataset_choices(LPR))
+    sent = broker_services.request_save(
+        actor=user, data=project_data(project_title="Sendt"), datasets=dataset_choices(LPR)
+    )
     sent = broker_services.request_transition(actor=user, request=sent, to="submitted")
     Dataset.objects.filter(key=LPR).update(contact_point=EMAIL)
     send_email.enqueue(EMAIL, "Kvittering", "Tak for dit tilbud.")
@@ -80,13 +96,23 @@ def person(seeded, org, mail_dir):
     if apps.is_installed("axes"):
         from axes.models import AccessAttempt, AccessLog
 
-        common = {"username": EMAIL, "ip_address": "192.0.2.7", "user_agent": "pytest",
-                  "http_accept": "*/*", "path_info": "/log-ind/"}
-        AccessAttempt.objects.create(**common, get_data="", post_data="",
-                                     failures_since_start=1)
+        common = {
+            "username": EMAIL,
+            "ip_address": "192.0.2.7",
+            "user_agent": "pytest",
+            "http_accept": "*/*",
+            "path_info": "/log-ind/",
+        }
+        AccessAttempt.objects.create(**common, get_data="", post_data="", failures_since_start=1)
         AccessLog.objects.create(**common)
-    return {"user": user, "contact": contact, "offer": offer, "volunteer": volunteer,
-            "draft": draft, "sent": sent}
+    return {
+        "user": user,
+        "contact": contact,
+        "offer": offer,
+        "volunteer": volunteer,
+        "draft": draft,
+        "sent": sent,
+    }
 
 
 def export() -> dict:
@@ -109,8 +135,14 @@ def test_it_exports_the_address_from_every_provider(person):
     assert set(result["providers"]) == keys, keys - set(result["providers"])
     assert result["email"] == ADDRESS
     text = json.dumps(result, default=str)
-    for value in (NAME, "+45 11 22 33 44", person["offer"].reference,
-                  person["volunteer"].reference, person["sent"].reference, "Privat ApS"):
+    for value in (
+        NAME,
+        "+45 11 22 33 44",
+        person["offer"].reference,
+        person["volunteer"].reference,
+        person["sent"].reference,
+        "Privat ApS",
+    ):
         assert value in text
 
 
@@ -121,22 +153,21 @@ def test_it_erases_the_address_everywhere_and_a_new_export_is_empty(person):
 
     assert export()["providers"] == {}
     user = User.objects.get(pk=person["user"].pk)
-    assert (user.email, user.first_name, user.last_name, user.stated_organisation) == \
-        ("", "", "", "")
+    assert (user.email, user.first_name, user.last_name, user.stated_organisation) == ("", "", "", "")
     assert user.username == f"slettet-{user.pk}" and not user.is_active
     assert not user.has_usable_password()
     assert not ApiToken.objects.filter(user=user, revoked__isnull=True).exists()
     offer = Offer.objects.get(pk=person["offer"].pk)
-    assert (offer.contact_email, offer.contact_phone, offer.contact_name) == \
-        ("", "", privacy.ERASED)
+    assert (offer.contact_email, offer.contact_phone, offer.contact_name) == ("", "", privacy.ERASED)
     assert offer.title and offer.description  # what was offered stays
     volunteer = Volunteer.objects.get(pk=person["volunteer"].pk)
     assert (volunteer.name, volunteer.email, volunteer.phone) == (privacy.ERASED, "", "")
     assert volunteer.skills == ["nurse"] and volunteer.status == Volunteer.Status.WITHDRAWN
     assert not ContactPerson.objects.filter(pk=person["contact"].pk).exists()
     history = ContactPerson.history.filter(id=person["contact"].pk)
-    assert history.exists() and set(history.values_list("name", "email", "phone")) == \
-        {(privacy.ERASED, "", "")}
+    assert history.exists() and set(history.values_list("name", "email", "phone")) == {
+        (privacy.ERASED, "", "")
+    }
     assert not AccessRequest.objects.filter(pk=person["draft"].pk).exists()  # never sent
     assert AccessRequest.objects.filter(pk=person["sent"].pk, applicant=user).exists()
     assert not RequestEvent.objects.filter(actor_label=ADDRESS).exists()
@@ -224,11 +255,13 @@ def test_the_retention_command_counts_without_changing_in_a_dry_run(seeded):
 
 
 def test_scrub_cuts_out_addresses_and_replaces_whole_usernames_only():
-    value = {"user": "jens", "note": "jensen wrote to Petra@X.org", "n": 3,
-             "list": ["PETRA@X.ORG", "jens"]}
+    value = {"user": "jens", "note": "jensen wrote to Petra@X.org", "n": 3, "list": ["PETRA@X.ORG", "jens"]}
     assert privacy.scrub(value, ["petra@x.org", "jens"]) == {
-        "user": privacy.ERASED, "note": f"jensen wrote to {privacy.ERASED}", "n": 3,
-        "list": [privacy.ERASED, privacy.ERASED]}
+        "user": privacy.ERASED,
+        "note": f"jensen wrote to {privacy.ERASED}",
+        "n": 3,
+        "list": [privacy.ERASED, privacy.ERASED],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,11 +280,19 @@ def test_retention_clears_offer_contacts_only_past_their_period(seeded, settings
     now = timezone.now()
     today = timezone.localdate(now)
     closed_incident = Incident.objects.create(
-        key="privatliv-afblaest", title="Afblæst", kind="other",
-        status=Incident.Status.STOOD_DOWN, stood_down_at=now - timedelta(days=100))
+        key="privatliv-afblaest",
+        title="Afblæst",
+        kind="other",
+        status=Incident.Status.STOOD_DOWN,
+        stood_down_at=now - timedelta(days=100),
+    )
     recent_incident = Incident.objects.create(
-        key="privatliv-nyligt", title="Nyligt afblæst", kind="other",
-        status=Incident.Status.STOOD_DOWN, stood_down_at=now - timedelta(days=10))
+        key="privatliv-nyligt",
+        title="Nyligt afblæst",
+        kind="other",
+        status=Incident.Status.STOOD_DOWN,
+        stood_down_at=now - timedelta(days=10),
+    )
     expired = [
         _offer(status=Offer.Status.DECLINED, updated=now - timedelta(days=91)),
         _offer(status=Offer.Status.FULFILLED, updated=now - timedelta(days=120)),
@@ -275,8 +316,9 @@ def test_retention_clears_offer_contacts_only_past_their_period(seeded, settings
     assert counts["crisis.offers"] >= len(expired)
     for offer in expired:
         offer.refresh_from_db()
-        assert (offer.contact_email, offer.contact_phone, offer.contact_name) == \
-            ("", "", privacy.ERASED), offer.pk
+        assert (offer.contact_email, offer.contact_phone, offer.contact_name) == ("", "", privacy.ERASED), (
+            offer.pk
+        )
     for offer in kept:
         offer.refresh_from_db()
         assert offer.contact_email and offer.contact_name == "Kontakt", offer.pk
@@ -287,26 +329,27 @@ def test_retention_keeps_volunteers_while_an_incident_is_open(seeded, settings):
     settings.PRIVACY_VOLUNTEER_DAYS = 90
     now = timezone.now()
     today = timezone.localdate(now)
-    Incident.objects.exclude(status=Incident.Status.STOOD_DOWN).update(
-        status=Incident.Status.STOOD_DOWN)
+    Incident.objects.exclude(status=Incident.Status.STOOD_DOWN).update(status=Incident.Status.STOOD_DOWN)
     Incident.objects.update(stood_down_at=now - timedelta(days=200))
 
     def volunteer(days_ago: int, **fields) -> Volunteer:
         v, _created = crisis_services.volunteer_register(
-            data=volunteer_data(email=f"frivillig{days_ago}{len(fields)}@example.org"))
-        Volunteer.objects.filter(pk=v.pk).update(created=now - timedelta(days=days_ago),
-                                                 **fields)
+            data=volunteer_data(email=f"frivillig{days_ago}{len(fields)}@example.org")
+        )
+        Volunteer.objects.filter(pk=v.pk).update(created=now - timedelta(days=days_ago), **fields)
         return v
 
     old = volunteer(100)
     recent = volunteer(10)
     still_available = volunteer(100, available_until=today + timedelta(days=10))
-    open_incident = Incident.objects.create(key="privatliv-aaben", title="I gang", kind="other",
-                                            status=Incident.Status.ACTIVE)
+    open_incident = Incident.objects.create(
+        key="privatliv-aaben", title="I gang", kind="other", status=Incident.Status.ACTIVE
+    )
     provider = next(p for p in privacy.providers() if p.key == "crisis.volunteers")
     assert provider.retention(now) == 0  # an incident is under way
     Incident.objects.filter(pk=open_incident.pk).update(
-        status=Incident.Status.STOOD_DOWN, stood_down_at=now - timedelta(days=95))
+        status=Incident.Status.STOOD_DOWN, stood_down_at=now - timedelta(days=95)
+    )
 
     assert provider.retention(now) >= 1
     old.refresh_from_db()
@@ -325,10 +368,8 @@ def test_retention_deletes_old_queued_mail_and_mail_files_only(db, mail_dir, set
     now = timezone.now()
     old = send_email.enqueue("gammel@example.org", "Gammel", "Tekst")
     new = send_email.enqueue("ny@example.org", "Ny", "Tekst")
-    DBTaskResult.objects.filter(pk=old.id).update(status="SUCCESSFUL",
-                                                   finished_at=now - timedelta(days=31))
-    DBTaskResult.objects.filter(pk=new.id).update(status="SUCCESSFUL",
-                                                   finished_at=now - timedelta(days=5))
+    DBTaskResult.objects.filter(pk=old.id).update(status="SUCCESSFUL", finished_at=now - timedelta(days=31))
+    DBTaskResult.objects.filter(pk=new.id).update(status="SUCCESSFUL", finished_at=now - timedelta(days=5))
     old_file, new_file = mail_dir / "old.log", mail_dir / "new.log"
     old_file.write_text("To: gammel@example.org\n")
     new_file.write_text("To: ny@example.org\n")
@@ -350,10 +391,18 @@ def test_retention_purges_unconfirmed_accounts_through_accounts(db, settings):
         pytest.skip("accounts has no sign-up time yet")
     settings.ACCOUNTS_UNCONFIRMED_DAYS = 7
     now = timezone.now()
-    stale = User.objects.create(username="gammel@example.org", email="gammel@example.org",
-                                is_active=False, signed_up_at=now - timedelta(days=8))
-    fresh = User.objects.create(username="ny@example.org", email="ny@example.org",
-                                is_active=False, signed_up_at=now - timedelta(days=2))
+    stale = User.objects.create(
+        username="gammel@example.org",
+        email="gammel@example.org",
+        is_active=False,
+        signed_up_at=now - timedelta(days=8),
+    )
+    fresh = User.objects.create(
+        username="ny@example.org",
+        email="ny@example.org",
+        is_active=False,
+        signed_up_at=now - timedelta(days=2),
+    )
     dry = privacy.retention_apply(actor=privacy_actor(), now=now, dry_run=True)
     assert dry["accounts.users"] == 1 and User.objects.filter(pk=stale.pk).exists()
     privacy.retention_apply(actor=privacy_actor(), now=now)
@@ -368,8 +417,12 @@ def test_retention_deletes_old_login_attempts(db, settings):
 
     settings.PRIVACY_LOGIN_ATTEMPT_DAYS = 30
     now = timezone.now()
-    common = {"ip_address": "192.0.2.7", "user_agent": "pytest", "http_accept": "*/*",
-              "path_info": "/log-ind/"}
+    common = {
+        "ip_address": "192.0.2.7",
+        "user_agent": "pytest",
+        "http_accept": "*/*",
+        "path_info": "/log-ind/",
+    }
     old = AccessLog.objects.create(username="a@example.org", **common)
     new = AccessLog.objects.create(username="b@example.org", **common)
     AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - timedelta(days=31))
@@ -416,9 +469,21 @@ def test_the_documentation_shows_the_registry():
 # Coverage: a new person-holding model without a provider fails here
 
 
-PERSONAL_FIELD_NAMES = {"email", "contact_email", "contact_name", "contact_phone", "phone",
-                        "first_name", "last_name", "username", "ip_address", "user_agent",
-                        "stated_organisation", "actor_label", "contact_point"}
+PERSONAL_FIELD_NAMES = {
+    "email",
+    "contact_email",
+    "contact_name",
+    "contact_phone",
+    "phone",
+    "first_name",
+    "last_name",
+    "username",
+    "ip_address",
+    "user_agent",
+    "stated_organisation",
+    "actor_label",
+    "contact_point",
+}
 
 
 def personal_models() -> set[str]:
@@ -427,8 +492,10 @@ def personal_models() -> set[str]:
         for field in model._meta.get_fields():
             if not getattr(field, "concrete", False):
                 continue
-            if isinstance(field, models.EmailField | models.GenericIPAddressField) \
-                    or field.name in PERSONAL_FIELD_NAMES:
+            if (
+                isinstance(field, models.EmailField | models.GenericIPAddressField)
+                or field.name in PERSONAL_FIELD_NAMES
+            ):
                 found.add(model._meta.label_lower)
                 break
     return found
@@ -447,15 +514,21 @@ def test_the_coverage_check_notices_a_missing_provider(monkeypatch):
 
 
 def test_core_privacy_imports_no_higher_app():
-    for path in (ROOT / "videnbro" / "core" / "privacy.py",
-                 ROOT / "videnbro" / "core" / "management" / "commands" / "privacy.py"):
+    for path in (
+        ROOT / "videnbro" / "core" / "privacy.py",
+        ROOT / "videnbro" / "core" / "management" / "commands" / "privacy.py",
+    ):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
-                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             for name in names:
-                assert not name.startswith("videnbro.") or name.startswith("videnbro.core"), \
-                    (path.name, name)
+                assert not name.startswith("videnbro.") or name.startswith("videnbro.core"), (path.name, name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,15 +536,17 @@ def test_core_privacy_imports_no_higher_app():
 
 
 def _admin_client(client):
-    admin_user = User.objects.create_superuser("privatliv-admin", "admin@example.org", "pw-secret-1",
-                                               role=Role.PLATFORM_ADMIN)
+    admin_user = User.objects.create_superuser(
+        "privatliv-admin", "admin@example.org", "pw-secret-1", role=Role.PLATFORM_ADMIN
+    )
     client.force_login(admin_user)
     return client
 
 
 def test_the_admin_exports_a_selected_users_data_as_json(client, person):
-    response = _admin_client(client).post("/admin/accounts/user/", {
-        "action": "export_personal_data", "_selected_action": [person["user"].pk]})
+    response = _admin_client(client).post(
+        "/admin/accounts/user/", {"action": "export_personal_data", "_selected_action": [person["user"].pk]}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = json.loads(response.content)

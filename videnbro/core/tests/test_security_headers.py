@@ -30,17 +30,38 @@ NOT_PAGES = {"set_language", "logout", "javascript-catalog", "inbox_bulk"}
 # record only a role-specific fixture creates; the parser test covers their templates through
 # the pages that share them or the app's own tests.
 PARAMETERISED_SKIPPED = {
-    "activate", "password_reset_confirm",  # token links (the form is the same as reset)
-    "organisation-export", "partnership-export", "need_export", "offer_export",  # CSV/XLSX
-    "landscape-figure", "frames_chart", "evaluation_download",  # images and files
-    "organisation-edit", "capacity-add", "capacity-remove", "contact-add",  # member actions
+    "activate",
+    "password_reset_confirm",  # token links (the form is the same as reset)
+    "organisation-export",
+    "partnership-export",
+    "need_export",
+    "offer_export",  # CSV/XLSX
+    "landscape-figure",
+    "frames_chart",
+    "evaluation_download",  # images and files
+    "organisation-edit",
+    "capacity-add",
+    "capacity-remove",
+    "contact-add",  # member actions
     "organisation-verify",  # staff action (POST)
-    "partnership-edit", "evaluation-add", "incident_status", "need_status", "offer_action",
-    "volunteer_contact", "organisation-suggestions",  # HTMX fragment, covered by its page
-    "offer_status", "my_offers_list", "volunteer_status",  # secret links
+    "partnership-edit",
+    "evaluation-add",
+    "incident_status",
+    "need_status",
+    "offer_action",
+    "volunteer_contact",
+    "organisation-suggestions",  # HTMX fragment, covered by its page
+    "offer_status",
+    "my_offers_list",
+    "volunteer_status",  # secret links
     "offer_detail",  # staff page, opened in the browser test
-    "request_detail", "request_edit", "request_transition", "amendment_create",
-    "document_upload", "document_download", "document_remove",  # broker: per-applicant
+    "request_detail",
+    "request_edit",
+    "request_transition",
+    "amendment_create",
+    "document_upload",
+    "document_download",
+    "document_remove",  # broker: per-applicant
 }
 
 
@@ -53,17 +74,21 @@ def _routes(patterns=None, prefix=""):
 
 
 def _page_routes():
-    return [(route, name, has_args) for route, name, has_args in _routes()
-            if not route.startswith(("api/", "admin/", "i18n/")) and name not in NOT_PAGES]
+    return [
+        (route, name, has_args)
+        for route, name, has_args in _routes()
+        if not route.startswith(("api/", "admin/", "i18n/")) and name not in NOT_PAGES
+    ]
 
 
 @pytest.fixture
 def need(seeded, make_user, org) -> Need:
     """An open need of an active incident, posted through the services."""
     staff = make_user(Role.AUTHORITY_STAFF, organisation=org("region-hovedstaden"))
-    declared = crisis_services.incident_declare(actor=staff, data={
-        "title": "Testhændelse: mangel på værnemidler", "kind": "pandemic",
-        "regions": ["hovedstaden"]})
+    declared = crisis_services.incident_declare(
+        actor=staff,
+        data={"title": "Testhændelse: mangel på værnemidler", "kind": "pandemic", "regions": ["hovedstaden"]},
+    )
     incident = crisis_services.incident_transition(actor=staff, incident=declared, to="active")
     return crisis_services.need_create(actor=staff, data=need_data(incident))
 
@@ -85,8 +110,7 @@ def _parameterised_pages(need: Need) -> dict[str, str]:
 def _public_urls(need: Need) -> list[str]:
     urls = ["/" + route for route, _name, has_args in _page_routes() if not has_args]
     urls += _parameterised_pages(need).values()
-    urls += ["/en/", "/en/krise/tilbyd/", "/soeg/?q=visir", "/organisationer/?q=region",
-             "/api/v1/docs/"]
+    urls += ["/en/", "/en/krise/tilbyd/", "/soeg/?q=visir", "/organisationer/?q=region", "/api/v1/docs/"]
     return urls
 
 
@@ -101,8 +125,7 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and not attributes.get("src") and \
-                attributes.get("type") not in self.DATA_SCRIPTS:
+        if tag == "script" and not attributes.get("src") and attributes.get("type") not in self.DATA_SCRIPTS:
             self.found.append(f"inline <script> at line {self.getpos()[0]}")
         if tag == "style":
             self.found.append(f"<style> at line {self.getpos()[0]}")
@@ -111,8 +134,11 @@ class InlineCode(HTMLParser):
                 self.found.append(f'style="{value}" on <{tag}> at line {self.getpos()[0]}')
             elif name.startswith("on") or name.startswith("hx-on"):
                 self.found.append(f"{name} handler on <{tag}> at line {self.getpos()[0]}")
-            elif name in ("href", "src", "action", "formaction") and value and \
-                    value.strip().lower().startswith("javascript:"):
+            elif (
+                name in ("href", "src", "action", "formaction")
+                and value
+                and value.strip().lower().startswith("javascript:")
+            ):
                 self.found.append(f"javascript: URL on <{tag}> at line {self.getpos()[0]}")
 
     handle_startendtag = handle_starttag
@@ -126,9 +152,11 @@ def inline_code(html: str) -> list[str]:
 
 
 def test_the_parser_sees_what_the_policy_blocks():
-    html = ('<p style="color:red" onclick="x()">a</p><script>alert(1)</script><style>p{}</style>'
-            '<a href="javascript:alert(1)">b</a><div hx-on:click="x()"></div>'
-            '<script src="/static/a.js"></script><script type="application/json">{}</script>')
+    html = (
+        '<p style="color:red" onclick="x()">a</p><script>alert(1)</script><style>p{}</style>'
+        '<a href="javascript:alert(1)">b</a><div hx-on:click="x()"></div>'
+        '<script src="/static/a.js"></script><script type="application/json">{}</script>'
+    )
     assert len(inline_code(html)) == 6
 
 
@@ -159,8 +187,11 @@ def _check_pages(client, urls) -> list[str]:
 def test_it_covers_every_page_with_parameters(need):
     """A new page with parameters must be added to the list above (or skipped with a reason)."""
     pages = _parameterised_pages(need)
-    missing = [name for _route, name, has_args in _page_routes()
-               if has_args and name not in pages and name not in PARAMETERISED_SKIPPED]
+    missing = [
+        name
+        for _route, name, has_args in _page_routes()
+        if has_args and name not in pages and name not in PARAMETERISED_SKIPPED
+    ]
     assert not missing, f"add these pages to test_security_headers: {missing}"
 
 
@@ -169,12 +200,13 @@ def test_every_public_page_has_a_strict_policy_and_no_inline_code(need, client):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("role", [Role.PLATFORM_ADMIN, Role.AUTHORITY_STAFF, Role.DATA_BROKER,
-                                  Role.CLUSTER_SECRETARIAT])
-def test_every_staff_page_has_a_strict_policy_and_no_inline_code(need, client, make_user,
-                                                                 org, role):
-    client.force_login(make_user(role, organisation=org("region-hovedstaden")
-                                 if role == Role.AUTHORITY_STAFF else None))
+@pytest.mark.parametrize(
+    "role", [Role.PLATFORM_ADMIN, Role.AUTHORITY_STAFF, Role.DATA_BROKER, Role.CLUSTER_SECRETARIAT]
+)
+def test_every_staff_page_has_a_strict_policy_and_no_inline_code(need, client, make_user, org, role):
+    client.force_login(
+        make_user(role, organisation=org("region-hovedstaden") if role == Role.AUTHORITY_STAFF else None)
+    )
     problems = _check_pages(client, _public_urls(need))
     assert not problems, "\n".join(problems)
 
@@ -199,8 +231,10 @@ def test_svg_charts_may_style_themselves_but_run_nothing(seeded, client, make_us
     (videnbro.core.csp); it still may not run any script."""
     staff = make_user(Role.AUTHORITY_STAFF, organisation=org("region-hovedstaden"))
     client.force_login(staff)
-    for url in ("/landskab/figur/partnertyper.svg",
-                f"/krise/kapacitet/figur.svg?authority={staff.organisation.key}"):
+    for url in (
+        "/landskab/figur/partnertyper.svg",
+        f"/krise/kapacitet/figur.svg?authority={staff.organisation.key}",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         policy = response.headers["Content-Security-Policy"]
@@ -213,15 +247,25 @@ def test_svg_charts_may_style_themselves_but_run_nothing(seeded, client, make_us
 
 
 def _deploy_check(**env) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("SECURE_", "DJANGO_"))}
-    environment.update({"DJANGO_SETTINGS_MODULE": "videnbro.config.settings.production",
-                        "SECRET_KEY": "x" * 20 + "deploy-check-only-key-0123456789-abcdefghij",
-                        "ALLOWED_HOSTS": "videnbro.example.org", **env})
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "DJANGO_"))
+    }
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "videnbro.config.settings.production",
+            "SECRET_KEY": "x" * 20 + "deploy-check-only-key-0123456789-abcdefghij",
+            "ALLOWED_HOSTS": "videnbro.example.org",
+            **env,
+        }
+    )
     return subprocess.run(  # noqa: S603 – our own interpreter and arguments
         [sys.executable, "-m", "videnbro", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=Path(settings.BASE_DIR), env=environment, capture_output=True, text=True,
-        timeout=300)
+        cwd=Path(settings.BASE_DIR),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_deploy_check_is_clean_with_the_production_settings():
@@ -240,19 +284,27 @@ def test_the_deploy_check_warns_when_https_is_turned_off():
 
 
 def test_production_settings_trust_the_proxy_header_only_when_configured():
-    script = ("from django.conf import settings; "
-              "print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))")
+    script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
 
     def proxy_header(**env):
-        environment = {key: value for key, value in os.environ.items()
-                       if not key.startswith(("SECURE_", "DJANGO_"))}
-        environment.update({"DJANGO_SETTINGS_MODULE": "videnbro.config.settings.production",
-                            "SECRET_KEY": "k" * 50, **env})
+        environment = {
+            key: value for key, value in os.environ.items() if not key.startswith(("SECURE_", "DJANGO_"))
+        }
+        environment.update(
+            {"DJANGO_SETTINGS_MODULE": "videnbro.config.settings.production", "SECRET_KEY": "k" * 50, **env}
+        )
         return subprocess.run(  # noqa: S603 – our own interpreter and arguments
             [sys.executable, "-c", f"import django; django.setup(); {script}"],
-            cwd=Path(settings.BASE_DIR), env=environment, capture_output=True, text=True,
-            timeout=120, check=True).stdout.strip()
+            cwd=Path(settings.BASE_DIR),
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.strip()
 
     assert proxy_header() == "None"
-    assert proxy_header(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https") == \
-        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert (
+        proxy_header(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https")
+        == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )

@@ -38,9 +38,12 @@ def entries() -> list[dict]:
             elif line.startswith('"') and current is not None:
                 current.append(line)
         if "msgid" in entry:
-            entry = {**entry, "msgid": _string(entry["msgid"]),
-                     "msgctxt": _string(entry["msgctxt"]) if "msgctxt" in entry else None,
-                     "msgstr": {k: _string(v) for k, v in entry["msgstr"].items()}}
+            entry = {
+                **entry,
+                "msgid": _string(entry["msgid"]),
+                "msgctxt": _string(entry["msgctxt"]) if "msgctxt" in entry else None,
+                "msgstr": {k: _string(v) for k, v in entry["msgstr"].items()},
+            }
             if entry["msgid"]:  # not the header
                 result.append(entry)
     return result
@@ -59,8 +62,9 @@ def test_placeholders_are_kept():
     for entry in entries():
         wanted = sorted(re.findall(r"%\(\w+\)[sd]", entry["msgid"]))
         for text in entry["msgstr"].values():
-            assert sorted(re.findall(r"%\(\w+\)[sd]", text)) == wanted or (
-                "msgid_plural" in entry), entry["msgid"]
+            assert sorted(re.findall(r"%\(\w+\)[sd]", text)) == wanted or ("msgid_plural" in entry), entry[
+                "msgid"
+            ]
 
 
 def test_the_compiled_catalogue_matches_the_source():
@@ -70,6 +74,9 @@ def test_the_compiled_catalogue_matches_the_source():
     for entry in entries():
         if "msgid_plural" in entry:
             continue  # plural forms are checked through the pages
-        got = (compiled.pgettext(entry["msgctxt"], entry["msgid"]) if entry["msgctxt"]
-               else compiled.gettext(entry["msgid"]))
+        got = (
+            compiled.pgettext(entry["msgctxt"], entry["msgid"])
+            if entry["msgctxt"]
+            else compiled.gettext(entry["msgid"])
+        )
         assert got == entry["msgstr"][0], entry["msgid"]

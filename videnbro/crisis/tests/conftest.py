@@ -53,9 +53,10 @@ def member(make_user, org):
 @pytest.fixture
 def incident(rh_staff) -> Incident:
     """An active incident with Region Hovedstaden responsible."""
-    declared = services.incident_declare(actor=rh_staff, data={
-        "title": "Testhændelse: mangel på værnemidler", "kind": "pandemic",
-        "regions": ["hovedstaden"]})
+    declared = services.incident_declare(
+        actor=rh_staff,
+        data={"title": "Testhændelse: mangel på værnemidler", "kind": "pandemic", "regions": ["hovedstaden"]},
+    )
     return services.incident_transition(actor=rh_staff, incident=declared, to="active")
 
 
@@ -64,8 +65,7 @@ def make_need(incident, rh_staff):
     """`make_need(actor=..., **form_fields)` – a need posted through need_create."""
 
     def make(*, actor=None, **overrides) -> Need:
-        return services.need_create(actor=actor or rh_staff, data=need_data(incident,
-                                                                            **overrides))
+        return services.need_create(actor=actor or rh_staff, data=need_data(incident, **overrides))
 
     return make
 
@@ -80,8 +80,9 @@ def submit(db):
     """`submit(**fields)` – an offer stored through offer_submit (not yet processed)."""
 
     def make(*, idempotency_key=None, for_need=None, **overrides) -> Offer:
-        return services.offer_submit(data=offer_data(**overrides), need=for_need,
-                                     idempotency_key=idempotency_key).offer
+        return services.offer_submit(
+            data=offer_data(**overrides), need=for_need, idempotency_key=idempotency_key
+        ).offer
 
     return make
 

@@ -12,10 +12,19 @@ CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def need_data(incident: Incident, **overrides) -> dict:
-    data = {"incident": incident.pk, "title": "Visirer til akutmodtagelser",
-            "description": "Ansigtsvisirer til personale i akutmodtagelsen.", "item": "visors",
-            "quantity": "5000", "unit": "stk.", "per_period": "total", "priority": "high",
-            "valid_days": "7", "publish": True, "requirements": []}
+    data = {
+        "incident": incident.pk,
+        "title": "Visirer til akutmodtagelser",
+        "description": "Ansigtsvisirer til personale i akutmodtagelsen.",
+        "item": "visors",
+        "quantity": "5000",
+        "unit": "stk.",
+        "per_period": "total",
+        "priority": "high",
+        "valid_days": "7",
+        "publish": True,
+        "requirements": [],
+    }
     data.update(overrides)
     return data
 
@@ -24,11 +33,15 @@ def offer_data(**overrides) -> dict:
     """A valid offer as the API takes it; each call has its own contact address, so offers are
     not each other's duplicates unless a test makes them so. A None override drops the field."""
     number = next(_numbers)
-    data = {"offerer_name": "Sønderjysk Plastindustri ApS",
-            "contact_email": f"kontakt{number}@plast.example",
-            "title": "Ansigtsvisirer fra egen produktion",
-            "description": "Vi kan producere 3.000 visirer om dagen i klar plast.",
-            "quantity": "3000", "unit": "stk.", "per_period": "day"}
+    data = {
+        "offerer_name": "Sønderjysk Plastindustri ApS",
+        "contact_email": f"kontakt{number}@plast.example",
+        "title": "Ansigtsvisirer fra egen produktion",
+        "description": "Vi kan producere 3.000 visirer om dagen i klar plast.",
+        "quantity": "3000",
+        "unit": "stk.",
+        "per_period": "day",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 

@@ -67,28 +67,31 @@ def test_it_answers_201_with_a_receipt_after_storing_the_offer(api, db):
     assert body["status"] == "new"
     offer = Offer.objects.get(pk=body["id"])
     assert offer.reference == body["reference"]
-    assert (offer.title, offer.contact_email, offer.channel) == ("Visirer", "a@firma.example",
-                                                                "api")
+    assert (offer.title, offer.contact_email, offer.channel) == ("Visirer", "a@firma.example", "api")
     assert body["status_url"].startswith("http://testserver/")
     assert body["reference"] in body["status_url"]
     assert services.check_offer_token(offer, status_token(body["status_url"]))
-    assert DBTaskResult.objects.filter(task_path="videnbro.crisis.tasks.process_offer",
-                                       status="READY").count() == 1
-    assert AuditLog.objects.filter(action="crisis.offer.received",
-                                   object_id=str(offer.pk)).exists()
+    assert (
+        DBTaskResult.objects.filter(task_path="videnbro.crisis.tasks.process_offer", status="READY").count()
+        == 1
+    )
+    assert AuditLog.objects.filter(action="crisis.offer.received", object_id=str(offer.pk)).exists()
     assert "Idempotent-Replayed" not in response
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"contact_email": "ikke en adresse"}, "contact_email"),
-    ({"title": None}, "title"),
-    ({"offerer_cvr": "12345678"}, "offerer_cvr"),
-    ({"colour": "blå"}, "colour"),
-    ({"available_from": "2026-05-10", "available_until": "2026-05-01"}, "available_until"),
-    ({"terms": "price"}, "price"),
-    ({"quantity": "mange"}, "quantity"),
-    ({"municipality": "Atlantis"}, "municipality"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"contact_email": "ikke en adresse"}, "contact_email"),
+        ({"title": None}, "title"),
+        ({"offerer_cvr": "12345678"}, "offerer_cvr"),
+        ({"colour": "blå"}, "colour"),
+        ({"available_from": "2026-05-10", "available_until": "2026-05-01"}, "available_until"),
+        ({"terms": "price"}, "price"),
+        ({"quantity": "mange"}, "quantity"),
+        ({"municipality": "Atlantis"}, "municipality"),
+    ],
+)
 def test_it_answers_400_naming_the_invalid_field(api, db, overrides, field):
     count = Offer.objects.count()
     assert list(errors(post_offer(api, offer_data(**overrides)))) == [field]
@@ -99,12 +102,11 @@ def test_it_names_every_invalid_field_at_once(api, db):
     found = errors(post_offer(api, {"offerer_name": "", "contact_email": "x", "colour": 1}))
     assert set(found) == {"colour"}  # unknown fields are refused before anything else
     found = errors(post_offer(api, {"contact_email": "x", "offerer_cvr": "1"}))
-    assert set(found) == {"offerer_name", "contact_email", "offerer_cvr", "title",
-                          "description"}
+    assert set(found) == {"offerer_name", "contact_email", "offerer_cvr", "title", "description"}
     assert all(isinstance(m, str) and m for messages in found.values() for m in messages)
 
 
-@pytest.mark.parametrize("body", ["[1, 2]", "\"tekst\"", "{ikke json"])
+@pytest.mark.parametrize("body", ["[1, 2]", '"tekst"', "{ikke json"])
 def test_a_body_that_is_not_a_json_object_is_a_400(api, db, body):
     response = api.post(OFFERS, body, content_type="application/json")
     assert "errors" in ok(response, 400)
@@ -147,8 +149,9 @@ def test_an_oversized_body_is_413_and_stores_nothing(api, db, settings):
 
 
 def test_a_client_over_its_limit_gets_429_with_retry_after(api, db, monkeypatch):
-    monkeypatch.setattr(OfferRateThrottle, "THROTTLE_RATES",
-                        {**OfferRateThrottle.THROTTLE_RATES, "offers": "2/min"})
+    monkeypatch.setattr(
+        OfferRateThrottle, "THROTTLE_RATES", {**OfferRateThrottle.THROTTLE_RATES, "offers": "2/min"}
+    )
     for _attempt in range(2):
         ok(post_offer(api, offer_data()), 201)
     count = Offer.objects.count()
@@ -160,8 +163,7 @@ def test_a_client_over_its_limit_gets_429_with_retry_after(api, db, monkeypatch)
     ok(other_client, 201)
 
 
-def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_page(api, client,
-                                                                                   db):
+def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_page(api, client, db):
     script = "<script>alert('hej')</script><img src=x onerror=alert(1)>"
     body = ok(post_offer(api, offer_data(description=script, title="<b>Visirer</b>")), 201)
     assert Offer.objects.get(pk=body["id"]).description == script
@@ -182,10 +184,13 @@ def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_pag
 
 def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
     # A registered contact person's address: attributed, not an unverified claim.
-    contact_add(actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab",
-                email="beredskab@ssi.dk")
-    body = ok(post_offer(api, offer_data(offerer_name="Statens Serum Institut",
-                                         contact_email="beredskab@ssi.dk")), 201)
+    contact_add(
+        actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab", email="beredskab@ssi.dk"
+    )
+    body = ok(
+        post_offer(api, offer_data(offerer_name="Statens Serum Institut", contact_email="beredskab@ssi.dk")),
+        201,
+    )
     token = status_token(body["status_url"])
     before = ok(api.get(detail(body["id"], token)))
     assert (before["status"], before["processed"], before["focus_area"]) == ("new", False, "")
@@ -195,8 +200,7 @@ def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
     assert shown["processed"] is True
     assert shown["focus_area"] == "ppe" and shown["item"] == "visors"
     assert shown["organisation"]["id"] == org("statens-serum-institut").pk
-    assert shown["need"] == {"id": need.pk, "title": need.title,
-                             "authority": "Region Hovedstaden"}
+    assert shown["need"] == {"id": need.pk, "title": need.title, "authority": "Region Hovedstaden"}
     assert [e["kind"] for e in shown["events"]] == ["received", "processed"]
     assert "contact" not in shown and "offerer_cvr" not in shown
     assert all("actor" not in e for e in shown["events"])
@@ -204,31 +208,33 @@ def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
     assert ok(header)["id"] == body["id"]
 
 
-def test_an_offer_is_not_found_without_its_token_or_with_a_wrong_one(api, api_as, receipt,
-                                                                     member):
+def test_an_offer_is_not_found_without_its_token_or_with_a_wrong_one(api, api_as, receipt, member):
     token = status_token(receipt["status_url"])
     other = ok(post_offer(api, offer_data()), 201)
-    for response in (api.get(detail(receipt["id"])),
-                     api.get(detail(receipt["id"], "0" * 32)),
-                     api.get(detail(receipt["id"], token[:-1])),
-                     api.get(detail(other["id"], token)),
-                     api_as(member).get(detail(receipt["id"])),
-                     api.get(detail(10**9, token)),
-                     api.get(f"{OFFERS}abc/")):
+    for response in (
+        api.get(detail(receipt["id"])),
+        api.get(detail(receipt["id"], "0" * 32)),
+        api.get(detail(receipt["id"], token[:-1])),
+        api.get(detail(other["id"], token)),
+        api_as(member).get(detail(receipt["id"])),
+        api.get(detail(10**9, token)),
+        api.get(f"{OFFERS}abc/"),
+    ):
         assert response.status_code == 404, response.content
 
 
-def test_contact_data_is_shown_only_to_the_authority_it_is_routed_to(api_as, routed_offer,
-                                                                     rh_staff, sst_staff,
-                                                                     platform_admin, processed):
+def test_contact_data_is_shown_only_to_the_authority_it_is_routed_to(
+    api_as, routed_offer, rh_staff, sst_staff, platform_admin, processed
+):
     shown = ok(api_as(rh_staff).get(detail(routed_offer.pk)))
     assert shown["contact"]["email"] == routed_offer.contact_email
     assert shown["routed_to"]["key"] == "region-hovedstaden"
     assert shown["offerer_name"] == routed_offer.offerer_name
     assert ok(api_as(platform_admin).get(detail(routed_offer.pk)))["contact"]["email"]
     assert api_as(sst_staff).get(detail(routed_offer.pk)).status_code == 404
-    unrouted = processed(title="Sengepladser", category="hospital_beds",
-                         description="Tyve ledige senge på klinikken.")
+    unrouted = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
+    )
     assert unrouted.routed_to is None
     seen = ok(api_as(sst_staff).get(detail(unrouted.pk)))  # to claim it
     assert seen["contact"] is None
@@ -240,9 +246,11 @@ def test_contact_data_is_shown_only_to_the_authority_it_is_routed_to(api_as, rou
 
 
 def test_the_inbox_is_for_authorities_and_holds_their_own_and_unrouted_offers(
-        api, api_as, member, rh_staff, sst_staff, routed_offer, processed):
-    unrouted = processed(title="Sengepladser", category="hospital_beds",
-                         description="Tyve ledige senge på klinikken.")
+    api, api_as, member, rh_staff, sst_staff, routed_offer, processed
+):
+    unrouted = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
+    )
     assert api.get(OFFERS).status_code == 403
     assert api_as(member).get(OFFERS).status_code == 403
     rh_ids = {row["id"] for row in ok(api_as(rh_staff).get(OFFERS))["results"]}
@@ -257,8 +265,9 @@ def test_the_inbox_is_for_authorities_and_holds_their_own_and_unrouted_offers(
 
 
 def test_the_inbox_sorts_by_match_score_then_age(api_as, rh_staff, need, processed):
-    unrouted = processed(title="Sengepladser", category="hospital_beds",
-                         description="Tyve ledige senge på klinikken.")
+    unrouted = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
+    )
     weaker = processed(title="Visirer", description="Plastvisirer.", category="test")
     stronger = processed()
     assert stronger.match_score > weaker.match_score
@@ -284,8 +293,7 @@ def test_the_inbox_runs_a_fixed_number_of_queries(api_as, rh_staff, need, proces
     assert count() == few
 
 
-def test_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_staff,
-                                                                    routed_offer):
+def test_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_staff, routed_offer):
     client = api_as(rh_staff)
     url = f"{detail(routed_offer.pk)}transitions/"
     body = ok(client.post(url, {"to": "fulfilled"}, format="json"), 409)
@@ -301,7 +309,8 @@ def test_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_s
 
 
 def test_another_authority_cannot_triage_and_does_not_learn_the_offer_exists(
-        api, api_as, sst_staff, member, routed_offer):
+    api, api_as, sst_staff, member, routed_offer
+):
     url = f"{detail(routed_offer.pk)}transitions/"
     for client in (api, api_as(member), api_as(sst_staff)):
         response = client.post(url, {"to": "in_review"}, format="json")
@@ -309,10 +318,10 @@ def test_another_authority_cannot_triage_and_does_not_learn_the_offer_exists(
     assert Offer.objects.get(pk=routed_offer.pk).status == "new"
 
 
-def test_an_authority_claims_an_unrouted_offer_through_the_api(api_as, sst_staff, rh_staff,
-                                                              processed):
-    offer = processed(title="Sengepladser", category="hospital_beds",
-                      description="Tyve ledige senge på klinikken.")
+def test_an_authority_claims_an_unrouted_offer_through_the_api(api_as, sst_staff, rh_staff, processed):
+    offer = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
+    )
     claimed = ok(api_as(sst_staff).post(f"{detail(offer.pk)}claim/"))
     assert claimed["routed_to"]["key"] == "sundhedsstyrelsen"
     assert claimed["contact"]["email"] == offer.contact_email  # now theirs to triage
@@ -333,10 +342,8 @@ def test_the_offerer_answers_and_withdraws_with_the_token(api, api_as, rh_staff,
     assert shown["quantity"] == "2500.00"
     assert shown["events"][-1]["kind"] == "offerer_update"
     assert "2 kr. pr. stk." in shown["events"][-1]["note"]
-    assert api_as(rh_staff).patch(detail(offer.pk), {"quantity": "1"},
-                                  format="json").status_code == 403
-    assert api.patch(detail(offer.pk, "f" * 32), {"quantity": "1"},
-                     format="json").status_code == 404
+    assert api_as(rh_staff).patch(detail(offer.pk), {"quantity": "1"}, format="json").status_code == 403
+    assert api.patch(detail(offer.pk, "f" * 32), {"quantity": "1"}, format="json").status_code == 404
     assert ok(api.post(f"{detail(offer.pk)}withdraw/?token={token}"))["status"] == "withdrawn"
     assert ok(api.post(f"{detail(offer.pk)}withdraw/?token={token}"), 409)["allowed"] == []
     assert api.patch(url, {"quantity": "1"}, format="json").status_code == 409
@@ -351,21 +358,27 @@ def test_anyone_lists_incidents_including_the_seeded_covid_wave(api, db):
     (covid,) = [row for row in rows if row["key"] == "covid-19-foerste-boelge-2020"]
     assert covid["status"] == "stood_down"
     assert covid["partnerships"] == 62
-    assert {o["key"] for o in covid["responsible"]} >= {"sundhedsstyrelsen",
-                                                        "region-hovedstaden"}
-    assert set(covid["regions"]) == {"nordjylland", "midtjylland", "syddanmark", "hovedstaden",
-                                     "sjaelland"}
+    assert {o["key"] for o in covid["responsible"]} >= {"sundhedsstyrelsen", "region-hovedstaden"}
+    assert set(covid["regions"]) == {"nordjylland", "midtjylland", "syddanmark", "hovedstaden", "sjaelland"}
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (None, 403), (Role.ORGANISATION_MEMBER, 403), (Role.CLUSTER_SECRETARIAT, 403),
-    (Role.AUTHORITY_STAFF, 201), (Role.PLATFORM_ADMIN, 201),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (None, 403),
+        (Role.ORGANISATION_MEMBER, 403),
+        (Role.CLUSTER_SECRETARIAT, 403),
+        (Role.AUTHORITY_STAFF, 201),
+        (Role.PLATFORM_ADMIN, 201),
+    ],
+)
 def test_declaring_an_incident_is_for_authorities(api, api_as, make_user, org, role, status):
-    client = api if role is None else api_as(make_user(role, organisation=org(
-        "region-hovedstaden")))
-    response = client.post(INCIDENTS, {"title": "Cyberangreb på hospitals-IT", "kind": "cyber",
-                                       "regions": ["hovedstaden", "sjaelland"]}, format="json")
+    client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
+    response = client.post(
+        INCIDENTS,
+        {"title": "Cyberangreb på hospitals-IT", "kind": "cyber", "regions": ["hovedstaden", "sjaelland"]},
+        format="json",
+    )
     assert response.status_code == status, response.content
     if status == 201:
         body = response.json()
@@ -378,8 +391,7 @@ def test_declaring_an_incident_is_for_authorities(api, api_as, make_user, org, r
 
 def test_incident_status_through_the_api(api_as, rh_staff, sst_staff):
     client = api_as(rh_staff)
-    incident = ok(client.post(INCIDENTS, {"title": "Hedebølge", "kind": "weather"},
-                              format="json"), 201)
+    incident = ok(client.post(INCIDENTS, {"title": "Hedebølge", "kind": "weather"}, format="json"), 201)
     url = f"{INCIDENTS}{incident['id']}/transitions/"
     assert api_as(sst_staff).post(url, {"to": "active"}, format="json").status_code == 403
     assert ok(client.post(url, {"to": "active"}, format="json"))["status"] == "active"
@@ -396,7 +408,8 @@ def test_incident_status_through_the_api(api_as, rh_staff, sst_staff):
 
 
 def test_anonymous_users_see_only_open_unexpired_needs_of_live_incidents(
-        api, api_as, rh_staff, make_need, incident, staff_of):
+    api, api_as, rh_staff, make_need, incident, staff_of
+):
     shown = make_need(title="Åbent behov")
     draft = make_need(title="Kladde", publish=False)
     expired = make_need(title="Udløbet")
@@ -410,8 +423,9 @@ def test_anonymous_users_see_only_open_unexpired_needs_of_live_incidents(
         assert api.get(f"{NEEDS}{hidden.pk}/").status_code == 404
     own = {row["id"] for row in ok(api_as(rh_staff).get(NEEDS))["results"]}
     assert own == {shown.pk, draft.pk, expired.pk, closed.pk}
-    assert {row["id"] for row in ok(api_as(staff_of("sundhedsstyrelsen")).get(NEEDS))[
-        "results"]} == {shown.pk}
+    assert {row["id"] for row in ok(api_as(staff_of("sundhedsstyrelsen")).get(NEEDS))["results"]} == {
+        shown.pk
+    }
     services.incident_transition(actor=rh_staff, incident=incident, to="stood_down")
     assert ok(api.get(NEEDS))["results"] == []
     assert api.get(f"{NEEDS}{shown.pk}/").status_code == 404
@@ -425,20 +439,26 @@ def test_a_need_is_serialised_with_its_offer_link(api, need):
     assert row["incident"] == need.incident.key
     assert row["owner"]["key"] == "region-hovedstaden"
     assert (row["category"], row["item"], row["quantity"], row["unit"]) == (
-        "ppe", "visors", "5000.00", "stk.")
+        "ppe",
+        "visors",
+        "5000.00",
+        "stk.",
+    )
     assert row["is_expired"] is False
     assert row["offer_url"].endswith(f"/{need.pk}/tilbyd/")
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (None, 403), (Role.ORGANISATION_MEMBER, 403), (Role.AUTHORITY_STAFF, 201),
-])
-def test_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, incident, role,
-                                               status):
-    client = api if role is None else api_as(make_user(role, organisation=org(
-        "region-hovedstaden")))
-    data = {**need_data(incident), "incident": incident.key,
-            "requirements": ["ce_marking", "quantity"]}
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (None, 403),
+        (Role.ORGANISATION_MEMBER, 403),
+        (Role.AUTHORITY_STAFF, 201),
+    ],
+)
+def test_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, incident, role, status):
+    client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
+    data = {**need_data(incident), "incident": incident.key, "requirements": ["ce_marking", "quantity"]}
     response = client.post(NEEDS, data, format="json")
     assert response.status_code == status, response.content
     if status == 201:
@@ -449,23 +469,26 @@ def test_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, inci
 
 def test_a_need_with_an_unknown_incident_or_item_is_a_400(api_as, rh_staff, incident):
     client = api_as(rh_staff)
-    found = errors(client.post(NEEDS, {**need_data(incident), "incident": "ingen-hændelse",
-                                       "item": "raketter"}, format="json"))
+    found = errors(
+        client.post(
+            NEEDS, {**need_data(incident), "incident": "ingen-hændelse", "item": "raketter"}, format="json"
+        )
+    )
     assert set(found) == {"incident", "item"}
 
 
 def test_need_status_and_confirmation_are_the_owners(api_as, rh_staff, sst_staff, need):
     url = f"{NEEDS}{need.pk}/"
-    assert api_as(sst_staff).post(f"{url}transitions/", {"to": "closed"},
-                                  format="json").status_code == 403
-    assert ok(api_as(rh_staff).post(f"{url}transitions/", {"to": "draft"}, format="json"),
-              409)["allowed"] == ["closed", "fulfilled"]
-    assert ok(api_as(rh_staff).post(f"{url}transitions/", {"to": "fulfilled"},
-                                    format="json"))["status"] == "fulfilled"
-    assert "days" in errors(api_as(rh_staff).post(f"{url}confirm/", {"days": "mange"},
-                                                  format="json"))
-    assert "days" in errors(api_as(rh_staff).post(f"{url}confirm/", {"days": 365},
-                                                  format="json"))
+    assert api_as(sst_staff).post(f"{url}transitions/", {"to": "closed"}, format="json").status_code == 403
+    assert ok(api_as(rh_staff).post(f"{url}transitions/", {"to": "draft"}, format="json"), 409)[
+        "allowed"
+    ] == ["closed", "fulfilled"]
+    assert (
+        ok(api_as(rh_staff).post(f"{url}transitions/", {"to": "fulfilled"}, format="json"))["status"]
+        == "fulfilled"
+    )
+    assert "days" in errors(api_as(rh_staff).post(f"{url}confirm/", {"days": "mange"}, format="json"))
+    assert "days" in errors(api_as(rh_staff).post(f"{url}confirm/", {"days": 365}, format="json"))
     confirmed = ok(api_as(rh_staff).post(f"{url}confirm/", {"days": 30}, format="json"))
     assert confirmed["is_expired"] is False
 
@@ -475,30 +498,32 @@ def test_need_status_and_confirmation_are_the_owners(api_as, rh_staff, sst_staff
 
 
 def volunteer_body(**overrides) -> dict:
-    body = {"name": "Ole Sørensen", "email": "ole@example.dk", "skills": ["nurse"],
-            "has_danish_authorisation": True, "municipality": "147", "travel_radius_km": 20,
-            "consent": True}
+    body = {
+        "name": "Ole Sørensen",
+        "email": "ole@example.dk",
+        "skills": ["nurse"],
+        "has_danish_authorisation": True,
+        "municipality": "147",
+        "travel_radius_km": 20,
+        "consent": True,
+    }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not None}
 
 
 def test_a_volunteer_registers_with_consent(api, db):
-    assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=None),
-                                format="json"))) == ["consent"]
-    assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=False),
-                                format="json"))) == ["consent"]
+    assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=None), format="json"))) == ["consent"]
+    assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=False), format="json"))) == ["consent"]
     assert "age" in errors(api.post(VOLUNTEERS, volunteer_body(age=40), format="json"))
     assert not Volunteer.objects.exists()
-    body = ok(api.post(VOLUNTEERS, volunteer_body(skills=["nurse", "driver"]), format="json"),
-              201)
+    body = ok(api.post(VOLUNTEERS, volunteer_body(skills=["nurse", "driver"]), format="json"), 201)
     assert set(body) == {"id", "reference", "status_url"}
     volunteer = Volunteer.objects.get(pk=body["id"])
     assert volunteer.skills == ["nurse", "driver"]
     assert services.check_volunteer_token(volunteer, status_token(body["status_url"]))
 
 
-def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, member,
-                                                                  rh_staff):
+def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, member, rh_staff):
     ok(api.post(VOLUNTEERS, volunteer_body(phone="+45 11 22 33 44"), format="json"), 201)
     assert api.get(VOLUNTEERS).status_code == 403
     assert api_as(member).get(VOLUNTEERS).status_code == 403
@@ -509,15 +534,20 @@ def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, m
     assert "ole@example.dk" not in text and "Ole" not in text and "11 22 33" not in text
 
 
-def test_the_need_owner_sees_matching_volunteers_by_skill_and_distance(api, api_as, rh_staff,
-                                                                       sst_staff, make_need):
-    need = make_need(item="staff", skills=["nurse"], municipality="101", title="Sygeplejersker",
-                     quantity="4", unit="personer")
+def test_the_need_owner_sees_matching_volunteers_by_skill_and_distance(
+    api, api_as, rh_staff, sst_staff, make_need
+):
+    need = make_need(
+        item="staff",
+        skills=["nurse"],
+        municipality="101",
+        title="Sygeplejersker",
+        quantity="4",
+        unit="personer",
+    )
     near = ok(api.post(VOLUNTEERS, volunteer_body(), format="json"), 201)
-    ok(api.post(VOLUNTEERS, volunteer_body(municipality="851", email="langt@example.dk"),
-                format="json"), 201)
-    ok(api.post(VOLUNTEERS, volunteer_body(skills=["driver"], email="bil@example.dk"),
-                format="json"), 201)
+    ok(api.post(VOLUNTEERS, volunteer_body(municipality="851", email="langt@example.dk"), format="json"), 201)
+    ok(api.post(VOLUNTEERS, volunteer_body(skills=["driver"], email="bil@example.dk"), format="json"), 201)
     url = f"{NEEDS}{need.pk}/volunteers/"
     (match,) = ok(api_as(rh_staff).get(url))
     assert match["id"] == near["id"]
@@ -532,13 +562,17 @@ def test_the_need_owner_sees_matching_volunteers_by_skill_and_distance(api, api_
 # Three frames and schema
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    (None, 403), (Role.ORGANISATION_MEMBER, 403), (Role.AUTHORITY_STAFF, 200),
-    (Role.PLATFORM_ADMIN, 200),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (None, 403),
+        (Role.ORGANISATION_MEMBER, 403),
+        (Role.AUTHORITY_STAFF, 200),
+        (Role.PLATFORM_ADMIN, 200),
+    ],
+)
 def test_the_three_frames_are_for_authorities(api, api_as, make_user, org, role, status):
-    client = api if role is None else api_as(make_user(role, organisation=org(
-        "region-hovedstaden")))
+    client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
     response = client.get(f"{FRAMES}?authority=region-hovedstaden&item=visors")
     assert response.status_code == status, response.content
     if status == 200:
@@ -550,19 +584,23 @@ def test_the_three_frames_are_for_authorities(api, api_as, make_user, org, role,
 
 def test_the_three_frames_name_their_invalid_parameters(api_as, rh_staff):
     client = api_as(rh_staff)
-    assert set(errors(client.get(f"{FRAMES}?authority=ingen&item=raketter"))) == {
-        "authority", "item"}
+    assert set(errors(client.get(f"{FRAMES}?authority=ingen&item=raketter"))) == {"authority", "item"}
     assert set(errors(client.get(f"{FRAMES}?authority=region-hovedstaden"))) == {"item"}
-    assert set(errors(client.get(f"{FRAMES}?authority=region-hovedstaden&category=x"))) == {
-        "category"}
+    assert set(errors(client.get(f"{FRAMES}?authority=region-hovedstaden&category=x"))) == {"category"}
 
 
 def test_the_openapi_schema_documents_the_crisis_endpoints(api, db):
     schema = ok(api.get("/api/v1/openapi.json"))
     paths = schema["paths"]
-    for path in ("/api/v1/offers/", "/api/v1/offers/{id}/", "/api/v1/offers/{id}/transitions/",
-                 "/api/v1/needs/", "/api/v1/incidents/", "/api/v1/volunteers/",
-                 "/api/v1/capacity-frames/"):
+    for path in (
+        "/api/v1/offers/",
+        "/api/v1/offers/{id}/",
+        "/api/v1/offers/{id}/transitions/",
+        "/api/v1/needs/",
+        "/api/v1/incidents/",
+        "/api/v1/volunteers/",
+        "/api/v1/capacity-frames/",
+    ):
         assert path in paths, path
     offer_post = paths["/api/v1/offers/"]["post"]
     assert "Idempotency-Key" in {p["name"] for p in offer_post.get("parameters", [])}
@@ -579,16 +617,16 @@ def test_the_need_and_incident_lists_run_a_fixed_number_of_queries(api, rh_staff
     needs, incidents = count(NEEDS), count(INCIDENTS)
     for number in range(3):
         make_need(municipality="101")
-        services.incident_declare(actor=rh_staff, data={"title": f"Hændelse {number}",
-                                                        "kind": "other",
-                                                        "regions": ["sjaelland"]})
+        services.incident_declare(
+            actor=rh_staff, data={"title": f"Hændelse {number}", "kind": "other", "regions": ["sjaelland"]}
+        )
     assert (count(NEEDS), count(INCIDENTS)) == (needs, incidents)
 
 
-def test_html_from_an_offerer_is_escaped_on_the_authoritys_pages(client, rh_staff, need,
-                                                                 processed):
-    offer = processed(description="Visirer <script>alert('x')</script>",
-                      title="Visirer <img src=x onerror=alert(1)>")
+def test_html_from_an_offerer_is_escaped_on_the_authoritys_pages(client, rh_staff, need, processed):
+    offer = processed(
+        description="Visirer <script>alert('x')</script>", title="Visirer <img src=x onerror=alert(1)>"
+    )
     assert offer.routed_to_id == need.owner_id
     client.force_login(rh_staff)
     for url in (f"/krise/tilbud/{offer.pk}/", "/krise/indbakke/"):

@@ -23,8 +23,14 @@ SURROGATE = "\ud800"
 
 
 def volunteer_body(**overrides) -> dict:
-    data = {"name": "Karen Jensen", "email": "karen@example.dk", "skills": ["nurse"],
-            "municipality": "101", "travel_radius_km": 25, "consent": True}
+    data = {
+        "name": "Karen Jensen",
+        "email": "karen@example.dk",
+        "skills": ["nurse"],
+        "municipality": "101",
+        "travel_radius_km": 25,
+        "consent": True,
+    }
     data.update(overrides)
     return data
 
@@ -47,8 +53,7 @@ def field_errors(response) -> dict:
 
 @pytest.mark.parametrize("value", [20250101, True, ["2025-01-01"]])
 @pytest.mark.parametrize("field", ["available_from", "available_until", "expiry_date"])
-def test_it_answers_a_date_of_the_wrong_type_on_an_offer_with_a_field_error(api, seeded, field,
-                                                                            value):
+def test_it_answers_a_date_of_the_wrong_type_on_an_offer_with_a_field_error(api, seeded, field, value):
     errors = field_errors(api.post(OFFERS, offer_data(**{field: value}), format="json"))
     assert field in errors
     assert not Offer.objects.filter(title="Ansigtsvisirer fra egen produktion").exists()
@@ -58,25 +63,27 @@ def test_it_answers_a_date_of_the_wrong_type_on_an_offer_with_a_field_error(api,
 def test_it_answers_a_wrong_type_on_a_need_with_a_field_error(api_as, rh_staff, incident, field):
     wrong = {"needed_by": 20250101, "title": ["a", "b"], "publish": "no", "skills": {"a": 1}}
     before = Need.objects.count()
-    errors = field_errors(api_as(rh_staff).post(
-        NEEDS, need_data(incident, **{field: wrong[field]}), format="json"))
+    errors = field_errors(
+        api_as(rh_staff).post(NEEDS, need_data(incident, **{field: wrong[field]}), format="json")
+    )
     assert field in errors
     assert Need.objects.count() == before
 
 
-@pytest.mark.parametrize("field,value", [("starts_on", 20200101), ("ends_on", False),
-                                         ("title", {"da": "x"}), ("regions", [{"a": 1}])])
-def test_it_answers_a_wrong_type_on_an_incident_with_a_field_error(api_as, rh_staff, field,
-                                                                    value):
+@pytest.mark.parametrize(
+    "field,value",
+    [("starts_on", 20200101), ("ends_on", False), ("title", {"da": "x"}), ("regions", [{"a": 1}])],
+)
+def test_it_answers_a_wrong_type_on_an_incident_with_a_field_error(api_as, rh_staff, field, value):
     before = Incident.objects.count()
-    errors = field_errors(api_as(rh_staff).post(INCIDENTS, incident_body(**{field: value}),
-                                                format="json"))
+    errors = field_errors(api_as(rh_staff).post(INCIDENTS, incident_body(**{field: value}), format="json"))
     assert field in errors
     assert Incident.objects.count() == before
 
 
-@pytest.mark.parametrize("field,value", [("available_from", 1), ("consent", "ja"),
-                                         ("name", ["Karen"]), ("travel_radius_km", True)])
+@pytest.mark.parametrize(
+    "field,value", [("available_from", 1), ("consent", "ja"), ("name", ["Karen"]), ("travel_radius_km", True)]
+)
 def test_it_answers_a_wrong_type_on_a_volunteer_with_a_field_error(api, seeded, field, value):
     errors = field_errors(api.post(VOLUNTEERS, volunteer_body(**{field: value}), format="json"))
     assert field in errors
@@ -120,22 +127,23 @@ def test_it_answers_a_lone_surrogate_in_an_offer_with_a_field_error(api, seeded,
 
 
 def test_it_answers_a_lone_surrogate_in_an_incident_with_a_field_error(api_as, rh_staff):
-    errors = field_errors(post_json(api_as(rh_staff), INCIDENTS,
-                                    incident_body(title=f"Krise {SURROGATE}")))
+    errors = field_errors(post_json(api_as(rh_staff), INCIDENTS, incident_body(title=f"Krise {SURROGATE}")))
     assert list(errors) == ["title"]
 
 
-def test_it_answers_a_lone_surrogate_in_an_access_request_with_a_field_error(api_as,
-                                                                             grundfos_member):
-    errors = field_errors(post_json(api_as(grundfos_member), ACCESS_REQUESTS, {
-        "project_title": f"Projekt {SURROGATE}",
-        "datasets": [{"dataset": "landspatientregisteret"}]}))
+def test_it_answers_a_lone_surrogate_in_an_access_request_with_a_field_error(api_as, grundfos_member):
+    errors = field_errors(
+        post_json(
+            api_as(grundfos_member),
+            ACCESS_REQUESTS,
+            {"project_title": f"Projekt {SURROGATE}", "datasets": [{"dataset": "landspatientregisteret"}]},
+        )
+    )
     assert list(errors) == ["project_title"]
 
 
 def test_it_answers_a_lone_surrogate_nested_in_a_list_with_the_top_field(api, seeded):
-    errors = field_errors(post_json(api, VOLUNTEERS,
-                                    volunteer_body(skills=["nurse", SURROGATE])))
+    errors = field_errors(post_json(api, VOLUNTEERS, volunteer_body(skills=["nurse", SURROGATE])))
     assert list(errors) == ["skills"]
 
 
@@ -147,14 +155,21 @@ def test_it_answers_absurdly_nested_json_with_a_400(api, seeded):
 
 
 @pytest.mark.parametrize("value", ["nej", "no", "maybe", 1])
-def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, platform_admin,
-                                                                        value):
+def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, platform_admin, value):
     client = api_as(platform_admin)
-    errors = field_errors(client.post("/api/v1/organisations/", {
-        "name": "Testfirma ApS", "kind": "company", "is_acute_hospital": value}, format="json"))
+    errors = field_errors(
+        client.post(
+            "/api/v1/organisations/",
+            {"name": "Testfirma ApS", "kind": "company", "is_acute_hospital": value},
+            format="json",
+        )
+    )
     assert "is_acute_hospital" in errors
-    errors = field_errors(client.post("/api/v1/partnerships/", {
-        "title": "Testpartnerskab", "is_national": value}, format="json"))
+    errors = field_errors(
+        client.post(
+            "/api/v1/partnerships/", {"title": "Testpartnerskab", "is_national": value}, format="json"
+        )
+    )
     assert "is_national" in errors
 
 
@@ -162,8 +177,14 @@ def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, 
 def test_the_volunteer_page_never_reads_a_word_as_consent(client, seeded, value):
     """Finding 8 on the web form: a browser sends "on" for a ticked box; anything else is
     refused, not read as yes."""
-    form = {"name": "Karen Jensen", "email": "karen@example.dk", "skills": "nurse",
-            "municipality": "101", "travel_radius_km": "25", "consent": value}
+    form = {
+        "name": "Karen Jensen",
+        "email": "karen@example.dk",
+        "skills": "nurse",
+        "municipality": "101",
+        "travel_radius_km": "25",
+        "consent": value,
+    }
     response = client.post("/krise/frivillig/", form)
     assert response.status_code == 200
     assert "consent" in response.context["form"].errors
@@ -177,28 +198,35 @@ def test_a_strict_checkbox_reads_only_a_tick_or_its_absence():
     from videnbro.core.forms import StrictBooleanField
 
     field = StrictBooleanField(required=False)
-    for sent, read in [("on", True), ("true", True), ("1", True), (True, True),
-                       ("false", False), ("", False), (False, False)]:
+    for sent, read in [
+        ("on", True),
+        ("true", True),
+        ("1", True),
+        (True, True),
+        ("false", False),
+        ("", False),
+        (False, False),
+    ]:
         assert field.clean(field.widget.value_from_datadict({"x": sent}, {}, "x")) is read
     assert field.clean(field.widget.value_from_datadict({}, {}, "x")) is False
 
 
 @pytest.mark.parametrize("value", [5, 3.5, True])
 def test_it_never_stores_a_number_as_text_on_registry_partnership_and_request_endpoints(
-        api_as, platform_admin, make_user, seeded, value):
+    api_as, platform_admin, make_user, seeded, value
+):
     """Finding 8: strings accept strings only (DRF would store 5 as "5")."""
     from videnbro.partnerships.models import Partnership
     from videnbro.registry.models import Organisation
 
     client = api_as(platform_admin)
     organisations, partnerships = Organisation.objects.count(), Partnership.objects.count()
-    assert "name" in field_errors(client.post("/api/v1/organisations/", {
-        "name": value, "kind": "company"}, format="json"))
-    assert "title" in field_errors(client.post("/api/v1/partnerships/", {
-        "title": value}, format="json"))
-    assert "text" in field_errors(client.post("/api/v1/classify/", {"text": value},
-                                              format="json"))
-    assert "project_title" in field_errors(api_as(make_user()).post(ACCESS_REQUESTS, {
-        "project_title": value, "datasets": []}, format="json"))
-    assert (Organisation.objects.count(), Partnership.objects.count()) == (organisations,
-                                                                            partnerships)
+    assert "name" in field_errors(
+        client.post("/api/v1/organisations/", {"name": value, "kind": "company"}, format="json")
+    )
+    assert "title" in field_errors(client.post("/api/v1/partnerships/", {"title": value}, format="json"))
+    assert "text" in field_errors(client.post("/api/v1/classify/", {"text": value}, format="json"))
+    assert "project_title" in field_errors(
+        api_as(make_user()).post(ACCESS_REQUESTS, {"project_title": value, "datasets": []}, format="json")
+    )
+    assert (Organisation.objects.count(), Partnership.objects.count()) == (organisations, partnerships)

@@ -25,9 +25,16 @@ def run_tasks() -> None:
 
     def work() -> None:
         try:
-            Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-                   startup_delay=False, max_tasks=None, worker_id="browser-test",
-                   excluded_queue_names=[]).run()
+            Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id="browser-test",
+                excluded_queue_names=[],
+            ).run()
         finally:
             connections.close_all()
 
@@ -42,8 +49,11 @@ def authority_user(seeded_live_server):  # noqa: F811
     from videnbro.registry.models import Organisation
 
     user = User.objects.create_user(
-        "beredskab@regionh.example", password="Krise-test-2026!", role="authority_staff",
-        organisation=Organisation.objects.get(key="region-hovedstaden"))
+        "beredskab@regionh.example",
+        password="Krise-test-2026!",
+        role="authority_staff",
+        organisation=Organisation.objects.get(key="region-hovedstaden"),
+    )
     return user
 
 
@@ -55,8 +65,11 @@ def log_in(page, base_url: str) -> None:
     page.wait_for_load_state()
 
 
-def test_incident_need_offer_triage_and_three_frames(authority_user, seeded_live_server,  # noqa: F811
-                                                     browser_page):  # noqa: F811
+def test_incident_need_offer_triage_and_three_frames(
+    authority_user,
+    seeded_live_server,  # noqa: F811
+    browser_page,  # noqa: F811
+):
     page = browser_page
     base = seeded_live_server.url
     log_in(page, base)
@@ -92,7 +105,8 @@ def test_incident_need_offer_triage_and_three_frames(authority_user, seeded_live
     stranger.get_by_label("E-mail").fill("kontakt@makers.example")
     stranger.get_by_label("Hvad tilbyder I?").fill("3D-printede visirer")
     stranger.get_by_label("Beskrivelse").fill(
-        "Vi kan printe visirer med godkendt design. <script>alert('x')</script>")
+        "Vi kan printe visirer med godkendt design. <script>alert('x')</script>"
+    )
     stranger.get_by_test_id("offer-submit").click()
     # The need's required fields are named; nothing is stored yet.
     expect(stranger.get_by_text("Behovet kræver dette felt").first).to_be_visible()
@@ -105,14 +119,16 @@ def test_incident_need_offer_triage_and_three_frames(authority_user, seeded_live
     reference = stranger.get_by_test_id("offer-reference").inner_text()
     assert re.fullmatch(r"TB-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
     # Script in free text is shown as text, never run.
-    assert "<script>alert('x')</script>" in stranger.get_by_test_id(
-        "offer-description").inner_text()
+    assert "<script>alert('x')</script>" in stranger.get_by_test_id("offer-description").inner_text()
 
     # 4. The background worker classifies, resolves, matches and routes it.
     run_tasks()
     stranger.reload()
-    assert stranger.get_by_test_id("offer-category").inner_text().startswith(
-        "Produktion af værnemidler/håndsprit")
+    assert (
+        stranger.get_by_test_id("offer-category")
+        .inner_text()
+        .startswith("Produktion af værnemidler/håndsprit")
+    )
     assert "Region Hovedstaden" in stranger.get_by_test_id("offer-routed").inner_text()
 
     # 5. The authority triages it from the inbox.
@@ -122,7 +138,8 @@ def test_incident_need_offer_triage_and_three_frames(authority_user, seeded_live
     page.get_by_test_id("to-in_review").click()
     assert page.get_by_test_id("offer-status").inner_text() == "Under vurdering"
     page.get_by_label("Begrundelse eller spørgsmål til tilbudsgiveren").fill(
-        "Tak – vi modtager gerne 2.000 om dagen fra mandag.")
+        "Tak – vi modtager gerne 2.000 om dagen fra mandag."
+    )
     page.get_by_test_id("to-accepted").click()
     assert page.get_by_test_id("offer-status").inner_text() == "Accepteret"
     stranger.reload()

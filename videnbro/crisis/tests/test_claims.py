@@ -22,8 +22,12 @@ PAYLOAD = '=HYPERLINK("http://evil.example","Klik")'
 @pytest.fixture
 def impostor(need, processed):
     """The issue's case: a stranger's name and address with Copenhagen Capacity's CVR."""
-    offer = processed(offerer_name="Jens Hansen Handel", offerer_cvr=COPCAP_CVR,
-                      contact_name="Jens Hansen", contact_email="jens.hansen@mail.example")
+    offer = processed(
+        offerer_name="Jens Hansen Handel",
+        offerer_cvr=COPCAP_CVR,
+        contact_name="Jens Hansen",
+        contact_email="jens.hansen@mail.example",
+    )
     assert offer.routed_to_id == need.owner_id
     return offer
 
@@ -53,16 +57,18 @@ def test_a_stranger_with_a_known_cvr_is_only_a_claim(impostor, org, rh_staff, cl
 
 
 def test_the_right_name_from_an_unconfirmed_address_is_a_claim(need, processed, org):
-    offer = processed(offerer_name="Copenhagen Capacity", offerer_cvr=COPCAP_CVR,
-                      contact_email="ceo.copcap@mail.example")
+    offer = processed(
+        offerer_name="Copenhagen Capacity", offerer_cvr=COPCAP_CVR, contact_email="ceo.copcap@mail.example"
+    )
     assert offer.organisation is None
     assert offer.claimed_organisation == org("copenhagen-capacity")
     assert offer.claim_reasons == ["contact_unconfirmed"]
 
 
 def test_another_name_from_the_organisations_domain_is_a_claim(need, processed, org):
-    offer = processed(offerer_name="Helt Andet Firma", offerer_cvr=COPCAP_CVR,
-                      contact_email="info@copcap.com")
+    offer = processed(
+        offerer_name="Helt Andet Firma", offerer_cvr=COPCAP_CVR, contact_email="info@copcap.com"
+    )
     assert offer.organisation is None
     assert offer.claim_reasons == ["name_differs", "contact_domain_only"]
 
@@ -73,8 +79,9 @@ def test_a_spelling_variant_from_a_registered_contact_is_attributed(need, proces
 
     copcap = org("copenhagen-capacity")
     contact_add(actor=SYSTEM, organisation=copcap, name="Indkøb", email="indkob@partner.example")
-    offer = processed(offerer_name="copenhagen capacity a/s", offerer_cvr=COPCAP_CVR,
-                      contact_email="Indkob@Partner.example")
+    offer = processed(
+        offerer_name="copenhagen capacity a/s", offerer_cvr=COPCAP_CVR, contact_email="Indkob@Partner.example"
+    )
     assert offer.organisation == copcap and offer.resolution == Offer.Resolution.CVR
     assert not offer.has_unverified_claim
 
@@ -86,8 +93,7 @@ def test_a_known_name_alone_from_a_stranger_is_a_claim(need, processed, org):
     assert offer.claim_reasons == ["contact_unconfirmed"]
 
 
-def test_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staff, sst_staff,
-                                                               member, org):
+def test_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staff, sst_staff, member, org):
     for outsider in (sst_staff, member):
         with pytest.raises(PermissionDeniedError):
             services.offer_confirm_claim(actor=outsider, offer=impostor)
@@ -98,8 +104,9 @@ def test_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staf
     assert offer.resolution == Offer.Resolution.CVR and not offer.has_unverified_claim
     assert offer.claim_confirmed_by == rh_staff
     assert offer.events.filter(kind="claim_confirmed").exists()
-    assert AuditLog.objects.filter(action="crisis.offer.claim_confirmed",
-                                   object_id=str(offer.pk), actor=rh_staff).exists()
+    assert AuditLog.objects.filter(
+        action="crisis.offer.claim_confirmed", object_id=str(offer.pk), actor=rh_staff
+    ).exists()
     with pytest.raises(ConflictError):
         services.offer_confirm_claim(actor=rh_staff, offer=offer)
 
@@ -118,8 +125,7 @@ def test_the_confirm_claim_api_action_per_role(impostor, api, api_as, rh_staff, 
 
 def test_the_confirm_claim_button_on_the_offer_page(impostor, client, rh_staff, org):
     client.force_login(rh_staff)
-    response = client.post(f"/krise/tilbud/{impostor.pk}/handling/",
-                           {"action": "confirm_claim"})
+    response = client.post(f"/krise/tilbud/{impostor.pk}/handling/", {"action": "confirm_claim"})
     assert response.status_code == 302
     impostor.refresh_from_db()
     assert impostor.organisation == org("copenhagen-capacity")
@@ -134,12 +140,13 @@ def test_an_unconfirmed_claim_is_not_counted_in_the_evaluation(impostor, rh_staf
 
 
 @pytest.mark.regression
-def test_an_unknown_offerer_stays_out_of_the_public_registry(need, processed, rh_staff, api,
-                                                             client):
+def test_an_unknown_offerer_stays_out_of_the_public_registry(need, processed, rh_staff, api, client):
     """Finding 6: names like "0" and a formula became public organisations."""
     figures = key_figures()
-    offers = [processed(offerer_name=name, contact_email=f"a{i}@mail.example")
-              for i, name in enumerate(("0", PAYLOAD))]
+    offers = [
+        processed(offerer_name=name, contact_email=f"a{i}@mail.example")
+        for i, name in enumerate(("0", PAYLOAD))
+    ]
     for offer in offers:
         assert offer.organisation is not None and offer.organisation.is_verified is False
         assert api.get(f"/api/v1/organisations/{offer.organisation.pk}/").status_code == 404

@@ -33,6 +33,7 @@ def renders(monkeypatch):
         def render(ev):
             calls[fmt] += 1
             return f"{fmt} {ev.incident.key} {ev.offers_total} {calls[fmt]}".encode()
+
         return render
 
     monkeypatch.setattr(views, "render_pdf", fake("pdf"))
@@ -51,12 +52,10 @@ def test_it_renders_an_incident_version_once(client, incident, renders, fmt):
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
     assert renders[fmt] == 1
-    assert second["Content-Disposition"] == (
-        f'attachment; filename="evaluering-{incident.key}.{fmt}"')
+    assert second["Content-Disposition"] == (f'attachment; filename="evaluering-{incident.key}.{fmt}"')
 
 
-def test_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident, need,
-                                                                 renders):
+def test_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident, need, renders):
     before = incident_version(incident)
     client.get(url(incident, "pdf"))
     services.offer_submit(data=offer_data(), need=need, idempotency_key=None)
@@ -66,8 +65,7 @@ def test_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident
     assert response.content.startswith(f"pdf {incident.key} 1 ".encode())
 
 
-def test_a_status_change_of_the_incident_makes_a_new_version(client, incident, rh_staff,
-                                                             renders):
+def test_a_status_change_of_the_incident_makes_a_new_version(client, incident, rh_staff, renders):
     client.get(url(incident, "xlsx"))
     services.incident_transition(actor=rh_staff, incident=incident, to="stood_down")
     client.get(url(incident, "xlsx"))

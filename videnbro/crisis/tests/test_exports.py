@@ -17,8 +17,7 @@ from videnbro.crisis.models import Need, Offer
 
 NEEDS_EXPORT = "/api/v1/needs/export/"
 OFFERS_EXPORT = "/api/v1/offers/export/"
-HXL_ESSENTIALS = {"#org+name", "#adm1+name", "#item+name", "#capacity+num", "#status",
-                  "#meta+id"}
+HXL_ESSENTIALS = {"#org+name", "#adm1+name", "#item+name", "#capacity+num", "#status", "#meta+id"}
 
 
 def rows_of(response) -> list[list[str]]:
@@ -33,8 +32,12 @@ def as_dicts(rows: list[list[str]], skip: int = 1) -> list[dict[str, str]]:
 @pytest.fixture
 def formula_offer(need, processed, org):
     """A routed offer whose title and offerer name look like spreadsheet formulas."""
-    offer = processed(title="=1+1", offerer_name="@SUM(A1:A9)", municipality="101",
-                      description="Visirer i klar plast, 3.000 om dagen.")
+    offer = processed(
+        title="=1+1",
+        offerer_name="@SUM(A1:A9)",
+        municipality="101",
+        description="Visirer i klar plast, 3.000 om dagen.",
+    )
     assert offer.routed_to == org("region-hovedstaden")
     return offer
 
@@ -60,8 +63,7 @@ def test_needs_export_as_csv_for_anyone(api, need):
 def test_needs_export_leaves_out_what_the_user_may_not_see(api, api_as, rh_staff, make_need):
     make_need(title="Offentligt behov")
     make_need(title="Kladde", publish=False)
-    assert [r["title"] for r in as_dicts(rows_of(api.get(NEEDS_EXPORT)))] == [
-        "Offentligt behov"]
+    assert [r["title"] for r in as_dicts(rows_of(api.get(NEEDS_EXPORT)))] == ["Offentligt behov"]
     titles = {r["title"] for r in as_dicts(rows_of(api_as(rh_staff).get(NEEDS_EXPORT)))}
     assert titles == {"Offentligt behov", "Kladde"}
 
@@ -120,8 +122,7 @@ def test_offers_export_as_hxl_neutralises_formulas(api_as, rh_staff, formula_off
     assert row["contact_email"] == formula_offer.contact_email
 
 
-def test_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff,
-                                                              formula_offer):
+def test_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff, formula_offer):
     response = api_as(rh_staff).get(f"{OFFERS_EXPORT}?as=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -133,12 +134,15 @@ def test_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff,
 
 
 def test_offers_export_as_csv_keeps_contact_data_for_the_routed_authority_only(
-        api_as, rh_staff, sst_staff, platform_admin, need, processed):
+    api_as, rh_staff, sst_staff, platform_admin, need, processed
+):
     routed = processed()
-    unrouted = processed(title="Sengepladser", category="hospital_beds",
-                         description="Tyve ledige senge på klinikken.")
-    by_reference = {r["reference"]: r for r in as_dicts(rows_of(api_as(rh_staff).get(
-        f"{OFFERS_EXPORT}?as=csv")))}
+    unrouted = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
+    )
+    by_reference = {
+        r["reference"]: r for r in as_dicts(rows_of(api_as(rh_staff).get(f"{OFFERS_EXPORT}?as=csv")))
+    }
     assert set(by_reference) == {routed.reference, unrouted.reference}
     assert by_reference[routed.reference]["contact_email"] == routed.contact_email
     assert by_reference[unrouted.reference]["contact_email"] == ""
@@ -158,8 +162,9 @@ def test_offers_export_follows_the_inbox_filters(api_as, rh_staff, need, process
 
 def test_need_dates_are_danish_dates(api, need):
     just_after_midnight = datetime(2026, 3, 3, 0, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))
-    Need.objects.filter(pk=need.pk).update(created=just_after_midnight,
-                                           expires_at=datetime(2099, 1, 1, 0, 15,
-                                                               tzinfo=ZoneInfo("Europe/Copenhagen")))
+    Need.objects.filter(pk=need.pk).update(
+        created=just_after_midnight,
+        expires_at=datetime(2099, 1, 1, 0, 15, tzinfo=ZoneInfo("Europe/Copenhagen")),
+    )
     (row,) = as_dicts(rows_of(api.get(NEEDS_EXPORT)))
     assert (row["created"], row["expires"]) == ("2026-03-03", "2099-01-01")

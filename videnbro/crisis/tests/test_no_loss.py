@@ -81,8 +81,12 @@ def _postgres_database():
     import psycopg
 
     db = settings.DATABASES["default"]
-    server = {"host": db.get("HOST") or "127.0.0.1", "port": str(db.get("PORT") or 5432),
-              "user": db.get("USER") or "", "password": db.get("PASSWORD") or ""}
+    server = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": str(db.get("PORT") or 5432),
+        "user": db.get("USER") or "",
+        "password": db.get("PASSWORD") or "",
+    }
     name = f"videnbro_no_loss_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -95,8 +99,7 @@ def _postgres_database():
             with psycopg.connect(dbname=name, **server) as conn:
                 return conn.execute(sql).fetchall()
 
-        yield Database(f"postgres://{credentials}@{server['host']}:{server['port']}/{name}",
-                       query)
+        yield Database(f"postgres://{credentials}@{server['host']}:{server['port']}/{name}", query)
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -156,11 +159,26 @@ class Server:
     def start(self) -> None:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 – our own interpreter and arguments
-                [sys.executable, "-m", "gunicorn", "videnbro.config.wsgi",
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-                 "--timeout", "120", "--log-level", "warning"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)  # its own process group: killpg takes the workers too
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "videnbro.config.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(WORKERS),
+                    "--timeout",
+                    "120",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # its own process group: killpg takes the workers too
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.process.poll() is not None:
@@ -227,8 +245,7 @@ class Clients:
         self.logs = [ClientLog() for _ in range(CLIENTS)]
         self.acked = itertools.count()  # next() is atomic enough for a progress counter
         self.ack_count = 0
-        self.threads = [threading.Thread(target=self._client, args=(n,), daemon=True)
-                        for n in range(CLIENTS)]
+        self.threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(CLIENTS)]
 
     def start(self) -> None:
         for thread in self.threads:
@@ -247,11 +264,14 @@ class Clients:
                 if self.stop.is_set():
                     return
                 key = f"no-loss-{self.run}-{n}-{i}"
-                body = json.dumps({
-                    "offerer_name": f"Klient {n} ApS", "contact_email": f"klient{n}@example.org",
-                    "title": f"Visirer, parti {n}-{i}",
-                    "description": f"{100 + i} visirer pr. dag fra klient {n}, <b>ikke</b> HTML.",
-                }).encode()
+                body = json.dumps(
+                    {
+                        "offerer_name": f"Klient {n} ApS",
+                        "contact_email": f"klient{n}@example.org",
+                        "title": f"Visirer, parti {n}-{i}",
+                        "description": f"{100 + i} visirer pr. dag fra klient {n}, <b>ikke</b> HTML.",
+                    }
+                ).encode()
                 log.keys.append(key)
                 # Every fifth key's first attempt stops listening after a few milliseconds (the
                 # server stores the offer all the same); every fourth key is sent again after
@@ -266,8 +286,9 @@ class Clients:
         except Exception as error:  # reported by the test, never lost in a thread
             log.unexpected.append(("client crashed", -1, repr(error)))
 
-    def _post_until_acknowledged(self, log: ClientLog, key: str, body: bytes,
-                                 timeout: float = REQUEST_TIMEOUT) -> tuple[int, bool] | None:
+    def _post_until_acknowledged(
+        self, log: ClientLog, key: str, body: bytes, timeout: float = REQUEST_TIMEOUT
+    ) -> tuple[int, bool] | None:
         while True:
             if time.monotonic() > self.give_up_at:
                 log.unacknowledged.append(key)
@@ -275,8 +296,12 @@ class Clients:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
             impatient, timeout = timeout < REQUEST_TIMEOUT, REQUEST_TIMEOUT
             try:
-                conn.request("POST", "/api/v1/offers/", body=body, headers={
-                    "Content-Type": "application/json", "Idempotency-Key": key})
+                conn.request(
+                    "POST",
+                    "/api/v1/offers/",
+                    body=body,
+                    headers={"Content-Type": "application/json", "Idempotency-Key": key},
+                )
                 response = conn.getresponse()
                 payload = response.read()
             except (OSError, http.client.HTTPException):
@@ -320,14 +345,26 @@ def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
     with tempfile.TemporaryDirectory(prefix="videnbro-no-loss-") as tmp:
         directory = Path(tmp)
         with fresh_database(directory) as database:
-            env = {**os.environ, "DJANGO_SETTINGS_MODULE": "videnbro.config.settings.local",
-                   "DATABASE_URL": database.url, "VIDENBRO_VAR_DIR": str(directory / "var"),
-                   "SECRET_KEY": "no-loss-test-secret-key", "LOG_LEVEL": "WARNING",
-                   "OFFER_THROTTLE_RATE": "1000000/min", "API_THROTTLE_ANON": "1000000/min",
-                   "API_THROTTLE_USER": "1000000/min"}
-            migrate = subprocess.run([sys.executable, "-m", "videnbro", "migrate", "--noinput"],
-                                     cwd=ROOT, env=env, capture_output=True, text=True,
-                                     timeout=300, check=False)
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "videnbro.config.settings.local",
+                "DATABASE_URL": database.url,
+                "VIDENBRO_VAR_DIR": str(directory / "var"),
+                "SECRET_KEY": "no-loss-test-secret-key",
+                "LOG_LEVEL": "WARNING",
+                "OFFER_THROTTLE_RATE": "1000000/min",
+                "API_THROTTLE_ANON": "1000000/min",
+                "API_THROTTLE_USER": "1000000/min",
+            }
+            migrate = subprocess.run(
+                [sys.executable, "-m", "videnbro", "migrate", "--noinput"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
             assert migrate.returncode == 0, migrate.stdout[-2000:] + migrate.stderr[-4000:]
 
             server = Server(env, _free_port(), directory / "gunicorn.log")
@@ -352,10 +389,8 @@ def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
             assert not any(thread.is_alive() for thread in clients.threads)
             server_log = server.log_tail()
 
-            offers = database.query(
-                f"SELECT id, idempotency_key FROM {Offer._meta.db_table}")  # noqa: S608
-            tasks = database.query(
-                f"SELECT task_path, args_kwargs FROM {DBTaskResult._meta.db_table}")  # noqa: S608
+            offers = database.query(f"SELECT id, idempotency_key FROM {Offer._meta.db_table}")  # noqa: S608
+            tasks = database.query(f"SELECT task_path, args_kwargs FROM {DBTaskResult._meta.db_table}")  # noqa: S608
 
     logs = clients.logs
     keys = [key for log in logs for key in log.keys]
@@ -363,7 +398,8 @@ def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
     unexpected = [item for log in logs for item in log.unexpected]
     assert not unexpected, f"answers other than 201/5xx: {unexpected[:5]}"
     assert not [key for log in logs for key in log.unacknowledged], (
-        "some requests never got a 201 after the restart:\n" + server_log)
+        "some requests never got a 201 after the restart:\n" + server_log
+    )
     assert sum(log.transport_failures for log in logs) > 0, "the kill interrupted no request"
     assert len(keys) == len(set(keys)) == len(acks)
     assert acked_at_kill >= MIN_ACKS
@@ -373,10 +409,16 @@ def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
         rows_by_key[key].append(offer_id)
     lost = [key for key in acks if not rows_by_key.get(key)]
     duplicated = {key: ids for key, ids in rows_by_key.items() if len(ids) > 1}
-    wrong = {key: (rows_by_key[key], answers[0][0]) for key, answers in acks.items()
-             if rows_by_key.get(key) and rows_by_key[key] != [answers[0][0]]}
-    replays_differ = {key: answers for key, answers in acks.items()
-                      if len({offer_id for offer_id, _replayed in answers}) > 1}
+    wrong = {
+        key: (rows_by_key[key], answers[0][0])
+        for key, answers in acks.items()
+        if rows_by_key.get(key) and rows_by_key[key] != [answers[0][0]]
+    }
+    replays_differ = {
+        key: answers
+        for key, answers in acks.items()
+        if len({offer_id for offer_id, _replayed in answers}) > 1
+    }
     assert not lost, f"{len(lost)} acknowledged offers lost, e.g. {lost[:5]}"
     assert not duplicated, f"duplicated offers: {list(duplicated.items())[:5]}"
     assert not wrong, f"rows differ from the acknowledged id: {list(wrong.items())[:5]}"
@@ -384,9 +426,11 @@ def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
     assert len(offers) == len(set(keys)), "offer rows without an acknowledged key"
     assert sum(len(answers) > 1 for answers in acks.values()) > 0, "no deliberate replay ran"
     assert any(answers[0][1] for answers in acks.values()), (
-        "no retry found its offer already stored (Idempotent-Replayed on the first 201)")
+        "no retry found its offer already stored (Idempotent-Replayed on the first 201)"
+    )
     assert all(answers[1][1] for answers in acks.values() if len(answers) > 1), (
-        "a deliberate replay was not marked Idempotent-Replayed")
+        "a deliberate replay was not marked Idempotent-Replayed"
+    )
 
     queued = defaultdict(int)
     for task_path, args_kwargs in tasks:

@@ -36,11 +36,16 @@ def history(incident, need, submit, org):
     for created, status, hours, offerer in plan:
         offer = submit(for_need=need, offerer_name=offerer)
         Offer.objects.filter(pk=offer.pk).update(
-            created=created, status=status,
+            created=created,
+            status=status,
             first_triaged_at=created + timedelta(hours=hours) if hours else None,
-            organisation=org("statens-serum-institut") if offerer.startswith("Statens")
-            else org("grundfos") if offerer == "Grundfos" else None,
-            category="ppe" if offerer != "Grundfos" else "test")
+            organisation=org("statens-serum-institut")
+            if offerer.startswith("Statens")
+            else org("grundfos")
+            if offerer == "Grundfos"
+            else None,
+            category="ppe" if offerer != "Grundfos" else "test",
+        )
         offers.append(offer)
     return offers
 
@@ -48,14 +53,12 @@ def history(incident, need, submit, org):
 def test_it_counts_offers_per_danish_day_including_empty_days(history, incident):
     ev = evaluate(incident)
     assert ev.offers_total == 6
-    assert ev.offers_per_day == [(date(2026, 3, 2), 2), (date(2026, 3, 3), 1),
-                                 (date(2026, 3, 4), 3)]
+    assert ev.offers_per_day == [(date(2026, 3, 2), 2), (date(2026, 3, 3), 1), (date(2026, 3, 4), 3)]
 
 
 def test_it_computes_acceptance_and_fulfilment_rates(history, incident):
     ev = evaluate(incident)
-    assert ev.by_status == {"accepted": 2, "fulfilled": 1, "declined": 1, "new": 1,
-                            "withdrawn": 1}
+    assert ev.by_status == {"accepted": 2, "fulfilled": 1, "declined": 1, "new": 1, "withdrawn": 1}
     assert ev.acceptance_rate == 0.75  # accepted or fulfilled (3) of decided (4)
     assert ev.fulfilment_rate == 0.333  # fulfilled (1) of accepted or fulfilled (3)
     assert ev.untriaged == 1  # the new one; a withdrawn offer is not waiting
@@ -67,15 +70,19 @@ def test_it_ranks_contributors_and_focus_areas(history, incident):
     ev = evaluate(incident)
     assert ev.top_organisations[0] == ("Statens Serum Institut", 2, 2)
     assert ev.top_organisations[1] == ("Grundfos", 3, 1)
-    assert set(ev.by_focus_area) == {("Test", 3, 1),
-                                     ("Produktion af værnemidler/håndsprit", 3, 2)}
+    assert set(ev.by_focus_area) == {("Test", 3, 1), ("Produktion af værnemidler/håndsprit", 3, 2)}
     assert ev.needs_total == 1
 
 
 def test_an_incident_without_offers_has_no_rates(incident):
     ev = evaluate(incident)
-    assert (ev.offers_total, ev.offers_per_day, ev.acceptance_rate, ev.fulfilment_rate,
-            ev.median_hours_to_first_triage) == (0, [], None, None, None)
+    assert (
+        ev.offers_total,
+        ev.offers_per_day,
+        ev.acceptance_rate,
+        ev.fulfilment_rate,
+        ev.median_hours_to_first_triage,
+    ) == (0, [], None, None, None)
 
 
 def test_the_seeded_covid_evaluation_counts_its_62_partnerships(db):
@@ -91,9 +98,11 @@ def test_the_evaluation_through_the_api(api, history, incident):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["offers_total"] == 6
-    assert body["offers_per_day"] == [{"date": "2026-03-02", "offers": 2},
-                                      {"date": "2026-03-03", "offers": 1},
-                                      {"date": "2026-03-04", "offers": 3}]
+    assert body["offers_per_day"] == [
+        {"date": "2026-03-02", "offers": 2},
+        {"date": "2026-03-03", "offers": 1},
+        {"date": "2026-03-04", "offers": 3},
+    ]
     assert (body["acceptance_rate"], body["fulfilment_rate"]) == (0.75, 0.333)
 
 

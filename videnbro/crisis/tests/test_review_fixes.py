@@ -27,10 +27,12 @@ PERSON = "Birthe Kragh Sørensen"
 
 
 def test_a_stranger_typing_an_address_in_the_organisations_domain_is_only_a_claim(
-        need, processed, org, client, rh_staff):
+    need, processed, org, client, rh_staff
+):
     copcap = org("copenhagen-capacity")
-    offer = processed(offerer_name="Copenhagen Capacity", offerer_cvr=COPCAP_CVR,
-                      contact_email="info@copcap.com")
+    offer = processed(
+        offerer_name="Copenhagen Capacity", offerer_cvr=COPCAP_CVR, contact_email="info@copcap.com"
+    )
     assert offer.organisation is None  # never attributed on a typed, unproven address
     assert offer.resolution == Offer.Resolution.CLAIM
     assert offer.claimed_organisation == copcap and offer.has_unverified_claim
@@ -50,8 +52,13 @@ def test_only_a_registered_contacts_exact_address_is_confirmed(org):
     copcap = org("copenhagen-capacity")
     contact_add(actor=SYSTEM, organisation=copcap, name="Indkøb", email="indkob@copcap.com")
     assert contact_is_confirmed(copcap, "  Indkob@CopCap.com ")
-    for typed in ("info@copcap.com", "indkob@eu.copcap.com", "indkob@copcap.com.evil.example",
-                  "", "copcap.com"):
+    for typed in (
+        "info@copcap.com",
+        "indkob@eu.copcap.com",
+        "indkob@copcap.com.evil.example",
+        "",
+        "copcap.com",
+    ):
         assert not contact_is_confirmed(copcap, typed), typed
     assert contact_in_website_domain(copcap, "info@copcap.com")
     assert contact_in_website_domain(copcap, "x@eu.copcap.com")
@@ -69,8 +76,7 @@ def test_domains_compare_in_lower_case_and_idna():
 
 
 def person_offer(processed):
-    return processed(offerer_type="person", offerer_name=PERSON,
-                     contact_email="birthe@mail.example")
+    return processed(offerer_type="person", offerer_name=PERSON, contact_email="birthe@mail.example")
 
 
 def test_processing_never_writes_a_private_offerers_name_into_the_trail(need, processed):
@@ -86,10 +92,14 @@ def test_erasure_and_retention_clear_a_name_an_old_processed_note_holds(need, pr
     offers = [person_offer(processed) for _ in range(2)]
     for offer in offers:  # as processing wrote it before the fix
         offer.events.filter(kind=OfferEvent.Kind.PROCESSED).update(
-            note=f"Kategori: Værnemidler. Tilbudsgiver: {PERSON} (Privatperson).")
+            note=f"Kategori: Værnemidler. Tilbudsgiver: {PERSON} (Privatperson)."
+        )
     exported = provider.export("birthe@mail.example")
-    assert any(PERSON in event["note"] and event["kind"] == "processed"
-               for record in exported for event in record["trail"])
+    assert any(
+        PERSON in event["note"] and event["kind"] == "processed"
+        for record in exported
+        for event in record["trail"]
+    )
     provider.erase("Birthe@mail.example")
     for offer in offers:
         note = offer.events.get(kind=OfferEvent.Kind.PROCESSED).note
@@ -115,8 +125,7 @@ def test_an_organisations_name_stays_in_the_trail(need, processed):
 @pytest.mark.parametrize("days", [True, False, 1.5, [7], {"n": 7}])
 def test_confirming_a_need_refuses_a_non_integer_days(api_as, rh_staff, need, days):
     before = need.expires_at
-    response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/confirm/", {"days": days},
-                                      format="json")
+    response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/confirm/", {"days": days}, format="json")
     assert response.status_code == 400, response.content
     assert "days" in response.json()["errors"]
     need.refresh_from_db()
@@ -125,24 +134,23 @@ def test_confirming_a_need_refuses_a_non_integer_days(api_as, rh_staff, need, da
 
 def test_confirming_a_need_takes_a_whole_number(api_as, rh_staff, need):
     client = api_as(rh_staff)
-    assert client.post(f"/api/v1/needs/{need.pk}/confirm/", {"days": 14},
-                       format="json").status_code == 200
+    assert client.post(f"/api/v1/needs/{need.pk}/confirm/", {"days": 14}, format="json").status_code == 200
     assert client.post(f"/api/v1/needs/{need.pk}/confirm/?days=14").status_code == 200
 
 
-@pytest.mark.parametrize("body, field", [({"to": 5}, "to"), ({"to": ["fulfilled"]}, "to"),
-                                         ({"to": "fulfilled", "note": 12}, "note")])
+@pytest.mark.parametrize(
+    "body, field",
+    [({"to": 5}, "to"), ({"to": ["fulfilled"]}, "to"), ({"to": "fulfilled", "note": 12}, "note")],
+)
 def test_a_transition_takes_text_only(api_as, rh_staff, need, body, field):
-    response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/transitions/", body,
-                                     format="json")
+    response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/transitions/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
     need.refresh_from_db()
     assert need.status == "open"
 
 
-def test_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fix(need,
-                                                                                  processed):
+def test_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fix(need, processed):
     from django.utils import timezone
 
     from videnbro.core.audit import SYSTEM
@@ -150,16 +158,17 @@ def test_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fi
 
     offer = person_offer(processed)
     other = processed()  # an organisation's name stays
-    old = (f"Kategori: Værnemidler. Tilbudsgiver: {PERSON} (Privatperson). "
-           "Sendt til Region Hovedstaden (behov: Visirer).")
+    old = (
+        f"Kategori: Værnemidler. Tilbudsgiver: {PERSON} (Privatperson). "
+        "Sendt til Region Hovedstaden (behov: Visirer)."
+    )
     offer.events.filter(kind=OfferEvent.Kind.PROCESSED).update(note=old)
     english = f"Category: PPE. Offerer: {PERSON} (Private individual). Routed."
     OfferEvent.objects.create(offer=offer, kind=OfferEvent.Kind.PROCESSED, note=english)
     # As an erasure before the fix left it: the offer's name gone, the note untouched.
     Offer.objects.filter(pk=offer.pk).update(offerer_name=ERASED, contact_email="")
     retention_apply(actor=SYSTEM, now=timezone.now())
-    notes = list(offer.events.filter(kind=OfferEvent.Kind.PROCESSED).values_list("note",
-                                                                                 flat=True))
+    notes = list(offer.events.filter(kind=OfferEvent.Kind.PROCESSED).values_list("note", flat=True))
     assert all(PERSON not in note and ERASED in note for note in notes), notes
     assert notes[0] == old.replace(PERSON, ERASED)
     fresh = other.events.get(kind=OfferEvent.Kind.PROCESSED).note

@@ -14,16 +14,22 @@ def test_the_covid_wave_is_seeded_stood_down_with_the_cbs_partnerships(seeded):
     incident = Incident.objects.get(key=KEY)
     assert incident.title == "COVID-19, første bølge (2020)"
     assert incident.title_en == "COVID-19, first wave (2020)"
-    assert (incident.kind, incident.status, incident.is_open) == ("pandemic", "stood_down",
-                                                                  False)
+    assert (incident.kind, incident.status, incident.is_open) == ("pandemic", "stood_down", False)
     assert (str(incident.starts_on), str(incident.ends_on)) == ("2020-03-01", "2020-07-31")
     assert incident.partnerships.count() == 62
     assert set(incident.partnerships.values_list("cbs_number", flat=True)) == set(range(1, 63))
     assert incident.regions.count() == 5
     assert {o.key for o in incident.responsible.all()} == {
-        "sundhedsstyrelsen", "statens-serum-institut", "laegemiddelstyrelsen",
-        "styrelsen-for-patientsikkerhed", "region-nordjylland", "region-midtjylland",
-        "region-syddanmark", "region-hovedstaden", "region-sjaelland"}
+        "sundhedsstyrelsen",
+        "statens-serum-institut",
+        "laegemiddelstyrelsen",
+        "styrelsen-for-patientsikkerhed",
+        "region-nordjylland",
+        "region-midtjylland",
+        "region-syddanmark",
+        "region-hovedstaden",
+        "region-sjaelland",
+    }
     assert incident.source.code == "cbs-2020"
     assert not open_needs().filter(incident=incident).exists()
 
@@ -34,5 +40,6 @@ def test_seeding_again_changes_nothing(seeded):
     assert stats == {"incidents": 1, "incident partnerships": 62}
     after = Incident.objects.values().get(key=KEY)
     assert {k: v for k, v in after.items() if k != "updated"} == {
-        k: v for k, v in before.items() if k != "updated"}
+        k: v for k, v in before.items() if k != "updated"
+    }
     assert Incident.objects.filter(key=KEY).count() == 1

@@ -20,8 +20,12 @@ def filtered(user, **params) -> set[int]:
 def test_duplicates_are_grouped_under_their_original(submit, run_tasks):
     original = submit(contact_email="a@plast.example")
     copy = submit(contact_email="a@plast.example")
-    other = submit(contact_email="b@andet.example", offerer_name="Andet Firma ApS",
-                   title="Håndsprit", description="1.000 liter håndsprit.")
+    other = submit(
+        contact_email="b@andet.example",
+        offerer_name="Andet Firma ApS",
+        title="Håndsprit",
+        description="1.000 liter håndsprit.",
+    )
     run_tasks()
     offers = list(Offer.objects.filter(pk__in=[original.pk, copy.pk, other.pk]).order_by("pk"))
     grouped = [(o.pk, [d.pk for d in dups]) for o, dups in group_duplicates(offers)]
@@ -35,8 +39,7 @@ def test_the_need_filter_takes_targeted_and_matched_offers(rh_staff, make_need, 
     need = make_need()
     other_need = make_need(title="Masker", item="masks", description="FFP2-masker")
     matched = processed()
-    targeted = processed(need=str(other_need.pk), title="Noget andet",
-                         description="Helt andre ting.")
+    targeted = processed(need=str(other_need.pk), title="Noget andet", description="Helt andre ting.")
     assert matched.matched_need == need
     assert filtered(rh_staff, need=str(need.pk)) == {matched.pk}
     assert filtered(rh_staff, need=str(other_need.pk)) == {targeted.pk}

@@ -42,8 +42,7 @@ def test_the_table_covers_every_status():
 
 @pytest.mark.parametrize("start", STATUSES)
 @pytest.mark.parametrize("to", STATUSES)
-def test_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, rh_staff,
-                                                                  start, to):
+def test_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, rh_staff, start, to):
     offer = set_status(routed_offer, start)
     events = OfferEvent.objects.filter(offer=offer).count()
     if to in ALLOWED[start]:
@@ -61,11 +60,11 @@ def test_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, 
 
 
 def test_a_transition_records_who_when_and_why(routed_offer, rh_staff):
-    offer = services.offer_transition(actor=rh_staff, offer=routed_offer, to="in_review",
-                                      note="  Vi kigger på det.  ")
+    offer = services.offer_transition(
+        actor=rh_staff, offer=routed_offer, to="in_review", note="  Vi kigger på det.  "
+    )
     event = offer.events.get(kind="transition")
-    assert (event.from_status, event.to_status, event.note) == ("new", "in_review",
-                                                                "Vi kigger på det.")
+    assert (event.from_status, event.to_status, event.note) == ("new", "in_review", "Vi kigger på det.")
     assert event.actor == rh_staff and event.actor_label == rh_staff.username
     log = AuditLog.objects.get(action="crisis.offer.transition", object_id=str(offer.pk))
     assert log.actor == rh_staff
@@ -91,8 +90,9 @@ def test_accepting_or_declining_tells_the_offerer_by_e_mail(routed_offer, rh_sta
     offer = services.offer_transition(actor=rh_staff, offer=routed_offer, to="in_review")
     run_tasks()
     assert mail.outbox == []  # in review: nothing to tell yet
-    services.offer_transition(actor=rh_staff, offer=offer, to="accepted",
-                              note="Tak, vi kontakter jer om levering.")
+    services.offer_transition(
+        actor=rh_staff, offer=offer, to="accepted", note="Tak, vi kontakter jer om levering."
+    )
     run_tasks()
     (message,) = mail.outbox
     assert message.to == [routed_offer.contact_email]
@@ -114,11 +114,12 @@ def test_an_admin_triages_any_offer(routed_offer, platform_admin):
     assert offer.events.get(kind="transition").actor == platform_admin
 
 
-def test_asking_for_information_reaches_the_offerer_with_the_status_link(routed_offer,
-                                                                        rh_staff, run_tasks,
-                                                                        settings):
+def test_asking_for_information_reaches_the_offerer_with_the_status_link(
+    routed_offer, rh_staff, run_tasks, settings
+):
     offer = services.offer_request_information(
-        actor=rh_staff, offer=routed_offer, message="Er visirerne CE-mærkede?")
+        actor=rh_staff, offer=routed_offer, message="Er visirerne CE-mærkede?"
+    )
     assert offer.status == "needs_information"
     kinds = list(offer.events.order_by("pk").values_list("kind", "to_status"))
     assert kinds[-2:] == [("transition", "in_review"), ("request_info", "needs_information")]
@@ -130,8 +131,9 @@ def test_asking_for_information_reaches_the_offerer_with_the_status_link(routed_
     assert "Er visirerne CE-mærkede?" in message.body
     link = settings.SITE_URL.rstrip("/") + services.offer_status_path(offer)
     assert link in message.body
-    assert AuditLog.objects.filter(action="crisis.offer.request_info",
-                                   object_id=str(offer.pk), actor=rh_staff).exists()
+    assert AuditLog.objects.filter(
+        action="crisis.offer.request_info", object_id=str(offer.pk), actor=rh_staff
+    ).exists()
 
 
 def test_asking_for_information_needs_a_question(routed_offer, rh_staff):
@@ -141,24 +143,25 @@ def test_asking_for_information_needs_a_question(routed_offer, rh_staff):
 
 
 def test_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_staff):
-    offer = services.offer_request_information(actor=rh_staff, offer=routed_offer,
-                                               message="Hvor mange pr. dag?")
-    offer = services.offer_update_by_offerer(offer=offer, data={"quantity": "4500"},
-                                             note="Vi kan nu levere 4.500 pr. dag.")
+    offer = services.offer_request_information(
+        actor=rh_staff, offer=routed_offer, message="Hvor mange pr. dag?"
+    )
+    offer = services.offer_update_by_offerer(
+        offer=offer, data={"quantity": "4500"}, note="Vi kan nu levere 4.500 pr. dag."
+    )
     assert offer.status == "in_review"
     assert offer.quantity == 4500
     event = offer.events.get(kind="offerer_update")
-    assert (event.from_status, event.to_status, event.actor) == ("needs_information",
-                                                                 "in_review", None)
+    assert (event.from_status, event.to_status, event.actor) == ("needs_information", "in_review", None)
     assert event.actor_label == "offerer"
     assert "quantity" in event.note and "Vi kan nu levere 4.500 pr. dag." in event.note
 
 
 def test_the_offerer_updates_availability_within_its_rules(routed_offer):
-    offer = services.offer_update_by_offerer(offer=routed_offer, data={
-        "available_from": "2026-12-01", "available_until": "2026-12-31"})
-    assert (str(offer.available_from), str(offer.available_until)) == ("2026-12-01",
-                                                                       "2026-12-31")
+    offer = services.offer_update_by_offerer(
+        offer=routed_offer, data={"available_from": "2026-12-01", "available_until": "2026-12-31"}
+    )
+    assert (str(offer.available_from), str(offer.available_until)) == ("2026-12-01", "2026-12-31")
     assert offer.status == "new"  # only an answer to a question moves the status
     with pytest.raises(ValidationError) as raised:
         services.offer_update_by_offerer(offer=offer, data={"available_until": "2026-11-01"})
@@ -186,7 +189,11 @@ def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
         assert offer.status == "withdrawn"
         event = offer.events.filter(kind="transition").latest("pk")
         assert (event.from_status, event.to_status, event.note, event.actor_label) == (
-            status, "withdrawn", "Solgt til anden side", "offerer")
+            status,
+            "withdrawn",
+            "Solgt til anden side",
+            "offerer",
+        )
     else:
         with pytest.raises(ConflictError):
             services.offer_withdraw(offer=offer)
@@ -196,11 +203,13 @@ def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
 def test_a_bulk_action_moves_what_it_may_and_reports_the_rest(need, processed, rh_staff):
     movable = [processed(), processed()]
     accepted = set_status(processed(), "accepted")
-    unrouted = processed(title="Sengepladser", category="hospital_beds",
-                         description="Tyve ledige senge på vores klinik.")
+    unrouted = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på vores klinik."
+    )
     assert unrouted.routed_to is None
-    result = services.offer_bulk_transition(actor=rh_staff, offers=[*movable, accepted,
-                                                                    unrouted], to="in_review")
+    result = services.offer_bulk_transition(
+        actor=rh_staff, offers=[*movable, accepted, unrouted], to="in_review"
+    )
     assert sorted(o.pk for o in result.done) == sorted(o.pk for o in movable)
     assert [o.pk for o, _reason in result.skipped] == [accepted.pk, unrouted.pk]
     assert all(reason for _o, reason in result.skipped)
@@ -211,8 +220,9 @@ def test_a_bulk_action_moves_what_it_may_and_reports_the_rest(need, processed, r
 
 
 def test_an_authority_claims_an_unrouted_offer(processed, sst_staff, rh_staff, member, org):
-    offer = processed(title="Sengepladser", category="hospital_beds",
-                      description="Tyve ledige senge på vores klinik.")
+    offer = processed(
+        title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på vores klinik."
+    )
     assert offer.routed_to is None
     with pytest.raises(PermissionDeniedError):
         services.offer_claim(actor=member, offer=offer)
@@ -224,5 +234,4 @@ def test_an_authority_claims_an_unrouted_offer(processed, sst_staff, rh_staff, m
     assert services.offer_claim(actor=sst_staff, offer=claimed).routed_to_id == claimed.routed_to_id
     with pytest.raises(ConflictError):
         services.offer_claim(actor=rh_staff, offer=claimed)
-    assert services.offer_transition(actor=sst_staff, offer=claimed,
-                                     to="in_review").status == "in_review"
+    assert services.offer_transition(actor=sst_staff, offer=claimed, to="in_review").status == "in_review"

@@ -47,8 +47,9 @@ def test_api_lists_with_the_documented_fields_and_filters(client, catalogue):
     body = client.get("/api/v1/datasets/").json()
     assert body["count"] == catalogue.count()
     first = body["results"][0]
-    assert {"id", "title", "title_en", "custodian", "themes", "variables", "access_route",
-            "url"} <= set(first)
+    assert {"id", "title", "title_en", "custodian", "themes", "variables", "access_route", "url"} <= set(
+        first
+    )
     icd = client.get("/api/v1/datasets/?coding_system=ICD-10").json()
     assert icd["count"] >= 3
     assert all("ICD-10" in d["coding_systems"] for d in icd["results"])
@@ -59,12 +60,15 @@ def test_api_lists_with_the_documented_fields_and_filters(client, catalogue):
     assert route["count"] >= 5
     assert all(d["access_route"] == "rkkp" for d in route["results"])
     found = client.get("/api/v1/datasets/?q=fødsler").json()
-    assert "det-medicinske-foedselsregister" in {d["key"] for d in found["results"]} or \
-        any("Fødsel" in d["title"] for d in found["results"])
+    assert "det-medicinske-foedselsregister" in {d["key"] for d in found["results"]} or any(
+        "Fødsel" in d["title"] for d in found["results"]
+    )
 
 
-@pytest.mark.parametrize("query", ["theme=bogus", "access_route=nowhere", "custodian=no-such-org",
-                                   "personal_data=maybe", "q=" + "x" * 201])
+@pytest.mark.parametrize(
+    "query",
+    ["theme=bogus", "access_route=nowhere", "custodian=no-such-org", "personal_data=maybe", "q=" + "x" * 201],
+)
 def test_bad_filters_are_field_errors(client, catalogue, query):
     response = client.get(f"/api/v1/datasets/?{query}")
     assert response.status_code == 400

@@ -49,8 +49,9 @@ def assert_valid(data: Graph, shapes: Graph) -> None:
     """Fail on any sh:Violation (shapes.ttl also has a few sh:Warning constraints)."""
     from pyshacl import validate
 
-    _conforms, results, text = validate(data, shacl_graph=shapes, inference="none",
-                                        allow_warnings=True, advanced=False)
+    _conforms, results, text = validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False
+    )
     violations = list(results.subjects(SH.resultSeverity, SH.Violation))
     assert not violations, f"{len(violations)} DCAT-AP violation(s):\n{text}"
 
@@ -61,23 +62,42 @@ def snapshot() -> dict[str, dict]:
     for d in Dataset.objects.select_related("custodian", "publisher", "access_route__organisation"):
         route = d.access_route
         result[d.key] = {
-            "title": d.title, "title_en": d.title_en, "acronym": d.acronym,
-            "description": d.description, "description_en": d.description_en,
+            "title": d.title,
+            "title_en": d.title_en,
+            "acronym": d.acronym,
+            "description": d.description,
+            "description_en": d.description_en,
             # No publisher means the custodian publishes it; the export says so explicitly.
-            "custodian": d.custodian.key, "publisher": (d.publisher or d.custodian).key,
+            "custodian": d.custodian.key,
+            "publisher": (d.publisher or d.custodian).key,
             "contact_point": d.contact_point,
-            "themes": set(d.themes), "keywords": set(d.keywords),
+            "themes": set(d.themes),
+            "keywords": set(d.keywords),
             "coding_systems": set(d.coding_systems),
             "population_coverage": d.population_coverage,
-            "time_coverage_from": d.time_coverage_from, "update_frequency": d.update_frequency,
-            "number_of_records": d.number_of_records, "unique_individuals": d.unique_individuals,
-            "legal_basis": d.legal_basis, "personal_data": d.personal_data,
-            "landing_page": d.landing_page, "source_url": d.source_url,
+            "time_coverage_from": d.time_coverage_from,
+            "update_frequency": d.update_frequency,
+            "number_of_records": d.number_of_records,
+            "unique_individuals": d.unique_individuals,
+            "legal_basis": d.legal_basis,
+            "personal_data": d.personal_data,
+            "landing_page": d.landing_page,
+            "source_url": d.source_url,
             "source_note": d.source_note,
-            "access_route": route and (route.key, route.name, route.name_en, route.url,
-                                       route.organisation_id, route.steps, route.steps_en),
-            "variables": [(v.name, v.label, v.label_en, v.type, v.coding_system, v.source_url)
-                          for v in d.variables.order_by("pk")],
+            "access_route": route
+            and (
+                route.key,
+                route.name,
+                route.name_en,
+                route.url,
+                route.organisation_id,
+                route.steps,
+                route.steps_en,
+            ),
+            "variables": [
+                (v.name, v.label, v.label_en, v.type, v.coding_system, v.source_url)
+                for v in d.variables.order_by("pk")
+            ],
         }
     return result
 
@@ -92,7 +112,8 @@ def test_one_dataset_validates_too(shapes):
     dataset = Dataset.objects.get(key="landspatientregisteret")
     graph = catalogue_graph([dataset], base_url=BASE)
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {
-        URIRef(f"{BASE}/datalandkort/landspatientregisteret/")}
+        URIRef(f"{BASE}/datalandkort/landspatientregisteret/")
+    }
     assert_valid(graph, shapes)
 
 
@@ -101,8 +122,9 @@ def test_a_sparse_dataset_validates():
     from pyshacl import validate
 
     custodian = Organisation.objects.get(key="sundhedsdatastyrelsen")
-    dataset = Dataset.objects.create(key="sparse", title="Sparsomt register",
-                                     custodian=custodian, personal_data=False)
+    dataset = Dataset.objects.create(
+        key="sparse", title="Sparsomt register", custodian=custodian, personal_data=False
+    )
     graph = catalogue_graph([dataset], base_url=BASE)
     shapes_graph = Graph().parse(SHAPES / "shapes.ttl").parse(SHAPES / "range.ttl")
     _conforms, results, text = validate(graph, shacl_graph=shapes_graph, allow_warnings=True)
@@ -119,12 +141,17 @@ def test_export_carries_the_healthdcat_ap_properties():
     assert (lpr, DCT.title, Literal("Danish National Patient Registry", lang="en")) in graph
     assert (lpr, DCAT.theme, DATA_THEME.HEAL) in graph
     assert (lpr, DCT.accessRights, ACCESS_RIGHT.NON_PUBLIC) in graph
-    assert (lpr, HEALTHDCATAP.numberOfUniqueIndividuals,
-            Literal(8085603, datatype=XSD.nonNegativeInteger)) in graph
-    assert (lpr, HEALTHDCATAP.hasCodingSystem,
-            URIRef("http://www.wikidata.org/entity/P494")) in graph  # ICD-10
-    assert (lpr, HEALTHDCATAP.hdab, URIRef(f"{BASE}/organisationer/sundhedsdatastyrelsen/")) \
-        in graph
+    assert (
+        lpr,
+        HEALTHDCATAP.numberOfUniqueIndividuals,
+        Literal(8085603, datatype=XSD.nonNegativeInteger),
+    ) in graph
+    assert (
+        lpr,
+        HEALTHDCATAP.hasCodingSystem,
+        URIRef("http://www.wikidata.org/entity/P494"),
+    ) in graph  # ICD-10
+    assert (lpr, HEALTHDCATAP.hdab, URIRef(f"{BASE}/organisationer/sundhedsdatastyrelsen/")) in graph
     assert len(list(graph.objects(lpr, HEALTHDCATAP.healthTheme))) == 3
     period = graph.value(lpr, DCT.temporal)
     assert graph.value(period, DCAT.startDate) == Literal("1977", datatype=XSD.gYear)
@@ -158,9 +185,14 @@ def test_turtle_and_json_ld_hold_the_same_graph():
 def test_awkward_text_survives_both_syntaxes():
     custodian = Organisation.objects.get(key="sundhedsdatastyrelsen")
     text = 'Linje 1 "citat" \\ backslash\nLinje 2 – æøå; @da ^^ <x> \r slut'
-    dataset = Dataset.objects.create(key="awkward", title=text[:200], description=text,
-                                     custodian=custodian, keywords=[text[:50]],
-                                     landing_page="https://example.org/a b?x=<1>")
+    dataset = Dataset.objects.create(
+        key="awkward",
+        title=text[:200],
+        description=text,
+        custodian=custodian,
+        keywords=[text[:50]],
+        landing_page="https://example.org/a b?x=<1>",
+    )
     graph = catalogue_graph([dataset], base_url=BASE)
     for fmt in ("turtle", "json-ld"):
         parsed = dcat.parse(catalogue_document([dataset], base_url=BASE, fmt=fmt), fmt)
@@ -189,8 +221,9 @@ def test_round_trip_into_an_empty_map_gives_the_same_catalogue():
     for key, values in before.items():
         assert after[key] == values, key
     # Processing times and fees are not DCAT-AP properties: they do not travel (decision 0008).
-    assert set(report.access_routes_created) == {v["access_route"][0] for v in before.values()
-                                                 if v["access_route"]}
+    assert set(report.access_routes_created) == {
+        v["access_route"][0] for v in before.values() if v["access_route"]
+    }
 
 
 def test_importing_twice_creates_nothing_new():
@@ -321,8 +354,9 @@ def test_import_command_over_http(tmp_path):
     thread.start()
     try:
         out = StringIO()
-        call_command("import", "dcat", f"http://127.0.0.1:{server.server_port}/catalog",
-                     stdout=out, stderr=StringIO())
+        call_command(
+            "import", "dcat", f"http://127.0.0.1:{server.server_port}/catalog", stdout=out, stderr=StringIO()
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -340,6 +374,5 @@ def test_the_validation_would_catch_a_violation(shapes):
     graph.remove((lpr, DCT.description, None))
     graph.add((lpr, DCT.publisher, URIRef(f"{BASE}/organisationer/danmarks-statistik/")))
     _conforms, results, _text = validate(graph, shacl_graph=shapes, allow_warnings=True)
-    paths = {results.value(r, SH.resultPath)
-             for r in results.subjects(SH.resultSeverity, SH.Violation)}
+    paths = {results.value(r, SH.resultPath) for r in results.subjects(SH.resultSeverity, SH.Violation)}
     assert {DCT.description, DCT.publisher} <= paths

@@ -100,8 +100,7 @@ def test_synth_delete_removes_them_and_their_custodians(seeded):
     assert Dataset.objects.count() == real
 
 
-def test_it_lists_many_datasets_in_a_fixed_number_of_queries(client, seeded,
-                                                             django_assert_num_queries):
+def test_it_lists_many_datasets_in_a_fixed_number_of_queries(client, seeded, django_assert_num_queries):
     """The list selects only its serializer's columns: a field added to the serializer but not
     to `DatasetViewSet.list_fields` would cost one query per dataset here."""
     synth("datasets", "--count", "60")

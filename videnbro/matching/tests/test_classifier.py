@@ -16,19 +16,17 @@ URL = "/api/v1/classify/"
 CLEAR_CASES = [
     ("Vi producerer 5.000 ansigtsvisirer om ugen", "ppe"),
     ("Gratis PCR-test for borgere i nyt testcenter", "test"),
-    ("Frivillige bringer madvarer ud til ældre, der sidder alene i karantæne",
-     "vulnerable_groups"),
+    ("Frivillige bringer madvarer ud til ældre, der sidder alene i karantæne", "vulnerable_groups"),
     ("App der advarer om nære kontakter med smittede", "contact_tracing"),
     ("We convert a hotel into extra hospital beds", "hospital_beds"),
     ("Forskere på universitetet udvikler en vaccine mod coronavirus", "vaccine_research"),
-    ("Læger afprøver ny medicin til indlagte patienter med covid-19 på intensiv",
-     "patient_treatment"),
-    ("Informationsmateriale om covid-19 oversat til arabisk, tyrkisk og somali",
-     "health_communication"),
-    ("Pensionerede læger og sygeplejersker genansættes for at dække vagtplanerne på "
-     "hospitalerne", "workforce"),
-    ("Modeller beregner hvordan virussen spreder sig i befolkningen og kontakttallet",
-     "spread_of_infection"),
+    ("Læger afprøver ny medicin til indlagte patienter med covid-19 på intensiv", "patient_treatment"),
+    ("Informationsmateriale om covid-19 oversat til arabisk, tyrkisk og somali", "health_communication"),
+    (
+        "Pensionerede læger og sygeplejersker genansættes for at dække vagtplanerne på hospitalerne",
+        "workforce",
+    ),
+    ("Modeller beregner hvordan virussen spreder sig i befolkningen og kontakttallet", "spread_of_infection"),
     ("Volunteers deliver groceries to elderly people who are isolating", "vulnerable_groups"),
     ("Contact tracing app notifies users who were near an infected person", "contact_tracing"),
 ]
@@ -49,16 +47,18 @@ def test_it_answers_with_the_exact_cbs_label_and_all_ten_alternatives_best_first
     assert 0 <= body["confidence"] <= 1
     alternatives = body["alternatives"]
     assert [a["focus_area"] for a in alternatives] == [
-        FOCUS_AREA_BY_SLUG[a["focus_area_slug"]].da for a in alternatives]
-    assert sorted(a["focus_area_slug"] for a in alternatives) == sorted(
-        t.slug for t in FOCUS_AREAS)
+        FOCUS_AREA_BY_SLUG[a["focus_area_slug"]].da for a in alternatives
+    ]
+    assert sorted(a["focus_area_slug"] for a in alternatives) == sorted(t.slug for t in FOCUS_AREAS)
     confidences = [a["confidence"] for a in alternatives]
     assert confidences == sorted(confidences, reverse=True)
     assert all(0 <= c <= 1 for c in confidences)
     assert sum(confidences) == pytest.approx(1, abs=0.002)
-    assert alternatives[0] == {"focus_area": body["focus_area"],
-                               "focus_area_slug": body["focus_area_slug"],
-                               "confidence": body["confidence"]}
+    assert alternatives[0] == {
+        "focus_area": body["focus_area"],
+        "focus_area_slug": body["focus_area_slug"],
+        "confidence": body["confidence"],
+    }
 
 
 @pytest.mark.parametrize(("text", "expected"), CLEAR_CASES, ids=[s for _t, s in CLEAR_CASES])
@@ -129,5 +129,7 @@ def test_it_classifies_in_the_service_without_the_api_and_reports_the_time(capsy
         assert result.alternatives[0] == (result.focus_area, result.confidence)
     # Printed, not asserted: the < 50 ms goal is measured by bench/classify.py.
     with capsys.disabled():
-        print(f"\nclassify(): mean {1000 * sum(timings) / len(timings):.1f} ms, "  # noqa: T201 - the brief asks for the figure
-              f"max {1000 * max(timings):.1f} ms per text after warm-up")
+        print(  # noqa: T201 - the brief asks for the figure
+            f"\nclassify(): mean {1000 * sum(timings) / len(timings):.1f} ms, "
+            f"max {1000 * max(timings):.1f} ms per text after warm-up"
+        )

@@ -29,8 +29,9 @@ def test_it_finds_no_duplicates_in_the_seeded_registry(seeded):
     assert [(p.first.key, p.second.key, p.score, p.reasons) for p in pairs] == []
 
 
-@pytest.mark.parametrize(("a", "b"), [("novo-nordisk", "novo-nordisk-fonden"),
-                                      ("vejen-kommune", "vejle-kommune")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("novo-nordisk", "novo-nordisk-fonden"), ("vejen-kommune", "vejle-kommune")]
+)
 def test_it_never_pairs_similar_names_of_different_bodies(org, a, b):
     first, second = org(a), org(b)
 
@@ -63,8 +64,12 @@ def test_it_pairs_a_misspelt_name_with_an_extra_word(org):
 
 def test_it_pairs_a_company_with_the_same_website_domain_when_asked_for_weak_evidence(org):
     grundfos = org("grundfos")  # https://www.grundfos.com
-    created = organisation_create(actor=SYSTEM, name="Pumpeservice Bjerringbro",
-                                  kind="company", website="http://grundfos.com/dk/service")
+    created = organisation_create(
+        actor=SYSTEM,
+        name="Pumpeservice Bjerringbro",
+        kind="company",
+        website="http://grundfos.com/dk/service",
+    )
 
     pair = pair_with(created, organisation_duplicates(min_score=0.4))
 
@@ -76,8 +81,9 @@ def test_it_pairs_a_company_with_the_same_website_domain_when_asked_for_weak_evi
 
 def test_it_lists_a_company_with_the_same_website_domain_by_default(org):
     grundfos = org("grundfos")
-    created = organisation_create(actor=SYSTEM, name="Pumpeservice Bjerringbro",
-                                  kind="company", website="https://www.grundfos.com/dk")
+    created = organisation_create(
+        actor=SYSTEM, name="Pumpeservice Bjerringbro", kind="company", website="https://www.grundfos.com/dk"
+    )
 
     pair = pair_with(created, organisation_duplicates())
 
@@ -89,8 +95,9 @@ def test_it_never_pairs_the_same_name_with_another_cvr(org):
     """Two CVR numbers are two legal bodies; merging them is refused, so they are not listed."""
     existing = org("copenhagen-capacity")
     assert existing.cvr == "17538896"
-    created = organisation_create(actor=SYSTEM, name="Copenhagen Capacity ApS",
-                                  kind="company", cvr="10000009")
+    created = organisation_create(
+        actor=SYSTEM, name="Copenhagen Capacity ApS", kind="company", cvr="10000009"
+    )
 
     assert pair_with(created, organisation_duplicates(min_score=0.0)) is None
 
@@ -121,25 +128,31 @@ def test_it_lists_no_pairs_for_the_seeded_registry_in_the_dedupe_command(seeded)
 OFFER = "Vi kan levere 2.000 liter håndsprit om ugen til kommunale institutioner"
 
 
-@pytest.mark.parametrize("same", [
-    OFFER,
-    "VI KAN LEVERE 2.000 LITER HÅNDSPRIT OM UGEN TIL KOMMUNALE INSTITUTIONER",
-    "Til kommunale institutioner kan vi levere 2.000 liter håndsprit om ugen",
-    "  vi kan levere 2.000 liter\nhåndsprit om ugen   til kommunale institutioner ",
-], ids=["identical", "upper-case", "reordered", "whitespace"])
+@pytest.mark.parametrize(
+    "same",
+    [
+        OFFER,
+        "VI KAN LEVERE 2.000 LITER HÅNDSPRIT OM UGEN TIL KOMMUNALE INSTITUTIONER",
+        "Til kommunale institutioner kan vi levere 2.000 liter håndsprit om ugen",
+        "  vi kan levere 2.000 liter\nhåndsprit om ugen   til kommunale institutioner ",
+    ],
+    ids=["identical", "upper-case", "reordered", "whitespace"],
+)
 def test_it_finds_the_same_offer_written_again(same):
-    found = near_duplicate_texts(OFFER, [("other", "Vi syr 300 kitler til hjemmeplejen"),
-                                         ("same", same)])
+    found = near_duplicate_texts(OFFER, [("other", "Vi syr 300 kitler til hjemmeplejen"), ("same", same)])
 
     assert [key for key, _score in found] == ["same"]
     assert found[0][1] >= 0.9
 
 
-@pytest.mark.parametrize("different", [
-    "Vi syr 300 genanvendelige kitler til hjemmeplejen i Aalborg",
-    "Frivillige handler ind for ældre naboer i karantæne",
-    "",
-])
+@pytest.mark.parametrize(
+    "different",
+    [
+        "Vi syr 300 genanvendelige kitler til hjemmeplejen i Aalborg",
+        "Frivillige handler ind for ældre naboer i karantæne",
+        "",
+    ],
+)
 def test_it_does_not_take_a_different_offer_for_a_duplicate(different):
     assert near_duplicate_texts(OFFER, [("different", different)]) == []
 
@@ -151,10 +164,13 @@ def test_it_does_not_take_an_offer_of_another_item_for_a_duplicate():
 
 
 def test_it_ranks_near_duplicates_best_first():
-    found = near_duplicate_texts(OFFER, [
-        ("reworded", "Vi kan levere 2.000 liter håndsprit hver uge til kommunale institutioner"),
-        ("same", OFFER.upper()),
-    ])
+    found = near_duplicate_texts(
+        OFFER,
+        [
+            ("reworded", "Vi kan levere 2.000 liter håndsprit hver uge til kommunale institutioner"),
+            ("same", OFFER.upper()),
+        ],
+    )
 
     assert [key for key, _score in found] == ["same", "reworded"]
     assert found[0][1] == 1.0

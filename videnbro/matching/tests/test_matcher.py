@@ -30,8 +30,11 @@ def ask(seeded, api):
 
 
 def keys(results: list[dict]) -> list[str]:
-    by_id = dict(Organisation.objects.filter(
-        pk__in=[r["organisation"]["id"] for r in results]).values_list("pk", "key"))
+    by_id = dict(
+        Organisation.objects.filter(pk__in=[r["organisation"]["id"] for r in results]).values_list(
+            "pk", "key"
+        )
+    )
     return [by_id[r["organisation"]["id"]] for r in results]
 
 
@@ -48,7 +51,8 @@ def test_it_answers_with_organisations_scores_and_reasons(ask):
         assert result["organisation"]["kind"] == organisation.kind
         assert result["organisation"]["sector"] == organisation.sector
         assert result["organisation"]["region"] == (
-            organisation.region.slug if organisation.region_id else None)
+            organisation.region.slug if organisation.region_id else None
+        )
         assert 0 < result["score"] <= 1
         assert result["reasons"]
         assert all(isinstance(r, str) and r.strip() for r in result["reasons"])
@@ -145,17 +149,19 @@ def test_it_suggests_at_most_two_organisations_of_one_parent(ask):
 
     def hospital(town: str, parent=None) -> int:
         created = organisation_create(
-            actor=SYSTEM, name=f"Sygehus {town}", kind="hospital", parent=parent,
-            description="Udlåner iltkoncentratorer til patienter, der behandles i eget hjem.")
-        capacity_add(actor=SYSTEM, organisation=created, item="iltkoncentratorer",
-                     quantity=40, unit="stk.")
+            actor=SYSTEM,
+            name=f"Sygehus {town}",
+            kind="hospital",
+            parent=parent,
+            description="Udlåner iltkoncentratorer til patienter, der behandles i eget hjem.",
+        )
+        capacity_add(actor=SYSTEM, organisation=created, item="iltkoncentratorer", quantity=40, unit="stk.")
         return created.pk
 
     in_group = [hospital(town, parent) for town in ("Lemvig", "Ringkøbing", "Struer", "Tarm")]
     independent = hospital("Thyborøn")
 
-    results = ask("Vi mangler iltkoncentratorer til covid-patienter i hjemmet", limit=20)[
-        "results"]
+    results = ask("Vi mangler iltkoncentratorer til covid-patienter i hjemmet", limit=20)["results"]
 
     ids = [r["organisation"]["id"] for r in results]
     assert independent in ids  # the same evidence without a shared parent is suggested
@@ -169,9 +175,11 @@ def test_it_suggests_at_most_two_organisations_of_one_parent(ask):
 
 def test_it_names_earlier_partners_of_the_asking_organisation(ask, api_as, make_user, org):
     novo = org("novo-nordisk")
-    partners = set(Participant.objects.filter(
-        partnership__participants__organisation=novo).exclude(organisation=novo)
-        .values_list("organisation_id", flat=True))
+    partners = set(
+        Participant.objects.filter(partnership__participants__organisation=novo)
+        .exclude(organisation=novo)
+        .values_list("organisation_id", flat=True)
+    )
     member = make_user(Role.ORGANISATION_MEMBER, organisation=novo)
     text = "Vi vil måle antistoffer og immunitet hos patienter efter covid-19"
 
@@ -189,19 +197,23 @@ def test_it_names_earlier_partners_of_the_asking_organisation(ask, api_as, make_
     for result in with_history:
         if result["organisation"]["id"] in score:
             assert result["score"] == pytest.approx(
-                min(1.0, score[result["organisation"]["id"]] + 0.08), abs=1e-3)
+                min(1.0, score[result["organisation"]["id"]] + 0.08), abs=1e-3
+            )
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("focus_area", "astrologi"),
-    ("region", "skaane"),
-    ("kinds", ["company", "rumskib"]),
-    ("sectors", ["private"]),
-    ("kinds", "company"),
-    ("limit", 0),
-    ("limit", 51),
-    ("limit", "ti"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("focus_area", "astrologi"),
+        ("region", "skaane"),
+        ("kinds", ["company", "rumskib"]),
+        ("sectors", ["private"]),
+        ("kinds", "company"),
+        ("limit", 0),
+        ("limit", 51),
+        ("limit", "ti"),
+    ],
+)
 def test_it_refuses_unknown_or_out_of_range_parameters(seeded, api, field, value):
     response = api.post(URL, {"text": VISOR_NEED, field: value}, format="json")
 
@@ -210,8 +222,11 @@ def test_it_refuses_unknown_or_out_of_range_parameters(seeded, api, field, value
     assert response.json()["errors"][field]
 
 
-@pytest.mark.parametrize("body", [{"text": ""}, {"text": "   "}, {}, {"text": "x" * 5001}],
-                         ids=["empty", "whitespace", "missing", "too-long"])
+@pytest.mark.parametrize(
+    "body",
+    [{"text": ""}, {"text": "   "}, {}, {"text": "x" * 5001}],
+    ids=["empty", "whitespace", "missing", "too-long"],
+)
 def test_it_refuses_empty_missing_or_over_long_text(seeded, api, body):
     response = api.post(URL, body, format="json")
 
@@ -237,11 +252,9 @@ def test_it_refuses_the_same_bad_input_in_the_service(seeded):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        match(MatchRequest(text=" ", focus_area="x", region="y", kinds=["z"], sectors=["w"],
-                           limit=0))
+        match(MatchRequest(text=" ", focus_area="x", region="y", kinds=["z"], sectors=["w"], limit=0))
 
-    assert set(error.value.message_dict) == {"text", "focus_area", "region", "kinds",
-                                             "sectors", "limit"}
+    assert set(error.value.message_dict) == {"text", "focus_area", "region", "kinds", "sectors", "limit"}
 
 
 # Suggested partners on organisation pages ------------------------------------------------
@@ -251,12 +264,13 @@ def suggested_keys(html: str) -> list[str]:
     return re.findall(r'href="/organisationer/([^/"]+)/"', html)
 
 
-def test_it_suggests_partners_on_the_organisation_page_except_itself_and_its_partners(
-        client, org):
+def test_it_suggests_partners_on_the_organisation_page_except_itself_and_its_partners(client, org):
     novo = org("novo-nordisk")
-    partners = set(Participant.objects.filter(
-        partnership__participants__organisation=novo).values_list(
-        "organisation__key", flat=True))
+    partners = set(
+        Participant.objects.filter(partnership__participants__organisation=novo).values_list(
+            "organisation__key", flat=True
+        )
+    )
     assert {"rigshospitalet", "novo-nordisk-fonden"} <= partners
 
     response = client.get(f"/organisationer/{novo.key}/forslag/")

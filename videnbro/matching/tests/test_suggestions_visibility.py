@@ -15,8 +15,12 @@ pytestmark = pytest.mark.regression
 @pytest.fixture
 def unverified(seeded):
     return services.organisation_create(
-        actor=SYSTEM, name="Zyxwv Visirværksted", kind="company", is_verified=False,
-        description="Visirer og ansigtsskærme til sundhedspersonale.")
+        actor=SYSTEM,
+        name="Zyxwv Visirværksted",
+        kind="company",
+        is_verified=False,
+        description="Visirer og ansigtsskærme til sundhedspersonale.",
+    )
 
 
 def url(organisation) -> str:
@@ -29,7 +33,6 @@ def test_suggestions_for_an_unverified_key_are_a_404(unverified, client, make_us
     assert client.get(url(unverified)).status_code == 404
 
 
-def test_staff_who_review_unverified_organisations_get_suggestions(unverified, client,
-                                                                   make_user):
+def test_staff_who_review_unverified_organisations_get_suggestions(unverified, client, make_user):
     client.force_login(make_user(Role.CLUSTER_SECRETARIAT))
     assert client.get(url(unverified)).status_code == 200

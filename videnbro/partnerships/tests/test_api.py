@@ -11,8 +11,17 @@ from videnbro.partnerships.taxonomy import FOCUS_AREAS
 
 LIST = "/api/v1/partnerships/"
 NETWORK = "/api/v1/network/"
-RESULT_FIELDS = {"id", "cbs_number", "title", "focus_area", "partner_type", "participants",
-                 "period", "status", "sources"}
+RESULT_FIELDS = {
+    "id",
+    "cbs_number",
+    "title",
+    "focus_area",
+    "partner_type",
+    "participants",
+    "period",
+    "status",
+    "sources",
+}
 
 
 def detail_url(partnership) -> str:
@@ -74,7 +83,10 @@ def test_it_serialises_the_focus_area_of_every_cbs_row_as_the_cbs_label(seeded, 
     assert len(body["results"]) == 62
     assert all(row["focus_area"] in labels for row in body["results"])
     assert {row["partner_type"] for row in body["results"]} == {
-        "Markedsaktører", "Civilsamfundsaktører", "Tværsektorielt samarbejde"}
+        "Markedsaktører",
+        "Civilsamfundsaktører",
+        "Tværsektorielt samarbejde",
+    }
 
 
 def test_it_searches_titles_descriptions_and_participant_names(seeded, api):
@@ -118,58 +130,89 @@ def test_it_answers_400_with_allowed_values_for_an_unknown_focus_area_filter(see
 
 
 def test_it_shows_governance_contributions_outputs_and_evaluations_in_the_detail(
-        partnership, api, authority_staff):
+    partnership, api, authority_staff
+):
     drl = partnership("data-redder-liv")
-    services.evaluation_add(actor=authority_staff, partnership=drl, kind="process",
-                            date="2020-06-01", method="Interviews med partnerne",
-                            findings="God forankring.", rating=4)
+    services.evaluation_add(
+        actor=authority_staff,
+        partnership=drl,
+        kind="process",
+        date="2020-06-01",
+        method="Interviews med partnerne",
+        findings="God forankring.",
+        rating=4,
+    )
     body = ok(api.get(detail_url(drl)))
     assert RESULT_FIELDS <= set(body)
     kinds = {b["kind"] for b in body["governance_bodies"]}
-    assert kinds == {"steering_group", "working_group", "reference_group", "expert_group",
-                     "secretariat"}
+    assert kinds == {"steering_group", "working_group", "reference_group", "expert_group", "secretariat"}
     secretariat = next(b for b in body["governance_bodies"] if b["kind"] == "secretariat")
     assert [m["name"] for m in secretariat["members"]] == ["Copenhagen Healthtech Cluster"]
     assert len(body["contributions"]) == drl.contributions.count() > 0
     assert len(body["outputs"]) == drl.outputs.count() > 0
-    assert body["evaluations"] == [{"kind": "process", "date": "2020-06-01",
-                                    "method": "Interviews med partnerne",
-                                    "findings": "God forankring.", "rating": 4}]
+    assert body["evaluations"] == [
+        {
+            "kind": "process",
+            "date": "2020-06-01",
+            "method": "Interviews med partnerne",
+            "findings": "God forankring.",
+            "rating": 4,
+        }
+    ]
 
 
 def test_it_creates_a_partnership_with_participants_by_name(seeded, api_as, secretariat, org):
-    response = api_as(secretariat).post(LIST, {
-        "title": "Håndsprit til plejehjem", "focus_area": "Produktion af værnemidler/håndsprit",
-        "participants": [{"name": "Grundfoss"}, {"name": "Novo Nordisk A/S", "role": "funder"}],
-        "start": "2020-04-01", "end": "2020-09-30",
-    }, format="json")
+    response = api_as(secretariat).post(
+        LIST,
+        {
+            "title": "Håndsprit til plejehjem",
+            "focus_area": "Produktion af værnemidler/håndsprit",
+            "participants": [{"name": "Grundfoss"}, {"name": "Novo Nordisk A/S", "role": "funder"}],
+            "start": "2020-04-01",
+            "end": "2020-09-30",
+        },
+        format="json",
+    )
     body = ok(response, 201)
     assert body["focus_area"] == "Produktion af værnemidler/håndsprit"
     assert body["partner_type"] == "Markedsaktører"
     assert body["partner_type_origin"] == "suggested"
     assert [(p["organisation"]["id"], p["role"]) for p in body["participants"]] == [
-        (org("grundfos").pk, "partner"), (org("novo-nordisk").pk, "funder")]
+        (org("grundfos").pk, "partner"),
+        (org("novo-nordisk").pk, "funder"),
+    ]
     assert body["period"] == {"start": "2020-04-01", "end": "2020-09-30"}
     created = Partnership.objects.get(pk=body["id"])
     assert created.title == "Håndsprit til plejehjem"
-    assert AuditLog.objects.filter(action="partnerships.partnership.created",
-                                   object_id=str(created.pk), actor=secretariat).exists()
+    assert AuditLog.objects.filter(
+        action="partnerships.partnership.created", object_id=str(created.pk), actor=secretariat
+    ).exists()
 
 
 def test_it_keeps_a_partner_type_given_in_the_request(seeded, api_as, secretariat):
-    body = ok(api_as(secretariat).post(LIST, {
-        "title": "Manuelt kodet", "partner_type": "civil_society",
-        "participants": [{"name": "Grundfos"}]}, format="json"), 201)
-    assert (body["partner_type"], body["partner_type_origin"]) == ("Civilsamfundsaktører",
-                                                                   "manual")
+    body = ok(
+        api_as(secretariat).post(
+            LIST,
+            {
+                "title": "Manuelt kodet",
+                "partner_type": "civil_society",
+                "participants": [{"name": "Grundfos"}],
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert (body["partner_type"], body["partner_type_origin"]) == ("Civilsamfundsaktører", "manual")
 
 
 def test_it_answers_400_with_candidates_for_an_unresolvable_name(seeded, api_as, secretariat):
     client = api_as(secretariat)
     before = written()
-    response = client.post(LIST, {
-        "title": "Uklart partnerskab",
-        "participants": [{"name": "Grundfos"}, {"name": "Region"}]}, format="json")
+    response = client.post(
+        LIST,
+        {"title": "Uklart partnerskab", "participants": [{"name": "Grundfos"}, {"name": "Region"}]},
+        format="json",
+    )
     body = ok(response, 400)
     assert set(body) == {"errors", "unresolved"}
     assert "Region" in body["errors"]["participants"][0]
@@ -181,8 +224,7 @@ def test_it_answers_400_with_candidates_for_an_unresolvable_name(seeded, api_as,
     assert written() == before
 
 
-def test_it_answers_400_listing_allowed_values_for_an_unknown_focus_area(seeded, api_as,
-                                                                        secretariat):
+def test_it_answers_400_listing_allowed_values_for_an_unknown_focus_area(seeded, api_as, secretariat):
     client = api_as(secretariat)
     before = written()
     body = ok(client.post(LIST, {"title": "X", "focus_area": "nope"}, format="json"), 400)
@@ -198,8 +240,9 @@ def test_it_answers_400_listing_allowed_values_for_an_unknown_focus_area(seeded,
 def test_it_answers_400_for_an_end_before_the_start(seeded, api_as, secretariat):
     client = api_as(secretariat)
     before = written()
-    body = ok(client.post(LIST, {"title": "X", "start": "2021-02-01", "end": "2021-01-01"},
-                          format="json"), 400)
+    body = ok(
+        client.post(LIST, {"title": "X", "start": "2021-02-01", "end": "2021-01-01"}, format="json"), 400
+    )
     assert body["errors"]["end"]
     assert written() == before
 
@@ -214,16 +257,17 @@ def test_it_refuses_an_anonymous_post(seeded, api):
 
 def test_it_refuses_a_post_by_a_user_without_organisation(seeded, api_as, make_user):
     response = api_as(make_user(Role.ORGANISATION_MEMBER)).post(
-        LIST, {"title": "Uden organisation"}, format="json")
+        LIST, {"title": "Uden organisation"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["errors"]
 
 
-def test_it_lets_a_participant_patch_and_refuses_a_non_participant(cbs, api_as, make_user,
-                                                                 org, grundfos_member):
+def test_it_lets_a_participant_patch_and_refuses_a_non_participant(
+    cbs, api_as, make_user, org, grundfos_member
+):
     number_54 = cbs(54)
-    response = api_as(grundfos_member).patch(detail_url(number_54), {"title": "Kapret"},
-                                             format="json")
+    response = api_as(grundfos_member).patch(detail_url(number_54), {"title": "Kapret"}, format="json")
     assert response.status_code == 403
     assert response.json()["errors"]
     assert cbs(54).title == "Testcenter Danmark"
@@ -233,16 +277,22 @@ def test_it_lets_a_participant_patch_and_refuses_a_non_participant(cbs, api_as, 
     assert cbs(54).status == "active"
 
 
-def test_it_keeps_the_cbs_source_and_coding_when_a_cbs_record_is_patched(cbs, api_as,
-                                                                       secretariat):
+def test_it_keeps_the_cbs_source_and_coding_when_a_cbs_record_is_patched(cbs, api_as, secretariat):
     number_54 = cbs(54)
     history = number_54.history.count()
-    body = ok(api_as(secretariat).patch(detail_url(number_54), {
-        "participants": [{"name": "Novo Nordisk", "role": "partner"},
-                         {"name": "Dansk Røde Kors", "role": "partner"}]},
-        format="json"))
-    assert [p["organisation"]["name"] for p in body["participants"]] == [
-        "Novo Nordisk", "Dansk Røde Kors"]
+    body = ok(
+        api_as(secretariat).patch(
+            detail_url(number_54),
+            {
+                "participants": [
+                    {"name": "Novo Nordisk", "role": "partner"},
+                    {"name": "Dansk Røde Kors", "role": "partner"},
+                ]
+            },
+            format="json",
+        )
+    )
+    assert [p["organisation"]["name"] for p in body["participants"]] == ["Novo Nordisk", "Dansk Røde Kors"]
     assert body["partner_type"] == "Markedsaktører"
     assert body["partner_type_origin"] == "source"
     assert [s["code"] for s in body["sources"]] == ["cbs-2020"]
@@ -251,20 +301,24 @@ def test_it_keeps_the_cbs_source_and_coding_when_a_cbs_record_is_patched(cbs, ap
 
 
 def test_it_defaults_the_participant_role_to_partner_on_patch(cbs, api_as, secretariat):
-    response = api_as(secretariat).patch(detail_url(cbs(54)), {
-        "participants": [{"name": "Novo Nordisk"}, {"name": "Dansk Røde Kors"}]},
-        format="json")
+    response = api_as(secretariat).patch(
+        detail_url(cbs(54)),
+        {"participants": [{"name": "Novo Nordisk"}, {"name": "Dansk Røde Kors"}]},
+        format="json",
+    )
     body = ok(response)
     assert [(p["organisation"]["name"], p["role"]) for p in body["participants"]] == [
-        ("Novo Nordisk", "partner"), ("Dansk Røde Kors", "partner")]
+        ("Novo Nordisk", "partner"),
+        ("Dansk Røde Kors", "partner"),
+    ]
 
 
 @pytest.mark.parametrize("method", ["get", "patch"])
-def test_it_answers_404_in_the_envelope_for_a_non_numeric_id(seeded, api_as, secretariat,
-                                                              method):
+def test_it_answers_404_in_the_envelope_for_a_non_numeric_id(seeded, api_as, secretariat, method):
     client = api_as(secretariat)
-    response = getattr(client, method)(f"{LIST}abc/", {"title": "x"} if method == "patch"
-                                       else None, format="json")
+    response = getattr(client, method)(
+        f"{LIST}abc/", {"title": "x"} if method == "patch" else None, format="json"
+    )
     assert response.status_code == 404
     assert set(response.json()) == {"errors"}
     assert response.json()["errors"]["detail"]
@@ -289,8 +343,9 @@ def test_it_returns_the_collaboration_network_for_a_focus_area(seeded, api):
     body = ok(api.get(f"{NETWORK}?focus_area=ppe"))
     nodes, edges = body["nodes"], body["edges"]
     assert nodes and edges
-    ppe_organisations = set(Participant.objects.filter(
-        partnership__focus_area="ppe").values_list("organisation_id", flat=True))
+    ppe_organisations = set(
+        Participant.objects.filter(partnership__focus_area="ppe").values_list("organisation_id", flat=True)
+    )
     assert {n["id"] for n in nodes} == ppe_organisations
     degree = {n["id"]: 0 for n in nodes}
     for edge in edges:
@@ -304,9 +359,12 @@ def test_it_returns_the_collaboration_network_for_a_focus_area(seeded, api):
     ranked = [n["degree"] for n in body["most_connected"]]
     assert ranked == sorted(ranked, reverse=True)
     assert ranked[0] == max(degree.values())
-    assert body["stats"] == {"nodes": len(nodes), "edges": len(edges),
-                             "components": body["stats"]["components"],
-                             "betweenness_exact": True}
+    assert body["stats"] == {
+        "nodes": len(nodes),
+        "edges": len(edges),
+        "components": body["stats"]["components"],
+        "betweenness_exact": True,
+    }
 
 
 def test_it_shows_shared_partnerships_as_edges_in_the_network(seeded, api, org):
@@ -331,8 +389,9 @@ def test_it_answers_400_for_a_non_ascii_digit_organisation(seeded, api):
 
 
 def test_it_answers_readable_messages_for_an_invalid_participant(seeded, api_as, secretariat):
-    response = api_as(secretariat).post(LIST, {
-        "title": "X", "participants": [{"name": "Grundfos", "role": "boss"}]}, format="json")
+    response = api_as(secretariat).post(
+        LIST, {"title": "X", "participants": [{"name": "Grundfos", "role": "boss"}]}, format="json"
+    )
     body = ok(response, 400)
     messages = " ".join(body["errors"]["participants"])
     assert "boss" in messages

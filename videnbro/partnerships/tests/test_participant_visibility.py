@@ -23,17 +23,20 @@ LIST = "/api/v1/partnerships/"
 
 @pytest.fixture
 def unverified(seeded):
-    return registry_services.organisation_create(actor=SYSTEM, name=HIDDEN, kind="company",
-                                                 is_verified=False)
+    return registry_services.organisation_create(actor=SYSTEM, name=HIDDEN, kind="company", is_verified=False)
 
 
 @pytest.fixture
 def mixed(unverified, org):
     """A partnership whose participants include an unverified organisation."""
     return services.partnership_create(
-        actor=SYSTEM, title="Qwerty blandet partnerskab",
-        participants=[ParticipantInput(organisation=org("grundfos")),
-                      ParticipantInput(organisation=unverified)])
+        actor=SYSTEM,
+        title="Qwerty blandet partnerskab",
+        participants=[
+            ParticipantInput(organisation=org("grundfos")),
+            ParticipantInput(organisation=unverified),
+        ],
+    )
 
 
 def test_the_public_pages_leave_unverified_participants_out(mixed, client):
@@ -66,44 +69,59 @@ def test_staff_who_review_unverified_organisations_see_them(mixed, api_as, secre
     assert HIDDEN in client.get(mixed.get_absolute_url()).content.decode()
 
 
-def test_a_member_cannot_list_an_organisation_they_cannot_see(unverified, org, make_user,
-                                                              api_as):
+def test_a_member_cannot_list_an_organisation_they_cannot_see(unverified, org, make_user, api_as):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
     with pytest.raises(ValidationError) as caught:
         services.partnership_create(
-            actor=member, title="Med en skjult deltager",
-            participants=[ParticipantInput(organisation=org("grundfos")),
-                          ParticipantInput(organisation=unverified)])
+            actor=member,
+            title="Med en skjult deltager",
+            participants=[
+                ParticipantInput(organisation=org("grundfos")),
+                ParticipantInput(organisation=unverified),
+            ],
+        )
     assert list(caught.value.message_dict) == ["participants"]
     assert not Partnership.objects.filter(title="Med en skjult deltager").exists()
-    response = api_as(member).post(LIST, {
-        "title": "Med en skjult deltager",
-        "participants": [{"organisation": org("grundfos").pk},
-                         {"organisation": unverified.pk}]}, format="json")
+    response = api_as(member).post(
+        LIST,
+        {
+            "title": "Med en skjult deltager",
+            "participants": [{"organisation": org("grundfos").pk}, {"organisation": unverified.pk}],
+        },
+        format="json",
+    )
     assert response.status_code == 400, response.content
     assert "participants" in response.json()["errors"]
     assert not Partnership.objects.filter(title="Med en skjult deltager").exists()
 
 
-def test_a_member_cannot_add_an_organisation_they_cannot_see(unverified, org, make_user,
-                                                             secretariat):
+def test_a_member_cannot_add_an_organisation_they_cannot_see(unverified, org, make_user, secretariat):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
     partnership = services.partnership_create(
-        actor=secretariat, title="Synligt partnerskab",
-        participants=[ParticipantInput(organisation=org("grundfos"))])
+        actor=secretariat,
+        title="Synligt partnerskab",
+        participants=[ParticipantInput(organisation=org("grundfos"))],
+    )
     with pytest.raises(ValidationError) as caught:
         services.partnership_update(
-            actor=member, partnership=partnership,
-            participants=[ParticipantInput(organisation=org("grundfos")),
-                          ParticipantInput(organisation=unverified)])
+            actor=member,
+            partnership=partnership,
+            participants=[
+                ParticipantInput(organisation=org("grundfos")),
+                ParticipantInput(organisation=unverified),
+            ],
+        )
     assert "participants" in caught.value.message_dict
-    assert list(partnership.participants.values_list("organisation_id", flat=True)) == [
-        org("grundfos").pk]
+    assert list(partnership.participants.values_list("organisation_id", flat=True)) == [org("grundfos").pk]
 
 
 def test_staff_may_list_an_unverified_organisation(unverified, org, secretariat):
     partnership = services.partnership_create(
-        actor=secretariat, title="Sekretariatets partnerskab",
-        participants=[ParticipantInput(organisation=org("grundfos")),
-                      ParticipantInput(organisation=unverified)])
+        actor=secretariat,
+        title="Sekretariatets partnerskab",
+        participants=[
+            ParticipantInput(organisation=org("grundfos")),
+            ParticipantInput(organisation=unverified),
+        ],
+    )
     assert partnership.participants.count() == 2

@@ -9,8 +9,9 @@ COMPANY = Organisation(name="Virksomhed A/S", kind=Kind.COMPANY, sector=Sector.M
 OTHER_COMPANY = Organisation(name="Anden Virksomhed ApS", kind=Kind.COMPANY, sector=Sector.MARKET)
 ASSOCIATION = Organisation(name="Foreningen", kind=Kind.CIVIL_SOCIETY, sector=Sector.CIVIL_SOCIETY)
 FOUNDATION = Organisation(name="Fonden", kind=Kind.FOUNDATION, sector=Sector.CIVIL_SOCIETY)
-VOLUNTEERS = Organisation(name="Frivillige mod corona", kind=Kind.VOLUNTEER_GROUP,
-                          sector=Sector.CIVIL_SOCIETY)
+VOLUNTEERS = Organisation(
+    name="Frivillige mod corona", kind=Kind.VOLUNTEER_GROUP, sector=Sector.CIVIL_SOCIETY
+)
 REGION = Organisation(name="Region", kind=Kind.REGION, sector=Sector.PUBLIC)
 MUNICIPALITY = Organisation(name="Kommune", kind=Kind.MUNICIPALITY, sector=Sector.PUBLIC)
 UNIVERSITY = Organisation(name="Universitet", kind=Kind.UNIVERSITY, sector=Sector.PUBLIC)
@@ -66,25 +67,31 @@ def test_it_suggests_nothing_without_participants():
 
 
 def test_it_gives_a_reason_with_every_suggestion():
-    for participants in ([(COMPANY, "partner")], [(ASSOCIATION, "partner")],
-                         [(COMPANY, "partner"), (ASSOCIATION, "partner")],
-                         [(REGION, "partner")]):
+    for participants in (
+        [(COMPANY, "partner")],
+        [(ASSOCIATION, "partner")],
+        [(COMPANY, "partner"), (ASSOCIATION, "partner")],
+        [(REGION, "partner")],
+    ):
         assert suggest_partner_type(participants).reason
 
 
 def test_it_agrees_with_cbs_on_at_least_50_of_the_62_partnerships(seeded):
-    cbs = Partnership.objects.exclude(cbs_number=None).prefetch_related(
-        "participants__organisation").order_by("cbs_number")
+    cbs = (
+        Partnership.objects.exclude(cbs_number=None)
+        .prefetch_related("participants__organisation")
+        .order_by("cbs_number")
+    )
     disagreements = []
     for partnership in cbs:
-        suggestion = suggest_partner_type(
-            (p.organisation, p.role) for p in partnership.participants.all())
+        suggestion = suggest_partner_type((p.organisation, p.role) for p in partnership.participants.all())
         if suggestion.partner_type != partnership.partner_type:
-            disagreements.append((partnership.cbs_number, partnership.partner_type,
-                                  suggestion.partner_type))
+            disagreements.append((partnership.cbs_number, partnership.partner_type, suggestion.partner_type))
     total = len(cbs)
     agreement = total - len(disagreements)
-    print(f"\npartner-type rule agrees with CBS on {agreement}/{total} "  # noqa: T201
-          f"({100 * agreement / total:.0f} %); differs on {disagreements}")
+    print(  # noqa: T201
+        f"\npartner-type rule agrees with CBS on {agreement}/{total} "
+        f"({100 * agreement / total:.0f} %); differs on {disagreements}"
+    )
     assert total == 62
     assert agreement >= 50, disagreements

@@ -23,10 +23,23 @@ from videnbro.registry.text import normalise_name
 
 from .conftest import CBS_ROWS, read_seed
 
-COUNTED = [Partnership, PartnershipSource, Participant, GovernanceBody, GovernanceMember,
-           Contribution, Output, Evaluation, AuditLog, Organisation,
-           Partnership.history.model, Participant.history.model,
-           GovernanceBody.history.model, Contribution.history.model, Output.history.model]
+COUNTED = [
+    Partnership,
+    PartnershipSource,
+    Participant,
+    GovernanceBody,
+    GovernanceMember,
+    Contribution,
+    Output,
+    Evaluation,
+    AuditLog,
+    Organisation,
+    Partnership.history.model,
+    Participant.history.model,
+    GovernanceBody.history.model,
+    Contribution.history.model,
+    Output.history.model,
+]
 
 
 def counts() -> dict[str, int]:
@@ -34,8 +47,11 @@ def counts() -> dict[str, int]:
 
 
 def test_it_seeds_exactly_62_cbs_partnerships_numbered_1_to_62(seeded):
-    numbers = list(Partnership.objects.exclude(cbs_number=None)
-                   .order_by("cbs_number").values_list("cbs_number", flat=True))
+    numbers = list(
+        Partnership.objects.exclude(cbs_number=None)
+        .order_by("cbs_number")
+        .values_list("cbs_number", flat=True)
+    )
     assert numbers == list(range(1, 63))
     assert len(CBS_ROWS) == 62
 
@@ -85,8 +101,9 @@ def test_it_keeps_the_count_of_dansk_industri_members_as_a_note(cbs):
 
 
 def test_it_keeps_novo_nordisk_and_novo_nordisk_fonden_apart_in_cbs_54(cbs):
-    participants = {p.organisation.key: p.organisation
-                    for p in cbs(54).participants.select_related("organisation")}
+    participants = {
+        p.organisation.key: p.organisation for p in cbs(54).participants.select_related("organisation")
+    }
     assert set(participants) == {"novo-nordisk", "novo-nordisk-fonden"}
     assert participants["novo-nordisk"].name == "Novo Nordisk"
     assert participants["novo-nordisk-fonden"].name == "Novo Nordisk Fonden"
@@ -99,24 +116,31 @@ def test_it_links_no_organisation_twice_and_no_two_organisations_of_one_name(see
     for partnership in Partnership.objects.exclude(cbs_number=None):
         ids = list(partnership.participants.values_list("organisation_id", flat=True))
         assert len(ids) == len(set(ids)), partnership.cbs_number
-    names = Counter(normalise_name(name) for name in Organisation.objects.filter(
-        participations__isnull=False).distinct().values_list("name", flat=True))
+    names = Counter(
+        normalise_name(name)
+        for name in Organisation.objects.filter(participations__isnull=False)
+        .distinct()
+        .values_list("name", flat=True)
+    )
     assert [name for name, n in names.items() if n > 1] == []
 
 
 def test_it_resolves_every_cbs_partner_key_to_a_participant(seeded):
     for row in CBS_ROWS:
         keys = {k.strip() for k in row["partner_keys"].split("|") if k.strip()}
-        stored = set(Partnership.objects.get(cbs_number=int(row["cbs_number"]))
-                     .participants.values_list("organisation__key", flat=True))
+        stored = set(
+            Partnership.objects.get(cbs_number=int(row["cbs_number"])).participants.values_list(
+                "organisation__key", flat=True
+            )
+        )
         assert stored == keys, row["cbs_number"]
 
 
-@pytest.mark.parametrize("key", ["copenhagen-healthtech-cluster", "data-redder-liv",
-                                 "danish-life-science-cluster"])
+@pytest.mark.parametrize(
+    "key", ["copenhagen-healthtech-cluster", "data-redder-liv", "danish-life-science-cluster"]
+)
 def test_it_seeds_the_governance_bodies_of_the_seed_partnerships(partnership, key):
-    expected = Counter(row["kind"] for row in read_seed("governance_bodies.csv")
-                       if row["partnership"] == key)
+    expected = Counter(row["kind"] for row in read_seed("governance_bodies.csv") if row["partnership"] == key)
     assert expected
     stored = Counter(partnership(key).governance_bodies.values_list("kind", flat=True))
     assert stored == expected
@@ -132,18 +156,22 @@ def test_it_gives_data_redder_liv_its_whole_governance_structure(partnership):
     assert kinds["expert_group"] >= 1
     assert kinds["secretariat"] == 1
     secretariat = drl.governance_bodies.get(kind="secretariat")
-    assert list(secretariat.members.values_list("key", flat=True)) == [
-        "copenhagen-healthtech-cluster"]
+    assert list(secretariat.members.values_list("key", flat=True)) == ["copenhagen-healthtech-cluster"]
     assert secretariat.mandate
     ag1 = drl.governance_bodies.get(name="Arbejdsgruppe (AG1) – juridisk analyse")
     assert set(ag1.members.values_list("key", flat=True)) == {
-        "sundhedsdatastyrelsen", "nationalt-genom-center", "danmarks-nationale-biobank"}
+        "sundhedsdatastyrelsen",
+        "nationalt-genom-center",
+        "danmarks-nationale-biobank",
+    }
 
 
 def test_it_seeds_contributions_and_outputs_for_the_seed_partnerships(seeded):
     assert Contribution.objects.count() == len(read_seed("contributions.csv")) + len(
-        read_seed("fee_rules.csv"))
+        read_seed("fee_rules.csv")
+    )
     outputs = read_seed("outputs.csv")
-    assert Output.objects.count() == len({(r["partnership"], r["title"], r["kind"], r["year"],
-                                           r["target"][:200]) for r in outputs})
+    assert Output.objects.count() == len(
+        {(r["partnership"], r["title"], r["kind"], r["year"], r["target"][:200]) for r in outputs}
+    )
     assert not Contribution.objects.filter(partnership__cbs_number__isnull=False).exists()

@@ -43,50 +43,46 @@ def test_it_refuses_an_uncertain_name_with_candidates_and_writes_nothing(secreta
     assert "Region Hovedstaden" in names
     assert all({"id", "name", "score"} <= set(c) for c in unresolved["candidates"])
     assert "Region" in error.errors["participants"][0]
-    assert (Partnership.objects.count(), Participant.objects.count(),
-            AuditLog.objects.count()) == before
+    assert (Partnership.objects.count(), Participant.objects.count(), AuditLog.objects.count()) == before
 
 
 def test_it_suggests_the_partner_type_when_none_is_given(secretariat):
     partnership = create(secretariat, participants=named("Grundfos", "Novo Nordisk"))
     assert partnership.partner_type == "market"
     assert partnership.partner_type_origin == "suggested"
-    partnership = create(secretariat, title="Blandet", participants=named(
-        "Grundfos", "Dansk Røde Kors"))
-    assert (partnership.partner_type, partnership.partner_type_origin) == (
-        "cross_sector", "suggested")
+    partnership = create(secretariat, title="Blandet", participants=named("Grundfos", "Dansk Røde Kors"))
+    assert (partnership.partner_type, partnership.partner_type_origin) == ("cross_sector", "suggested")
 
 
 def test_it_keeps_a_partner_type_given_by_the_editor(secretariat):
-    partnership = create(secretariat, participants=named("Grundfos"),
-                         partner_type="civil_society")
+    partnership = create(secretariat, participants=named("Grundfos"), partner_type="civil_society")
     partnership.refresh_from_db()
-    assert (partnership.partner_type, partnership.partner_type_origin) == (
-        "civil_society", "manual")
+    assert (partnership.partner_type, partnership.partner_type_origin) == ("civil_society", "manual")
 
 
 def test_it_keeps_the_cbs_partner_type_when_participants_change(cbs, org):
     number_54 = cbs(54)
     assert (number_54.partner_type, number_54.partner_type_origin) == ("market", "source")
     _, changed = services.partnership_update(
-        actor=SYSTEM, partnership=number_54,
-        participants=[ParticipantInput(organisation=org("dansk-roede-kors"))])
+        actor=SYSTEM,
+        partnership=number_54,
+        participants=[ParticipantInput(organisation=org("dansk-roede-kors"))],
+    )
     assert changed == ["participants"]
     number_54.refresh_from_db()
     assert (number_54.partner_type, number_54.partner_type_origin) == ("market", "source")
-    assert list(number_54.participants.values_list("organisation__key", flat=True)) == [
-        "dansk-roede-kors"]
+    assert list(number_54.participants.values_list("organisation__key", flat=True)) == ["dansk-roede-kors"]
     assert number_54.sources.filter(source__code="cbs-2020").exists()
 
 
 def test_it_re_suggests_a_suggested_partner_type_when_participants_change(secretariat, org):
     partnership = create(secretariat, participants=named("Grundfos"))
     assert partnership.partner_type == "market"
-    services.partnership_update(actor=secretariat, partnership=partnership,
-                                participants=named("Grundfos", "Dansk Røde Kors"))
+    services.partnership_update(
+        actor=secretariat, partnership=partnership, participants=named("Grundfos", "Dansk Røde Kors")
+    )
     partnership.refresh_from_db()
-    assert (partnership.partner_type, partnership.partner_type_origin) == (
-        "cross_sector", "suggested")
+    assert (partnership.partner_type, partnership.partner_type_origin) == ("cross_sector", "suggested")
 
 
 def test_it_records_history_when_a_cbs_record_is_edited(cbs, secretariat):
@@ -109,8 +105,7 @@ def test_it_refuses_an_end_before_the_start(secretariat):
 def test_it_refuses_an_end_before_the_start_on_update(cbs, secretariat):
     partnership = create(secretariat, start=date(2021, 5, 1))
     with pytest.raises(ValidationError) as raised:
-        services.partnership_update(actor=secretariat, partnership=partnership,
-                                    end=date(2020, 1, 1))
+        services.partnership_update(actor=secretariat, partnership=partnership, end=date(2020, 1, 1))
     assert "end" in raised.value.message_dict
     partnership.refresh_from_db()
     assert partnership.end is None
@@ -118,22 +113,19 @@ def test_it_refuses_an_end_before_the_start_on_update(cbs, secretariat):
 
 def test_it_writes_an_audit_row_for_create_and_update(secretariat, org):
     partnership = create(secretariat, participants=named("Grundfos"))
-    row = AuditLog.objects.get(action="partnerships.partnership.created",
-                               object_id=str(partnership.pk))
+    row = AuditLog.objects.get(action="partnerships.partnership.created", object_id=str(partnership.pk))
     assert row.actor == secretariat
     assert row.object_type == "partnerships.partnership"
     assert row.data["participants"] == [org("grundfos").pk]
     services.partnership_update(actor=secretariat, partnership=partnership, status="ended")
-    row = AuditLog.objects.get(action="partnerships.partnership.updated",
-                               object_id=str(partnership.pk))
+    row = AuditLog.objects.get(action="partnerships.partnership.updated", object_id=str(partnership.pk))
     assert row.data == {"changed": ["status"]}
 
 
 def test_it_writes_no_audit_row_for_an_update_that_changes_nothing(cbs, secretariat):
     number_3 = cbs(3)
     before = AuditLog.objects.count()
-    _, changed = services.partnership_update(actor=secretariat, partnership=number_3,
-                                             title=number_3.title)
+    _, changed = services.partnership_update(actor=secretariat, partnership=number_3, title=number_3.title)
     assert changed == []
     assert AuditLog.objects.count() == before
 
@@ -161,8 +153,7 @@ def test_it_lets_a_member_of_a_participating_organisation_edit(cbs, make_user, o
 def test_it_refuses_editing_by_a_member_of_another_organisation(cbs, grundfos_member):
     number_54 = cbs(54)
     with pytest.raises(PermissionDeniedError):
-        services.partnership_update(actor=grundfos_member, partnership=number_54,
-                                    description="Kapret")
+        services.partnership_update(actor=grundfos_member, partnership=number_54, description="Kapret")
     assert cbs(54).description != "Kapret"
 
 
@@ -179,38 +170,63 @@ def test_it_lets_the_cluster_secretariat_edit_any_partnership(cbs, secretariat):
 
 def test_it_adds_an_evaluation_by_authority_staff(cbs, authority_staff):
     evaluation = services.evaluation_add(
-        actor=authority_staff, partnership=cbs(1), kind="result", date=date(2021, 3, 1),
-        method="Interviews", findings="Produktionen kom hurtigt i gang.", rating=4)
+        actor=authority_staff,
+        partnership=cbs(1),
+        kind="result",
+        date=date(2021, 3, 1),
+        method="Interviews",
+        findings="Produktionen kom hurtigt i gang.",
+        rating=4,
+    )
     assert evaluation.created_by == authority_staff
     assert list(cbs(1).evaluations.values_list("rating", flat=True)) == [4]
-    assert AuditLog.objects.filter(action="partnerships.evaluation.added",
-                                   object_id=str(evaluation.pk)).exists()
+    assert AuditLog.objects.filter(
+        action="partnerships.evaluation.added", object_id=str(evaluation.pk)
+    ).exists()
 
 
 def test_it_refuses_an_evaluation_by_anonymous(cbs):
     with pytest.raises(PermissionDeniedError):
-        services.evaluation_add(actor=AnonymousUser(), partnership=cbs(1), kind="process",
-                                date=date(2021, 3, 1), method="m", findings="f")
+        services.evaluation_add(
+            actor=AnonymousUser(),
+            partnership=cbs(1),
+            kind="process",
+            date=date(2021, 3, 1),
+            method="m",
+            findings="f",
+        )
     assert not Evaluation.objects.exists()
 
 
 def test_it_refuses_an_evaluation_by_a_member_of_another_organisation(cbs, grundfos_member):
     with pytest.raises(PermissionDeniedError):
-        services.evaluation_add(actor=grundfos_member, partnership=cbs(54), kind="process",
-                                date=date(2021, 3, 1), method="m", findings="f")
+        services.evaluation_add(
+            actor=grundfos_member,
+            partnership=cbs(54),
+            kind="process",
+            date=date(2021, 3, 1),
+            method="m",
+            findings="f",
+        )
 
 
 @pytest.mark.parametrize("rating", [0, 6, -1])
 def test_it_refuses_a_rating_outside_1_to_5(cbs, authority_staff, rating):
     with pytest.raises(ValidationError) as raised:
-        services.evaluation_add(actor=authority_staff, partnership=cbs(1), kind="result",
-                                date=date(2021, 3, 1), method="m", findings="f", rating=rating)
+        services.evaluation_add(
+            actor=authority_staff,
+            partnership=cbs(1),
+            kind="result",
+            date=date(2021, 3, 1),
+            method="m",
+            findings="f",
+            rating=rating,
+        )
     assert "rating" in raised.value.message_dict
     assert not Evaluation.objects.exists()
 
 
 def test_it_refuses_an_unknown_participant_role(secretariat, org):
     with pytest.raises(ValidationError) as raised:
-        create(secretariat, participants=[ParticipantInput(organisation=org("grundfos"),
-                                                           role="boss")])
+        create(secretariat, participants=[ParticipantInput(organisation=org("grundfos"), role="boss")])
     assert "boss" in raised.value.message_dict["participants"][0]

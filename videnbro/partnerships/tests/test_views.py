@@ -42,21 +42,24 @@ def test_it_lists_all_68_partnerships_fifty_per_page(seeded, client):
     assert len(first_page) == 50
     assert len(second_page) == 18
     assert sorted(first_page + second_page) == sorted(
-        escape(t) for t in Partnership.objects.values_list("title", flat=True))
+        escape(t) for t in Partnership.objects.values_list("title", flat=True)
+    )
 
 
 NULLS_ORDER_BUG = (
     "Bug: views.py SORTS['cbs_number'] (and api.py get_queryset) order by cbs_number without "
     "nulls_last; SQLite sorts NULL first, PostgreSQL last, so on SQLite the six partnerships "
-    "without a CBS number come before CBS nr. 1 and on PostgreSQL after nr. 62.")
+    "without a CBS number come before CBS nr. 1 and on PostgreSQL after nr. 62."
+)
 
 
 def test_it_lists_cbs_number_1_first_and_unnumbered_partnerships_last(seeded, client):
     first_page = row_titles(text(client.get("/partnerskaber/")))
     second_page = row_titles(text(client.get("/partnerskaber/?page=2")))
     assert first_page[0] == escape("Omstilling af industriproduktion til værnemidler")
-    unnumbered = {escape(t) for t in Partnership.objects.filter(cbs_number=None)
-                  .values_list("title", flat=True)}
+    unnumbered = {
+        escape(t) for t in Partnership.objects.filter(cbs_number=None).values_list("title", flat=True)
+    }
     assert set(second_page[-6:]) == unnumbered
 
 
@@ -73,8 +76,11 @@ def test_it_filters_the_table_by_focus_area(seeded, client):
     html = text(client.get("/partnerskaber/?focus_area=test"))
     assert shown_count(html) == 4
     assert "Testcenter Danmark" in row_titles(html)
-    html = text(client.get("/partnerskaber/", {"focus_area": "Produktion af værnemidler/håndsprit",
-                                               "source": "cbs-2020"}))
+    html = text(
+        client.get(
+            "/partnerskaber/", {"focus_area": "Produktion af værnemidler/håndsprit", "source": "cbs-2020"}
+        )
+    )
     assert shown_count(html) == 18
 
 
@@ -112,8 +118,7 @@ def test_it_exports_the_filtered_table_as_csv(seeded, client):
 def test_it_exports_an_xlsx_that_opens_in_a_spreadsheet(seeded, client):
     response = client.get("/partnerskaber/eksport.xlsx?source=cbs-2020")
     assert response.status_code == 200
-    assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert response["Content-Type"] == ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert 'filename="videnbro-partnerskaber.xlsx"' in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -147,10 +152,13 @@ def test_it_shows_the_landscape_in_english_under_en(seeded, client):
     assert "<tr><td>Market actors</td><td>37</td><td>60 %</td></tr>" in html
 
 
-@pytest.mark.parametrize(("figure", "fmt", "content_type"), [
-    ("partnertyper", "svg", "image/svg+xml"),
-    ("fokusomraader", "png", "image/png"),
-])
+@pytest.mark.parametrize(
+    ("figure", "fmt", "content_type"),
+    [
+        ("partnertyper", "svg", "image/svg+xml"),
+        ("fokusomraader", "png", "image/png"),
+    ],
+)
 def test_it_draws_the_landscape_figures(seeded, client, figure, fmt, content_type):
     url = f"/landskab/figur/{figure}.{fmt}?source=cbs-2020"
     response = client.get(url)
@@ -162,8 +170,7 @@ def test_it_draws_the_landscape_figures(seeded, client, figure, fmt, content_typ
     else:
         assert b"<svg" in response.content[:2000]
     download = client.get(f"{url}&download=1")
-    assert download["Content-Disposition"] == (
-        f'attachment; filename="videnbro-{figure}.{fmt}"')
+    assert download["Content-Disposition"] == (f'attachment; filename="videnbro-{figure}.{fmt}"')
 
 
 def test_it_answers_404_for_an_unknown_figure_or_format(seeded, client):
@@ -183,7 +190,8 @@ def test_it_renders_the_most_connected_organisations(seeded, client):
 
 
 def test_it_shows_a_partnership_with_participants_governance_and_evaluations(
-        partnership, client, authority_staff):
+    partnership, client, authority_staff
+):
     drl = partnership("data-redder-liv")
     url = drl.get_absolute_url()
     html = text(client.get(url))
@@ -193,9 +201,15 @@ def test_it_shows_a_partnership_with_participants_governance_and_evaluations(
     for body in drl.governance_bodies.all():
         assert escape(body.name) in html
     assert "Styregruppe (sponsorer)" in html
-    services.evaluation_add(actor=authority_staff, partnership=drl, kind="result",
-                            date=date(2020, 12, 1), method="Spørgeskema til partnerne",
-                            findings="Partnerne vil fortsætte.", rating=5)
+    services.evaluation_add(
+        actor=authority_staff,
+        partnership=drl,
+        kind="result",
+        date=date(2020, 12, 1),
+        method="Spørgeskema til partnerne",
+        findings="Partnerne vil fortsætte.",
+        rating=5,
+    )
     html = text(client.get(url))
     assert "Spørgeskema til partnerne" in html
     assert "Partnerne vil fortsætte." in html
@@ -216,22 +230,29 @@ def test_it_answers_404_for_an_unknown_partnership(seeded, client):
 def test_it_saves_an_evaluation_from_the_page(cbs, client, authority_staff):
     number_1 = cbs(1)
     client.force_login(authority_staff)
-    response = client.post(f"/partnerskaber/{number_1.key}/evaluering/", {
-        "kind": "process", "date": "2021-01-15", "method": "Interviews",
-        "findings": "Hurtig omstilling.", "rating": "3"})
+    response = client.post(
+        f"/partnerskaber/{number_1.key}/evaluering/",
+        {
+            "kind": "process",
+            "date": "2021-01-15",
+            "method": "Interviews",
+            "findings": "Hurtig omstilling.",
+            "rating": "3",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#evaluations")
     evaluation = number_1.evaluations.get()
-    assert (evaluation.kind, evaluation.rating, evaluation.created_by) == (
-        "process", 3, authority_staff)
+    assert (evaluation.kind, evaluation.rating, evaluation.created_by) == ("process", 3, authority_staff)
 
 
-def test_it_refuses_an_evaluation_rating_outside_1_to_5_from_the_page(cbs, client,
-                                                                     authority_staff):
+def test_it_refuses_an_evaluation_rating_outside_1_to_5_from_the_page(cbs, client, authority_staff):
     client.force_login(authority_staff)
-    response = client.post(f"/partnerskaber/{cbs(1).key}/evaluering/", {
-        "kind": "process", "date": "2021-01-15", "method": "m", "findings": "f",
-        "rating": "9"}, follow=True)
+    response = client.post(
+        f"/partnerskaber/{cbs(1).key}/evaluering/",
+        {"kind": "process", "date": "2021-01-15", "method": "m", "findings": "f", "rating": "9"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert not Evaluation.objects.exists()
     assert "Vurdering" in response.content.decode()
@@ -248,13 +269,19 @@ def test_it_refuses_the_create_page_to_a_user_without_organisation(seeded, clien
     assert client.get("/partnerskaber/ny/").status_code == 403
 
 
-def test_it_shows_candidates_for_a_name_that_cannot_be_resolved(seeded, client,
-                                                               grundfos_member):
+def test_it_shows_candidates_for_a_name_that_cannot_be_resolved(seeded, client, grundfos_member):
     client.force_login(grundfos_member)
     count = Partnership.objects.count()
-    html = text(client.post("/partnerskaber/ny/", {
-        "title": "Fælles testindsats", "status": "active",
-        "participants": "Grundfos; lead\nRegion; partner"}))
+    html = text(
+        client.post(
+            "/partnerskaber/ny/",
+            {
+                "title": "Fælles testindsats",
+                "status": "active",
+                "participants": "Grundfos; lead\nRegion; partner",
+            },
+        )
+    )
     assert "Vælg de rigtige organisationer" in html
     assert "»Region«" in html
     assert re.search(r'<input type="radio" name="pick-1" value="\d+"> Region Hovedstaden', html)
@@ -262,12 +289,15 @@ def test_it_shows_candidates_for_a_name_that_cannot_be_resolved(seeded, client,
     assert Partnership.objects.count() == count
 
 
-def test_it_creates_a_partnership_after_the_user_picks_a_candidate(seeded, client,
-                                                                 grundfos_member, org):
+def test_it_creates_a_partnership_after_the_user_picks_a_candidate(seeded, client, grundfos_member, org):
     client.force_login(grundfos_member)
-    data = {"title": "Fælles testindsats", "status": "active", "focus_area": "test",
-            "participants": "Grundfos; lead\nRegion; partner",
-            "pick-1": str(org("region-hovedstaden").pk)}
+    data = {
+        "title": "Fælles testindsats",
+        "status": "active",
+        "focus_area": "test",
+        "participants": "Grundfos; lead\nRegion; partner",
+        "pick-1": str(org("region-hovedstaden").pk),
+    }
     html = text(client.post("/partnerskaber/ny/", data))
     assert "Forslag til partnertype" in html
     assert "Markedsaktører" in html
@@ -275,8 +305,10 @@ def test_it_creates_a_partnership_after_the_user_picks_a_candidate(seeded, clien
     created = Partnership.objects.get(title="Fælles testindsats")
     assert response.status_code == 302
     assert response["Location"] == created.get_absolute_url()
-    assert [(p.organisation.key, p.role) for p in created.participants.select_related(
-        "organisation")] == [("grundfos", "lead"), ("region-hovedstaden", "partner")]
+    assert [(p.organisation.key, p.role) for p in created.participants.select_related("organisation")] == [
+        ("grundfos", "lead"),
+        ("region-hovedstaden", "partner"),
+    ]
     assert (created.partner_type, created.partner_type_origin) == ("market", "suggested")
 
 

@@ -53,7 +53,8 @@ def test_it_lists_organisations_in_the_pagination_envelope(seeded, api):
     first = body["results"][0]
     assert LIST_FIELDS <= set(first)
     assert [row["id"] for row in body["results"]] == list(
-        Organisation.objects.order_by("name", "id").values_list("id", flat=True)[:25])
+        Organisation.objects.order_by("name", "id").values_list("id", flat=True)[:25]
+    )
 
 
 def test_it_serialises_an_organisation_as_users_read_it(seeded, api, org):
@@ -100,12 +101,12 @@ def test_it_filters_by_municipality_code_or_name(seeded, api, value):
     assert {row["municipality_code"] for row in body["results"]} == {"101"}
 
 
-@pytest.mark.parametrize("group_key", ["copenhagen-healthtech-cluster",
-                                       "sundhedssamarbejdet-omkring-bispebjerg-hospital"])
+@pytest.mark.parametrize(
+    "group_key", ["copenhagen-healthtech-cluster", "sundhedssamarbejdet-omkring-bispebjerg-hospital"]
+)
 def test_it_filters_by_membership_of_a_group(seeded, api, org, group_key):
     group = org(group_key)
-    expected = set(Membership.objects.filter(group=group)
-                   .values_list("organisation__name", flat=True))
+    expected = set(Membership.objects.filter(group=group).values_list("organisation__name", flat=True))
     assert expected
     by_key = all_names(api, f"member_of={group_key}")
     by_id = all_names(api, f"member_of={group.pk}")
@@ -121,9 +122,15 @@ def test_it_searches_names_aliases_and_folded_spellings(seeded, api):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("kind=spaceship", "kind"), ("sector=nowhere", "sector"), ("region=atlantis", "region"),
-     ("municipality=999", "municipality"), ("municipality=atlantis", "municipality"),
-     ("member_of=no-such-group", "member_of"), ("member_of=99999999999999999999", "member_of")],
+    [
+        ("kind=spaceship", "kind"),
+        ("sector=nowhere", "sector"),
+        ("region=atlantis", "region"),
+        ("municipality=999", "municipality"),
+        ("municipality=atlantis", "municipality"),
+        ("member_of=no-such-group", "member_of"),
+        ("member_of=99999999999999999999", "member_of"),
+    ],
 )
 def test_it_rejects_unknown_filter_values(seeded, api, query, field):
     assert_errors(api.get(f"{LIST}?{query}"), 400, field)
@@ -157,14 +164,14 @@ def test_it_shows_detail_with_memberships_and_source(seeded, api, org):
     assert body["name"] == "Bispebjerg Hospital"
     assert body["is_acute_hospital"] is True
     assert "sundhedssamarbejdet-omkring-bispebjerg-hospital" in {
-        m["group"]["key"] for m in body["memberships"]}
+        m["group"]["key"] for m in body["memberships"]
+    }
     assert body["source"]["code"] or body["source"]["url"]
 
 
 def test_it_hides_contacts_from_anonymous_callers(seeded, api, org):
     grundfos = org("grundfos")
-    services.contact_add(actor=SYSTEM, organisation=grundfos, name="Karen Hansen",
-                         email="karen@example.com")
+    services.contact_add(actor=SYSTEM, organisation=grundfos, name="Karen Hansen", email="karen@example.com")
     body = api.get(detail_url(grundfos)).json()
     assert body["contacts"] is None
     assert "karen" not in str(body).lower()
@@ -172,16 +179,24 @@ def test_it_hides_contacts_from_anonymous_callers(seeded, api, org):
 
 def test_it_shows_contacts_to_members_of_the_organisation(seeded, api_as, make_user, org):
     grundfos = org("grundfos")
-    services.contact_add(actor=SYSTEM, organisation=grundfos, name="Karen Hansen",
-                         title="Direktør", email="karen@example.com")
+    services.contact_add(
+        actor=SYSTEM, organisation=grundfos, name="Karen Hansen", title="Direktør", email="karen@example.com"
+    )
     reader = make_user(organisation=grundfos)  # who else sees them: test_contacts.py
     body = api_as(reader).get(detail_url(grundfos)).json()
-    assert body["contacts"] == [{"name": "Karen Hansen", "title": "Direktør",
-                                 "email": "karen@example.com", "phone": ""}]
+    assert body["contacts"] == [
+        {"name": "Karen Hansen", "title": "Direktør", "email": "karen@example.com", "phone": ""}
+    ]
 
 
-NEW = {"name": "Zeta Robotics", "kind": "company", "municipality": "461",
-       "cvr": "DK 10 00 71 27", "aliases": ["ZR"], "competences": ["robotter"]}
+NEW = {
+    "name": "Zeta Robotics",
+    "kind": "company",
+    "municipality": "461",
+    "cvr": "DK 10 00 71 27",
+    "aliases": ["ZR"],
+    "competences": ["robotter"],
+}
 
 
 def test_it_refuses_anonymous_creation(seeded, api):
@@ -194,8 +209,7 @@ def test_it_refuses_anonymous_creation(seeded, api):
 
 def test_it_refuses_creation_by_an_organisation_member(seeded, api_as, grundfos_member):
     before = Organisation.objects.count()
-    messages = assert_errors(api_as(grundfos_member).post(LIST, NEW, format="json"), 403,
-                             "non_field_errors")
+    messages = assert_errors(api_as(grundfos_member).post(LIST, NEW, format="json"), 403, "non_field_errors")
     assert messages == ["Du har ikke ret til at oprette organisationer."]
     assert Organisation.objects.count() == before
 
@@ -206,22 +220,27 @@ def test_it_creates_an_organisation_for_the_cluster_secretariat(seeded, api_as, 
     body = response.json()
     created = Organisation.objects.get(pk=body["id"])
     assert (created.name, created.cvr, created.sector, created.region.slug) == (
-        "Zeta Robotics", "10007127", "market", "syddanmark")
+        "Zeta Robotics",
+        "10007127",
+        "market",
+        "syddanmark",
+    )
     assert body["aliases"] == ["ZR"] and body["competences"] == ["robotter"]
     assert body["contacts"] == []
-    assert AuditLog.objects.get(action="registry.organisation.created",
-                                object_id=str(created.pk)).actor == secretariat
+    assert (
+        AuditLog.objects.get(action="registry.organisation.created", object_id=str(created.pk)).actor
+        == secretariat
+    )
 
 
 def test_it_rejects_a_bad_cvr_and_writes_nothing(seeded, api_as, secretariat):
     client = api_as(secretariat)
-    before = (Organisation.objects.count(), AuditLog.objects.count(),
-              Organisation.history.count())
+    before = (Organisation.objects.count(), AuditLog.objects.count(), Organisation.history.count())
     response = client.post(LIST, {**NEW, "cvr": "12345678"}, format="json")
     assert assert_errors(response, 400, "cvr") == [
-        "12345678 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."]
-    assert (Organisation.objects.count(), AuditLog.objects.count(),
-            Organisation.history.count()) == before
+        "12345678 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."
+    ]
+    assert (Organisation.objects.count(), AuditLog.objects.count(), Organisation.history.count()) == before
 
 
 def test_it_rejects_a_cvr_with_superscript_digits_with_400(seeded, api_as, secretariat):
@@ -232,10 +251,10 @@ def test_it_rejects_a_cvr_with_superscript_digits_with_400(seeded, api_as, secre
 
 
 def test_it_rejects_a_duplicate_name_with_a_field_error(seeded, api_as, secretariat):
-    response = api_as(secretariat).post(LIST, {"name": "Grundfos A/S", "kind": "company"},
-                                        format="json")
+    response = api_as(secretariat).post(LIST, {"name": "Grundfos A/S", "kind": "company"}, format="json")
     assert assert_errors(response, 400, "name") == [
-        "Grundfos findes allerede i registret; brug den eksisterende post."]
+        "Grundfos findes allerede i registret; brug den eksisterende post."
+    ]
 
 
 def test_it_requires_name_and_kind(seeded, api_as, secretariat):
@@ -246,33 +265,32 @@ def test_it_requires_name_and_kind(seeded, api_as, secretariat):
 
 def test_it_lets_a_member_patch_their_own_organisation(seeded, api_as, grundfos_member, org):
     grundfos = org("grundfos")
-    response = api_as(grundfos_member).patch(detail_url(grundfos),
-                                             {"description": "Pumper til hele verden"},
-                                             format="json")
+    response = api_as(grundfos_member).patch(
+        detail_url(grundfos), {"description": "Pumper til hele verden"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["description"] == "Pumper til hele verden"
     assert org("grundfos").description == "Pumper til hele verden"
 
 
-def test_it_refuses_a_member_patching_another_organisation(seeded, api_as, grundfos_member,
-                                                           org):
+def test_it_refuses_a_member_patching_another_organisation(seeded, api_as, grundfos_member, org):
     ikea = org("ikea")
-    response = api_as(grundfos_member).patch(detail_url(ikea), {"description": "hacked"},
-                                             format="json")
+    response = api_as(grundfos_member).patch(detail_url(ikea), {"description": "hacked"}, format="json")
     assert_errors(response, 403, "non_field_errors")
     assert org("ikea").description != "hacked"
 
 
 def test_it_rejects_an_alias_clash_on_patch(seeded, api_as, secretariat, org):
-    response = api_as(secretariat).patch(detail_url(org("grundfos")), {"aliases": ["IKEA"]},
-                                         format="json")
+    response = api_as(secretariat).patch(detail_url(org("grundfos")), {"aliases": ["IKEA"]}, format="json")
     assert assert_errors(response, 400, "aliases") == ["Aliaset »IKEA« bruges allerede af IKEA."]
 
 
 def test_it_adds_a_capacity_through_the_api(seeded, api_as, grundfos_member, org):
     response = api_as(grundfos_member).post(
         f"{detail_url(org('grundfos'))}capacities/",
-        {"item": "pumper", "quantity": "2500", "per_period": "week"}, format="json")
+        {"item": "pumper", "quantity": "2500", "per_period": "week"},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["label"] == "2.500 pumper pr. uge"
 
@@ -311,8 +329,9 @@ def test_it_publishes_an_openapi_schema(db, api):
 
 def test_it_authenticates_a_bearer_token(seeded, api, secretariat):
     _token, raw = token_create(actor=SYSTEM, user=secretariat)
-    response = api.post(LIST, {"name": "Zeta Token", "kind": "company"}, format="json",
-                        HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = api.post(
+        LIST, {"name": "Zeta Token", "kind": "company"}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert response.status_code == 201, response.content
 
 
@@ -337,30 +356,28 @@ def test_it_refuses_the_token_of_a_deactivated_user(seeded, api, secretariat):
     assert api.get(LIST, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
 
 
-def test_it_lists_a_page_in_a_fixed_number_of_queries(seeded, api,
-                                                      django_assert_max_num_queries):
+def test_it_lists_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         assert len(api.get(LIST).json()["results"]) == 25
     with django_assert_max_num_queries(3):
         assert len(api.get(f"{LIST}?page_size=200").json()["results"]) == 200
 
 
-def test_it_filters_a_page_in_a_fixed_number_of_queries(seeded, api,
-                                                        django_assert_max_num_queries):
+def test_it_filters_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         api.get(f"{LIST}?q=Region&kind=region&member_of=danish-life-science-cluster&municipality=101")
 
 
-def test_it_lists_with_a_token_in_a_fixed_number_of_queries(seeded, api_as, secretariat,
-                                                            django_assert_max_num_queries):
+def test_it_lists_with_a_token_in_a_fixed_number_of_queries(
+    seeded, api_as, secretariat, django_assert_max_num_queries
+):
     client = api_as(secretariat)
     client.get(LIST)  # first use records last_used
     with django_assert_max_num_queries(4):
         assert client.get(LIST).status_code == 200
 
 
-def test_it_shows_detail_in_a_fixed_number_of_queries(seeded, api, org,
-                                                      django_assert_max_num_queries):
+def test_it_shows_detail_in_a_fixed_number_of_queries(seeded, api, org, django_assert_max_num_queries):
     url = detail_url(org("danish-life-science-cluster"))
     with django_assert_max_num_queries(8):
         assert api.get(url).status_code == 200
@@ -374,17 +391,20 @@ def test_it_only_lists_kinds_that_exist(seeded, api):
 NON_NUMERIC_PK_BUG = pytest.mark.regression  # was a strict xfail; the bug is fixed
 
 
-@pytest.mark.parametrize(("method", "path", "data"), [
-    pytest.param("patch", "abc/", {"description": "x"}, marks=NON_NUMERIC_PK_BUG),
-    pytest.param("put", "abc/", {"name": "Zeta", "kind": "company"}, marks=NON_NUMERIC_PK_BUG),
-    pytest.param("post", "abc/capacities/", {"item": "x", "quantity": "1"},
-                 marks=NON_NUMERIC_PK_BUG),
-    ("patch", "99999999999999999999/", {"description": "x"}),
-    ("patch", "0/", {"description": "x"}),
-    ("post", "0/capacities/", {"item": "x", "quantity": "1"}),
-])
-def test_it_answers_writes_to_an_unknown_organisation_with_404(seeded, api_as, secretariat,
-                                                               method, path, data):
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        pytest.param("patch", "abc/", {"description": "x"}, marks=NON_NUMERIC_PK_BUG),
+        pytest.param("put", "abc/", {"name": "Zeta", "kind": "company"}, marks=NON_NUMERIC_PK_BUG),
+        pytest.param("post", "abc/capacities/", {"item": "x", "quantity": "1"}, marks=NON_NUMERIC_PK_BUG),
+        ("patch", "99999999999999999999/", {"description": "x"}),
+        ("patch", "0/", {"description": "x"}),
+        ("post", "0/capacities/", {"item": "x", "quantity": "1"}),
+    ],
+)
+def test_it_answers_writes_to_an_unknown_organisation_with_404(
+    seeded, api_as, secretariat, method, path, data
+):
     client = api_as(secretariat)
     client.raise_request_exception = False
     response = getattr(client, method)(f"{LIST}{path}", data, format="json")

@@ -36,8 +36,7 @@ def run(*args):
 
 
 def state():
-    return (Organisation.objects.count(), AuditLog.objects.count(),
-            Organisation.history.count())
+    return (Organisation.objects.count(), AuditLog.objects.count(), Organisation.history.count())
 
 
 CSV_SNIFFER_BUG = pytest.mark.regression  # was a strict xfail; the bug is fixed
@@ -51,8 +50,7 @@ def test_it_round_trips_an_export_unchanged(seeded, tmp_path, fmt):
     out, err = run("import", "organisations", str(path), "--dry-run")
     total = Organisation.objects.count()
     assert err == ""
-    assert out.strip() == (f"Dry run, nothing written: created 0, updated 0, "
-                           f"unchanged {total}, bad rows 0")
+    assert out.strip() == (f"Dry run, nothing written: created 0, updated 0, unchanged {total}, bad rows 0")
     assert state() == before
 
 
@@ -103,7 +101,7 @@ def test_it_reports_every_bad_row_and_writes_nothing(seeded, tmp_path):
     lines = err.getvalue().splitlines()
     assert lines == [
         "row 3: cvr: 12345678 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke).",
-        "row 4: kind: \"spaceship\" er ikke et gyldigt valg.",
+        'row 4: kind: "spaceship" er ikke et gyldigt valg.',
     ]
     assert state() == before
     assert not Organisation.objects.filter(name="Zeta Import ApS").exists()
@@ -117,8 +115,7 @@ def test_it_imports_the_good_rows_with_skip_invalid(seeded, tmp_path):
     assert "created 1" in out and "bad rows 2" in out
     assert Organisation.objects.count() == before + 1
     created = Organisation.objects.get(name="Zeta Import ApS")
-    assert (created.cvr, created.region.slug, created.sector) == ("10007127", "syddanmark",
-                                                                  "market")
+    assert (created.cvr, created.region.slug, created.sector) == ("10007127", "syddanmark", "market")
     assert sorted(created.aliases.values_list("name", flat=True)) == ["ZI", "Zeta"]
     assert AuditLog.objects.filter(action="registry.organisations.imported").count() == 1
 
@@ -138,17 +135,18 @@ def test_it_reads_quotes_in_values_after_the_first_4096_characters(seeded, tmp_p
     path = write_csv(tmp_path / "quoted.csv", [*filler, quoted])
     assert path.read_text(encoding="utf-8").index('""hej""') > 4096
     run("import", "organisations", str(path))
-    assert list(Organisation.objects.get(name="Zeta Quoted").aliases.values_list(
-        "name", flat=True)) == ['Han sagde "hej"']
+    assert list(Organisation.objects.get(name="Zeta Quoted").aliases.values_list("name", flat=True)) == [
+        'Han sagde "hej"'
+    ]
 
 
 @CSV_SNIFFER_BUG
 def test_it_reads_quotes_in_values(seeded, tmp_path):
-    path = write_csv(tmp_path / "quoted.csv",
-                     [["", "Zeta Quoted", "company", "", "", 'Han sagde "hej"']])
+    path = write_csv(tmp_path / "quoted.csv", [["", "Zeta Quoted", "company", "", "", 'Han sagde "hej"']])
     run("import", "organisations", str(path))
-    assert list(Organisation.objects.get(name="Zeta Quoted").aliases.values_list(
-        "name", flat=True)) == ['Han sagde "hej"']
+    assert list(Organisation.objects.get(name="Zeta Quoted").aliases.values_list("name", flat=True)) == [
+        'Han sagde "hej"'
+    ]
 
 
 def test_it_reads_semicolon_separated_csv(seeded, tmp_path):
@@ -170,13 +168,11 @@ def test_it_imports_an_xlsx_sheet(seeded, tmp_path):
 
 
 def test_it_updates_an_existing_organisation_by_key(seeded, tmp_path):
-    path = write_csv(tmp_path / "update.csv", [["grundfos", "", "", "", "", ""]],
-                     header=HEADER)
+    path = write_csv(tmp_path / "update.csv", [["grundfos", "", "", "", "", ""]], header=HEADER)
     # Only the columns that are filled in change anything: an empty row is a no-op.
     out, _err = run("import", "organisations", str(path))
     assert "updated 0, unchanged 1" in out
-    path = write_csv(tmp_path / "update2.csv", [["grundfos", "Pumper"]],
-                     header=["key", "description"])
+    path = write_csv(tmp_path / "update2.csv", [["grundfos", "Pumper"]], header=["key", "description"])
     out, _err = run("import", "organisations", str(path))
     assert "updated 1" in out
     assert Organisation.objects.get(key="grundfos").description == "Pumper"

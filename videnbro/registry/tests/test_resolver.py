@@ -61,8 +61,12 @@ def test_it_gives_an_exact_name_the_full_score(seeded):
 
 def test_it_never_takes_the_foundation_for_the_company(seeded):
     novo = Organisation.objects.get(key="novo-nordisk")
-    for written in ["Novo Nordisk Fonden", "Novo Nordisk Foundation", "NOVO NORDISK FONDEN",
-                    "Novo Nordisk Fond"]:
+    for written in [
+        "Novo Nordisk Fonden",
+        "Novo Nordisk Foundation",
+        "NOVO NORDISK FONDEN",
+        "Novo Nordisk Fond",
+    ]:
         resolution = organisation_resolve(written)
         assert resolution.match is None or resolution.match.id != novo.pk, written
 
@@ -105,8 +109,9 @@ def test_it_limits_and_orders_candidates(seeded):
 
 def test_it_sees_organisations_created_after_the_index_was_built(seeded):
     assert organisation_resolve("Zyxwv Qqq Consulting").match is None
-    created = services.organisation_create(actor=SYSTEM, name="Zyxwv Qqq Consulting",
-                                           kind="company", aliases=["ZQC"])
+    created = services.organisation_create(
+        actor=SYSTEM, name="Zyxwv Qqq Consulting", kind="company", aliases=["ZQC"]
+    )
     assert organisation_resolve("Zyxwv Qqq Consulting").match.id == created.pk
     assert organisation_resolve("ZQC").match.id == created.pk
 

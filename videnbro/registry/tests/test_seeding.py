@@ -18,9 +18,21 @@ from videnbro.registry.models import (
 )
 from videnbro.registry.seeding import SEED_DIR, seed_registry
 
-COUNTED = [Organisation, OrganisationAlias, Membership, Capacity, OrganisationSite, Source,
-           Region, Municipality, AuditLog, Organisation.history.model,
-           OrganisationAlias.history.model, Membership.history.model, Capacity.history.model]
+COUNTED = [
+    Organisation,
+    OrganisationAlias,
+    Membership,
+    Capacity,
+    OrganisationSite,
+    Source,
+    Region,
+    Municipality,
+    AuditLog,
+    Organisation.history.model,
+    OrganisationAlias.history.model,
+    Membership.history.model,
+    Capacity.history.model,
+]
 
 
 def counts() -> dict[str, int]:
@@ -34,8 +46,7 @@ def test_it_writes_nothing_when_seeded_a_second_time(seeded):
     assert counts() == before
     assert not any(name.endswith("created") for name in stats), stats
     # The data map's seed adds a few organisations of its own (conftest seeds it too).
-    assert stats["organisations unchanged"] == before["Organisation"] - len(
-        datamap_only_keys())
+    assert stats["organisations unchanged"] == before["Organisation"] - len(datamap_only_keys())
     assert "organisations updated" not in stats
 
 
@@ -61,18 +72,27 @@ def test_it_seeds_five_regions(seeded):
     assert Region.objects.count() == 5
     assert Organisation.objects.filter(kind=Kind.REGION).count() == 5
     assert set(Region.objects.values_list("slug", flat=True)) == {
-        "hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland"}
+        "hovedstaden",
+        "sjaelland",
+        "syddanmark",
+        "midtjylland",
+        "nordjylland",
+    }
 
 
 def test_it_seeds_98_municipalities_in_the_right_regions(seeded):
     assert Municipality.objects.count() == 98
     assert Organisation.objects.filter(kind=Kind.MUNICIPALITY).count() == 98
     per_region = {r.slug: r.municipalities.count() for r in Region.objects.all()}
-    assert per_region == {"hovedstaden": 29, "sjaelland": 17, "syddanmark": 22,
-                          "midtjylland": 19, "nordjylland": 11}
+    assert per_region == {
+        "hovedstaden": 29,
+        "sjaelland": 17,
+        "syddanmark": 22,
+        "midtjylland": 19,
+        "nordjylland": 11,
+    }
     # Each municipality's organisation sits in its municipality and region.
-    for org in Organisation.objects.filter(kind=Kind.MUNICIPALITY).select_related(
-            "municipality"):
+    for org in Organisation.objects.filter(kind=Kind.MUNICIPALITY).select_related("municipality"):
         assert org.municipality is not None, org
         assert org.region_id == org.municipality.region_id, org
     assert Municipality.objects.get(code="101").name == "København"
@@ -97,15 +117,26 @@ def _seed_keys(kind: str) -> set[str]:
 
 def test_it_seeds_the_14_national_clusters_and_copenhagen_healthtech_cluster(seeded):
     # The 14 clusters designated under Innovationskraft 2021-2024 (source klynger-2021).
-    national = set(Organisation.objects.filter(
-        kind=Kind.CLUSTER, source__code="klynger-2021"
-    ).values_list("key", flat=True))
+    national = set(
+        Organisation.objects.filter(kind=Kind.CLUSTER, source__code="klynger-2021").values_list(
+            "key", flat=True
+        )
+    )
     assert national == {
-        "clean", "energy-cluster-denmark", "food-og-bio-cluster-denmark",
-        "maritime-og-logistics-innovation-denmark", "danish-life-science-cluster",
-        "klyngen-for-byggeri-og-anlaeg", "lifestyle-og-design-cluster",
-        "klyngen-for-avanceret-produktion", "digitallead", "copenhagen-fintech",
-        "odense-robotics", "vision-denmark", "danish-sound-cluster", "censec",
+        "clean",
+        "energy-cluster-denmark",
+        "food-og-bio-cluster-denmark",
+        "maritime-og-logistics-innovation-denmark",
+        "danish-life-science-cluster",
+        "klyngen-for-byggeri-og-anlaeg",
+        "lifestyle-og-design-cluster",
+        "klyngen-for-avanceret-produktion",
+        "digitallead",
+        "copenhagen-fintech",
+        "odense-robotics",
+        "vision-denmark",
+        "danish-sound-cluster",
+        "censec",
     }
     clusters = set(Organisation.objects.filter(kind=Kind.CLUSTER).values_list("key", flat=True))
     assert "copenhagen-healthtech-cluster" in clusters
@@ -134,15 +165,13 @@ def test_it_keeps_novo_nordisk_and_novo_nordisk_fonden_apart(seeded):
 
 
 def test_it_keeps_keys_names_and_cvr_numbers_unique(seeded):
-    assert Organisation.objects.values("normalised_name").distinct().count() == \
-        Organisation.objects.count()
+    assert Organisation.objects.values("normalised_name").distinct().count() == Organisation.objects.count()
     with_cvr = Organisation.objects.exclude(Q(cvr__isnull=True))
     assert with_cvr.values("cvr").distinct().count() == with_cvr.count()
 
 
 def test_it_links_hubs_to_danish_life_science_cluster(seeded):
-    parents = set(Organisation.objects.filter(kind=Kind.REGIONAL_HUB)
-                  .values_list("parent__key", flat=True))
+    parents = set(Organisation.objects.filter(kind=Kind.REGIONAL_HUB).values_list("parent__key", flat=True))
     assert parents == {"danish-life-science-cluster"}
 
 

@@ -44,15 +44,15 @@ def test_it_makes_variants_meet():
         ("Region Sjælland", "region-sjaelland"),
         ("Nykøbing F. Sygehus", "nykoebing-f-sygehus"),
         ("Sygehus Lillebælt, Kolding", "sygehus-lillebaelt-kolding"),
-        ("Danish Life Science Cluster – hub Nordjylland",
-         "danish-life-science-cluster-hub-nordjylland"),
+        ("Danish Life Science Cluster – hub Nordjylland", "danish-life-science-cluster-hub-nordjylland"),
     ],
 )
 def test_it_slugifies_keys_as_the_seed_files_do(name, key):
     assert slugify_key(name) == key
 
 
-@pytest.mark.parametrize(("value", "text"), [(3000, "3.000"), (2.5, "2,5"), (1234567.25, "1.234.567,25"),
-                                               (0, "0")])
+@pytest.mark.parametrize(
+    ("value", "text"), [(3000, "3.000"), (2.5, "2,5"), (1234567.25, "1.234.567,25"), (0, "0")]
+)
 def test_it_formats_quantities_the_danish_way(value, text):
     assert format_quantity(value) == text

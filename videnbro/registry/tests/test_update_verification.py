@@ -18,7 +18,8 @@ pytestmark = pytest.mark.regression
 @pytest.fixture
 def unverified(seeded):
     return services.organisation_create(
-        actor=SYSTEM, name="Zyxwv Visirværksted", kind="company", is_verified=False)
+        actor=SYSTEM, name="Zyxwv Visirværksted", kind="company", is_verified=False
+    )
 
 
 @pytest.fixture
@@ -28,19 +29,18 @@ def keeper(make_user):
 
 def test_a_failing_update_rolls_the_verification_back(keeper, unverified):
     with pytest.raises(ValidationError) as caught:
-        services.organisation_update(actor=keeper, organisation=unverified, is_verified=True,
-                                     cvr="12345")
+        services.organisation_update(actor=keeper, organisation=unverified, is_verified=True, cvr="12345")
     assert "cvr" in caught.value.message_dict
     unverified.refresh_from_db()
     assert not unverified.is_verified and unverified.verified_at is None
-    assert not AuditLog.objects.filter(action="registry.organisation.verified",
-                                       object_id=str(unverified.pk)).exists()
+    assert not AuditLog.objects.filter(
+        action="registry.organisation.verified", object_id=str(unverified.pk)
+    ).exists()
 
 
 def test_a_failing_model_validation_rolls_the_verification_back(keeper, unverified):
     with pytest.raises(ValidationError):
-        services.organisation_update(actor=keeper, organisation=unverified, is_verified=True,
-                                     name="")
+        services.organisation_update(actor=keeper, organisation=unverified, is_verified=True, name="")
     unverified.refresh_from_db()
     assert not unverified.is_verified
 
@@ -48,8 +48,9 @@ def test_a_failing_model_validation_rolls_the_verification_back(keeper, unverifi
 def test_un_verifying_a_verified_organisation_is_a_field_error(keeper, org):
     grundfos = org("grundfos")
     with pytest.raises(ValidationError) as caught:
-        services.organisation_update(actor=keeper, organisation=grundfos, is_verified=False,
-                                     description="Ændret.")
+        services.organisation_update(
+            actor=keeper, organisation=grundfos, is_verified=False, description="Ændret."
+        )
     assert list(caught.value.message_dict) == ["is_verified"]
     grundfos.refresh_from_db()
     assert grundfos.is_verified and grundfos.description != "Ændret."
@@ -58,5 +59,6 @@ def test_un_verifying_a_verified_organisation_is_a_field_error(keeper, org):
 def test_an_update_naming_the_current_verification_is_accepted(keeper, org):
     grundfos = org("grundfos")
     _organisation, changed = services.organisation_update(
-        actor=keeper, organisation=grundfos, is_verified=True, description="Ændret.")
+        actor=keeper, organisation=grundfos, is_verified=True, description="Ændret."
+    )
     assert changed == ["description"]

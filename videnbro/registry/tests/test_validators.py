@@ -36,8 +36,8 @@ def test_it_accepts_valid_cvr_numbers(cvr):
 
 
 @pytest.mark.parametrize(
-    "written", ["DK 24 25 67 90", "DK24256790", "dk 24256790", "24 25 67 90", "2425-6790",
-                " 24256790 "],
+    "written",
+    ["DK 24 25 67 90", "DK24256790", "dk 24256790", "24 25 67 90", "2425-6790", " 24256790 "],
 )
 def test_it_accepts_common_ways_of_writing_a_cvr_number(written):
     assert clean_cvr(written) == "24256790"
@@ -48,14 +48,11 @@ def test_it_rejects_a_wrong_check_digit_with_the_exact_message(cvr):
     assert not is_valid_cvr(cvr)
     with pytest.raises(ValidationError) as info:
         clean_cvr(cvr)
-    assert info.value.messages == [
-        f"{cvr} er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."
-    ]
+    assert info.value.messages == [f"{cvr} er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."]
     assert info.value.code == "cvr_checksum"
 
 
-@pytest.mark.parametrize("written", ["1234567", "123456789", "", "2425679O", "ABCDEFGH",
-                                     "24.25.67.90", "DK"])
+@pytest.mark.parametrize("written", ["1234567", "123456789", "", "2425679O", "ABCDEFGH", "24.25.67.90", "DK"])
 def test_it_rejects_wrong_length_and_letters_with_the_exact_message(written):
     with pytest.raises(ValidationError) as info:
         clean_cvr(written)

@@ -28,8 +28,12 @@ PAYLOAD = '=HYPERLINK("http://evil.example","Klik")'
 def unverified(seeded):
     """What an anonymous offer with an unknown name used to make public."""
     return services.organisation_create(
-        actor=SYSTEM, name="Zyxwv Visirværksted", kind="company", is_verified=False,
-        description="Oprettet automatisk fra tilbud; ikke verificeret.")
+        actor=SYSTEM,
+        name="Zyxwv Visirværksted",
+        kind="company",
+        is_verified=False,
+        description="Oprettet automatisk fra tilbud; ikke verificeret.",
+    )
 
 
 @pytest.fixture
@@ -61,8 +65,10 @@ def test_it_keeps_names_from_the_public_door_out_of_the_public_registry(seeded, 
     """The issue's case: names like "0" and a formula sorted first in the public list, and
     counted on the home page."""
     figures = key_figures()
-    made = [services.organisation_create(actor=SYSTEM, name=name, kind="other",
-                                         is_verified=False) for name in ("0", PAYLOAD)]
+    made = [
+        services.organisation_create(actor=SYSTEM, name=name, kind="other", is_verified=False)
+        for name in ("0", PAYLOAD)
+    ]
     first = api.get(LIST).json()["results"][0]["name"]
     assert first not in ("0", PAYLOAD)
     names = api_names(api)
@@ -82,8 +88,7 @@ def test_it_counts_only_public_organisations_on_the_home_page(seeded, client, un
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member"])
-def test_it_hides_unverified_organisations_in_the_api_from(role, seeded, api, api_as, member,
-                                                             unverified):
+def test_it_hides_unverified_organisations_in_the_api_from(role, seeded, api, api_as, member, unverified):
     client = api if role == "anonymous" else api_as(member)
     assert unverified.name not in api_names(client)
     assert api_names(client, "verified=false") == []
@@ -105,20 +110,22 @@ def test_it_shows_unverified_organisations_to_staff(role, request, api_as, unver
 
 
 def test_it_leaves_unverified_organisations_out_of_search(seeded, unverified):
-    assert not SearchDocument.objects.filter(doc_type="organisation",
-                                             object_id=unverified.pk).exists()
+    assert not SearchDocument.objects.filter(doc_type="organisation", object_id=unverified.pk).exists()
     assert search(q="Zyxwv").count == 0
 
 
-def test_it_leaves_unverified_organisations_out_of_exports(seeded, client, unverified,
-                                                           keeper):
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/organisationer/eksport.csv").content.decode("utf-8-sig"))))
+def test_it_leaves_unverified_organisations_out_of_exports(seeded, client, unverified, keeper):
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/organisationer/eksport.csv").content.decode("utf-8-sig")))
+    )
     assert unverified.key not in {row["key"] for row in rows}
     assert len(rows) == public_organisations().count()
     client.force_login(keeper)  # staff review them, also in their export
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/organisationer/eksport.csv?verified=false").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/organisationer/eksport.csv?verified=false").content.decode("utf-8-sig"))
+        )
+    )
     assert [row["key"] for row in rows] == [unverified.key]
 
 
@@ -128,36 +135,32 @@ def test_the_cli_export_leaves_unverified_organisations_out(seeded, unverified, 
     out = tmp_path / "orgs.csv"
     call_command("export", "organisations", "--format", "csv", "-o", str(out))
     assert unverified.key not in out.read_text(encoding="utf-8-sig")
-    call_command("export", "organisations", "--format", "csv", "-o", str(out),
-                 "--include-unverified")
+    call_command("export", "organisations", "--format", "csv", "-o", str(out), "--include-unverified")
     assert unverified.key in out.read_text(encoding="utf-8-sig")
 
 
 def test_the_resolver_matches_unverified_records_only_when_asked(seeded, unverified):
     assert organisation_resolve(unverified.name).match is None
-    assert organisation_resolve(unverified.name, include_unverified=True).match.id == \
-        unverified.pk
+    assert organisation_resolve(unverified.name, include_unverified=True).match.id == unverified.pk
 
 
 # --- the verify service ----------------------------------------------------------------------
+
 
 def test_verify_makes_the_organisation_public_with_an_audit_row(keeper, unverified, api):
     organisation = services.organisation_verify(actor=keeper, organisation=unverified)
     assert organisation.is_verified is True
     assert organisation.verified_by == keeper and organisation.verified_at is not None
-    row = AuditLog.objects.get(action="registry.organisation.verified",
-                               object_id=str(unverified.pk))
+    row = AuditLog.objects.get(action="registry.organisation.verified", object_id=str(unverified.pk))
     assert row.actor == keeper
     assert api.get(f"{LIST}{unverified.pk}/").status_code == 200
-    assert SearchDocument.objects.filter(doc_type="organisation",
-                                         object_id=unverified.pk).exists()
+    assert SearchDocument.objects.filter(doc_type="organisation", object_id=unverified.pk).exists()
     assert search(q="Zyxwv").count == 1
     with pytest.raises(ConflictError):
         services.organisation_verify(actor=keeper, organisation=unverified)
 
 
-@pytest.mark.parametrize("role", [Role.ORGANISATION_MEMBER, Role.DATA_CUSTODIAN,
-                                  Role.DATA_BROKER])
+@pytest.mark.parametrize("role", [Role.ORGANISATION_MEMBER, Role.DATA_CUSTODIAN, Role.DATA_BROKER])
 def test_verify_is_refused_to_non_staff(role, make_user, unverified):
     user = make_user(role, organisation=unverified)
     with pytest.raises(PermissionDeniedError):
@@ -173,13 +176,14 @@ def test_verify_is_refused_to_non_staff(role, make_user, unverified):
 def test_staff_created_and_seeded_organisations_are_verified(seeded, keeper):
     assert not Organisation.objects.unverified().exists()
     assert not Organisation.objects.filter(verified_at__isnull=True).exists()
-    made = services.organisation_create(actor=keeper, name="Qwerty Sundhedsteknik ApS",
-                                        kind="company")
+    made = services.organisation_create(actor=keeper, name="Qwerty Sundhedsteknik ApS", kind="company")
     assert made.is_verified and made.verified_by == keeper
 
 
-@pytest.mark.parametrize(("role", "status"), [("anonymous", (401, 403)), ("member", (404,)),
-                                              ("keeper", (200,)), ("authority", (200,))])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("anonymous", (401, 403)), ("member", (404,)), ("keeper", (200,)), ("authority", (200,))],
+)
 def test_the_verify_api_action_per_role(role, status, request, api, api_as, unverified):
     client = api if role == "anonymous" else api_as(request.getfixturevalue(role))
     response = client.post(f"{LIST}{unverified.pk}/verify/")
@@ -214,20 +218,23 @@ def test_the_admin_action_verifies_through_the_service(client, make_user, unveri
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    response = client.post("/admin/registry/organisation/", {
-        "action": "verify_selected", "_selected_action": [unverified.pk]})
+    response = client.post(
+        "/admin/registry/organisation/", {"action": "verify_selected", "_selected_action": [unverified.pk]}
+    )
     assert response.status_code in (200, 302)
     unverified.refresh_from_db()
     assert unverified.is_verified
-    assert AuditLog.objects.filter(action="registry.organisation.verified",
-                                   actor=admin).exists()
+    assert AuditLog.objects.filter(action="registry.organisation.verified", actor=admin).exists()
 
 
 def test_an_update_that_verifies_goes_through_the_verify_service(keeper, unverified):
     organisation, changed = services.organisation_update(
-        actor=keeper, organisation=unverified, is_verified=True, description="Kontrolleret.")
+        actor=keeper, organisation=unverified, is_verified=True, description="Kontrolleret."
+    )
     assert changed == ["is_verified", "description"]
     organisation.refresh_from_db()
     assert organisation.is_verified and organisation.description == "Kontrolleret."
-    assert AuditLog.objects.filter(action="registry.organisation.verified",
-                                   object_id=str(unverified.pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(action="registry.organisation.verified", object_id=str(unverified.pk)).count()
+        == 1
+    )

@@ -14,10 +14,14 @@ from videnbro.search import services
 def service_results(q: str, *, page: int = 1, **filters: str) -> dict:
     """The service's answer in the API's shape (`type` is the API's name for `doc_type`)."""
     found = services.search(
-        q=q, filters={services.FILTERS[name]: value for name, value in filters.items()},
-        page=page)
-    return {"count": found.count, "pages": found.pages,
-            "results": [asdict(r) for r in found.results], "facets": found.facets}
+        q=q, filters={services.FILTERS[name]: value for name, value in filters.items()}, page=page
+    )
+    return {
+        "count": found.count,
+        "pages": found.pages,
+        "results": [asdict(r) for r in found.results],
+        "facets": found.facets,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -56,4 +60,3 @@ def everything(seeded):
         return results
 
     return run
-

@@ -53,5 +53,13 @@ def test_it_deduplicates_query_words_keeping_their_first_order():
 
 def test_it_reads_operators_and_quotes_in_a_query_as_words():
     assert query_words('NEAR(visir* -sprit) "x" OR title_terms:y') == [
-        "near", "visir", "sprit", "x", "or", "title", "terms", "y"]
-    assert query_words('" * - : ( ) ^ \' \\ % _') == []
+        "near",
+        "visir",
+        "sprit",
+        "x",
+        "or",
+        "title",
+        "terms",
+        "y",
+    ]
+    assert query_words("\" * - : ( ) ^ ' \\ % _") == []

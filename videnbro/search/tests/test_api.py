@@ -13,17 +13,58 @@ from videnbro.search.models import DocType, SearchDocument
 
 from .conftest import service_results
 
-FACET_FIELDS = {"type": "doc_type", "focus_area": "focus_area", "region": "region",
-                "sector": "sector", "custodian": "custodian", "theme": "themes",
-                "coding_system": "coding_systems", "access_route": "access_route",
-                "personal_data": "personal_data"}
+FACET_FIELDS = {
+    "type": "doc_type",
+    "focus_area": "focus_area",
+    "region": "region",
+    "sector": "sector",
+    "custodian": "custodian",
+    "theme": "themes",
+    "coding_system": "coding_systems",
+    "access_route": "access_route",
+    "personal_data": "personal_data",
+}
 MULTI_VALUED = {"themes", "coding_systems"}
-ODD_QUERIES = ['"', "*", "NEAR", "-", ":", "a:b", '"unclosed', "NOT AND OR", "(", ")", "^", "'",
-               "\\", "%", "_", "😷", "æøå", "<script>alert(1)</script>", "\x00",
-               'visir"', "visir*", "-visir", "NEAR(visir sprit)", "title_terms:visir",
-               "body_terms : sprit", "visir AND", "OR visir", "visir & sprit | !x", "visir:*",
-               "a''b", "{visir}", "visir <-> sprit", "中文", "ß", "x\u0301", "\u200b", "\ufeff",
-               "ab\x00cd"]
+ODD_QUERIES = [
+    '"',
+    "*",
+    "NEAR",
+    "-",
+    ":",
+    "a:b",
+    '"unclosed',
+    "NOT AND OR",
+    "(",
+    ")",
+    "^",
+    "'",
+    "\\",
+    "%",
+    "_",
+    "😷",
+    "æøå",
+    "<script>alert(1)</script>",
+    "\x00",
+    'visir"',
+    "visir*",
+    "-visir",
+    "NEAR(visir sprit)",
+    "title_terms:visir",
+    "body_terms : sprit",
+    "visir AND",
+    "OR visir",
+    "visir & sprit | !x",
+    "visir:*",
+    "a''b",
+    "{visir}",
+    "visir <-> sprit",
+    "中文",
+    "ß",
+    "x\u0301",
+    "\u200b",
+    "\ufeff",
+    "ab\x00cd",
+]
 
 
 def get(api, **params):
@@ -63,8 +104,9 @@ def test_it_answers_with_the_documented_shape(api, seeded):
     assert partnership["title"] in response.content.decode()
 
 
-@pytest.mark.parametrize("q", ["visir", "sprit", "Aarhus", "Novo Nordisk", "Grundfoss", "KU",
-                               "hand sanitizer", "region"])
+@pytest.mark.parametrize(
+    "q", ["visir", "sprit", "Aarhus", "Novo Nordisk", "Grundfoss", "KU", "hand sanitizer", "region"]
+)
 def test_it_scores_between_zero_and_one_best_first(api, seeded, q):
     scores = [r["score"] for r in ok(get(api, q=q))["results"]]
     assert scores, q
@@ -72,8 +114,7 @@ def test_it_scores_between_zero_and_one_best_first(api, seeded, q):
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize("q", ["visir", "værnemidler", "Aarhus", "Københavns Universitet",
-                               "kræft"])
+@pytest.mark.parametrize("q", ["visir", "værnemidler", "Aarhus", "Københavns Universitet", "kræft"])
 def test_it_counts_facets_over_all_matching_records(everything, q):
     answer = service_results(q)
     results = everything(q)
@@ -95,8 +136,7 @@ def test_it_narrows_results_to_each_facet_value(api, everything, q):
             assert body["count"] == n, (facet, value)
             narrowed = everything(q, **{facet: value})
             assert len(narrowed) == n
-            assert all(value in facet_values(d, FACET_FIELDS[facet])
-                       for d in documents_of(narrowed))
+            assert all(value in facet_values(d, FACET_FIELDS[facet]) for d in documents_of(narrowed))
             tried += 1
     assert tried >= 4
 
@@ -109,14 +149,16 @@ def test_it_combines_filters(api, seeded):
     assert ok(get(api, q="værnemidler", type="capacity", sector="public"))["count"] == 0
 
 
-@pytest.mark.parametrize(("param", "allowed"), [
-    ("type", lambda: DocType.values),
-    ("focus_area", lambda: FocusArea.values),
-    ("region", lambda: list(Region.objects.values_list("slug", flat=True))),
-    ("sector", lambda: Sector.values),
-])
-def test_it_refuses_an_unknown_filter_value_and_lists_the_allowed_ones(api, seeded, param,
-                                                                       allowed):
+@pytest.mark.parametrize(
+    ("param", "allowed"),
+    [
+        ("type", lambda: DocType.values),
+        ("focus_area", lambda: FocusArea.values),
+        ("region", lambda: list(Region.objects.values_list("slug", flat=True))),
+        ("sector", lambda: Sector.values),
+    ],
+)
+def test_it_refuses_an_unknown_filter_value_and_lists_the_allowed_ones(api, seeded, param, allowed):
     response = get(api, q="visir", **{param: "mars"})
     assert response.status_code == 400
     (message,) = response.json()["errors"][param]
@@ -178,8 +220,9 @@ def test_it_treats_operators_and_odd_characters_as_text(api, seeded, q):
     assert len(body["results"]) <= body["count"]
 
 
-@pytest.mark.parametrize("q", ['visir"', "visir*", "-visir", "NEAR(visir)", "(visir)",
-                               "title_terms:visir", "^visir", "visir'"])
+@pytest.mark.parametrize(
+    "q", ['visir"', "visir*", "-visir", "NEAR(visir)", "(visir)", "title_terms:visir", "^visir", "visir'"]
+)
 def test_it_reads_a_word_next_to_operators_as_that_word(api, seeded, q):
     assert ok(get(api, q=q))["count"] == ok(get(api, q="visir"))["count"] > 0
 

@@ -21,8 +21,7 @@ def data_map(seeded_live_server):  # noqa: F811
     return seeded_live_server
 
 
-def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map,
-                                                                     browser_page):  # noqa: F811
+def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map, browser_page):  # noqa: F811
     # data_map first: its database writes must happen before Playwright starts (see
     # browser_page), or PostgreSQL keeps a session open and cannot drop the test database.
     page = browser_page
@@ -39,9 +38,10 @@ def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map,
 
     page.locator("aside").get_by_role("link", name="Fødsler", exact=True).click()
     page.wait_for_url(re.compile(r"theme=births"))
-    assert page.locator("aside").get_by_role("link", name="Fødsler", exact=True) \
-        .get_attribute("aria-current") == "true"
+    assert (
+        page.locator("aside").get_by_role("link", name="Fødsler", exact=True).get_attribute("aria-current")
+        == "true"
+    )
     page.get_by_role("link", name="Det Medicinske Fødselsregister", exact=True).click()
     page.wait_for_url(re.compile(r"/datalandkort/det-medicinske-foedselsregister/$"))
-    assert page.get_by_role("heading", level=1).inner_text().startswith(
-        "Det Medicinske Fødselsregister")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Det Medicinske Fødselsregister")

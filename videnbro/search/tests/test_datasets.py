@@ -77,27 +77,38 @@ def page(client, url: str) -> str:
 
 
 def facet_block(html: str, name: str) -> str:
-    match = re.search(rf'<h2 class="facet-title">([^<]+)</h2>\s*<ul [^>]*data-facet="{name}">'
-                      r"(.*?)</ul>", html, re.S)
+    match = re.search(
+        rf'<h2 class="facet-title">([^<]+)</h2>\s*<ul [^>]*data-facet="{name}">'
+        r"(.*?)</ul>",
+        html,
+        re.S,
+    )
     assert match, name
     return match.group(1) + match.group(2)
 
 
 # -- Finding the right dataset ---------------------------------------------------------------
 
-@pytest.mark.parametrize(("q", "expected", "within"), [
-    ("fødsler", "Det Medicinske Fødselsregister", 1),
-    ("lægemidler", "Lægemiddelstatistikregisteret", 3),
-    ("Landspatientregisteret", "Landspatientregisteret", 1),
-    ("LPR", "Landspatientregisteret", 1),  # acronym
-    ("Danish National Patient Registry", "Landspatientregisteret", 1),  # English title
-    ("births", "Det Medicinske Fødselsregister", 3),  # English theme and description
-    ("hjertesvigt", "Dansk Hjertesvigtdatabase", 1),
-    ("apgar", "Det Medicinske Fødselsregister", 1),  # a variable's label
-    ("ANALYSISCODE", "Laboratoriedatabasens Forskertabel (Registeret for Laboratorieresultater "
-                     "til Forskning)", 1),  # a variable's name
-    ("tvillinger", "Det Danske Tvillingeregister", 3),
-])
+
+@pytest.mark.parametrize(
+    ("q", "expected", "within"),
+    [
+        ("fødsler", "Det Medicinske Fødselsregister", 1),
+        ("lægemidler", "Lægemiddelstatistikregisteret", 3),
+        ("Landspatientregisteret", "Landspatientregisteret", 1),
+        ("LPR", "Landspatientregisteret", 1),  # acronym
+        ("Danish National Patient Registry", "Landspatientregisteret", 1),  # English title
+        ("births", "Det Medicinske Fødselsregister", 3),  # English theme and description
+        ("hjertesvigt", "Dansk Hjertesvigtdatabase", 1),
+        ("apgar", "Det Medicinske Fødselsregister", 1),  # a variable's label
+        (
+            "ANALYSISCODE",
+            "Laboratoriedatabasens Forskertabel (Registeret for Laboratorieresultater til Forskning)",
+            1,
+        ),  # a variable's name
+        ("tvillinger", "Det Danske Tvillingeregister", 3),
+    ],
+)
 def test_it_finds_the_dataset_people_search_for(ask, q, expected, within):
     results = ask(q)["results"]
     top = [r["title"] for r in results[:within]]
@@ -129,12 +140,14 @@ def test_it_indexes_every_seeded_dataset_once(seeded):
     indexed = SearchDocument.objects.filter(doc_type="dataset")
     assert indexed.count() == Dataset.objects.count() >= 47
     assert set(indexed.values_list("object_id", flat=True)) == set(
-        Dataset.objects.values_list("pk", flat=True))
+        Dataset.objects.values_list("pk", flat=True)
+    )
     seed_datamap(progress=False)  # seeding again changes nothing
     assert indexed.count() == Dataset.objects.count()
 
 
 # -- Facets ----------------------------------------------------------------------------------
+
 
 def test_it_counts_the_dataset_facets_as_the_data_map_has_them(api, seeded):
     body = ok(api.get(SEARCH, {"type": "dataset"}))
@@ -169,17 +182,18 @@ def test_it_counts_a_dataset_under_each_of_its_themes(api, seeded):
     # Within births, the other themes of the same datasets are counted too.
     births = ok(api.get(SEARCH, {"type": "dataset", "theme": "births"}))["facets"]["theme"]
     assert births["births"] == facets["births"]
-    assert births["biobank"] == sum(1 for d in Dataset.objects.all()
-                                    if {"births", "biobank"} <= set(d.themes)) >= 2
+    assert (
+        births["biobank"]
+        == sum(1 for d in Dataset.objects.all() if {"births", "biobank"} <= set(d.themes))
+        >= 2
+    )
 
 
 def test_it_matches_a_whole_coding_system_not_part_of_one(api, seeded):
     icd8 = every_result(api, type="dataset", coding_system="ICD-8")
-    assert {r["id"] for r in icd8} == {d.pk for d in Dataset.objects.all()
-                                        if "ICD-8" in d.coding_systems}
+    assert {r["id"] for r in icd8} == {d.pk for d in Dataset.objects.all() if "ICD-8" in d.coding_systems}
     lower = every_result(api, type="dataset", coding_system="icd-10")
-    assert {r["id"] for r in lower} == {d.pk for d in Dataset.objects.all()
-                                         if "ICD-10" in d.coding_systems}
+    assert {r["id"] for r in lower} == {d.pk for d in Dataset.objects.all() if "ICD-10" in d.coding_systems}
 
 
 def test_it_filters_by_personal_data_yes_and_no(api, seeded):
@@ -191,38 +205,51 @@ def test_it_filters_by_personal_data_yes_and_no(api, seeded):
     anonymous.save()
     facets = ok(api.get(SEARCH, {"type": "dataset"}))["facets"]["personal_data"]
     assert facets == {"yes": total - 1, "no": 1}
-    assert [r["id"] for r in every_result(api, type="dataset", personal_data="no")] == [
-        anonymous.pk]
+    assert [r["id"] for r in every_result(api, type="dataset", personal_data="no")] == [anonymous.pk]
     yes = every_result(api, type="dataset", personal_data="yes")
     assert len(yes) == total - 1 and anonymous.pk not in {r["id"] for r in yes}
     with_query = {"q": "Befolkningen", "type": "dataset"}
-    assert [r["id"] for r in ok(api.get(SEARCH, {**with_query, "personal_data": "no"}))[
-        "results"]] == [anonymous.pk]
-    assert anonymous.pk not in {r["id"] for r in ok(api.get(
-        SEARCH, {**with_query, "personal_data": "yes"}))["results"]}
+    assert [r["id"] for r in ok(api.get(SEARCH, {**with_query, "personal_data": "no"}))["results"]] == [
+        anonymous.pk
+    ]
+    assert anonymous.pk not in {
+        r["id"] for r in ok(api.get(SEARCH, {**with_query, "personal_data": "yes"}))["results"]
+    }
 
 
 def test_it_combines_dataset_filters_with_a_query(api, seeded):
-    body = ok(api.get(SEARCH, {"q": "kræft", "theme": "cancer",
-                               "access_route": "rkkp", "custodian":
-                               "regionernes-kliniske-kvalitetsudviklingsprogram"}))
+    body = ok(
+        api.get(
+            SEARCH,
+            {
+                "q": "kræft",
+                "theme": "cancer",
+                "access_route": "rkkp",
+                "custodian": "regionernes-kliniske-kvalitetsudviklingsprogram",
+            },
+        )
+    )
     assert body["count"] > 0
     for result in body["results"]:
         dataset = Dataset.objects.select_related("access_route").get(pk=result["id"])
         assert "cancer" in dataset.themes and dataset.access_route.key == "rkkp"
-    assert ok(api.get(SEARCH, {"q": "kræft", "theme": "cancer", "type": "partnership"}))[
-        "count"] == 0
+    assert ok(api.get(SEARCH, {"q": "kræft", "theme": "cancer", "type": "partnership"}))["count"] == 0
 
 
 # -- The index follows the data map ----------------------------------------------------------
 
+
 @pytest.fixture
 def new_dataset(seeded):
     dataset = Dataset.objects.create(
-        key="zephyrgrafi-kohorten", title="Zephyrgrafi-kohorten",
-        description="En kohorte af blodprøver.", custodian=Organisation.objects.get(
-            key="sundhedsdatastyrelsen"), themes=["biobank"], coding_systems=["NPU"],
-        access_route=AccessRoute.objects.get(key="other"))
+        key="zephyrgrafi-kohorten",
+        title="Zephyrgrafi-kohorten",
+        description="En kohorte af blodprøver.",
+        custodian=Organisation.objects.get(key="sundhedsdatastyrelsen"),
+        themes=["biobank"],
+        coding_systems=["NPU"],
+        access_route=AccessRoute.objects.get(key="other"),
+    )
     Variable.objects.create(dataset=dataset, name="KVORTIMETER", label="Kvortimeterværdi")
     return dataset
 
@@ -230,8 +257,9 @@ def new_dataset(seeded):
 def test_it_finds_a_new_dataset_and_its_variables_at_once(new_dataset):
     assert titles("Zephyrgrafi")[0] == "Zephyrgrafi-kohorten"
     assert titles("kvortimeter") == ["Zephyrgrafi-kohorten"]
-    assert "Zephyrgrafi-kohorten" in titles("kohorte", theme="biobank", coding_system="NPU",
-                                             access_route="other")
+    assert "Zephyrgrafi-kohorten" in titles(
+        "kohorte", theme="biobank", coding_system="NPU", access_route="other"
+    )
 
 
 def test_it_follows_an_edited_dataset(api, new_dataset):
@@ -294,6 +322,7 @@ def test_it_rebuilds_the_datasets_too(seeded):
 
 # -- API -------------------------------------------------------------------------------------
 
+
 def test_it_answers_datasets_in_the_api_contract(api, seeded):
     body = ok(api.get(SEARCH, {"q": "fødsler", "type": "dataset"}))
     assert set(DATASET_FACETS) <= set(body["facets"])
@@ -307,13 +336,16 @@ def test_it_answers_datasets_in_the_api_contract(api, seeded):
     assert response.status_code == 200 and first["title"] in response.content.decode()
 
 
-@pytest.mark.parametrize(("param", "allowed"), [
-    ("custodian", lambda: set(Dataset.objects.values_list("custodian__key", flat=True))),
-    ("theme", lambda: set(Theme.values)),
-    ("coding_system", lambda: {c for d in Dataset.objects.all() for c in d.coding_systems}),
-    ("access_route", lambda: set(AccessRoute.objects.values_list("key", flat=True))),
-    ("personal_data", lambda: {"yes", "no"}),
-])
+@pytest.mark.parametrize(
+    ("param", "allowed"),
+    [
+        ("custodian", lambda: set(Dataset.objects.values_list("custodian__key", flat=True))),
+        ("theme", lambda: set(Theme.values)),
+        ("coding_system", lambda: {c for d in Dataset.objects.all() for c in d.coding_systems}),
+        ("access_route", lambda: set(AccessRoute.objects.values_list("key", flat=True))),
+        ("personal_data", lambda: {"yes", "no"}),
+    ],
+)
 def test_it_refuses_an_unknown_dataset_facet_value(api, seeded, param, allowed):
     response = api.get(SEARCH, {"q": "fødsler", param: "mars"})
     assert response.status_code == 400
@@ -338,11 +370,16 @@ def test_it_documents_the_dataset_filters_in_openapi(api, db):
     assert set(parameters["personal_data"]["schema"]["enum"]) == {"yes", "no"}
 
 
-def test_it_pins_the_query_count_of_a_filtered_dataset_search(api, seeded,
-                                                              django_assert_max_num_queries):
-    params = {"q": "fødsler", "type": "dataset", "theme": "births",
-              "custodian": "sundhedsdatastyrelsen", "coding_system": "ICD-10",
-              "access_route": "sds_forskerservice", "personal_data": "yes"}
+def test_it_pins_the_query_count_of_a_filtered_dataset_search(api, seeded, django_assert_max_num_queries):
+    params = {
+        "q": "fødsler",
+        "type": "dataset",
+        "theme": "births",
+        "custodian": "sundhedsdatastyrelsen",
+        "coding_system": "ICD-10",
+        "access_route": "sds_forskerservice",
+        "personal_data": "yes",
+    }
     ok(api.get(SEARCH, params))  # the vocabulary may be loaded by the first search
     with django_assert_max_num_queries(8):  # 3 of them validate the filters
         body = ok(api.get(SEARCH, params))
@@ -351,31 +388,34 @@ def test_it_pins_the_query_count_of_a_filtered_dataset_search(api, seeded,
 
 # -- Pages -----------------------------------------------------------------------------------
 
+
 def test_it_shows_the_dataset_facets_with_danish_labels(client, seeded):
     html = page(client, "/soeg/?q=f%C3%B8dsler")
-    assert '<a href="/datalandkort/det-medicinske-foedselsregister/">Det Medicinske ' \
-           'Fødselsregister</a> <span class="badge">Datasæt</span>' in html
+    assert (
+        '<a href="/datalandkort/det-medicinske-foedselsregister/">Det Medicinske '
+        'Fødselsregister</a> <span class="badge">Datasæt</span>' in html
+    )
     assert facet_block(html, "theme").startswith("Tema")
     assert ">Fødsler</a>" in facet_block(html, "theme")
     assert ">Sundhedsdatastyrelsen</a>" in facet_block(html, "custodian")
     assert ">Sundhedsdatastyrelsens Forskerservice</a>" in facet_block(html, "access_route")
     assert ">ICD-10</a>" in facet_block(html, "coding_system")
-    assert re.search(r">Ja</a>\s*<span class=\"muted\">\(\d+\)</span>",
-                     facet_block(html, "personal_data"))
+    assert re.search(r">Ja</a>\s*<span class=\"muted\">\(\d+\)</span>", facet_block(html, "personal_data"))
     assert 'href="?q=f%C3%B8dsler&amp;theme=births"' in html
 
 
 def test_it_shows_the_dataset_facets_with_english_labels(client, seeded):
     html = page(client, "/en/soeg/?q=f%C3%B8dsler")
-    assert '<a href="/en/datalandkort/det-medicinske-foedselsregister/">Det Medicinske ' \
-           'Fødselsregister</a> <span class="badge">Dataset</span>' in html
+    assert (
+        '<a href="/en/datalandkort/det-medicinske-foedselsregister/">Det Medicinske '
+        'Fødselsregister</a> <span class="badge">Dataset</span>' in html
+    )
     assert facet_block(html, "theme").startswith("Theme")
     assert ">Births</a>" in facet_block(html, "theme")
     assert facet_block(html, "custodian").startswith("Data custodian")
     assert ">Danish Health Data Authority</a>" in facet_block(html, "custodian")
     assert facet_block(html, "access_route").startswith("Access route")
-    assert ">Research Services at the Danish Health Data Authority</a>" in facet_block(
-        html, "access_route")
+    assert ">Research Services at the Danish Health Data Authority</a>" in facet_block(html, "access_route")
     assert facet_block(html, "coding_system").startswith("Coding system")
     assert facet_block(html, "personal_data").startswith("Personal data")
     assert ">Yes</a>" in facet_block(html, "personal_data")
@@ -400,11 +440,11 @@ def test_it_lists_the_datasets_of_a_facet_without_a_query(client, seeded):
 
 def test_it_links_the_data_map_to_the_unified_search(client, seeded):
     html = page(client, "/datalandkort/?q=f%C3%B8dsler")
-    link = re.search(r'<a href="([^"]+)" data-testid="unified-search-link">Søg i alle kilder</a>',
-                     html)
+    link = re.search(r'<a href="([^"]+)" data-testid="unified-search-link">Søg i alle kilder</a>', html)
     assert link and link.group(1) == "/soeg/?type=dataset&amp;q=f%C3%B8dsler"
     results = page(client, link.group(1).replace("&amp;", "&"))
     assert 'href="/datalandkort/det-medicinske-foedselsregister/"' in results
     english = page(client, "/en/datalandkort/")
-    assert '<a href="/en/soeg/?type=dataset" data-testid="unified-search-link">Search all ' \
-           'sources</a>' in english
+    assert (
+        '<a href="/en/soeg/?type=dataset" data-testid="unified-search-link">Search all sources</a>' in english
+    )

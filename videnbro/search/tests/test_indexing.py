@@ -74,16 +74,18 @@ def test_it_finds_an_organisation_by_a_new_alias(seeded):
 def test_it_refreshes_partnerships_that_name_a_renamed_participant(org, seeded):
     grundfos = org("grundfos")
     organisation_update(actor=SYSTEM, organisation=grundfos, name="Grundfos Pumper Zeta")
-    assert "3D-printede reservedele til respiratorer" in titles(
-        "Grundfos Pumper Zeta", type="partnership")
+    assert "3D-printede reservedele til respiratorer" in titles("Grundfos Pumper Zeta", type="partnership")
 
 
 def test_it_finds_a_new_partnership_in_the_same_transaction(org, seeded):
     before = SearchDocument.objects.filter(doc_type="partnership").count()
     partnership = partnership_create(
-        actor=SYSTEM, title="Kvantesprit til plejehjem",
-        description="Frivillige deler ansigtsvisirer ud på plejehjem.", focus_area="ppe",
-        participants=[ParticipantInput(organisation=org("grundfos"))])
+        actor=SYSTEM,
+        title="Kvantesprit til plejehjem",
+        description="Frivillige deler ansigtsvisirer ud på plejehjem.",
+        focus_area="ppe",
+        participants=[ParticipantInput(organisation=org("grundfos"))],
+    )
     assert SearchDocument.objects.filter(doc_type="partnership").count() == before + 1
     assert document("partnership", partnership.pk).focus_area == "ppe"
     assert titles("Kvantesprit")[0] == "Kvantesprit til plejehjem"
@@ -99,8 +101,7 @@ def test_it_leaves_no_index_row_after_a_rolled_back_write(seeded):
         assert titles("Rulletilbage") == ["Rulletilbage Aps"]
         raise RuntimeError
     assert SearchDocument.objects.count() == before
-    assert not SearchDocument.objects.filter(doc_type="organisation",
-                                             object_id=organisation.pk).exists()
+    assert not SearchDocument.objects.filter(doc_type="organisation", object_id=organisation.pk).exists()
     assert search(q="Rulletilbage").count == 0
 
 
@@ -150,10 +151,16 @@ def test_it_stores_language_neutral_urls(seeded):
 
 def test_it_reaches_every_page_of_a_broad_query(seeded):
     Organisation.objects.bulk_create(
-        Organisation(key=f"zyntaxa-{i}", name=f"Zyntaxa {i}", normalised_name=f"zyntaxa {i}",
-                     kind="company", sector="market") for i in range(320))
-    index_organisations(Organisation.objects.filter(key__startswith="zyntaxa-")
-                        .values_list("pk", flat=True))
+        Organisation(
+            key=f"zyntaxa-{i}",
+            name=f"Zyntaxa {i}",
+            normalised_name=f"zyntaxa {i}",
+            kind="company",
+            sector="market",
+        )
+        for i in range(320)
+    )
+    index_organisations(Organisation.objects.filter(key__startswith="zyntaxa-").values_list("pk", flat=True))
     first = search(q="zyntaxa")
     assert (first.count, first.pages) == (320, 16)
     assert len(search(q="zyntaxa", page=16).results) == 20

@@ -36,7 +36,8 @@ def test_it_finds_the_plural_by_the_singular_værnemiddel(ask, everything):
     wanted = partnerships_titled("værnemidler")
     assert wanted <= found_partnerships(everything("værnemiddel"))
     assert {(r["type"], r["id"]) for r in everything("værnemiddel")} == {
-        (r["type"], r["id"]) for r in everything("værnemidler")}
+        (r["type"], r["id"]) for r in everything("værnemidler")
+    }
 
 
 def test_it_finds_compounds_that_contain_visir(ask):
@@ -78,8 +79,7 @@ def test_it_finds_organisations_by_their_registered_abbreviations(ask):
 def test_it_finds_håndsprit_partnerships_for_hand_sanitizer(ask, everything):
     answer = ask("hand sanitizer")
     assert answer["count"] > 0
-    assert all("håndsprit" in (r["title"] + r["snippet"]).casefold()
-               for r in answer["results"][:5])
+    assert all("håndsprit" in (r["title"] + r["snippet"]).casefold() for r in answer["results"][:5])
     assert partnerships_titled("håndsprit") <= found_partnerships(everything("hand sanitizer"))
 
 
@@ -115,8 +115,11 @@ def test_it_highlights_the_matching_word_in_the_snippet(ask):
 
 def test_it_escapes_record_text_in_the_snippet(ask):
     organisation_create(
-        actor=SYSTEM, name="Snippet Testværk", kind="company",
-        description='Laver <b>ansigtsvisirer</b> & "rene" skjolde <script>x</script>')
+        actor=SYSTEM,
+        name="Snippet Testværk",
+        kind="company",
+        description='Laver <b>ansigtsvisirer</b> & "rene" skjolde <script>x</script>',
+    )
     (result,) = [r for r in ask("visir")["results"] if r["title"] == "Snippet Testværk"]
     snippet = result["snippet"]
     assert "&lt;b&gt;<mark>ansigtsvisirer</mark>&lt;/b&gt;" in snippet

@@ -27,8 +27,11 @@ def test_it_shows_results_and_facets(client, seeded):
     assert len(found) == 11
     assert "Ansigtsvisirer til sundhedspersonale" in found
     assert "<mark>" in html
-    assert re.search(r'href="\?q=visir&amp;type=partnership"\s*>Partnerskab</a>\s*'
-                     r'<span class="muted">\(4\)</span>', html)
+    assert re.search(
+        r'href="\?q=visir&amp;type=partnership"\s*>Partnerskab</a>\s*'
+        r'<span class="muted">\(4\)</span>',
+        html,
+    )
     assert 'href="?q=visir&amp;focus_area=ppe"' in html
     assert 'value="visir"' in html
 
@@ -68,12 +71,13 @@ def test_it_renders_odd_queries_as_text(client, seeded, q):
     assert "<script>alert(1)</script>" not in html
 
 
-@pytest.mark.parametrize("url", ["/", "/organisationer/", "/organisationer/grundfos/",
-                                 "/partnerskaber/", "/landskab/", "/soeg/?q=visir"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/organisationer/", "/organisationer/grundfos/", "/partnerskaber/", "/landskab/", "/soeg/?q=visir"],
+)
 def test_it_has_the_header_search_form_on_every_page(client, seeded, url):
     html = page(client, url)
-    assert re.search(r'<form class="header-search" role="search" action="/soeg/" method="get">',
-                     html), url
+    assert re.search(r'<form class="header-search" role="search" action="/soeg/" method="get">', html), url
     assert 'name="q"' in html
 
 

@@ -31,11 +31,16 @@ class Command(BaseCommand):
         if password is None and options.get("interactive", True) and self._stdin_is_tty():
             password = getpass.getpass("Password: ")
         try:
-            user = user_create(actor=None, username=username, password=password or None,
-                               email=email, role=role, organisation=org)
+            user = user_create(
+                actor=None,
+                username=username,
+                password=password or None,
+                email=email,
+                role=role,
+                organisation=org,
+            )
         except ApplicationError as exc:
-            raise CommandError("; ".join(m for msgs in exc.errors.values() for m in msgs)) \
-                from exc
+            raise CommandError("; ".join(m for msgs in exc.errors.values() for m in msgs)) from exc
         self.stdout.write(self.style.SUCCESS(f"Created {user.username} ({user.get_role_display()})."))
 
     @staticmethod

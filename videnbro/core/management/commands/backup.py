@@ -18,26 +18,37 @@ from videnbro.core.backup import BackupError, backup_create, default_output
 class Command(BaseCommand):
     # Works on a deployment whose URLs or settings fail a system check: backups matter most then.
     requires_system_checks: list = []
-    help = ("Back up the database and the uploaded documents (MEDIA_ROOT) into one .tar.gz "
-            "(default: var/backups/videnbro-<UTC time>.tar.gz). Safe while the site runs.")
+    help = (
+        "Back up the database and the uploaded documents (MEDIA_ROOT) into one .tar.gz "
+        "(default: var/backups/videnbro-<UTC time>.tar.gz). Safe while the site runs."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("-o", "--output", type=Path,
-                            help="The archive to write (replaced if it exists).")
+        parser.add_argument("-o", "--output", type=Path, help="The archive to write (replaced if it exists).")
 
     def handle(self, *args, **options):
         output = options["output"] or default_output()
         verbose = options["verbosity"] > 0
         try:
-            manifest = backup_create(output, progress=self.stdout.write if verbose else
-                                     (lambda message: None))
+            manifest = backup_create(
+                output, progress=self.stdout.write if verbose else (lambda message: None)
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        audit_log(actor=SystemActor("videnbro backup"), action="core.backup.created",
-                  data={"file": str(output), "engine": manifest["database"]["engine"],
-                        "documents": manifest["media"]["count"]})
+        audit_log(
+            actor=SystemActor("videnbro backup"),
+            action="core.backup.created",
+            data={
+                "file": str(output),
+                "engine": manifest["database"]["engine"],
+                "documents": manifest["media"]["count"],
+            },
+        )
         if verbose:
-            self.stdout.write(self.style.SUCCESS(
-                f"Backup complete: {manifest['database']['engine']} database, "
-                f"{manifest['media']['count']} files. Keep it somewhere safe – it holds "
-                f"personal data."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Backup complete: {manifest['database']['engine']} database, "
+                    f"{manifest['media']['count']} files. Keep it somewhere safe – it holds "
+                    f"personal data."
+                )
+            )

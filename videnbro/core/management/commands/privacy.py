@@ -16,22 +16,24 @@ from videnbro.core.audit import SystemActor
 
 
 class Command(BaseCommand):
-    help = ("export EMAIL: everything about one e-mail address as JSON; erase EMAIL: anonymise "
-            "it everywhere (counts and reports stay right); retention: clear what is past its "
-            "retention period; docs: the providers as Markdown (docs/privacy.md).")
+    help = (
+        "export EMAIL: everything about one e-mail address as JSON; erase EMAIL: anonymise "
+        "it everywhere (counts and reports stay right); retention: clear what is past its "
+        "retention period; docs: the providers as Markdown (docs/privacy.md)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export", help="Everything about one e-mail address, as JSON.")
         export.add_argument("email")
-        export.add_argument("-o", "--output", metavar="FILE",
-                            help="Write the JSON to FILE instead of standard output.")
+        export.add_argument(
+            "-o", "--output", metavar="FILE", help="Write the JSON to FILE instead of standard output."
+        )
         erase = sub.add_parser("erase", help="Anonymise one e-mail address everywhere.")
         erase.add_argument("email")
         erase.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
         retention = sub.add_parser("retention", help="Apply the retention periods.")
-        retention.add_argument("--dry-run", action="store_true",
-                               help="Only count what would be cleared.")
+        retention.add_argument("--dry-run", action="store_true", help="Only count what would be cleared.")
         docs = sub.add_parser("docs", help="The providers as Markdown.")
         docs.add_argument("--language", default="en", choices=["da", "en"])
 
@@ -39,8 +41,7 @@ class Command(BaseCommand):
         quiet = int(self.verbosity) < 1
 
         def wrap(items):
-            return tqdm(items, desc=desc, unit="providers", disable=quiet, leave=False,
-                        file=sys.stderr)
+            return tqdm(items, desc=desc, unit="providers", disable=quiet, leave=False, file=sys.stderr)
 
         return wrap
 
@@ -53,8 +54,9 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from None
 
     def _export(self, actor, options):
-        result = privacy.personal_data_export(actor=actor, email=options["email"],
-                                              progress=self._progress("export"))
+        result = privacy.personal_data_export(
+            actor=actor, email=options["email"], progress=self._progress("export")
+        )
         text = json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as handle:
@@ -72,16 +74,16 @@ class Command(BaseCommand):
             answer = input(f"Anonymise everything about {email}? This cannot be undone. [y/N] ")
             if answer.strip().lower() not in {"y", "yes", "j", "ja"}:
                 raise CommandError("Nothing erased.")
-        counts = privacy.personal_data_erase(actor=actor, email=email,
-                                             progress=self._progress("erase"))
+        counts = privacy.personal_data_erase(actor=actor, email=email, progress=self._progress("erase"))
         for key, count in counts.items():
             if count:
                 self.stdout.write(f"{key}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Erased: {sum(counts.values())} record(s)."))
 
     def _retention(self, actor, options):
-        counts = privacy.retention_apply(actor=actor, dry_run=options["dry_run"],
-                                         progress=self._progress("retention"))
+        counts = privacy.retention_apply(
+            actor=actor, dry_run=options["dry_run"], progress=self._progress("retention")
+        )
         verb = "would clear" if options["dry_run"] else "cleared"
         for key, count in counts.items():
             self.stdout.write(f"{key}: {verb} {count}")

@@ -6,8 +6,11 @@ from django.utils.module_loading import import_string
 # Order matters: partnerships refer to registry organisations.
 SEEDERS = [
     ("registry", "videnbro.registry.seeding.seed_registry", "videnbro.registry.seeding.SeedError"),
-    ("partnerships", "videnbro.partnerships.seeding.seed_partnerships",
-     "videnbro.partnerships.seeding.SeedError"),
+    (
+        "partnerships",
+        "videnbro.partnerships.seeding.seed_partnerships",
+        "videnbro.partnerships.seeding.SeedError",
+    ),
     ("crisis", "videnbro.crisis.seeding.seed_crisis", "videnbro.crisis.seeding.SeedError"),
     ("datamap", "videnbro.datamap.seeding.seed_datamap", "videnbro.datamap.seeding.SeedError"),
 ]
@@ -17,8 +20,7 @@ class Command(BaseCommand):
     help = "Load the seed data (registry, partnerships, crisis, data map) from the files in the repository."
 
     def add_arguments(self, parser):
-        parser.add_argument("--quiet-progress", action="store_true",
-                            help="No progress bars (for logs).")
+        parser.add_argument("--quiet-progress", action="store_true", help="No progress bars (for logs).")
 
     def handle(self, *args, **options):
         for label, path, error_path in SEEDERS:

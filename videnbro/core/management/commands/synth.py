@@ -34,45 +34,84 @@ from videnbro.registry.models import (
 )
 from videnbro.registry.text import normalise_name
 
-SYLLABLES = ["sund", "med", "vita", "tek", "nord", "dan", "lab", "care", "bio", "data", "life",
-             "puls", "heal", "tryg", "nova", "prime", "vest", "øst", "syd", "fjord", "bro", "viden"]
-KINDS = [Kind.COMPANY] * 6 + [Kind.CIVIL_SOCIETY, Kind.FOUNDATION, Kind.RESEARCH_INSTITUTE,
-                              Kind.BUSINESS_ASSOCIATION, Kind.VOLUNTEER_GROUP]
+SYLLABLES = [
+    "sund",
+    "med",
+    "vita",
+    "tek",
+    "nord",
+    "dan",
+    "lab",
+    "care",
+    "bio",
+    "data",
+    "life",
+    "puls",
+    "heal",
+    "tryg",
+    "nova",
+    "prime",
+    "vest",
+    "øst",
+    "syd",
+    "fjord",
+    "bro",
+    "viden",
+]
+KINDS = [Kind.COMPANY] * 6 + [
+    Kind.CIVIL_SOCIETY,
+    Kind.FOUNDATION,
+    Kind.RESEARCH_INSTITUTE,
+    Kind.BUSINESS_ASSOCIATION,
+    Kind.VOLUNTEER_GROUP,
+]
 BATCH = 2000
 
 
 class Command(BaseCommand):
-    help = ("Create (or --delete) synthetic organisations and partnerships, or with `datasets` "
-            "synthetic health datasets, for benchmarks.")
+    help = (
+        "Create (or --delete) synthetic organisations and partnerships, or with `datasets` "
+        "synthetic health datasets, for benchmarks."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", nargs="?", choices=["datasets"],
-                            help="`datasets`: only synthetic health datasets (--count); "
-                                 "without it: organisations and partnerships.")
-        parser.add_argument("--count", type=int, default=5_000,
-                            help="Synthetic datasets wanted (`datasets`); existing ones are "
-                                 "kept, not duplicated.")
-        parser.add_argument("--variables", type=int, default=4,
-                            help="Variables per synthetic dataset (`datasets`).")
-        parser.add_argument("--custodians", type=int, default=25,
-                            help="Synthetic organisations created as custodians when there are "
-                                 "none yet (`datasets`).")
+        parser.add_argument(
+            "what",
+            nargs="?",
+            choices=["datasets"],
+            help="`datasets`: only synthetic health datasets (--count); "
+            "without it: organisations and partnerships.",
+        )
+        parser.add_argument(
+            "--count",
+            type=int,
+            default=5_000,
+            help="Synthetic datasets wanted (`datasets`); existing ones are kept, not duplicated.",
+        )
+        parser.add_argument(
+            "--variables", type=int, default=4, help="Variables per synthetic dataset (`datasets`)."
+        )
+        parser.add_argument(
+            "--custodians",
+            type=int,
+            default=25,
+            help="Synthetic organisations created as custodians when there are none yet (`datasets`).",
+        )
         parser.add_argument("--organisations", type=int, default=20_000)
         parser.add_argument("--partnerships", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=2020, help="Random seed (repeatable).")
         parser.add_argument("--delete", action="store_true", help="Remove all synthetic data.")
-        parser.add_argument("--no-index", action="store_true",
-                            help="Skip adding the synthetic records to the search index.")
+        parser.add_argument(
+            "--no-index", action="store_true", help="Skip adding the synthetic records to the search index."
+        )
 
-    def handle(self, *args, what, organisations, partnerships, seed, delete, no_index,
-               **options):
+    def handle(self, *args, what, organisations, partnerships, seed, delete, no_index, **options):
         if delete:
             self._delete()
             return
         rng = random.Random(seed)  # noqa: S311 - repeatable benchmark data, not security
         if what == "datasets":
-            self._datasets(rng, options["count"], options["variables"], options["custodians"],
-                           seed, no_index)
+            self._datasets(rng, options["count"], options["variables"], options["custodians"], seed, no_index)
             return
         self._organisations(rng, organisations)
         source = self._source()
@@ -87,7 +126,8 @@ class Command(BaseCommand):
                         description="Syntetisk partnerskab til ydelsesmålinger.",
                         focus_area=rng.choice(FOCUS_AREAS).slug,
                         partner_type=rng.choice(PARTNER_TYPES).slug,
-                        partner_type_origin="suggested", is_synthetic=True,
+                        partner_type_origin="suggested",
+                        is_synthetic=True,
                     )
                     for j in range(min(BATCH, partnerships - offset))
                 ]
@@ -97,23 +137,30 @@ class Command(BaseCommand):
                 for p in saved:
                     sources.append(PartnershipSource(partnership=p, source=source))
                     for position, org_id in enumerate(rng.sample(pool, rng.randint(1, 4))):
-                        participants.append(Participant(partnership=p, organisation_id=org_id,
-                                                        position=position))
+                        participants.append(
+                            Participant(partnership=p, organisation_id=org_id, position=position)
+                        )
                 Participant.objects.bulk_create(participants)
                 PartnershipSource.objects.bulk_create(sources)
         versions.bump(LANDSCAPE_VERSION)
         if not no_index:
             self._index()
-        self.stdout.write(self.style.SUCCESS(
-            f"Synthetic data: {organisations} organisations, {partnerships} partnerships "
-            "(labelled [SYNTETISK], source 'synthetic')."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic data: {organisations} organisations, {partnerships} partnerships "
+                "(labelled [SYNTETISK], source 'synthetic')."
+            )
+        )
 
     @staticmethod
     def _source() -> Source:
         source, _ = Source.objects.get_or_create(
             code="synthetic",
-            defaults={"title": "Syntetiske benchmarkdata – ikke rigtige organisationer",
-                      "publisher": "videnbro synth"})
+            defaults={
+                "title": "Syntetiske benchmarkdata – ikke rigtige organisationer",
+                "publisher": "videnbro synth",
+            },
+        )
         return source
 
     def _organisations(self, rng: random.Random, count: int) -> None:
@@ -124,24 +171,34 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_orgs = []
             for i in tqdm(range(start, start + count), desc="organisations", unit="org"):
-                name = "[SYNTETISK] " + " ".join(
-                    rng.choice(SYLLABLES).capitalize() + rng.choice(SYLLABLES)
-                    for _ in range(2)) + f" {i:05d}"
+                name = (
+                    "[SYNTETISK] "
+                    + " ".join(rng.choice(SYLLABLES).capitalize() + rng.choice(SYLLABLES) for _ in range(2))
+                    + f" {i:05d}"
+                )
                 kind = rng.choice(KINDS)
                 municipality = rng.choice(municipalities) if municipalities else None
-                created_orgs.append(Organisation(
-                    key=f"synth-{i:05d}", name=name, normalised_name=normalise_name(name),
-                    kind=kind, sector=KIND_DEFAULT_SECTOR[kind], municipality=municipality,
-                    region=municipality.region if municipality else None, source=source,
-                    description="Syntetisk organisation til ydelsesmålinger.",
-                ))
+                created_orgs.append(
+                    Organisation(
+                        key=f"synth-{i:05d}",
+                        name=name,
+                        normalised_name=normalise_name(name),
+                        kind=kind,
+                        sector=KIND_DEFAULT_SECTOR[kind],
+                        municipality=municipality,
+                        region=municipality.region if municipality else None,
+                        source=source,
+                        description="Syntetisk organisation til ydelsesmålinger.",
+                    )
+                )
                 if len(created_orgs) >= BATCH:
                     Organisation.objects.bulk_create(created_orgs)
                     created_orgs = []
             Organisation.objects.bulk_create(created_orgs)
 
-    def _datasets(self, rng: random.Random, count: int, variables: int, custodians: int,
-                  seed: int, no_index: bool) -> None:
+    def _datasets(
+        self, rng: random.Random, count: int, variables: int, custodians: int, seed: int, no_index: bool
+    ) -> None:
         """Synthetic health datasets whose custodians are synthetic organisations – the
         existing ones, or `custodians` new ones when there are none yet."""
         pool = synthetic_custodians()
@@ -151,21 +208,30 @@ class Command(BaseCommand):
             if not no_index:
                 self._index(org_ids=[org.pk for org in pool], partnership_ids=[])
         try:
-            created = synthetic_datasets_create(count=count, custodians=pool,
-                                                variables=variables, seed=seed)
+            created = synthetic_datasets_create(count=count, custodians=pool, variables=variables, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if created and not no_index:
-            self._index(org_ids=[], partnership_ids=[], dataset_ids=list(
-                Dataset.objects.filter(is_synthetic=True).values_list("pk", flat=True)))
-        self.stdout.write(self.style.SUCCESS(
-            f"Synthetic datasets: {created} created, {count - created} already there "
-            f"({variables} variables each; labelled [SYNTETISK], keys synth-datasaet-…, "
-            f"custodians among {len(pool)} synthetic organisations)."))
+            self._index(
+                org_ids=[],
+                partnership_ids=[],
+                dataset_ids=list(Dataset.objects.filter(is_synthetic=True).values_list("pk", flat=True)),
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic datasets: {created} created, {count - created} already there "
+                f"({variables} variables each; labelled [SYNTETISK], keys synth-datasaet-…, "
+                f"custodians among {len(pool)} synthetic organisations)."
+            )
+        )
 
-    def _index(self, batch: int = 200, org_ids: list[int] | None = None,
-               partnership_ids: list[int] | None = None,
-               dataset_ids: list[int] | None = None) -> None:
+    def _index(
+        self,
+        batch: int = 200,
+        org_ids: list[int] | None = None,
+        partnership_ids: list[int] | None = None,
+        dataset_ids: list[int] | None = None,
+    ) -> None:
         """bulk_create bypasses the services, so the synthetic records are indexed here (all of
         them unless ids are given)."""
         from videnbro.search.indexing import (
@@ -175,20 +241,20 @@ class Command(BaseCommand):
         )
 
         if org_ids is None:
-            org_ids = list(Organisation.objects.filter(key__startswith="synth-")
-                           .values_list("pk", flat=True))
+            org_ids = list(Organisation.objects.filter(key__startswith="synth-").values_list("pk", flat=True))
         p_ids = partnership_ids
         if p_ids is None:
-            p_ids = list(Partnership.objects.filter(is_synthetic=True)
-                         .values_list("pk", flat=True))
+            p_ids = list(Partnership.objects.filter(is_synthetic=True).values_list("pk", flat=True))
         d_ids = dataset_ids or []
-        with tqdm(total=len(org_ids) + len(p_ids) + len(d_ids), desc="search index",
-                  unit="records") as bar:
-            for ids, indexer in ((org_ids, index_organisations), (p_ids, index_partnerships),
-                                 (d_ids, index_datasets)):
+        with tqdm(total=len(org_ids) + len(p_ids) + len(d_ids), desc="search index", unit="records") as bar:
+            for ids, indexer in (
+                (org_ids, index_organisations),
+                (p_ids, index_partnerships),
+                (d_ids, index_datasets),
+            ):
                 for start in range(0, len(ids), batch):
-                    indexer(ids[start:start + batch])
-                    bar.update(len(ids[start:start + batch]))
+                    indexer(ids[start : start + batch])
+                    bar.update(len(ids[start : start + batch]))
 
     def _delete(self):
         with transaction.atomic():
@@ -205,5 +271,7 @@ class Command(BaseCommand):
             delete_documents(SearchDocument.objects.filter(is_synthetic=True))
             orgs.delete()
             versions.bump(LANDSCAPE_VERSION)
-        self.stdout.write(f"Deleted {n_orgs} synthetic organisations, {n_partnerships} "
-                          f"synthetic partnerships and {n_datasets} synthetic datasets.")
+        self.stdout.write(
+            f"Deleted {n_orgs} synthetic organisations, {n_partnerships} "
+            f"synthetic partnerships and {n_datasets} synthetic datasets."
+        )

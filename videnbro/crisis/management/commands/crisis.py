@@ -10,14 +10,21 @@ from videnbro.crisis.services import sweep_unprocessed
 
 
 class Command(BaseCommand):
-    help = ("sweep: re-enqueue offers whose processing never finished (lost enqueue, crashed "
-            "worker); queue: how much background work is waiting, running or failed.")
+    help = (
+        "sweep: re-enqueue offers whose processing never finished (lost enqueue, crashed "
+        "worker); queue: how much background work is waiting, running or failed."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sweep = sub.add_parser("sweep", help="Re-enqueue unprocessed offers.")
-        sweep.add_argument("--older-than", type=int, default=5, metavar="MINUTES",
-                           help="Only offers received at least this long ago (default 5).")
+        sweep.add_argument(
+            "--older-than",
+            type=int,
+            default=5,
+            metavar="MINUTES",
+            help="Only offers received at least this long ago (default 5).",
+        )
         sweep.add_argument("--quiet", action="store_true")
         sub.add_parser("queue", help="Task and offer counts.")
 
@@ -29,8 +36,10 @@ class Command(BaseCommand):
             return
         from django_tasks_db.models import DBTaskResult
 
-        counts = {status: DBTaskResult.objects.filter(status=status).count()
-                  for status in ("READY", "RUNNING", "FAILED", "SUCCESSFUL")}
+        counts = {
+            status: DBTaskResult.objects.filter(status=status).count()
+            for status in ("READY", "RUNNING", "FAILED", "SUCCESSFUL")
+        }
         self.stdout.write("Tasks: " + ", ".join(f"{k.lower()} {v}" for k, v in counts.items()))
         waiting = Offer.objects.filter(processed_at__isnull=True)
         oldest = waiting.order_by("created").first()

@@ -26,14 +26,14 @@ class Command(BaseCommand):
             except Organisation.DoesNotExist:
                 raise CommandError("Both keys must name existing organisations.") from None
             try:
-                organisation_merge(actor=SystemActor("cli-dedupe"), survivor=survivor,
-                                   duplicate=duplicate)
+                organisation_merge(actor=SystemActor("cli-dedupe"), survivor=survivor, duplicate=duplicate)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             self.stdout.write(self.style.SUCCESS(f"Merged {merge[1]} into {merge[0]}."))
             return
         pairs = organisation_duplicates(min_score=min_score)
         for pair in pairs:
-            self.stdout.write(f"{pair.score:.2f}  {pair.first.key}  ~  {pair.second.key}  "
-                              f"({'; '.join(pair.reasons)})")
+            self.stdout.write(
+                f"{pair.score:.2f}  {pair.first.key}  ~  {pair.second.key}  ({'; '.join(pair.reasons)})"
+            )
         self.stdout.write(f"{len(pairs)} candidate pair(s).")

@@ -17,14 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("what", choices=["organisations"])
         parser.add_argument("--format", choices=sorted(FORMATS), default="csv")
         parser.add_argument("-o", "--output", type=Path)
-        parser.add_argument("--include-unverified", action="store_true",
-                            help="Also organisations created from offers or imports that staff "
-                                 "have not verified (left out by default: they are not public).")
+        parser.add_argument(
+            "--include-unverified",
+            action="store_true",
+            help="Also organisations created from offers or imports that staff "
+            "have not verified (left out by default: they are not public).",
+        )
 
-    def handle(self, *args, what, format, output, include_unverified=False,
-               **options):  # noqa: A002
-        queryset = (Organisation.objects.all() if include_unverified
-                    else public_organisations()).order_by("name")
+    def handle(self, *args, what, format, output, include_unverified=False, **options):  # noqa: A002
+        queryset = (Organisation.objects.all() if include_unverified else public_organisations()).order_by(
+            "name"
+        )
         content, _type = export_organisations(queryset, format)
         if output:
             output.write_bytes(content)

@@ -12,21 +12,29 @@ from videnbro.registry.imports import organisations_import
 
 
 class Command(BaseCommand):
-    help = ("Import organisations from CSV or XLSX (columns as in `videnbro export "
-            "organisations`). Every bad row is reported; nothing is imported if any row is bad "
-            "unless --skip-invalid. `import dcat FILE|URL` harvests a DCAT catalogue (Turtle, "
-            "JSON-LD or RDF/XML) into the health data map: datasets are created or updated, "
-            "never duplicated, and every skipped dataset is reported with the reason.")
+    help = (
+        "Import organisations from CSV or XLSX (columns as in `videnbro export "
+        "organisations`). Every bad row is reported; nothing is imported if any row is bad "
+        "unless --skip-invalid. `import dcat FILE|URL` harvests a DCAT catalogue (Turtle, "
+        "JSON-LD or RDF/XML) into the health data map: datasets are created or updated, "
+        "never duplicated, and every skipped dataset is reported with the reason."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["organisations", "dcat"])
         parser.add_argument("file", help="A file; for dcat also an http(s) URL.")
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="Import the valid rows and report the bad ones "
-                                 "(organisations; dcat always does).")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows and report the bad ones (organisations; dcat always does).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Validate only.")
-        parser.add_argument("--format", dest="fmt", choices=["turtle", "json-ld", "xml"],
-                            help="dcat: the RDF syntax (guessed from the name or content).")
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=["turtle", "json-ld", "xml"],
+            help="dcat: the RDF syntax (guessed from the name or content).",
+        )
 
     def handle(self, *args, what, file, skip_invalid, dry_run, fmt=None, **options):
         if what == "dcat":
@@ -35,15 +43,17 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
         try:
-            report = organisations_import(actor=SystemActor("cli-import"), path=file,
-                                          skip_invalid=skip_invalid, dry_run=dry_run)
+            report = organisations_import(
+                actor=SystemActor("cli-import"), path=file, skip_invalid=skip_invalid, dry_run=dry_run
+            )
         except ApplicationError as exc:
-            raise CommandError("; ".join(m for msgs in exc.errors.values() for m in msgs)) \
-                from exc
+            raise CommandError("; ".join(m for msgs in exc.errors.values() for m in msgs)) from exc
         for error in report.errors:
             self.stderr.write(str(error))
-        summary = (f"created {report.created}, updated {report.updated}, "
-                   f"unchanged {report.unchanged}, bad rows {len(report.errors)}")
+        summary = (
+            f"created {report.created}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, bad rows {len(report.errors)}"
+        )
         if report.errors and not skip_invalid:
             raise CommandError(f"Nothing imported: {len(report.errors)} bad row(s) ({summary}).")
         prefix = "Dry run, nothing written: " if dry_run else "Imported: "

@@ -26,8 +26,7 @@ class Command(BaseCommand):
             for r in results.results[:10]:
                 self.stdout.write(f"{r.score:.3f}  {r.type:13} {r.title}")
             return
-        total = (Organisation.objects.count() + Partnership.objects.count()
-                 + Dataset.objects.count())
+        total = Organisation.objects.count() + Partnership.objects.count() + Dataset.objects.count()
         with tqdm(total=total, desc="indexing", unit="records") as bar:
             documents = rebuild(progress=bar.update)
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {documents} documents."))
