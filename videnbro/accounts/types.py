@@ -1,4 +1,5 @@
-"""Types shared by every app's services and selectors."""
+"""The actor type of every service and selector above core (core itself takes `Any`: it sits
+below accounts and never imports it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from videnbro.accounts.models import User
+    from .models import User
 
     # Who acts in a service call: a signed-in user, the anonymous public (offers, sign-ups), or
     # None for the system itself (seed loader, tasks, commands run by an operator).
