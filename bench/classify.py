@@ -33,9 +33,9 @@ django.setup()
 from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
+from videnbro.core.text import fold  # noqa: E402
 from videnbro.matching.classifier import build_model, training_data  # noqa: E402
 from videnbro.partnerships.taxonomy import focus_area_term  # noqa: E402
-from videnbro.registry.text import fold  # noqa: E402
 
 # A hand-made keyword baseline: the obvious words for each area.
 KEYWORDS = {

@@ -121,7 +121,7 @@ def otp_verify(request):
     """The second step of log-in for an account with two-factor authentication."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    target = _safe_target(request, request.POST.get("next") or request.GET.get("next"), reverse("core:home"))
+    target = _safe_target(request, request.POST.get("next") or request.GET.get("next"), reverse("site:home"))
     if request.user.is_verified() or not twofactor.has_2fa(request.user):
         request.session.pop(twofactor.PENDING_SESSION_KEY, None)
         return redirect(target)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
+    path("", include("videnbro.site.urls")),
     path("", include("videnbro.core.urls")),
     path("", include("videnbro.accounts.urls")),
     path("", include("videnbro.registry.urls")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from videnbro.registry.text import slugify_key
+from videnbro.core.text import slugify_key
 
 
 def unique_key(

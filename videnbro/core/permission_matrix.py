@@ -144,7 +144,7 @@ DRAFT = {"reference": "@draft.reference"}
 
 web, api = _web("core"), _api("core")
 ROWS: list[Row] = [
-    web("core:home", "GET", "home page", EVERYONE),
+    web("site:home", "GET", "home page", EVERYONE),
     Row("core", "set_language", "POST", "switch language", EVERYONE, data={"language": "en", "next": "/"}),
     Row("core", "javascript-catalog", "GET", "translations for scripts", EVERYONE),
     web("core:privacy", "GET", "personal data: what is kept, why, how long", EVERYONE),

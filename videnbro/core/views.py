@@ -1,12 +1,7 @@
-"""Pages that belong to no single domain: the home page."""
+"""Pages that belong to no single domain and need no domain app: the privacy page (its
+sections come from the providers each app registers in `core.privacy`)."""
 
 from django.shortcuts import render
-
-from videnbro.registry.selectors import key_figures
-
-
-def home(request):
-    return render(request, "core/home.html", {"figures": key_figures()})
 
 
 def privacy_page(request):

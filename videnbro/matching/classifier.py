@@ -3,7 +3,7 @@
 A lexical model (scikit-learn): TF-IDF over character 3–6-grams of the folded text (robust to
 compounds, inflection and typos) fed to a class-balanced logistic regression. Trained offline
 from files in the repository – CBS 2020's Bilag 1 descriptions and the team's own examples
-(`search/data/focus_area_examples.csv`) – when first needed in a process (under a second);
+(`matching/data/focus_area_examples.csv`) – when first needed in a process (under a second);
 no network, no model hub. bench/classify.py measures it.
 """
 
@@ -19,13 +19,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from videnbro.partnerships.taxonomy import FOCUS_AREAS, focus_area_term
-from videnbro.registry.text import fold
-from videnbro.search.analysis import terms_text
+from videnbro.core.analysis import terms_text
+from videnbro.core.text import fold
+from videnbro.partnerships.taxonomy import FOCUS_AREAS, cbs_coded_texts, focus_area_term
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "search" / "data" / "focus_area_examples.csv"
-CBS = ROOT / "partnerships" / "seed_data" / "cbs_partnerships.csv"
+EXAMPLES = Path(__file__).resolve().parent / "data" / "focus_area_examples.csv"
 MAX_TEXT_LENGTH = 5000
 
 
@@ -40,10 +38,9 @@ class Classification:
 def training_data(*, include_cbs: bool = True, include_examples: bool = True) -> tuple[list[str], list[str]]:
     texts, labels = [], []
     if include_cbs:
-        with CBS.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                texts.append(f"{row['title']}. {row['description']}")
-                labels.append(focus_area_term(row["focus_area"]).slug)
+        for text, slug in cbs_coded_texts():
+            texts.append(text)
+            labels.append(slug)
     if include_examples and EXAMPLES.exists():
         with EXAMPLES.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):

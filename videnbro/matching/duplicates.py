@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 
+from videnbro.core.text import DISTINGUISHING_WORDS, normalise_name
 from videnbro.registry.models import Organisation
-from videnbro.registry.text import DISTINGUISHING_WORDS, normalise_name
 
 NAME_SIMILARITY = 92
 

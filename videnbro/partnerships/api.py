@@ -13,7 +13,6 @@ from videnbro.core.api import object_or_404
 from . import services
 from .filters import PartnershipFilter
 from .models import Partnership
-from .rules import suggest_focus_area
 from .selectors import landscape_cached, network, partnership_queryset
 from .serializers import (
     PartnershipDetailSerializer,
@@ -79,12 +78,8 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request):
         serializer = PartnershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # No focus area given: partnership_create takes the classifier's (PATCH to change).
         data = _service_kwargs(serializer.validated_data)
-        if not data.get("focus_area"):
-            # No focus area given: the classifier suggests one from the text (PATCH to change).
-            suggestion = suggest_focus_area(f"{data['title']}. {data.get('description', '')}")
-            if suggestion:
-                data["focus_area"] = suggestion.focus_area
         partnership = services.partnership_create(actor=request.user, **data)
         return self._detail(partnership, status.HTTP_201_CREATED)
 

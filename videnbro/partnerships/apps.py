@@ -13,3 +13,11 @@ class PartnershipsConfig(AppConfig):
         from .collaboration import share_a_partnership
 
         register_collaboration_checker(share_a_partnership)
+
+        from videnbro.registry.signals import organisation_page_sections
+
+        from .receivers import organisation_section
+
+        organisation_page_sections.connect(
+            organisation_section, dispatch_uid="partnerships.organisation_section"
+        )

@@ -17,8 +17,9 @@ rule looks at the non-authority participants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
@@ -27,15 +28,31 @@ from videnbro.registry.models import Kind, Organisation, Sector
 from .taxonomy import PartnerType
 
 
-def suggest_focus_area(text: str):
-    """The classifier's focus area for a partnership's text (None for too little text)."""
-    from django.apps import apps
+class FocusAreaSuggestion(Protocol):
+    focus_area: str  # the slug
+    confidence: float
 
-    if len((text or "").strip(" .")) < 10 or not apps.is_installed("videnbro.matching"):
+
+# Focus-area classifiers plugged in by higher apps (the matching app registers its classifier in
+# MatchingConfig.ready); partnerships never imports them.
+focus_area_classifiers: list[Callable[[str], FocusAreaSuggestion | None]] = []
+
+
+def register_focus_area_classifier(classifier: Callable[[str], FocusAreaSuggestion | None]) -> None:
+    if classifier not in focus_area_classifiers:
+        focus_area_classifiers.append(classifier)
+
+
+def suggest_focus_area(text: str) -> FocusAreaSuggestion | None:
+    """The first registered classifier's focus area for a partnership's text (None for too
+    little text or when no classifier is installed)."""
+    if len((text or "").strip(" .")) < 10:
         return None
-    from videnbro.matching.classifier import classify
-
-    return classify(text[:5000])
+    for classifier in focus_area_classifiers:
+        suggestion = classifier(text[:5000])
+        if suggestion is not None:
+            return suggestion
+    return None
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,7 @@ def seed_other(stats: Counter) -> None:
         if existing is None:
             services.partnership_create(
                 actor=ACTOR,
+                classify=False,
                 key=row["key"],
                 participants=participants_by_key.get(row["key"], []),
                 regions=regions,

@@ -31,7 +31,7 @@ from .models import (
     PartnershipSource,
     PartnerTypeOrigin,
 )
-from .rules import suggest_partner_type
+from .rules import suggest_focus_area, suggest_partner_type
 from .signals import partnerships_changed
 
 # Bumped with every write that can change the landscape or the network.
@@ -198,6 +198,7 @@ def partnership_create(
     municipalities: Iterable[Municipality] = (),
     sources: Iterable[dict[str, Any]] = (),
     partner_type_origin: str | None = None,
+    classify: bool = True,
     **fields: Any,
 ) -> Partnership:
     if not is_system(actor) and not permissions.can_create_partnership(actor):
@@ -206,6 +207,13 @@ def partnership_create(
     if unknown:
         raise TypeError(f"Unknown partnership fields: {sorted(unknown)}")
     explicit_type = fields.pop("partner_type", "") or ""
+    if classify and not fields.get("focus_area"):
+        # No focus area given: the classifier plugged in by the matching app suggests one from
+        # the text – for the web form, the API and the command line alike. The seed loader
+        # passes classify=False: a record its source did not code stays uncoded (real data).
+        suggestion = suggest_focus_area(f"{title}. {fields.get('description', '')}")
+        if suggestion is not None:
+            fields["focus_area"] = suggestion.focus_area
     partnership = Partnership(title=title, cbs_number=cbs_number, **fields)
     _validate(partnership)
     resolved = resolve_participants(participants)
@@ -240,6 +248,28 @@ def partnership_create(
     return partnership
 
 
+def _keep_source_coding(partnership: Partnership, partner_type: str | None, fields: dict[str, Any]) -> None:
+    """The coding a source gave (CBS's focus area and partner type) is never overwritten – by
+    the web form, the API or a command alike; sending the same value again is fine."""
+    errors: dict[str, list[str]] = {}
+    from_source = partnership.partner_type_origin == PartnerTypeOrigin.SOURCE
+    if from_source and partner_type is not None and partner_type != partnership.partner_type:
+        errors["partner_type"] = [
+            _("Partnertypen er kodet i kilden (%(s)s) og kan ikke ændres.") % _source(partnership)
+        ]
+    focus_area = fields.get("focus_area")
+    if partnership.cbs_number is not None and focus_area is not None and focus_area != partnership.focus_area:
+        errors["focus_area"] = [
+            _("Fokusområdet er kodet i kilden (%(s)s) og kan ikke ændres.") % _source(partnership)
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _source(partnership: Partnership) -> dict[str, str]:
+    return {"s": f"CBS nr. {partnership.cbs_number}" if partnership.cbs_number is not None else _("kilden")}
+
+
 def partnership_update(
     *,
     actor: Any,
@@ -256,6 +286,7 @@ def partnership_update(
     if unknown:
         raise TypeError(f"Unknown partnership fields: {sorted(unknown)}")
     explicit_type = fields.pop("partner_type", None)
+    _keep_source_coding(partnership, explicit_type, fields)
     changed = [name for name, value in fields.items() if getattr(partnership, name) != value]
     if explicit_type is not None and explicit_type != partnership.partner_type:
         changed.append("partner_type")

@@ -6,7 +6,9 @@ labels are ours. Stored values are stable slugs.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -80,3 +82,16 @@ class PartnerType(models.TextChoices):
 
 assert [c.value for c in FocusArea] == [t.slug for t in FOCUS_AREAS]
 assert [c.value for c in PartnerType] == [t.slug for t in PARTNER_TYPES]
+
+
+CBS_FILE = Path(__file__).resolve().parent / "seed_data" / "cbs_partnerships.csv"
+
+
+def cbs_coded_texts() -> list[tuple[str, str]]:
+    """CBS 2020, Bilag 1: ("title. description", focus-area slug) for each of the 62 coded
+    partnerships – the examples the taxonomy was made from (the classifier trains on them)."""
+    with CBS_FILE.open(encoding="utf-8") as handle:
+        return [
+            (f"{row['title']}. {row['description']}", focus_area_term(row["focus_area"]).slug)
+            for row in csv.DictReader(handle)
+        ]

@@ -207,6 +207,9 @@ def partnership_edit(request, key: str):
     if partnership.partner_type_origin == "source":
         form.fields["partner_type"].disabled = True
         form.fields["partner_type"].help_text = _("Som kodet i kilden; ændres ikke.")
+    if partnership.cbs_number is not None:
+        form.fields["focus_area"].disabled = True
+        form.fields["focus_area"].help_text = _("Som kodet i kilden; ændres ikke.")
     if request.method == "POST" and form.is_valid():
         data = {
             k: form.cleaned_data[k]

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from videnbro.core.text import normalise_name
+
 from .models import (
     Capacity,
     Competence,
@@ -17,7 +19,6 @@ from .models import (
     Region,
     Source,
 )
-from .text import normalise_name
 
 
 class AliasInline(admin.TabularInline):

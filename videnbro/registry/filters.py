@@ -6,9 +6,10 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from videnbro.core.text import slugify_key
+
 from .models import Kind, Municipality, Organisation, Region, Sector
 from .selectors import organisation_by_id_or_key, organisation_search
-from .text import slugify_key
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .text import format_quantity
+from videnbro.core.text import format_quantity
+
 from .validators import validate_cvr
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
+from videnbro.core.text import DISTINGUISHING_WORDS, compact, normalise_name
+
 from .models import Organisation, OrganisationAlias
-from .text import DISTINGUISHING_WORDS, compact, normalise_name
 
 MATCH_THRESHOLD = 0.88
 AMBIGUITY_MARGIN = 0.04

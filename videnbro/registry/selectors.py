@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
+from videnbro.core.text import fold, normalise_name
+
 from .models import GROUP_KINDS, Kind, Membership, Organisation, OrganisationAlias
 from .permissions import can_view_unverified
-from .text import fold, normalise_name
 
 
 def public_organisations() -> QuerySet[Organisation]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.keys import unique_key
+from videnbro.core.text import normalise_name, slugify_key
 
 from . import permissions
 from .models import (
@@ -26,7 +27,6 @@ from .models import (
     OrganisationAlias,
 )
 from .signals import organisations_changed
-from .text import normalise_name, slugify_key
 from .validators import clean_cvr
 
 # Plain fields a caller may set; relations and lists are handled separately.

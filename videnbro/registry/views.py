@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.forms import handle_inline_form, report_errors
 from videnbro.core.pagination import page_of
+from videnbro.core.sections import page_sections
 
 from . import exports, permissions, services
 from .filters import OrganisationFilter
@@ -27,6 +27,7 @@ from .selectors import (
     public_organisations,
     visible_organisations,
 )
+from .signals import organisation_page_sections
 
 PAGE_SIZE = 30
 
@@ -71,15 +72,6 @@ def organisation_export(request, fmt: str):
     return response
 
 
-def _partnership_section(organisation: Organisation):
-    """The organisation's partnerships and partners, when the partnerships app is installed."""
-    if not apps.is_installed("videnbro.partnerships"):
-        return None
-    from videnbro.partnerships.selectors import organisation_partnerships
-
-    return organisation_partnerships(organisation)
-
-
 def organisation_detail(request, key: str):
     organisation = get_object_or_404(
         organisation_base_queryset(request.user)
@@ -98,7 +90,10 @@ def organisation_detail(request, key: str):
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
         "can_verify": not organisation.is_verified and permissions.can_verify_organisation(request.user),
         "history": organisation.history.select_related("history_user")[:10],
-        "partnerships": _partnership_section(organisation),
+        # Higher apps add their sections (partnerships, suggested partners) through a signal.
+        "sections": page_sections(
+            organisation_page_sections, sender=Organisation, request=request, organisation=organisation
+        ),
         "capacity_form": CapacityForm(),
         "contact_form": ContactForm(),
     }

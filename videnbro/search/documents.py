@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
+from videnbro.core.analysis import terms_text
+from videnbro.core.text import normalise_name
 from videnbro.datamap.models import Dataset, Theme
 from videnbro.partnerships.models import Partnership
 from videnbro.registry.models import Organisation
-from videnbro.registry.text import normalise_name
 
-from .analysis import terms_text
 from .models import DocType
 
 

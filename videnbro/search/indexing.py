@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from videnbro.core import versions
@@ -77,7 +78,8 @@ def _write(documents: list[Document]) -> None:
     versions.bump(INDEX_VERSION)
 
 
-def _delete(queryset) -> None:
+def delete_documents(queryset: QuerySet[SearchDocument]) -> None:
+    """Remove documents from the index and the back end (e.g. `videnbro synth --delete`)."""
     ids = list(queryset.values_list("id", flat=True))
     if ids:
         get_backend().delete(ids)
@@ -102,11 +104,13 @@ def _batched(indexer):
 def index_organisations(ids: list[int]) -> None:
     """Index organisations and their capacities; ids that no longer exist are removed."""
     organisations = list(organisation_queryset().filter(pk__in=ids))
-    _delete(
+    delete_documents(
         SearchDocument.objects.filter(doc_type=DocType.CAPACITY, owner__in=[f"organisation:{i}" for i in ids])
     )
     found = {o.pk for o in organisations}
-    _delete(SearchDocument.objects.filter(doc_type=DocType.ORGANISATION, object_id__in=set(ids) - found))
+    delete_documents(
+        SearchDocument.objects.filter(doc_type=DocType.ORGANISATION, object_id__in=set(ids) - found)
+    )
     with translation.override("da"):
         documents = organisation_documents(organisations)
     _write(documents)
@@ -116,7 +120,7 @@ def _reindex(doc_type: str, queryset, build, ids: list[int]) -> None:
     """Write the documents of the records with these ids; ids that no longer exist are
     removed from the index."""
     records = list(queryset.filter(pk__in=ids))
-    _delete(
+    delete_documents(
         SearchDocument.objects.filter(doc_type=doc_type, object_id__in=set(ids) - {r.pk for r in records})
     )
     with translation.override("da"):

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from videnbro.registry.text import fold, normalise_name, strip_legal_suffix
+from videnbro.core.analysis import ENGLISH_TO_DANISH, query_words, word_terms
+from videnbro.core.text import fold, normalise_name, strip_legal_suffix
 
-from .analysis import ENGLISH_TO_DANISH, query_words, word_terms
 from .backends import CANDIDATE_LIMIT, FACETS, facet_counts, filter_documents, get_backend
 from .models import SearchDocument
 from .vocabulary import expand_word, vocabulary

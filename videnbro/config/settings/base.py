@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "videnbro.crisis",
     "videnbro.datamap",
     "videnbro.broker",
+    "videnbro.site",
 ]
 
 MIDDLEWARE = [
@@ -117,8 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]

@@ -11,7 +11,7 @@ from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, FOCUS_AREAS
 
 URL = "/api/v1/classify/"
 
-# Written for these tests: none is a row of search/data/focus_area_examples.csv or a CBS
+# Written for these tests: none is a row of matching/data/focus_area_examples.csv or a CBS
 # description, and each belongs to exactly one focus area without doubt.
 CLEAR_CASES = [
     ("Vi producerer 5.000 ansigtsvisirer om ugen", "ppe"),

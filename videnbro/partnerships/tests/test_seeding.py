@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 
 from videnbro.core.models import AuditLog
+from videnbro.core.text import normalise_name
 from videnbro.partnerships.models import (
     Contribution,
     Evaluation,
@@ -19,7 +20,6 @@ from videnbro.partnerships.models import (
 from videnbro.partnerships.seeding import seed_partnerships
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
 from videnbro.registry.models import Organisation
-from videnbro.registry.text import normalise_name
 
 from .conftest import CBS_ROWS, read_seed
 

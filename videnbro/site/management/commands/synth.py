@@ -16,6 +16,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from videnbro.core import versions
+from videnbro.core.text import normalise_name
 from videnbro.datamap.models import Dataset
 from videnbro.datamap.synthetic import (
     synthetic_custodians,
@@ -32,7 +33,13 @@ from videnbro.registry.models import (
     Organisation,
     Source,
 )
-from videnbro.registry.text import normalise_name
+from videnbro.search.indexing import (
+    delete_documents,
+    index_datasets,
+    index_organisations,
+    index_partnerships,
+)
+from videnbro.search.models import SearchDocument
 
 SYLLABLES = [
     "sund",
@@ -234,12 +241,6 @@ class Command(BaseCommand):
     ) -> None:
         """bulk_create bypasses the services, so the synthetic records are indexed here (all of
         them unless ids are given)."""
-        from videnbro.search.indexing import (
-            index_datasets,
-            index_organisations,
-            index_partnerships,
-        )
-
         if org_ids is None:
             org_ids = list(Organisation.objects.filter(key__startswith="synth-").values_list("pk", flat=True))
         p_ids = partnership_ids
@@ -265,9 +266,6 @@ class Command(BaseCommand):
             partnerships.delete()
             orgs = Organisation.objects.filter(key__startswith="synth-", source__code="synthetic")
             n_orgs = orgs.count()
-            from videnbro.search.indexing import _delete as delete_documents
-            from videnbro.search.models import SearchDocument
-
             delete_documents(SearchDocument.objects.filter(is_synthetic=True))
             orgs.delete()
             versions.bump(LANDSCAPE_VERSION)

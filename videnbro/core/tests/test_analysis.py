@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from videnbro.search.analysis import query_words, terms_text, word_terms, words
+from videnbro.core.analysis import query_words, terms_text, word_terms, words
 
 
 def test_it_folds_danish_letters_in_every_term():

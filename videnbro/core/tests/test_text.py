@@ -2,7 +2,7 @@
 
 import pytest
 
-from videnbro.registry.text import compact, format_quantity, normalise_name, slugify_key
+from videnbro.core.text import compact, format_quantity, normalise_name, slugify_key
 
 
 @pytest.mark.parametrize(

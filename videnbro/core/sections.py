@@ -1,0 +1,29 @@
+"""Page sections that higher apps add to lower apps' pages (pretix-style plug-in points).
+
+A lower app declares a Django signal for a page ("what else to show on an organisation page")
+and sends it with `page_sections(signal, sender=..., request=..., **objects)`. A higher app
+connects a receiver in its `AppConfig.ready()` that returns `{"template": str, "context": dict,
+"order": int}` (or None to add nothing). The sections are rendered in `order` and handed to the
+template as HTML, so the lower app never imports the higher one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import Signal
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+
+def page_sections(signal: Signal, *, sender: Any, request: HttpRequest, **objects: Any) -> list[SafeString]:
+    """Every receiver's section for this page, rendered, in ascending `order`."""
+    sections = [
+        response for _receiver, response in signal.send(sender=sender, request=request, **objects) if response
+    ]
+    sections.sort(key=lambda section: section.get("order", 100))
+    return [
+        SafeString(render_to_string(section["template"], section.get("context", {}), request=request))
+        for section in sections
+    ]
