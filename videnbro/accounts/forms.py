@@ -7,6 +7,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from videnbro.core.tasks import enqueue, send_email
+
 
 class SignUpForm(forms.Form):
     """Who is asking: no password here. The password is chosen on the activation page, by
@@ -104,8 +106,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         html_email_template_name=None,
     ):
         from django.template import loader
-
-        from videnbro.core.tasks import enqueue, send_email
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from videnbro.core.audit import audit_log
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
+from videnbro.core.tasks import enqueue, send_email
 
 from .models import ApiToken, Role, User, hash_token
+from .throttling import mail_allowed
 
 
 def user_create(
@@ -92,14 +97,6 @@ def signup(*, name: str, email: str, stated_organisation: str = "") -> None:
     name and organisation (they are only a suggestion shown on the activation page). The answer
     is the same whether or not the address already has an account (no account enumeration): an
     existing holder gets a mail pointing to log-in and password reset instead."""
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from videnbro.core.tasks import enqueue, send_email
-
-    from .throttling import mail_allowed
-
     email = email.strip().lower()
     if not mail_allowed("signup", email):  # the answer stays the same; no mail flood
         return

@@ -8,12 +8,16 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 
+from videnbro.core import versions
 from videnbro.registry.models import Organisation
 from videnbro.registry.selectors import public_organisations, visible_organisations
 
 from .models import Participant, Partnership
+from .services import LANDSCAPE_VERSION
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES
 
 # Exact betweenness is O(V·E); above this many nodes it is estimated from a fixed sample.
@@ -39,12 +43,6 @@ def partnership_queryset(user: Any = None) -> QuerySet[Partnership]:
 def landscape_cached(queryset: QuerySet[Partnership], *, params: str, lang: str = "da") -> dict[str, Any]:
     """`landscape()` cached per filter parameters and data version (never stale: every write
     through the services bumps the version in its own transaction)."""
-    from django.core.cache import cache
-    from django.db import connection
-
-    from videnbro.core import versions
-
-    from .services import LANDSCAPE_VERSION
 
     if connection.in_atomic_block:  # a rolled-back transaction could reuse the version
         return landscape(queryset, lang=lang)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from videnbro.core.errors import ApplicationError
 from videnbro.core.text import normalise_name
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     Region,
     Source,
 )
+from .services import organisation_verify
 
 
 class AliasInline(admin.TabularInline):
@@ -70,9 +72,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Verificér de valgte organisationer"))
     def verify_selected(self, request, queryset):
-        from videnbro.core.errors import ApplicationError
-
-        from .services import organisation_verify
 
         done = 0
         for organisation in queryset.filter(is_verified=False):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
+from videnbro.core.keys import by_id_or_key
 from videnbro.core.text import fold, normalise_name
 
 from .models import GROUP_KINDS, Kind, Membership, Organisation, OrganisationAlias
@@ -72,8 +73,6 @@ def organisation_search(queryset: QuerySet[Organisation], q: str) -> QuerySet[Or
 
 def organisation_by_id_or_key(value: str) -> Organisation | None:
     """Filters accept an organisation as its numeric id or its key."""
-    from videnbro.core.keys import by_id_or_key
-
     return by_id_or_key(Organisation.objects, value)
 
 

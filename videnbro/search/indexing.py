@@ -9,6 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from videnbro.core import versions
+from videnbro.datamap.models import Dataset
+from videnbro.partnerships.models import Partnership
+from videnbro.registry.models import Organisation
 
 from .backends import get_backend
 from .documents import (
@@ -142,9 +145,6 @@ def index_datasets(ids: list[int]) -> None:
 
 def rebuild(progress: Callable[[int], None] | None = None, batch: int = 200) -> int:
     """Re-create the whole index (e.g. `videnbro search rebuild`); returns documents written."""
-    from videnbro.datamap.models import Dataset
-    from videnbro.partnerships.models import Partnership
-    from videnbro.registry.models import Organisation
 
     with transaction.atomic():
         get_backend().clear()

@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from videnbro.datamap.models import Dataset, Variable
+from videnbro.partnerships.models import Participant
 from videnbro.partnerships.signals import partnerships_changed
 from videnbro.registry.signals import organisations_changed
 
@@ -15,8 +16,6 @@ from .indexing import index_datasets, index_organisations, index_partnerships
 def reindex_organisations(sender, organisation_ids, **kwargs):
     index_organisations(organisation_ids)
     # Partnership documents list participant names: refresh those the organisations take part in.
-    from videnbro.partnerships.models import Participant
-
     partnership_ids = set(
         Participant.objects.filter(organisation_id__in=organisation_ids).values_list(
             "partnership_id", flat=True

@@ -8,15 +8,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from videnbro.core import versions
 from videnbro.core.analysis import ENGLISH_TO_DANISH, query_words, word_terms
 from videnbro.core.text import fold, normalise_name, strip_legal_suffix
+from videnbro.datamap.models import AccessRoute, Dataset, Theme
+from videnbro.datamap.selectors import coding_systems
+from videnbro.partnerships.taxonomy import FocusArea
+from videnbro.registry.models import Region, Sector
 
 from .backends import CANDIDATE_LIMIT, FACETS, facet_counts, filter_documents, get_backend
-from .models import SearchDocument
+from .indexing import INDEX_VERSION
+from .models import DocType, SearchDocument
 from .vocabulary import expand_word, vocabulary
 
 MAX_QUERY_LENGTH = 500
@@ -114,13 +121,6 @@ def snippet(text: str, groups: list[tuple[str, tuple[str, ...]]], width: int = 9
 
 def _allowed_filter_values(param: str) -> list[str]:
     """The values a filter accepts, read only for a filter that is used."""
-    from videnbro.datamap.models import AccessRoute, Dataset, Theme
-    from videnbro.datamap.selectors import coding_systems
-    from videnbro.partnerships.taxonomy import FocusArea
-    from videnbro.registry.models import Region, Sector
-
-    from .models import DocType
-
     match param:
         case "type":
             return list(DocType.values)
@@ -202,12 +202,6 @@ def search(
             )[start : start + page_size]
         ]
         return SearchResults(q, sum(facets["doc_type"].values()), page, results, _facet_view(facets))
-    from django.core.cache import cache
-
-    from videnbro.core import versions
-
-    from .indexing import INDEX_VERSION
-
     version = versions.current(INDEX_VERSION)
     key = (
         "search:"

@@ -14,6 +14,9 @@ from django.db import connection
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
+from videnbro.core import versions
+
+from .indexing import INDEX_VERSION
 from .models import SearchDocument
 
 MIN_SUBSTRING = 4
@@ -33,10 +36,6 @@ class Vocabulary:
         self.lock = threading.Lock()
 
     def refresh(self, version: int | None = None) -> bool:
-        from videnbro.core import versions
-
-        from .indexing import INDEX_VERSION
-
         version = versions.current(INDEX_VERSION) if version is None else version
         # Inside a transaction the version may be rolled back and reused (tests, failed
         # writes), so there the cheap version check is not trusted on its own.

@@ -26,4 +26,6 @@ def test_it_shows_a_section_a_higher_app_connects(client, org, extra_section, se
 
 def test_it_shows_the_partnerships_and_suggestions_sections_in_order(client, org):
     body = client.get(org("grundfos").get_absolute_url()).content.decode()
-    assert body.index('id="partnerships-h"') < body.index('id="suggestions-h"') < body.index('id="contacts-h"')
+    assert (
+        body.index('id="partnerships-h"') < body.index('id="suggestions-h"') < body.index('id="contacts-h"')
+    )
