@@ -11,6 +11,7 @@ from django.contrib.admin import helpers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +38,7 @@ def export_personal_data(modeladmin, request, queryset):
         json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json",
     )
-    response["Content-Disposition"] = 'attachment; filename="personoplysninger.json"'
+    response["Content-Disposition"] = content_disposition_header(True, "personoplysninger.json")
     return response
 
 

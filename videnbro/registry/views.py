@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,7 +69,7 @@ def organisation_export(request, fmt: str):
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_organisations(queryset, fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="videnbro-organisationer.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"videnbro-organisationer.{fmt}")
     return response
 
 
