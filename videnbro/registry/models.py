@@ -293,8 +293,11 @@ class OrganisationSite(models.Model):
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_headquarters = models.BooleanField(_("hovedkontor"), default=False)
+    # What the source says beside the city, e.g. "rykker til Fredericia" (seed 003).
+    note = models.CharField(_("note"), max_length=200, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_page = models.CharField(_("side i kilden"), max_length=40, blank=True)
+    source_url = models.URLField(_("kilde-URL"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("adresse/afdeling")

@@ -273,11 +273,16 @@ class _Loader:
         for name, row in self.bar(_read("cluster_offices.csv"), "offices"):
             where = f"{name} {row['cluster']}"
             organisation = self.organisation(row["cluster"], where)
+            municipality = municipalities.get(row["municipality"]) if row["municipality"] else None
+            if row["municipality"] and municipality is None:
+                raise SeedError(f"{where}: unknown municipality {row['municipality']!r}")
             values = {
-                "municipality": municipalities.get(row.get("municipality", "")),
+                "municipality": municipality,
                 "is_headquarters": row.get("is_headquarters", "") == "yes",
-                "source": self.sources.get("klynger-2021"),
+                "note": row.get("note", ""),
+                "source": self.source(row["source"], where),
                 "source_page": row.get("source_page", ""),
+                "source_url": row.get("source_url", ""),
             }
             site, created = OrganisationSite.objects.get_or_create(
                 organisation=organisation, city=row["city"], defaults=values

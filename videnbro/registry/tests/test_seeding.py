@@ -188,3 +188,21 @@ def test_it_records_the_seed_in_the_audit_log_as_the_seed_actor(seeded):
     created = AuditLog.objects.filter(action="registry.organisation.created")
     assert created.count() >= Organisation.objects.count()
     assert set(created.values_list("actor_label", flat=True)) == {"seed"}
+
+
+def test_it_places_every_cluster_office_in_a_municipality(seeded):
+    offices = OrganisationSite.objects.filter(organisation__kind=Kind.CLUSTER)
+    assert offices.count() == 51
+    assert list(offices.filter(municipality__isnull=True).values_list("organisation__key", "city")) == []
+    assert set(offices.filter(city="København").values_list("municipality__code", flat=True)) == {"101"}
+    karup = offices.get(organisation__key="censec", city="Karup")
+    assert karup.municipality.code == "791"
+    assert karup.source.code == "klynger-2021" and karup.source_url
+
+
+def test_it_keeps_what_the_source_says_beside_an_office(seeded, client):
+    middelfart = OrganisationSite.objects.get(organisation__key="energy-cluster-denmark", city="Middelfart")
+    assert middelfart.note == "rykker til Fredericia"
+    page = client.get(middelfart.organisation.get_absolute_url())
+    assert page.status_code == 200
+    assert 'Middelfart <span class="muted">(rykker til Fredericia)</span>' in page.content.decode()
