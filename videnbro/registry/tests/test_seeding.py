@@ -1,7 +1,9 @@
 """The seed data: idempotent, and the counts and facts users rely on."""
 
 import csv
+from collections import Counter
 
+from django.db import models
 from django.db.models import Q
 
 from videnbro.core.models import AuditLog
@@ -106,7 +108,8 @@ def test_it_seeds_exactly_21_acute_hospitals_each_with_a_collaboration(seeded):
     acute = Organisation.objects.filter(is_acute_hospital=True)
     assert acute.count() == 21
     assert set(acute.values_list("kind", flat=True)) == {Kind.HOSPITAL}
-    assert Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).count() == 21
+    # 21 around the acute hospitals, and Region Nordjylland's fourth cluster, Klynge SYD.
+    assert Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).count() == 22
     assert all(org.region_id for org in acute)
 
 
@@ -206,3 +209,26 @@ def test_it_keeps_what_the_source_says_beside_an_office(seeded, client):
     page = client.get(middelfart.organisation.get_absolute_url())
     assert page.status_code == 200
     assert 'Middelfart <span class="muted">(rykker til Fredericia)</span>' in page.content.decode()
+
+
+def test_it_puts_every_municipality_in_exactly_one_health_collaboration(seeded):
+    in_collaborations = Membership.objects.filter(
+        group__kind=Kind.HEALTH_COLLABORATION, organisation__kind=Kind.MUNICIPALITY
+    )
+    per_municipality = Counter(in_collaborations.values_list("organisation__key", flat=True))
+    municipalities = set(Organisation.objects.filter(kind=Kind.MUNICIPALITY).values_list("key", flat=True))
+    assert municipalities - set(per_municipality) == set()
+    assert {key: n for key, n in per_municipality.items() if n > 1} == {}
+    # Each in a collaboration of its own region.
+    assert not in_collaborations.exclude(group__region=models.F("organisation__region")).exists()
+
+
+def test_it_seeds_klynge_syd_with_the_three_municipalities_region_nordjylland_lists(seeded):
+    members = Membership.objects.filter(group__key="klynge-syd")
+    assert set(members.values_list("organisation__key", flat=True)) == {
+        "vesthimmerlands-kommune",
+        "rebild-kommune",
+        "mariagerfjord-kommune",
+        "region-nordjylland",
+    }
+    assert set(members.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
