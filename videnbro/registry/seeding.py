@@ -215,6 +215,7 @@ class _Loader:
             source = {
                 "source": self.source(row.get("source", ""), where),
                 "source_page": row.get("source_page", ""),
+                "source_url": row.get("source_url", ""),
             }
             existing = Membership.objects.filter(
                 organisation=organisation, group=group, role=row["role"]
@@ -229,10 +230,11 @@ class _Loader:
                     **source,
                 )
                 self.stats["memberships created"] += 1
-            elif (existing.note, existing.source, existing.source_page) != (
+            elif (existing.note, existing.source, existing.source_page, existing.source_url) != (
                 row.get("note", ""),
                 source["source"],
                 source["source_page"],
+                source["source_url"],
             ):
                 Membership.objects.filter(pk=existing.pk).update(note=row.get("note", ""), **source)
 

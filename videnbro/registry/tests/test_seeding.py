@@ -232,3 +232,17 @@ def test_it_seeds_klynge_syd_with_the_three_municipalities_region_nordjylland_li
         "region-nordjylland",
     }
     assert set(members.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
+
+
+def test_it_cites_a_source_naming_the_hospital_for_each_acute_hospital_and_region_membership(seeded):
+    # KL and Danske Regioner's guiding marks name no hospital, so they cannot support these rows.
+    rows = Membership.objects.filter(
+        group__kind=Kind.HEALTH_COLLABORATION, note__in=["Akutsygehus", "Region"]
+    )
+    assert rows.count() == 43  # 21 hospitals, 21 regions, and Region Nordjylland in Klynge SYD
+    assert not rows.filter(source__code="kl-dr-pejlemaerker").exists()
+    for membership in rows.filter(note="Akutsygehus").select_related("organisation", "source"):
+        assert membership.source.code == "sst-akutsygehuse", membership
+        assert membership.source_url == membership.organisation.source_url != "", membership
+    nordjylland = rows.filter(organisation__key="region-nordjylland")
+    assert set(nordjylland.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
