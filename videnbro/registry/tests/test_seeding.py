@@ -246,3 +246,20 @@ def test_it_cites_a_source_naming_the_hospital_for_each_acute_hospital_and_regio
         assert membership.source_url == membership.organisation.source_url != "", membership
     nordjylland = rows.filter(organisation__key="region-nordjylland")
     assert set(nordjylland.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
+
+
+def test_it_names_health_collaborations_officially_or_says_the_name_is_descriptive(seeded):
+    descriptive = "Navnet er beskrivende og sammensat til registeret"
+    official = {}
+    for group in Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).select_related("source"):
+        if group.name.startswith("Sundhedssamarbejdet omkring "):
+            assert descriptive in group.description, group
+        else:
+            assert descriptive not in group.description, group
+            official[group.name] = group.source.code
+    assert official == {
+        "Klynge NORD": "rn-sundhedsklynger",
+        "Klynge MIDT": "rn-sundhedsklynger",
+        "Klynge SYD": "rn-sundhedsklynger",
+        "Klynge VEST": "rn-sundhedsklynger",
+    }
