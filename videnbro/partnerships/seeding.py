@@ -39,6 +39,14 @@ ACTOR = SystemActor("seed")
 CBS_SOURCE = "cbs-2020"
 
 
+# Seed corrections of a participant's organisation, applied to databases seeded before them:
+# (partnership, wrong organisation, role) → right organisation.
+MOVED_PARTICIPANTS = {
+    # CHC 2015 writes "Herlev Hospital, Herlev Ringvej 75": the Herlev site, not the merged hospital.
+    ("copenhagen-healthtech-cluster", "herlev-og-gentofte-hospital", "partner"): "herlev-hospital",
+}
+
+
 class SeedError(Exception):
     pass
 
@@ -129,6 +137,18 @@ def seed_cbs(stats: Counter, progress: bool) -> None:
             _sync_fields(existing, fields, stats)
 
 
+def _move_participants(partnership: Partnership, stats: Counter) -> None:
+    for (key, wrong, role), right in MOVED_PARTICIPANTS.items():
+        if key != partnership.key:
+            continue
+        participant = partnership.participants.filter(organisation__key=wrong, role=role).first()
+        target = _org(right, f"partnership {key}")
+        if participant and not partnership.participants.filter(organisation=target, role=role).exists():
+            participant.organisation = target
+            participant.save()  # keeps the row's history
+            stats["participants moved"] += 1
+
+
 def _date(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
@@ -183,6 +203,7 @@ def seed_other(stats: Counter) -> None:
             stats["partnerships created"] += 1
         else:
             _sync_fields(existing, fields, stats)
+            _move_participants(existing, stats)
             have = set(existing.participants.values_list("organisation_id", "role"))
             for item in participants_by_key.get(row["key"], []):
                 if (item.organisation.pk, item.role) not in have:

@@ -175,3 +175,22 @@ def test_it_seeds_contributions_and_outputs_for_the_seed_partnerships(seeded):
         {(r["partnership"], r["title"], r["kind"], r["year"], r["target"][:200]) for r in outputs}
     )
     assert not Contribution.objects.filter(partnership__cbs_number__isnull=False).exists()
+
+
+def test_it_maps_chcs_herlev_hospital_herlev_ringvej_75_to_the_herlev_site(partnership):
+    chc = partnership("copenhagen-healthtech-cluster")
+    herlev = chc.participants.get(note__contains="Herlev Ringvej 75")
+    assert herlev.organisation.key == "herlev-hospital"
+    assert not chc.participants.filter(organisation__key="herlev-og-gentofte-hospital").exists()
+
+
+def test_it_moves_the_herlev_participant_of_a_database_seeded_before_the_correction(partnership, org):
+    chc = partnership("copenhagen-healthtech-cluster")
+    herlev = chc.participants.get(organisation__key="herlev-hospital", role="partner")
+    herlev.organisation = org("herlev-og-gentofte-hospital")
+    herlev.save()
+    stats = seed_partnerships(progress=False)
+    assert stats["participants moved"] == 1
+    herlev.refresh_from_db()
+    assert herlev.organisation.key == "herlev-hospital"
+    assert seed_partnerships(progress=False) == {"partnerships total": 68}
