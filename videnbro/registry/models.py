@@ -105,6 +105,9 @@ class Kind(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civilsamfundsorganisation")
     FOUNDATION = "foundation", _("Fond")
     BUSINESS_ASSOCIATION = "business_association", _("Erhvervsorganisation")
+    # Speaks for its members without public authority, e.g. KL (the municipalities) and Danske
+    # Regioner (the regions); set the sector when it is not civil society.
+    INTEREST_ORGANISATION = "interest_organisation", _("Interesseorganisation")
     CLUSTER = "cluster", _("Klynge")
     REGIONAL_HUB = "regional_hub", _("Regional hub")
     VOLUNTEER_GROUP = "volunteer_group", _("Frivilliggruppe")
@@ -132,6 +135,7 @@ KIND_DEFAULT_SECTOR: dict[str, str] = {
     Kind.CIVIL_SOCIETY: Sector.CIVIL_SOCIETY,
     Kind.FOUNDATION: Sector.CIVIL_SOCIETY,
     Kind.BUSINESS_ASSOCIATION: Sector.MARKET,
+    Kind.INTEREST_ORGANISATION: Sector.CIVIL_SOCIETY,
     Kind.CLUSTER: Sector.MARKET,
     Kind.REGIONAL_HUB: Sector.MARKET,
     Kind.VOLUNTEER_GROUP: Sector.CIVIL_SOCIETY,

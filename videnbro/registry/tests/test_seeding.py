@@ -263,3 +263,13 @@ def test_it_names_health_collaborations_officially_or_says_the_name_is_descripti
         "Klynge SYD": "rn-sundhedsklynger",
         "Klynge VEST": "rn-sundhedsklynger",
     }
+
+
+def test_it_seeds_kl_and_danske_regioner_as_interest_organisations_not_authorities(seeded, client):
+    for key in ("kl", "danske-regioner"):
+        organisation = Organisation.objects.get(key=key)
+        assert organisation.kind == Kind.INTEREST_ORGANISATION, key
+        assert organisation.sector == "public", key
+    described = Organisation.objects.filter(description__istartswith="Interesseorganisation")
+    assert not described.exclude(kind=Kind.INTEREST_ORGANISATION).exists()
+    assert "Interest organisation" in client.get("/en/organisationer/kl/").content.decode()
