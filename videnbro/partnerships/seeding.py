@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,7 @@ from videnbro.registry.models import Municipality, Organisation, Region, Source
 from . import services
 from .models import (
     Contribution,
+    DatePrecision,
     GovernanceBody,
     GovernanceMember,
     Output,
@@ -149,8 +151,18 @@ def _move_participants(partnership: Partnership, stats: Counter) -> None:
             stats["participants moved"] += 1
 
 
-def _date(value: str) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _date(value: str, *, end: bool = False) -> tuple[date | None, str]:
+    """A seed date as precise as its source: "2015" (year), "2017-10" (month), "2017-10-03" (day).
+    A year or month is stored as its first day – or its last day for an end date."""
+    if not value:
+        return None, DatePrecision.DAY
+    if len(value) == 4:
+        return (date(int(value), 12, 31) if end else date(int(value), 1, 1)), DatePrecision.YEAR
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, last if end else 1), DatePrecision.MONTH
+    return date.fromisoformat(value), DatePrecision.DAY
 
 
 def _geography(value: str) -> tuple[bool, list[Region], list[Municipality]]:
@@ -174,12 +186,16 @@ def seed_other(stats: Counter) -> None:
         where = f"partnership {row['key']}"
         national, regions, municipalities = _geography(row.get("geography", ""))
         focus = focus_area_term(row["focus_area"]) if row.get("focus_area") else None
+        start, start_precision = _date(row["start"])
+        end, end_precision = _date(row["end"], end=True)
         fields = {
             "title": row["title"],
             "description": row["description"],
             "focus_area": focus.slug if focus else "",
-            "start": _date(row["start"]),
-            "end": _date(row["end"]),
+            "start": start,
+            "start_precision": start_precision,
+            "end": end,
+            "end_precision": end_precision,
             "status": row["status"] or Status.ACTIVE,
             "is_national": national,
         }
