@@ -273,3 +273,41 @@ def test_it_seeds_kl_and_danske_regioner_as_interest_organisations_not_authoriti
     described = Organisation.objects.filter(description__istartswith="Interesseorganisation")
     assert not described.exclude(kind=Kind.INTEREST_ORGANISATION).exists()
     assert "Interest organisation" in client.get("/en/organisationer/kl/").content.decode()
+
+
+def test_it_has_no_seed_file_that_nothing_loads():
+    from fnmatch import fnmatch
+
+    from videnbro.partnerships.seeding import SEED_DIR as PARTNERSHIPS_SEED_DIR
+
+    # The patterns registry/seeding.py and partnerships/seeding.py read.
+    loaded = {
+        SEED_DIR: [
+            "README.md",
+            "sources*.csv",
+            "regions.csv",
+            "municipalities.csv",
+            "municipality_centroids.csv",
+            "organisations.*.csv",
+            "memberships.*.csv",
+            "capacities.*.csv",
+            "cluster_offices.csv",
+        ],
+        PARTNERSHIPS_SEED_DIR: [
+            "cbs_partnerships.csv",
+            "partnerships.csv",
+            "participants.csv",
+            "governance_bodies.csv",
+            "governance_members.csv",
+            "contributions.csv",
+            "fee_rules.csv",
+            "outputs.csv",
+        ],
+    }
+    orphans = [
+        path.name
+        for folder, patterns in loaded.items()
+        for path in folder.iterdir()
+        if not any(fnmatch(path.name, pattern) for pattern in patterns)
+    ]
+    assert orphans == []
