@@ -311,3 +311,36 @@ def test_it_has_no_seed_file_that_nothing_loads():
         if not any(fnmatch(path.name, pattern) for pattern in patterns)
     ]
     assert orphans == []
+
+
+# Kinds that are regional or local by nature: a region itself, its municipalities and hospitals,
+# and the groupings within a region. National bodies (authorities, interest organisations,
+# clusters) and companies have a region only through a known head office (`municipality`).
+REGIONAL_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.HOSPITAL, Kind.HEALTH_COLLABORATION, Kind.REGIONAL_HUB)
+
+
+def test_it_gives_every_seeded_record_its_region_and_source(seeded):
+    # Every region and municipality: a region (its own) and the DST classification as source.
+    assert not Region.objects.filter(source__isnull=True).exists()
+    assert not Municipality.objects.filter(Q(source__isnull=True) | Q(region__isnull=True)).exists()
+    # Every organisation: a source – a cited document or a public page.
+    organisations = Organisation.objects.all()
+    assert list(organisations.filter(source__isnull=True, source_url="").values_list("key", flat=True)) == []
+    # A region where the kind is regional; the head office's region wherever it is known.
+    assert (
+        list(organisations.filter(kind__in=REGIONAL_KINDS, region__isnull=True).values_list("key", flat=True))
+        == []
+    )
+    assert (
+        list(
+            organisations.filter(municipality__isnull=False)
+            .exclude(region=models.F("municipality__region"))
+            .values_list("key", flat=True)
+        )
+        == []
+    )
+    # Every membership cites its source; a membership has no region of its own.
+    assert (
+        list(Membership.objects.filter(source__isnull=True).values_list("organisation__key", "group__key"))
+        == []
+    )
