@@ -3,7 +3,8 @@
 - `cbs_partnerships.csv`: the 62 partnerships of CBS 2020, Bilag 1, numbered as CBS numbers
   them, with focus area and partner type exactly as CBS coded them.
 - `partnerships.csv`, `participants.csv`, `governance_*.csv`, `contributions.csv`,
-  `outputs.csv`: the partnerships behind seeds 001, 002 and 004.
+  `fee_rules.csv`, `outputs.csv`: the partnerships behind seeds 001, 002 and 004; dates as precise
+  as their source (`2015`, `2017-10`, `2017-10-03`; registry/seed_data/README.md).
 """
 
 from __future__ import annotations
