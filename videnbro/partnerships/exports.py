@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from videnbro.core.tabular import CONTENT_TYPES, write_table
 
-from .models import Partnership
+from .models import Partnership, iso_date
 from .taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
 
 FORMATS = CONTENT_TYPES
@@ -42,8 +42,8 @@ def partnership_rows(queryset: QuerySet[Partnership]):
             "partner_type": ptype.da if ptype else "",
             "participants": participants,
             "status": p.get_status_display(),
-            "start": p.start.isoformat() if p.start else "",
-            "end": p.end.isoformat() if p.end else "",
+            "start": iso_date(p.start, p.start_precision),
+            "end": iso_date(p.end, p.end_precision),
             "description": p.description,
             "sources": "; ".join(str(s) for s in p.sources.all()),
             "key": p.key,

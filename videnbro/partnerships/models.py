@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +20,38 @@ class Status(models.TextChoices):
     FORMING = "forming", _("Under etablering")
     ACTIVE = "active", _("Aktiv")
     ENDED = "ended", _("Afsluttet")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date its source gives: a start "i 2015" is stored as 1 January 2015 with
+    year precision (an end as 31 December), and shown and exported as "2015"."""
+
+    YEAR = "year", _("år")
+    MONTH = "month", _("måned")
+    DAY = "day", _("dag")
+
+
+# date_format() formats per precision (the page's language names the month).
+PRECISION_FORMATS: dict[str, str] = {
+    DatePrecision.YEAR: "Y",
+    DatePrecision.MONTH: "F Y",
+    DatePrecision.DAY: "j. F Y",
+}
+PRECISION_ISO_LENGTH: dict[str, int] = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7, DatePrecision.DAY: 10}
+
+
+def format_date(value: date | None, precision: str) -> str:
+    """A date as precise as its source: "2015", "oktober 2017" or "3. oktober 2017"."""
+    if value is None:
+        return ""
+    return date_format(value, PRECISION_FORMATS.get(precision, PRECISION_FORMATS[DatePrecision.DAY]))
+
+
+def iso_date(value: date | None, precision: str) -> str:
+    """ISO 8601 with the source's precision: "2015", "2017-10" or "2017-10-03"."""
+    if value is None:
+        return ""
+    return value.isoformat()[: PRECISION_ISO_LENGTH.get(precision, 10)]
 
 
 class PartnerTypeOrigin(models.TextChoices):
@@ -45,6 +80,12 @@ class Partnership(models.Model):
     )
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("slut"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("startdatoens præcision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_precision = models.CharField(
+        _("slutdatoens præcision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -82,6 +123,15 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:partnership-detail", kwargs={"key": self.key})
+
+    @property
+    def period_label(self) -> str:
+        """The period as precise as its source: "2015–2018", "2017 – 31. december 2019", "? – "."""
+        start = format_date(self.start, self.start_precision)
+        end = format_date(self.end, self.end_precision)
+        if start and end and self.start_precision == self.end_precision == DatePrecision.YEAR:
+            return f"{start}–{end}"
+        return f"{start or '?'} – {end}"
 
 
 class PartnershipSource(Sourced):

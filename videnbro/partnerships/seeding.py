@@ -3,11 +3,13 @@
 - `cbs_partnerships.csv`: the 62 partnerships of CBS 2020, Bilag 1, numbered as CBS numbers
   them, with focus area and partner type exactly as CBS coded them.
 - `partnerships.csv`, `participants.csv`, `governance_*.csv`, `contributions.csv`,
-  `outputs.csv`: the partnerships behind seeds 001, 002 and 004.
+  `fee_rules.csv`, `outputs.csv`: the partnerships behind seeds 001, 002 and 004; dates as precise
+  as their source (`2015`, `2017-10`, `2017-10-03`; registry/seed_data/README.md).
 """
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -23,6 +25,7 @@ from videnbro.registry.models import Municipality, Organisation, Region, Source
 from . import services
 from .models import (
     Contribution,
+    DatePrecision,
     GovernanceBody,
     GovernanceMember,
     Output,
@@ -37,6 +40,14 @@ from .taxonomy import focus_area_term, partner_type_term
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 ACTOR = SystemActor("seed")
 CBS_SOURCE = "cbs-2020"
+
+
+# Seed corrections of a participant's organisation, applied to databases seeded before them:
+# (partnership, wrong organisation, role) → right organisation.
+MOVED_PARTICIPANTS = {
+    # CHC 2015 writes "Herlev Hospital, Herlev Ringvej 75": the Herlev site, not the merged hospital.
+    ("copenhagen-healthtech-cluster", "herlev-og-gentofte-hospital", "partner"): "herlev-hospital",
+}
 
 
 class SeedError(Exception):
@@ -129,8 +140,30 @@ def seed_cbs(stats: Counter, progress: bool) -> None:
             _sync_fields(existing, fields, stats)
 
 
-def _date(value: str) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _move_participants(partnership: Partnership, stats: Counter) -> None:
+    for (key, wrong, role), right in MOVED_PARTICIPANTS.items():
+        if key != partnership.key:
+            continue
+        participant = partnership.participants.filter(organisation__key=wrong, role=role).first()
+        target = _org(right, f"partnership {key}")
+        if participant and not partnership.participants.filter(organisation=target, role=role).exists():
+            participant.organisation = target
+            participant.save()  # keeps the row's history
+            stats["participants moved"] += 1
+
+
+def _date(value: str, *, end: bool = False) -> tuple[date | None, str]:
+    """A seed date as precise as its source: "2015" (year), "2017-10" (month), "2017-10-03" (day).
+    A year or month is stored as its first day – or its last day for an end date."""
+    if not value:
+        return None, DatePrecision.DAY
+    if len(value) == 4:
+        return (date(int(value), 12, 31) if end else date(int(value), 1, 1)), DatePrecision.YEAR
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, last if end else 1), DatePrecision.MONTH
+    return date.fromisoformat(value), DatePrecision.DAY
 
 
 def _geography(value: str) -> tuple[bool, list[Region], list[Municipality]]:
@@ -154,12 +187,16 @@ def seed_other(stats: Counter) -> None:
         where = f"partnership {row['key']}"
         national, regions, municipalities = _geography(row.get("geography", ""))
         focus = focus_area_term(row["focus_area"]) if row.get("focus_area") else None
+        start, start_precision = _date(row["start"])
+        end, end_precision = _date(row["end"], end=True)
         fields = {
             "title": row["title"],
             "description": row["description"],
             "focus_area": focus.slug if focus else "",
-            "start": _date(row["start"]),
-            "end": _date(row["end"]),
+            "start": start,
+            "start_precision": start_precision,
+            "end": end,
+            "end_precision": end_precision,
             "status": row["status"] or Status.ACTIVE,
             "is_national": national,
         }
@@ -184,6 +221,7 @@ def seed_other(stats: Counter) -> None:
             stats["partnerships created"] += 1
         else:
             _sync_fields(existing, fields, stats)
+            _move_participants(existing, stats)
             have = set(existing.participants.values_list("organisation_id", "role"))
             for item in participants_by_key.get(row["key"], []):
                 if (item.organisation.pk, item.role) not in have:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videnbro.core.api_fields import LABELS_SCHEMA, LANGUAGES
 from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.serializers import OrganisationRefSerializer
 
-from .models import Participant, ParticipantRole, Partnership, Status
+from .models import DatePrecision, Participant, ParticipantRole, Partnership, Status
 from .taxonomy import (
     FOCUS_AREA_BY_SLUG,
     FOCUS_AREAS,
@@ -92,14 +94,31 @@ class PartnershipSerializer(serializers.ModelSerializer):
     @extend_schema_field(
         {
             "type": "object",
+            "description": "Start and end with the precision their source gives (year, month, "
+            "day); a year or month is stored as its first day (an end as its last day).",
             "properties": {
                 "start": {"type": "string", "format": "date", "nullable": True},
+                "start_precision": {"type": "string", "enum": list(DatePrecision.values)},
                 "end": {"type": "string", "format": "date", "nullable": True},
+                "end_precision": {"type": "string", "enum": list(DatePrecision.values)},
+                "label": LABELS_SCHEMA,
             },
         }
     )
     def get_period(self, obj):
-        return {"start": obj.start, "end": obj.end}
+        label: dict[str, str] | None = None
+        if obj.start or obj.end:
+            label = {}
+            for language in LANGUAGES:
+                with translation.override(language):
+                    label[language] = obj.period_label
+        return {
+            "start": obj.start,
+            "start_precision": obj.start_precision,
+            "end": obj.end,
+            "end_precision": obj.end_precision,
+            "label": label,
+        }
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_sources(self, obj):

@@ -21,6 +21,7 @@ from videnbro.registry.selectors import visible_organisations
 from . import permissions
 from .models import (
     Contribution,
+    DatePrecision,
     Evaluation,
     GovernanceBody,
     GovernanceMember,
@@ -44,7 +45,9 @@ PARTNERSHIP_FIELDS = (
     "secondary_focus_areas",
     "partner_type",
     "start",
+    "start_precision",
     "end",
+    "end_precision",
     "status",
     "is_national",
 )
@@ -287,6 +290,14 @@ def partnership_update(
         raise TypeError(f"Unknown partnership fields: {sorted(unknown)}")
     explicit_type = fields.pop("partner_type", None)
     _keep_source_coding(partnership, explicit_type, fields)
+    for name in ("start", "end"):
+        # A date typed in is a day; a seeded "2015" keeps its year precision until it changes.
+        if (
+            name in fields
+            and f"{name}_precision" not in fields
+            and fields[name] != getattr(partnership, name)
+        ):
+            fields[f"{name}_precision"] = DatePrecision.DAY
     changed = [name for name, value in fields.items() if getattr(partnership, name) != value]
     if explicit_type is not None and explicit_type != partnership.partner_type:
         changed.append("partner_type")

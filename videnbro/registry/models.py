@@ -106,6 +106,9 @@ class Kind(models.TextChoices):
     CIVIL_SOCIETY = "civil_society", _("Civilsamfundsorganisation")
     FOUNDATION = "foundation", _("Fond")
     BUSINESS_ASSOCIATION = "business_association", _("Erhvervsorganisation")
+    # Speaks for its members without public authority, e.g. KL (the municipalities) and Danske
+    # Regioner (the regions); set the sector when it is not civil society.
+    INTEREST_ORGANISATION = "interest_organisation", _("Interesseorganisation")
     CLUSTER = "cluster", _("Klynge")
     REGIONAL_HUB = "regional_hub", _("Regional hub")
     VOLUNTEER_GROUP = "volunteer_group", _("Frivilliggruppe")
@@ -133,6 +136,7 @@ KIND_DEFAULT_SECTOR: dict[str, str] = {
     Kind.CIVIL_SOCIETY: Sector.CIVIL_SOCIETY,
     Kind.FOUNDATION: Sector.CIVIL_SOCIETY,
     Kind.BUSINESS_ASSOCIATION: Sector.MARKET,
+    Kind.INTEREST_ORGANISATION: Sector.CIVIL_SOCIETY,
     Kind.CLUSTER: Sector.MARKET,
     Kind.REGIONAL_HUB: Sector.MARKET,
     Kind.VOLUNTEER_GROUP: Sector.CIVIL_SOCIETY,
@@ -294,8 +298,11 @@ class OrganisationSite(models.Model):
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     is_headquarters = models.BooleanField(_("hovedkontor"), default=False)
+    # What the source says beside the city, e.g. "rykker til Fredericia" (seed 003).
+    note = models.CharField(_("note"), max_length=200, blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_page = models.CharField(_("side i kilden"), max_length=40, blank=True)
+    source_url = models.URLField(_("kilde-URL"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("adresse/afdeling")

@@ -215,6 +215,7 @@ class _Loader:
             source = {
                 "source": self.source(row.get("source", ""), where),
                 "source_page": row.get("source_page", ""),
+                "source_url": row.get("source_url", ""),
             }
             existing = Membership.objects.filter(
                 organisation=organisation, group=group, role=row["role"]
@@ -229,10 +230,11 @@ class _Loader:
                     **source,
                 )
                 self.stats["memberships created"] += 1
-            elif (existing.note, existing.source, existing.source_page) != (
+            elif (existing.note, existing.source, existing.source_page, existing.source_url) != (
                 row.get("note", ""),
                 source["source"],
                 source["source_page"],
+                source["source_url"],
             ):
                 Membership.objects.filter(pk=existing.pk).update(note=row.get("note", ""), **source)
 
@@ -273,11 +275,16 @@ class _Loader:
         for name, row in self.bar(_read("cluster_offices.csv"), "offices"):
             where = f"{name} {row['cluster']}"
             organisation = self.organisation(row["cluster"], where)
+            municipality = municipalities.get(row["municipality"]) if row["municipality"] else None
+            if row["municipality"] and municipality is None:
+                raise SeedError(f"{where}: unknown municipality {row['municipality']!r}")
             values = {
-                "municipality": municipalities.get(row.get("municipality", "")),
+                "municipality": municipality,
                 "is_headquarters": row.get("is_headquarters", "") == "yes",
-                "source": self.sources.get("klynger-2021"),
+                "note": row.get("note", ""),
+                "source": self.source(row["source"], where),
                 "source_page": row.get("source_page", ""),
+                "source_url": row.get("source_url", ""),
             }
             site, created = OrganisationSite.objects.get_or_create(
                 organisation=organisation, city=row["city"], defaults=values

@@ -70,7 +70,13 @@ def test_it_serialises_a_cbs_partnership_as_users_read_it(cbs, api):
     assert participant["organisation"]["id"] == number_1.participants.get().organisation_id
     assert participant["role"] == "partner"
     assert participant["note"] == "43 virksomheder"
-    assert row["period"] == {"start": None, "end": None}
+    assert row["period"] == {
+        "start": None,
+        "start_precision": "day",
+        "end": None,
+        "end_precision": "day",
+        "label": None,
+    }
     assert row["status"] == "ended"
     (source,) = row["sources"]
     assert source["code"] == "cbs-2020"
@@ -181,7 +187,13 @@ def test_it_creates_a_partnership_with_participants_by_name(seeded, api_as, secr
         (org("grundfos").pk, "partner"),
         (org("novo-nordisk").pk, "funder"),
     ]
-    assert body["period"] == {"start": "2020-04-01", "end": "2020-09-30"}
+    assert body["period"] == {
+        "start": "2020-04-01",
+        "start_precision": "day",
+        "end": "2020-09-30",
+        "end_precision": "day",
+        "label": {"da": "1. april 2020 – 30. september 2020", "en": "1. April 2020 – 30. September 2020"},
+    }
     created = Partnership.objects.get(pk=body["id"])
     assert created.title == "Håndsprit til plejehjem"
     assert AuditLog.objects.filter(

@@ -1,12 +1,17 @@
 """The partnership seed: the 62 CBS partnerships as CBS coded them, the seed-001/002/004
 partnerships with their governance, and a second run that writes nothing."""
 
+import csv
+import io
 from collections import Counter
+from datetime import date
 
 import pytest
 
+from videnbro.core.audit import SystemActor
 from videnbro.core.models import AuditLog
 from videnbro.core.text import normalise_name
+from videnbro.partnerships import services
 from videnbro.partnerships.models import (
     Contribution,
     Evaluation,
@@ -175,3 +180,69 @@ def test_it_seeds_contributions_and_outputs_for_the_seed_partnerships(seeded):
         {(r["partnership"], r["title"], r["kind"], r["year"], r["target"][:200]) for r in outputs}
     )
     assert not Contribution.objects.filter(partnership__cbs_number__isnull=False).exists()
+
+
+def test_it_maps_chcs_herlev_hospital_herlev_ringvej_75_to_the_herlev_site(partnership):
+    chc = partnership("copenhagen-healthtech-cluster")
+    herlev = chc.participants.get(note__contains="Herlev Ringvej 75")
+    assert herlev.organisation.key == "herlev-hospital"
+    assert not chc.participants.filter(organisation__key="herlev-og-gentofte-hospital").exists()
+
+
+def test_it_moves_the_herlev_participant_of_a_database_seeded_before_the_correction(partnership, org):
+    chc = partnership("copenhagen-healthtech-cluster")
+    herlev = chc.participants.get(organisation__key="herlev-hospital", role="partner")
+    herlev.organisation = org("herlev-og-gentofte-hospital")
+    herlev.save()
+    stats = seed_partnerships(progress=False)
+    assert stats["participants moved"] == 1
+    herlev.refresh_from_db()
+    assert herlev.organisation.key == "herlev-hospital"
+    assert seed_partnerships(progress=False) == {"partnerships total": 68}
+
+
+@pytest.mark.parametrize(
+    ("key", "start", "end", "label"),
+    [
+        # CHC 2015: "i perioden 2015-2018", "ultimo 2018".
+        ("copenhagen-healthtech-cluster", ("2015-01-01", "year"), ("2018-12-31", "year"), "2015–2018"),
+        # DRL 2019: established "i efteråret 2017" (a season, so the year); the 2019 contract.
+        ("data-redder-liv", ("2017-01-01", "year"), ("2019-12-31", "year"), "2017–2019"),
+        # DLSC strategy: "etableret i 2021"; no end.
+        ("danish-life-science-cluster", ("2021-01-01", "year"), (None, "day"), "2021 – "),
+    ],
+)
+def test_it_stores_and_shows_dates_as_precise_as_their_source(
+    partnership, client, api, key, start, end, label
+):
+    record = partnership(key)
+    assert (record.start.isoformat(), record.start_precision) == start
+    assert (record.end.isoformat() if record.end else None, record.end_precision) == end
+    assert record.period_label == label
+    page = client.get(record.get_absolute_url())
+    assert page.status_code == 200
+    assert f"<dd>{label}</dd>" in page.content.decode()
+    period = api.get(f"/api/v1/partnerships/{record.pk}/").json()["period"]
+    assert (period["start"], period["start_precision"]) == start
+    assert (period["end"], period["end_precision"]) == end
+    assert period["label"] == {"da": label, "en": label}
+
+
+def test_it_exports_a_date_as_precise_as_its_source(seeded, client):
+    content = client.get("/partnerskaber/eksport.csv").content.decode("utf-8-sig")
+    rows = {row["key"]: row for row in csv.DictReader(io.StringIO(content))}
+    assert (rows["copenhagen-healthtech-cluster"]["start"], rows["copenhagen-healthtech-cluster"]["end"]) == (
+        "2015",
+        "2018",
+    )
+    assert rows["danish-life-science-cluster"]["start"] == "2021"
+
+
+def test_it_makes_a_date_typed_in_a_day_and_keeps_the_precision_of_an_unchanged_one(partnership):
+    chc = partnership("copenhagen-healthtech-cluster")
+    services.partnership_update(
+        actor=SystemActor("test"), partnership=chc, start=chc.start, end=date(2018, 11, 30), title="CHC"
+    )
+    chc.refresh_from_db()
+    assert (chc.start_precision, chc.end_precision) == ("year", "day")
+    assert chc.period_label == "2015 – 30. november 2018"

@@ -1,7 +1,9 @@
 """The seed data: idempotent, and the counts and facts users rely on."""
 
 import csv
+from collections import Counter
 
+from django.db import models
 from django.db.models import Q
 
 from videnbro.core.models import AuditLog
@@ -106,7 +108,8 @@ def test_it_seeds_exactly_21_acute_hospitals_each_with_a_collaboration(seeded):
     acute = Organisation.objects.filter(is_acute_hospital=True)
     assert acute.count() == 21
     assert set(acute.values_list("kind", flat=True)) == {Kind.HOSPITAL}
-    assert Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).count() == 21
+    # 21 around the acute hospitals, and Region Nordjylland's fourth cluster, Klynge SYD.
+    assert Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).count() == 22
     assert all(org.region_id for org in acute)
 
 
@@ -188,3 +191,156 @@ def test_it_records_the_seed_in_the_audit_log_as_the_seed_actor(seeded):
     created = AuditLog.objects.filter(action="registry.organisation.created")
     assert created.count() >= Organisation.objects.count()
     assert set(created.values_list("actor_label", flat=True)) == {"seed"}
+
+
+def test_it_places_every_cluster_office_in_a_municipality(seeded):
+    offices = OrganisationSite.objects.filter(organisation__kind=Kind.CLUSTER)
+    assert offices.count() == 51
+    assert list(offices.filter(municipality__isnull=True).values_list("organisation__key", "city")) == []
+    assert set(offices.filter(city="København").values_list("municipality__code", flat=True)) == {"101"}
+    karup = offices.get(organisation__key="censec", city="Karup")
+    assert karup.municipality.code == "791"
+    assert karup.source.code == "klynger-2021" and karup.source_url
+
+
+def test_it_keeps_what_the_source_says_beside_an_office(seeded, client):
+    middelfart = OrganisationSite.objects.get(organisation__key="energy-cluster-denmark", city="Middelfart")
+    assert middelfart.note == "rykker til Fredericia"
+    page = client.get(middelfart.organisation.get_absolute_url())
+    assert page.status_code == 200
+    assert 'Middelfart <span class="muted">(rykker til Fredericia)</span>' in page.content.decode()
+
+
+def test_it_puts_every_municipality_in_exactly_one_health_collaboration(seeded):
+    in_collaborations = Membership.objects.filter(
+        group__kind=Kind.HEALTH_COLLABORATION, organisation__kind=Kind.MUNICIPALITY
+    )
+    per_municipality = Counter(in_collaborations.values_list("organisation__key", flat=True))
+    municipalities = set(Organisation.objects.filter(kind=Kind.MUNICIPALITY).values_list("key", flat=True))
+    assert municipalities - set(per_municipality) == set()
+    assert {key: n for key, n in per_municipality.items() if n > 1} == {}
+    # Each in a collaboration of its own region.
+    assert not in_collaborations.exclude(group__region=models.F("organisation__region")).exists()
+
+
+def test_it_seeds_klynge_syd_with_the_three_municipalities_region_nordjylland_lists(seeded):
+    members = Membership.objects.filter(group__key="klynge-syd")
+    assert set(members.values_list("organisation__key", flat=True)) == {
+        "vesthimmerlands-kommune",
+        "rebild-kommune",
+        "mariagerfjord-kommune",
+        "region-nordjylland",
+    }
+    assert set(members.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
+
+
+def test_it_cites_a_source_naming_the_hospital_for_each_acute_hospital_and_region_membership(seeded):
+    # KL and Danske Regioner's guiding marks name no hospital, so they cannot support these rows.
+    rows = Membership.objects.filter(
+        group__kind=Kind.HEALTH_COLLABORATION, note__in=["Akutsygehus", "Region"]
+    )
+    assert rows.count() == 43  # 21 hospitals, 21 regions, and Region Nordjylland in Klynge SYD
+    assert not rows.filter(source__code="kl-dr-pejlemaerker").exists()
+    for membership in rows.filter(note="Akutsygehus").select_related("organisation", "source"):
+        assert membership.source.code == "sst-akutsygehuse", membership
+        assert membership.source_url == membership.organisation.source_url != "", membership
+    nordjylland = rows.filter(organisation__key="region-nordjylland")
+    assert set(nordjylland.values_list("source__code", flat=True)) == {"rn-sundhedsklynger"}
+
+
+def test_it_names_health_collaborations_officially_or_says_the_name_is_descriptive(seeded):
+    descriptive = "Navnet er beskrivende og sammensat til registeret"
+    official = {}
+    for group in Organisation.objects.filter(kind=Kind.HEALTH_COLLABORATION).select_related("source"):
+        if group.name.startswith("Sundhedssamarbejdet omkring "):
+            assert descriptive in group.description, group
+        else:
+            assert descriptive not in group.description, group
+            official[group.name] = group.source.code
+    assert official == {
+        "Klynge NORD": "rn-sundhedsklynger",
+        "Klynge MIDT": "rn-sundhedsklynger",
+        "Klynge SYD": "rn-sundhedsklynger",
+        "Klynge VEST": "rn-sundhedsklynger",
+    }
+
+
+def test_it_seeds_kl_and_danske_regioner_as_interest_organisations_not_authorities(seeded, client):
+    for key in ("kl", "danske-regioner"):
+        organisation = Organisation.objects.get(key=key)
+        assert organisation.kind == Kind.INTEREST_ORGANISATION, key
+        assert organisation.sector == "public", key
+    described = Organisation.objects.filter(description__istartswith="Interesseorganisation")
+    assert not described.exclude(kind=Kind.INTEREST_ORGANISATION).exists()
+    assert "Interest organisation" in client.get("/en/organisationer/kl/").content.decode()
+
+
+def test_it_has_no_seed_file_that_nothing_loads():
+    from fnmatch import fnmatch
+
+    from videnbro.partnerships.seeding import SEED_DIR as PARTNERSHIPS_SEED_DIR
+
+    # The patterns registry/seeding.py and partnerships/seeding.py read.
+    loaded = {
+        SEED_DIR: [
+            "README.md",
+            "sources*.csv",
+            "regions.csv",
+            "municipalities.csv",
+            "municipality_centroids.csv",
+            "organisations.*.csv",
+            "memberships.*.csv",
+            "capacities.*.csv",
+            "cluster_offices.csv",
+        ],
+        PARTNERSHIPS_SEED_DIR: [
+            "cbs_partnerships.csv",
+            "partnerships.csv",
+            "participants.csv",
+            "governance_bodies.csv",
+            "governance_members.csv",
+            "contributions.csv",
+            "fee_rules.csv",
+            "outputs.csv",
+        ],
+    }
+    orphans = [
+        path.name
+        for folder, patterns in loaded.items()
+        for path in folder.iterdir()
+        if not any(fnmatch(path.name, pattern) for pattern in patterns)
+    ]
+    assert orphans == []
+
+
+# Kinds that are regional or local by nature: a region itself, its municipalities and hospitals,
+# and the groupings within a region. National bodies (authorities, interest organisations,
+# clusters) and companies have a region only through a known head office (`municipality`).
+REGIONAL_KINDS = (Kind.REGION, Kind.MUNICIPALITY, Kind.HOSPITAL, Kind.HEALTH_COLLABORATION, Kind.REGIONAL_HUB)
+
+
+def test_it_gives_every_seeded_record_its_region_and_source(seeded):
+    # Every region and municipality: a region (its own) and the DST classification as source.
+    assert not Region.objects.filter(source__isnull=True).exists()
+    assert not Municipality.objects.filter(Q(source__isnull=True) | Q(region__isnull=True)).exists()
+    # Every organisation: a source – a cited document or a public page.
+    organisations = Organisation.objects.all()
+    assert list(organisations.filter(source__isnull=True, source_url="").values_list("key", flat=True)) == []
+    # A region where the kind is regional; the head office's region wherever it is known.
+    assert (
+        list(organisations.filter(kind__in=REGIONAL_KINDS, region__isnull=True).values_list("key", flat=True))
+        == []
+    )
+    assert (
+        list(
+            organisations.filter(municipality__isnull=False)
+            .exclude(region=models.F("municipality__region"))
+            .values_list("key", flat=True)
+        )
+        == []
+    )
+    # Every membership cites its source; a membership has no region of its own.
+    assert (
+        list(Membership.objects.filter(source__isnull=True).values_list("organisation__key", "group__key"))
+        == []
+    )
