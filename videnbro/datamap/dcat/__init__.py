@@ -6,14 +6,16 @@ where the data has them (docs/decisions/0008-dcat-ap.md explains every mapping c
   (Turtle or JSON-LD text for the API; `MEDIA_TYPES` gives the Content-Type);
 - `writers` – the Turtle and JSON-LD writers; `serialize()` writes any graph;
 - `parsing` – reading and parsing a source (`parse()`, `DcatImportError`);
-- `harvest` – `import_catalogue()`: a DCAT catalogue into the map, through datamap's services.
+- `harvest` – `import_catalogue()`: a DCAT catalogue into the map, through datamap's services;
+- `report` – `ImportReport`, what an import did.
 
 The names below are re-exported for callers that import them from `videnbro.datamap.dcat`.
 """
 
 from .export import catalogue_document, catalogue_graph
-from .harvest import ImportReport, import_catalogue
+from .harvest import import_catalogue
 from .parsing import DcatImportError, parse
+from .report import ImportReport
 from .vocabulary import (
     ACCESS_RIGHT,
     DATA_THEME,

@@ -8,26 +8,28 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils.translation import override
+from django.utils.translation import gettext as _
 from rdflib import Graph, Literal
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from videnbro.core.audit import SystemActor
+from videnbro.core.audit import SystemActor, audit_log, is_system
+from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.keys import unique_key
 from videnbro.registry.models import Kind, Organisation
 from videnbro.registry.resolver import organisation_resolve
 from videnbro.registry.services import organisation_create
 from videnbro.registry.text import normalise_name
 
-from ..models import AccessRoute, Dataset, Theme, Variable
+from .. import permissions
+from ..models import AccessRoute, Dataset
+from ..services import Writer, access_route_create, dataset_create, dataset_update, dataset_variables_set
 from .parsing import (
     count_of,
     danish_of,
@@ -37,9 +39,11 @@ from .parsing import (
     label_of,
     load,
     start_year,
+    steps_of,
     text_by_language,
     url_of,
 )
+from .report import ImportReport, SkipDataset, skip_reason
 from .vocabulary import (
     CSVW,
     CUSTODIAN_ROLE,
@@ -52,39 +56,12 @@ from .vocabulary import (
     KIND_FROM_PUBLISHER_TYPE,
     PROV,
     SLUG,
-    STEP_NUMBER,
-    THEME_LABELS_EN,
     THEMES,
     VARIABLE_TYPES,
     VCARD,
     WIKIDATA_CODING_SYSTEMS,
+    theme_by_label,
 )
-
-
-class _Skip(Exception):
-    pass
-
-
-@dataclass
-class ImportReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (dataset, reason)
-    organisations_created: list[str] = field(default_factory=list)
-    access_routes_created: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # values left out, with the reason
-
-    def summary(self) -> str:
-        text = (
-            f"created {len(self.created)}, updated {len(self.updated)}, unchanged "
-            f"{len(self.unchanged)}, skipped {len(self.skipped)}"
-        )
-        if self.organisations_created:
-            text += f"; {len(self.organisations_created)} organisation(s) created"
-        if self.access_routes_created:
-            text += f"; {len(self.access_routes_created)} access route(s) created"
-        return text
 
 
 class _Importer:
@@ -96,17 +73,8 @@ class _Importer:
         self.routes: dict[Node, AccessRoute | None] = {}
         self.matched: dict[int, str] = {}  # dataset pk → the source subject it came from
         self.pages: Counter[str] = Counter()  # landing page → datasets in the source
-        self.theme_labels = self._theme_labels()
+        self.theme_labels = theme_by_label()
         self.coding_iris = {iri: code for code, iri in WIKIDATA_CODING_SYSTEMS.items()}
-
-    @staticmethod
-    def _theme_labels() -> dict[str, str]:
-        labels = {}
-        for theme in Theme:
-            with override("da"):
-                labels[str(theme.label).casefold()] = theme.value
-            labels[THEME_LABELS_EN[theme].casefold()] = theme.value
-        return labels
 
     def note(self, where: str, message: str) -> None:
         self.report.notes.append(f"{where}: {message}")
@@ -145,7 +113,9 @@ class _Importer:
                         description=f"Oprettet automatisk ved DCAT-import ({where}).",
                     )
             except ValidationError as exc:
-                raise _Skip(f"organisation {name!r} could not be created: {'; '.join(exc.messages)}") from exc
+                raise SkipDataset(
+                    f"organisation {name!r} could not be created: {'; '.join(exc.messages)}"
+                ) from exc
             self.report.organisations_created.append(organisation.name)
         self.organisations[name] = organisation
         return organisation
@@ -166,7 +136,7 @@ class _Importer:
             ):
                 return by_key
         if same:
-            raise _Skip(
+            raise SkipDataset(
                 f"organisation name {name!r} is ambiguous in the registry ({', '.join(o.key for o in same)})"
             )
         return None
@@ -205,14 +175,16 @@ class _Importer:
                 else unique_key(AccessRoute, name or identifier, fallback="adgangsvej", max_length=50)
             )
             descriptions = text_by_language(self.g, service, DCT.description)
-            route = AccessRoute.objects.create(
+            route = access_route_create(
+                actor=self.actor,
                 key=key,
+                source=str(service),
                 name=name or identifier[:200],
                 name_en=name_en,
                 organisation=organisation,
                 url=url,
-                steps=_steps(descriptions.get("da") or descriptions.get("", "")),
-                steps_en=_steps(descriptions.get("en", "")),
+                steps=steps_of(descriptions.get("da") or descriptions.get("", "")),
+                steps_en=steps_of(descriptions.get("en", "")),
             )
             self.report.access_routes_created.append(route.key)
         self.routes[service] = route
@@ -235,11 +207,11 @@ class _Importer:
             try:
                 with transaction.atomic():
                     status, key = self.dataset(subject, where)
-            except (_Skip, ValidationError, DatabaseError) as exc:
+            except (SkipDataset, ValidationError, DatabaseError) as exc:
                 self.organisations, self.routes = saved[0], saved[1]
                 del self.report.organisations_created[saved[2] :]
                 del self.report.access_routes_created[saved[3] :]
-                self.report.skipped.append((where, _reason(exc)))
+                self.report.skipped.append((where, skip_reason(exc)))
                 continue
             getattr(self.report, status).append(key)
         return self.report
@@ -266,7 +238,7 @@ class _Importer:
                     return narrowed[0]
         candidates = list(by_title.distinct())
         if len(candidates) > 1:
-            raise _Skip(
+            raise SkipDataset(
                 f"the title {title!r} matches several datasets ({', '.join(d.key for d in candidates)})"
             )
         return candidates[0] if candidates else None
@@ -276,15 +248,15 @@ class _Importer:
         titles = text_by_language(g, subject, DCT.title)
         title = " ".join(danish_of(titles).split())
         if not title:
-            raise _Skip("no dct:title")
+            raise SkipDataset("no dct:title")
         title_en = " ".join(english_of(titles).split())
         if len(title) > 200:
-            raise _Skip("dct:title is longer than 200 characters")
+            raise SkipDataset("dct:title is longer than 200 characters")
         identifier = " ".join(str(first_object(g, subject, DCT.identifier) or "").split())
         landing_page = url_of(first_object(g, subject, DCAT.landingPage))
         existing = self._match(identifier, landing_page, title, title_en)
         if existing is not None and existing.pk in self.matched:
-            raise _Skip(
+            raise SkipDataset(
                 f"describes the same dataset ({existing.key}) as "
                 f"{self.matched[existing.pk]} earlier in the source"
             )
@@ -299,7 +271,7 @@ class _Importer:
             custodian_agent or publisher_agent or first_object(g, subject, DCT.creator), where
         )
         if custodian is None:
-            raise _Skip(
+            raise SkipDataset(
                 "no custodian: neither a custodian attribution, dct:publisher nor dct:creator with a name"
             )
         publisher = self.organisation(publisher_agent, where) if publisher_agent is not None else None
@@ -393,25 +365,25 @@ class _Importer:
                 if SLUG.match(identifier) and len(identifier) <= 120
                 else unique_key(Dataset, title, fallback="datasaet")
             )
-            dataset = Dataset(key=key, **values)
-            dataset.full_clean()
-            dataset.save()
+            dataset = dataset_create(actor=self.actor, key=key, source=where, **values)
             status = "created"
         else:
             dataset = existing
-            changed = False
-            for name, value in values.items():
-                current = getattr(dataset, name)
-                if isinstance(value, list) and isinstance(current, list) and set(value) == set(current):
-                    continue  # RDF has no order: the same set keeps its order
-                if current != value:
-                    setattr(dataset, name, value)
-                    changed = True
-            if changed:
-                dataset.full_clean()
-                dataset.save()
+            # RDF has no order: a list holding the same set keeps the order it has.
+            differing = {
+                name: value
+                for name, value in values.items()
+                if not (
+                    isinstance(value, list)
+                    and isinstance(getattr(dataset, name), list)
+                    and set(value) == set(getattr(dataset, name))
+                )
+            }
+            changed = dataset_update(actor=self.actor, dataset=dataset, source=where, **differing)
             status = "updated" if changed else "unchanged"
-        if variables is not None and self._sync_variables(dataset, variables):
+        if variables is not None and dataset_variables_set(
+            actor=self.actor, dataset=dataset, variables=variables, source=where
+        ):
             status = "updated" if status == "unchanged" else status
         self.matched[dataset.pk] = where
         return status, dataset.key
@@ -508,52 +480,32 @@ class _Importer:
                 )
         return found
 
-    @staticmethod
-    def _sync_variables(dataset: Dataset, variables: list[dict[str, str]]) -> bool:
-        """Make the dataset's variables those of the source; True when anything changed."""
-        changed = False
-        wanted: dict[str, dict[str, str]] = {}
-        for variable in variables:
-            wanted.setdefault(variable["name"], variable)
-        existing = {v.name: v for v in dataset.variables.all()}
-        for name, variable in existing.items():
-            if name not in wanted:
-                variable.delete()
-                changed = True
-        for name, fields in wanted.items():
-            current = existing.get(name)
-            if current is None:
-                Variable.objects.create(dataset=dataset, **fields)
-                changed = True
-            elif any(getattr(current, k) != v for k, v in fields.items()):
-                for k, v in fields.items():
-                    setattr(current, k, v)
-                current.save()
-                changed = True
-        return changed
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-        return "; ".join(exc.messages)
-    return str(exc)
-
-
-def _steps(text: str) -> list[str]:
-    return [
-        STEP_NUMBER.sub("", line).strip()
-        for line in (text or "").splitlines()
-        if STEP_NUMBER.sub("", line).strip()
-    ]
-
 
 def import_catalogue(
-    source: str | bytes | Path, *, fmt: str | None = None, actor: Any = None
+    source: str | bytes | Path, *, fmt: str | None = None, actor: Writer = None
 ) -> ImportReport:
-    """Harvest a DCAT(-AP) catalogue into the map. Each dataset is created or updated on its
-    own (a bad one is skipped with the reason); values the source does not state are left as
-    they are. Raises DcatImportError when the source cannot be read or parsed."""
+    """Harvest a DCAT(-AP) catalogue into the map (the import service: datamap keepers and the
+    platform itself may import). Each dataset is created or updated on its own through the
+    dataset services (a bad one is skipped with the reason); values the source does not state
+    are left as they are. One `datamap.catalogue.imported` audit row sums the run up. Raises
+    DcatImportError when the source cannot be read or parsed."""
+    if actor is not None and not is_system(actor) and not permissions.can_import_catalogue(actor):
+        raise PermissionDeniedError(_("Du har ikke ret til at importere datakataloger."))
     graph = load(source, fmt)
-    return _Importer(graph, actor or SystemActor("dcat-import")).run()
+    writer = actor or SystemActor("dcat-import")
+    # Each dataset commits on its own (a bad one is skipped, the others stay), then the sum.
+    report = _Importer(graph, writer).run()
+    audit_log(
+        actor=writer,
+        action="datamap.catalogue.imported",
+        data={
+            "source": "bytes" if isinstance(source, bytes) else str(source),
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "unchanged": len(report.unchanged),
+            "skipped": len(report.skipped),
+            "organisations_created": len(report.organisations_created),
+            "access_routes_created": len(report.access_routes_created),
+        },
+    )
+    return report

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 from rdflib.term import Node
 
-from .vocabulary import DCAT, DCT, FORMATS, MAX_DOWNLOAD_BYTES, SCHEMA
+from .vocabulary import DCAT, DCT, FORMATS, MAX_DOWNLOAD_BYTES, SCHEMA, STEP_NUMBER
 
 
 class DcatImportError(Exception):
@@ -159,3 +159,12 @@ def start_year(graph: Graph, dataset: Node) -> int | None:
                 if match and 1000 <= int(match.group(1)) <= 9999:
                     return int(match.group(1))
     return None
+
+
+def steps_of(text: str) -> list[str]:
+    """The steps of a numbered description ("1. …" or "1) …" per line), without the numbers."""
+    return [
+        STEP_NUMBER.sub("", line).strip()
+        for line in (text or "").splitlines()
+        if STEP_NUMBER.sub("", line).strip()
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import override
 from rdflib import Namespace, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
 
@@ -143,3 +144,14 @@ IRI_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in '<>"{}|^`\\ \t\n\r'})
 def to_iri(url: str) -> URIRef:
     """A stored URL as an IRI, with the characters an IRI may not hold percent-encoded."""
     return URIRef(url.strip().translate(IRI_ESCAPES))
+
+
+def theme_by_label() -> dict[str, str]:
+    """Our theme code by its Danish or English label (case-folded), for concepts a foreign
+    catalogue names only by label."""
+    labels = {}
+    for theme in Theme:
+        with override("da"):
+            labels[str(theme.label).casefold()] = theme.value
+        labels[THEME_LABELS_EN[theme].casefold()] = theme.value
+    return labels
