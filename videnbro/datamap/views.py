@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 
 from videnbro.core.pagination import page_of
 
+from .filters import filter_datasets
 from .models import AccessRoute, Dataset, Sandbox, Theme
-from .selectors import coding_systems, dataset_queryset, filter_datasets
+from .selectors import coding_systems, dataset_queryset
 from .signals import dataset_page_sections
 
 MAX_COMPARE = 6
