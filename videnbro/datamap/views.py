@@ -3,6 +3,8 @@ datasets side by side, and the sandbox catalogue."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +15,7 @@ from videnbro.core.pagination import page_of
 from .filters import filter_datasets
 from .models import AccessRoute, Dataset, Sandbox, Theme
 from .selectors import coding_systems, dataset_queryset
-from .signals import dataset_page_sections
+from .signals import PageSection, dataset_page_sections
 
 MAX_COMPARE = 6
 
@@ -47,7 +49,7 @@ def page_sections(dataset: Dataset, request: HttpRequest) -> list[str]:
     """The sections higher apps add to the dataset page (`signals.dataset_page_sections`),
     rendered in their order."""
     sections = [
-        section
+        cast(PageSection, section)
         for _receiver, section in dataset_page_sections.send(sender=Dataset, dataset=dataset, request=request)
         if section
     ]

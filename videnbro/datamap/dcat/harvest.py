@@ -84,8 +84,9 @@ class _Importer:
     def organisation(self, agent: Node | None, where: str) -> Organisation | None:
         if agent is None:
             return None
+        kind: str = Kind.OTHER
         if isinstance(agent, Literal):
-            name, homepage, kind = str(agent).strip(), "", Kind.OTHER
+            name, homepage = str(agent).strip(), ""
         else:
             name = danish_of(text_by_language(self.g, agent, FOAF.name, VCARD.fn, SKOS.prefLabel, RDFS.label))
             homepage = url_of(first_object(self.g, agent, FOAF.homepage), 300)
