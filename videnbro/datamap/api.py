@@ -93,7 +93,7 @@ class CatalogueView(APIView):
         summary="The health data catalogue as DCAT-AP (Turtle or JSON-LD)",
     )
     def get(self, request: Request) -> HttpResponse:
-        # rdflib takes about 0.6 s to import: loaded by the first catalogue request, not at start.
+        # Function-level import: rdflib (heavy, about 0.6 s) loads with the first catalogue request.
         from .dcat import MEDIA_TYPES, catalogue_document
 
         datasets = None

@@ -27,7 +27,7 @@ def import_dcat(
     stderr: OutputWrapper,
     style: Style,
 ) -> None:
-    # rdflib takes about 0.6 s to import: loaded when a DCAT import runs, not at every start.
+    # Function-level import: rdflib (heavy, about 0.6 s) loads when a DCAT import runs, not at start.
     from .dcat import DcatImportError, import_catalogue
 
     try:

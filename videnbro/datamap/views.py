@@ -47,16 +47,16 @@ def dataset_list(request):
 
 def page_sections(dataset: Dataset, request: HttpRequest) -> list[str]:
     """The sections higher apps add to the dataset page (`signals.dataset_page_sections`),
-    rendered in their order."""
+    rendered in their order – the contract of main's `core.sections.page_sections`, which can
+    replace this function once both are merged."""
     sections = [
         cast(PageSection, section)
         for _receiver, section in dataset_page_sections.send(sender=Dataset, dataset=dataset, request=request)
         if section
     ]
-    sections.sort(key=lambda section: section.get("order", 0))
+    sections.sort(key=lambda section: section.get("order", 100))
     return [
-        render_to_string(section["template"], {"dataset": dataset, **section.get("context", {})}, request)
-        for section in sections
+        render_to_string(section["template"], section.get("context", {}), request) for section in sections
     ]
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def section_templates(tmp_path, settings):
     (tmp_path / "probe").mkdir()
     (tmp_path / "probe" / "section.html").write_text(
-        '<section data-testid="probe-{{ name }}">{{ name }}: {{ dataset.key }}</section>', encoding="utf-8"
+        '<section data-testid="probe-{{ name }}">{{ name }}: {{ key }}</section>', encoding="utf-8"
     )
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}
@@ -50,10 +50,18 @@ def test_it_shows_the_sections_receivers_add_to_the_dataset_page_in_their_order(
 
     def late(sender, dataset, request, **kwargs):
         seen.append((dataset.key, request.path))
-        return {"template": "probe/section.html", "context": {"name": "late"}, "order": 20}
+        return {
+            "template": "probe/section.html",
+            "context": {"name": "late", "key": dataset.key},
+            "order": 20,
+        }
 
     def early(sender, dataset, request, **kwargs):
-        return {"template": "probe/section.html", "context": {"name": "early"}, "order": 10}
+        return {
+            "template": "probe/section.html",
+            "context": {"name": "early", "key": dataset.key},
+            "order": 10,
+        }
 
     def nothing(sender, dataset, request, **kwargs):
         return None
