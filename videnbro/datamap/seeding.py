@@ -3,8 +3,10 @@ running twice changes nothing."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from tqdm import tqdm
@@ -13,8 +15,18 @@ from videnbro.core.audit import SystemActor
 from videnbro.core.tabular import read_seed_csv, split_cell
 from videnbro.registry.models import Organisation
 from videnbro.registry.services import organisation_create
+from videnbro.registry.text import normalise_name
 
-from .models import AccessRoute, Dataset, Sandbox, Variable
+from .models import AccessRoute, Dataset, Sandbox
+from .services import (
+    access_route_create,
+    access_route_update,
+    dataset_create,
+    dataset_update,
+    dataset_variables_set,
+    sandbox_create,
+    sandbox_update,
+)
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 ACTOR = SystemActor("seed")
@@ -39,10 +51,6 @@ def _organisation(key: str, where: str) -> Organisation:
 def _publisher(name: str) -> Organisation | None:
     """The publisher by its name, its name without a trailing "(ACRONYM)", or an alias;
     None (left empty, never guessed) when nothing matches exactly."""
-    import re
-
-    from videnbro.registry.text import normalise_name
-
     if not name:
         return None
     for candidate in dict.fromkeys([name, re.sub(r"\s*\([^)]*\)$", "", name)]):
@@ -55,17 +63,44 @@ def _publisher(name: str) -> Organisation | None:
     return None
 
 
-def _upsert(model, key: str, values: dict, stats: Counter, label: str):
-    obj = model.objects.filter(key=key).first()
-    if obj is None:
-        obj = model.objects.create(key=key, **values)
+def _count(stats: Counter[str], label: str, created: bool, changed: list[str]) -> None:
+    if created:
         stats[f"{label} created"] += 1
-    elif any(getattr(obj, k) != v for k, v in values.items()):
-        for k, v in values.items():
-            setattr(obj, k, v)
-        obj.save()
+    elif changed:
         stats[f"{label} updated"] += 1
-    return obj
+
+
+def _seed_access_route(key: str, values: dict[str, Any], stats: Counter[str]) -> AccessRoute:
+    route = AccessRoute.objects.filter(key=key).first()
+    if route is None:
+        route = access_route_create(actor=ACTOR, key=key, source="access_routes.csv", **values)
+        _count(stats, "access routes", True, [])
+    else:
+        changed = access_route_update(actor=ACTOR, route=route, source="access_routes.csv", **values)
+        _count(stats, "access routes", False, changed)
+    return route
+
+
+def _seed_dataset(key: str, values: dict[str, Any], stats: Counter[str]) -> None:
+    dataset = Dataset.objects.filter(key=key).first()
+    if dataset is None:
+        dataset_create(actor=ACTOR, key=key, source="datasets.csv", **values)
+        _count(stats, "datasets", True, [])
+    else:
+        changed = dataset_update(actor=ACTOR, dataset=dataset, source="datasets.csv", **values)
+        _count(stats, "datasets", False, changed)
+
+
+def _seed_sandbox(key: str, values: dict[str, Any], datasets: list[Dataset], stats: Counter[str]) -> None:
+    sandbox = Sandbox.objects.filter(key=key).first()
+    if sandbox is None:
+        sandbox_create(actor=ACTOR, key=key, datasets=datasets, source="sandboxes.csv", **values)
+        _count(stats, "sandboxes", True, [])
+    else:
+        changed = sandbox_update(
+            actor=ACTOR, sandbox=sandbox, datasets=datasets, source="sandboxes.csv", **values
+        )
+        _count(stats, "sandboxes", False, [c for c in changed if c != "datasets"])
 
 
 def seed_datamap(*, progress: bool = True) -> dict[str, int]:
@@ -85,8 +120,7 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                 stats["organisations created"] += 1
         routes = {}
         for row in read_seed_csv(SEED_DIR / "access_routes.csv"):
-            routes[row["key"]] = _upsert(
-                AccessRoute,
+            routes[row["key"]] = _seed_access_route(
                 row["key"],
                 {
                     "name": row["name"],
@@ -102,14 +136,12 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                     "source_url": row["source_url"],
                 },
                 stats,
-                "access routes",
             )
         rows = read_seed_csv(SEED_DIR / "datasets.csv")
         for row in tqdm(rows, desc="datasets", disable=not progress, leave=False):
             if row["access_route"] and row["access_route"] not in routes:
                 raise SeedError(f"datasets.csv {row['key']}: unknown access route")
-            _upsert(
-                Dataset,
+            _seed_dataset(
                 row["key"],
                 {
                     "title": row["title"],
@@ -135,28 +167,34 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                     "source_note": row["source_note"],
                 },
                 stats,
-                "datasets",
             )
         datasets = {d.key: d for d in Dataset.objects.all()}
+        # By dataset, in the file's order; a repeated name takes the later row's values.
+        variables: dict[str, dict[str, dict[str, str]]] = {}
         for row in read_seed_csv(SEED_DIR / "variables.csv"):
-            dataset = datasets.get(row["dataset_key"])
-            if dataset is None:
+            if row["dataset_key"] not in datasets:
                 raise SeedError(f"variables.csv: unknown dataset {row['dataset_key']!r}")
-            _variable, created = Variable.objects.update_or_create(
-                dataset=dataset,
-                name=row["name"],
-                defaults={
-                    "label": row["label"],
-                    "label_en": row["label_en"],
-                    "type": row["type"],
-                    "coding_system": row["coding_system"],
-                    "source_url": row["source_url"],
-                },
+            variables.setdefault(row["dataset_key"], {})[row["name"]] = {
+                "name": row["name"],
+                "label": row["label"],
+                "label_en": row["label_en"],
+                "type": row["type"],
+                "coding_system": row["coding_system"],
+                "source_url": row["source_url"],
+            }
+        for key, by_name in variables.items():
+            changes = dataset_variables_set(
+                actor=ACTOR,
+                dataset=datasets[key],
+                variables=list(by_name.values()),
+                remove_others=False,
+                source="variables.csv",
             )
-            stats["variables created" if created else "variables"] += 1
+            if changes.added:
+                stats["variables created"] += len(changes.added)
+            stats["variables"] += len(changes.changed) + len(changes.unchanged)
         for row in read_seed_csv(SEED_DIR / "sandboxes.csv"):
-            sandbox = _upsert(
-                Sandbox,
+            _seed_sandbox(
                 row["key"],
                 {
                     "name": row["name"],
@@ -171,9 +209,8 @@ def seed_datamap(*, progress: bool = True) -> dict[str, int]:
                     "url": row["url"],
                     "source_url": row["source_url"],
                 },
+                [datasets[k] for k in split_cell(row["dataset_keys"]) if k in datasets],
                 stats,
-                "sandboxes",
             )
-            sandbox.datasets.set([datasets[k] for k in split_cell(row["dataset_keys"]) if k in datasets])
     stats["datasets total"] = Dataset.objects.count()
     return dict(stats)

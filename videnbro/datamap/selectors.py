@@ -1,19 +1,14 @@
-"""Reads of the health data map: the dataset filters shared by the API and the pages."""
+"""Reads of the health data map (the filters shared by the API and the pages are in filters.py)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
 
-from videnbro.registry.selectors import organisation_by_id_or_key
-
-from .models import AccessRoute, Dataset, Theme
-
-MAX_Q = 200
+from .models import Dataset
 
 
 def dataset_queryset() -> QuerySet[Dataset]:
+    """Datasets with what a page or the API shows of them, by title."""
     return (
         Dataset.objects.select_related("custodian", "access_route__organisation")
         .prefetch_related("variables")
@@ -22,63 +17,5 @@ def dataset_queryset() -> QuerySet[Dataset]:
 
 
 def coding_systems() -> list[str]:
+    """Every coding system some dataset uses, sorted."""
     return sorted({c for row in Dataset.objects.values_list("coding_systems", flat=True) for c in row})
-
-
-def filter_datasets(queryset: QuerySet[Dataset], params) -> QuerySet[Dataset]:
-    """`q`, `custodian` (id or key), `theme`, `coding_system`, `access_route`, `personal_data`
-    (yes/no); an unknown value is a field error, never an empty surprise."""
-    errors: dict[str, list[str]] = {}
-    q = (params.get("q") or "").strip()
-    if len(q) > MAX_Q:
-        errors["q"] = [_("Højst %(n)s tegn.") % {"n": MAX_Q}]
-    elif q:
-        for word in q.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(acronym__iexact=word)
-                | Q(description__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(keywords__icontains=word)
-                | Q(variables__label__icontains=word)
-                | Q(variables__label_en__icontains=word)
-                | Q(variables__name__iexact=word)
-                | Q(custodian__name__icontains=word)
-            ).distinct()
-    if custodian := (params.get("custodian") or "").strip():
-        organisation = organisation_by_id_or_key(custodian)
-        if organisation is None:
-            errors["custodian"] = [_("Ukendt dataansvarlig (id eller nøgle).")]
-        else:
-            queryset = queryset.filter(custodian=organisation)
-    if access_route := (params.get("access_route") or "").strip():
-        if not AccessRoute.objects.filter(key=access_route).exists():
-            errors["access_route"] = [
-                _("Ukendt adgangsvej. Tilladte: %(a)s.")
-                % {"a": ", ".join(AccessRoute.objects.values_list("key", flat=True))}
-            ]
-        else:
-            queryset = queryset.filter(access_route__key=access_route)
-    if personal := (params.get("personal_data") or "").strip():
-        if personal not in ("yes", "no"):
-            errors["personal_data"] = [_("yes eller no.")]
-        else:
-            queryset = queryset.filter(personal_data=personal == "yes")
-    # Themes and coding systems are JSON lists: matched in Python so that SQLite and
-    # PostgreSQL agree (JSON containment is PostgreSQL-only).
-    theme = (params.get("theme") or "").strip()
-    if theme and theme not in Theme.values:
-        errors["theme"] = [_("Ukendt tema. Tilladte: %(t)s.") % {"t": ", ".join(Theme.values)}]
-    coding = (params.get("coding_system") or "").strip()
-    if errors:
-        raise ValidationError(errors)
-    if theme or coding:
-        wanted = [
-            pk
-            for pk, themes, codes in queryset.values_list("pk", "themes", "coding_systems")
-            if (not theme or theme in themes)
-            and (not coding or coding.casefold() in {c.casefold() for c in codes})
-        ]
-        queryset = queryset.filter(pk__in=wanted)
-    return queryset
