@@ -9,12 +9,20 @@ template as HTML, so the lower app never imports the higher one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.dispatch import Signal
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+
+
+class PageSection(TypedDict, total=False):
+    """What a page-section receiver returns (`order` defaults to 100)."""
+
+    template: str
+    context: dict[str, Any]
+    order: int
 
 
 def page_sections(signal: Signal, *, sender: Any, request: HttpRequest, **objects: Any) -> list[SafeString]:

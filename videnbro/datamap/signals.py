@@ -1,18 +1,7 @@
 """Seams through which higher apps add to the data map's pages without the data map importing
-them (docs/architecture.md, "Layers and plug-in seams")."""
-
-from typing import Any, TypedDict
+them (docs/architecture.md, "Plug-in points")."""
 
 from django.dispatch import Signal
-
-
-class PageSection(TypedDict, total=False):
-    """What a `dataset_page_sections` receiver returns (`order` defaults to 100)."""
-
-    template: str
-    context: dict[str, Any]
-    order: int
-
 
 # Sent by the dataset page with `sender=Dataset, dataset=<Dataset>, request=<HttpRequest>`.
 # Each receiver returns a section to show on the page, or None for nothing:

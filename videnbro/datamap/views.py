@@ -3,19 +3,17 @@ datasets side by side, and the sandbox catalogue."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from videnbro.core.pagination import page_of
+from videnbro.core.sections import page_sections
 
 from .filters import filter_datasets
 from .models import AccessRoute, Dataset, Sandbox, Theme
 from .selectors import coding_systems, dataset_queryset
-from .signals import PageSection, dataset_page_sections
+from .signals import dataset_page_sections
 
 MAX_COMPARE = 6
 
@@ -45,21 +43,6 @@ def dataset_list(request):
     )
 
 
-def page_sections(dataset: Dataset, request: HttpRequest) -> list[str]:
-    """The sections higher apps add to the dataset page (`signals.dataset_page_sections`),
-    rendered in their order – the contract of main's `core.sections.page_sections`, which can
-    replace this function once both are merged."""
-    sections = [
-        cast(PageSection, section)
-        for _receiver, section in dataset_page_sections.send(sender=Dataset, dataset=dataset, request=request)
-        if section
-    ]
-    sections.sort(key=lambda section: section.get("order", 100))
-    return [
-        render_to_string(section["template"], section.get("context", {}), request) for section in sections
-    ]
-
-
 def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
     dataset = get_object_or_404(dataset_queryset().prefetch_related("sandboxes"), key=key)
     return render(
@@ -68,7 +51,9 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "dataset": dataset,
             "themes": dict(Theme.choices),
-            "sections": page_sections(dataset, request),
+            "sections": page_sections(
+                dataset_page_sections, sender=Dataset, request=request, dataset=dataset
+            ),
             "same_route": Dataset.objects.filter(access_route=dataset.access_route)
             .exclude(pk=dataset.pk)
             .order_by("title")[:8]
