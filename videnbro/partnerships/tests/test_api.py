@@ -63,8 +63,14 @@ def test_it_serialises_a_cbs_partnership_as_users_read_it(cbs, api):
     assert row["id"] == number_1.pk
     assert row["cbs_number"] == 1
     assert row["title"] == "Omstilling af industriproduktion til værnemidler"
-    assert row["focus_area"] == "Produktion af værnemidler/håndsprit"
-    assert row["partner_type"] == "Markedsaktører"
+    assert row["focus_area"] == "ppe"
+    assert row["focus_area_label"] == {
+        "da": "Produktion af værnemidler/håndsprit",
+        "en": "Production of protective equipment/hand sanitiser",
+    }
+    assert row["partner_type"] == "market"
+    assert row["partner_type_label"] == {"da": "Markedsaktører", "en": "Market actors"}
+    assert "focus_area_slug" not in row and "partner_type_slug" not in row
     (participant,) = row["participants"]
     assert participant["organisation"]["name"] == "Dansk Industri"
     assert participant["organisation"]["id"] == number_1.participants.get().organisation_id
@@ -77,12 +83,13 @@ def test_it_serialises_a_cbs_partnership_as_users_read_it(cbs, api):
     assert source["page"] == "13"
 
 
-def test_it_serialises_the_focus_area_of_every_cbs_row_as_the_cbs_label(seeded, api):
+def test_it_serialises_the_focus_area_of_every_cbs_row_as_the_slug_with_the_cbs_label(seeded, api):
     body = ok(api.get(f"{LIST}?source=cbs-2020&page_size=200"))
-    labels = {t.da for t in FOCUS_AREAS}
+    labels = {t.slug: t.da for t in FOCUS_AREAS}
     assert len(body["results"]) == 62
-    assert all(row["focus_area"] in labels for row in body["results"])
-    assert {row["partner_type"] for row in body["results"]} == {
+    assert all(row["focus_area_label"]["da"] == labels[row["focus_area"]] for row in body["results"])
+    assert {row["partner_type"] for row in body["results"]} == {"market", "civil_society", "cross_sector"}
+    assert {row["partner_type_label"]["da"] for row in body["results"]} == {
         "Markedsaktører",
         "Civilsamfundsaktører",
         "Tværsektorielt samarbejde",
@@ -153,6 +160,7 @@ def test_it_shows_governance_contributions_outputs_and_evaluations_in_the_detail
     assert body["evaluations"] == [
         {
             "kind": "process",
+            "kind_label": {"da": "Procesevaluering", "en": "Process evaluation"},
             "date": "2020-06-01",
             "method": "Interviews med partnerne",
             "findings": "God forankring.",
@@ -174,8 +182,8 @@ def test_it_creates_a_partnership_with_participants_by_name(seeded, api_as, secr
         format="json",
     )
     body = ok(response, 201)
-    assert body["focus_area"] == "Produktion af værnemidler/håndsprit"
-    assert body["partner_type"] == "Markedsaktører"
+    assert body["focus_area"] == "ppe"
+    assert body["partner_type"] == "market"
     assert body["partner_type_origin"] == "suggested"
     assert [(p["organisation"]["id"], p["role"]) for p in body["participants"]] == [
         (org("grundfos").pk, "partner"),
@@ -202,7 +210,7 @@ def test_it_keeps_a_partner_type_given_in_the_request(seeded, api_as, secretaria
         ),
         201,
     )
-    assert (body["partner_type"], body["partner_type_origin"]) == ("Civilsamfundsaktører", "manual")
+    assert (body["partner_type"], body["partner_type_origin"]) == ("civil_society", "manual")
 
 
 def test_it_answers_400_with_candidates_for_an_unresolvable_name(seeded, api_as, secretariat):
@@ -293,7 +301,7 @@ def test_it_keeps_the_cbs_source_and_coding_when_a_cbs_record_is_patched(cbs, ap
         )
     )
     assert [p["organisation"]["name"] for p in body["participants"]] == ["Novo Nordisk", "Dansk Røde Kors"]
-    assert body["partner_type"] == "Markedsaktører"
+    assert body["partner_type"] == "market"
     assert body["partner_type_origin"] == "source"
     assert [s["code"] for s in body["sources"]] == ["cbs-2020"]
     assert body["cbs_number"] == 54

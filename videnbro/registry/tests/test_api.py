@@ -62,10 +62,12 @@ def test_it_serialises_an_organisation_as_users_read_it(seeded, api, org):
     row = next(r for r in api.get(f"{LIST}?q=KU").json()["results"] if r["id"] == ku.pk)
     assert row["name"] == "Københavns Universitet"
     assert row["kind"] == "university"
+    assert row["kind_label"] == {"da": "Universitet", "en": "University"}
     assert row["sector"] == "public"
-    assert row["municipality"] == "København"
-    assert row["municipality_code"] == "101"
+    assert row["municipality"] == "101"
+    assert row["municipality_label"] == {"da": "København", "en": "København"}
     assert row["region"] == "hovedstaden"
+    assert row["region_label"] == {"da": "Region Hovedstaden", "en": "Capital Region of Denmark"}
     assert "KU" in row["aliases"]
     assert row["url"] == "http://testserver/organisationer/koebenhavns-universitet/"
     assert row["cvr"] is None
@@ -98,7 +100,7 @@ def test_it_filters_by_region(seeded, api):
 def test_it_filters_by_municipality_code_or_name(seeded, api, value):
     body = api.get(LIST, {"municipality": value}).json()
     assert body["count"] == Organisation.objects.filter(municipality__code="101").count() > 1
-    assert {row["municipality_code"] for row in body["results"]} == {"101"}
+    assert {row["municipality"] for row in body["results"]} == {"101"}
 
 
 @pytest.mark.parametrize(

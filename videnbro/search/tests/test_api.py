@@ -92,8 +92,9 @@ def test_it_answers_with_the_documented_shape(api, seeded):
     assert body["count"] == len(body["results"]) == 11
     assert set(body["facets"]) == set(FACET_FIELDS)
     for result in body["results"]:
-        assert set(result) == {"type", "id", "title", "snippet", "url", "score"}
+        assert set(result) == {"type", "type_label", "id", "title", "snippet", "url", "score"}
         assert result["type"] in DocType.values
+        assert set(result["type_label"]) == {"da", "en"}
         assert isinstance(result["id"], int)
         assert result["title"] and isinstance(result["snippet"], str)
         assert result["url"].startswith("http://testserver/")
