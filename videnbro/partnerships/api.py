@@ -105,6 +105,12 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
         return self._detail(partnership)
 
+    @extend_schema(
+        request=PartnershipInputSerializer,
+        responses=PartnershipDetailSerializer,
+        tags=["partnerships"],
+        summary="Update a partnership (as PATCH: fields not sent are kept)",
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 

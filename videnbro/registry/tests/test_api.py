@@ -358,33 +358,6 @@ def test_it_refuses_the_token_of_a_deactivated_user(seeded, api, secretariat):
     assert api.get(LIST, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
 
 
-def test_it_lists_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        assert len(api.get(LIST).json()["results"]) == 25
-    with django_assert_max_num_queries(3):
-        assert len(api.get(f"{LIST}?page_size=200").json()["results"]) == 200
-
-
-def test_it_filters_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
-        api.get(f"{LIST}?q=Region&kind=region&member_of=danish-life-science-cluster&municipality=101")
-
-
-def test_it_lists_with_a_token_in_a_fixed_number_of_queries(
-    seeded, api_as, secretariat, django_assert_max_num_queries
-):
-    client = api_as(secretariat)
-    client.get(LIST)  # first use records last_used
-    with django_assert_max_num_queries(4):
-        assert client.get(LIST).status_code == 200
-
-
-def test_it_shows_detail_in_a_fixed_number_of_queries(seeded, api, org, django_assert_max_num_queries):
-    url = detail_url(org("danish-life-science-cluster"))
-    with django_assert_max_num_queries(8):
-        assert api.get(url).status_code == 200
-
-
 def test_it_only_lists_kinds_that_exist(seeded, api):
     for kind in (Kind.CLUSTER, Kind.REGIONAL_HUB, Kind.HEALTH_COLLABORATION):
         assert api.get(f"{LIST}?kind={kind}").json()["count"] > 0

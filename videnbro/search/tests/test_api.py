@@ -226,12 +226,3 @@ def test_it_treats_operators_and_odd_characters_as_text(api, seeded, q):
 )
 def test_it_reads_a_word_next_to_operators_as_that_word(api, seeded, q):
     assert ok(get(api, q=q))["count"] == ok(get(api, q="visir"))["count"] > 0
-
-
-def test_it_pins_the_query_count(api, seeded, django_assert_max_num_queries):
-    ok(get(api, q="værnemidler"))  # the vocabulary may be loaded by the first search
-    with django_assert_max_num_queries(6):
-        body = ok(get(api, q="visir"))
-    assert body["count"] == 11
-    with django_assert_max_num_queries(6):
-        ok(get(api, q="visir", type="partnership", region="hovedstaden"))
