@@ -46,6 +46,8 @@ class Suggestion:
     organisation: Organisation
     score: float
     reasons: list[str] = field(default_factory=list)
+    # The codes (keys of WEIGHTS) of the signals behind the score, in the order of WEIGHTS.
+    signals: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -173,7 +175,8 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
         if signals.get("text") and not any(r.startswith(_("partnerskab")) for r in org_reasons):
             org_reasons.insert(0, _("beskrivelsen matcher teksten"))
         score = sum(WEIGHTS[name] * value for name, value in signals.items())
-        suggestions.append(Suggestion(org, round(min(1.0, score), 4), org_reasons))
+        fired = [name for name in WEIGHTS if signals.get(name)]
+        suggestions.append(Suggestion(org, round(min(1.0, score), 4), org_reasons, fired))
     suggestions.sort(key=lambda s: (-s.score, s.organisation.name))
     return _diversify(suggestions, request.limit), focus
 

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
+from videnbro.core.api_fields import LABELS_SCHEMA, choice_labels
+from videnbro.registry.models import Kind, Sector
 
 from . import services
 from .filters import PartnershipFilter
@@ -98,6 +100,12 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
         return self._detail(partnership)
 
+    @extend_schema(
+        request=PartnershipInputSerializer,
+        responses=PartnershipDetailSerializer,
+        tags=["partnerships"],
+        summary="Update a partnership (as PATCH: fields not sent are kept)",
+    )
     def update(self, request, pk=None):
         return self.partial_update(request, pk)
 
@@ -133,13 +141,65 @@ class LandscapeView(APIView):
         return Response(landscape_cached(_filtered(request), params=params, lang=lang))
 
 
+kind_labels = choice_labels(Kind)
+sector_labels = choice_labels(Sector)
+
+
+NODE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "key": {"type": "string"},
+        "kind": {"type": "string"},
+        "kind_label": LABELS_SCHEMA,
+        "sector": {"type": "string"},
+        "sector_label": LABELS_SCHEMA,
+        "url": {"type": "string"},
+        "partnerships": {"type": "integer"},
+        "degree": {"type": "integer"},
+        "betweenness": {"type": "number"},
+    },
+}
+NETWORK_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "nodes": {"type": "array", "items": NODE_SCHEMA},
+        "edges": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "source": {"type": "integer"},
+                    "target": {"type": "integer"},
+                    "weight": {"type": "integer"},
+                },
+            },
+        },
+        "most_connected": {"type": "array", "items": NODE_SCHEMA},
+        "stats": {"type": "object"},
+    },
+}
+
+
+def _with_labels(node: dict) -> dict:
+    return {**node, "kind_label": kind_labels(node["kind"]), "sector_label": sector_labels(node["sector"])}
+
+
 class NetworkView(APIView):
     @extend_schema(
         parameters=FILTER_PARAMETERS,
-        responses={200: {"type": "object"}},
+        responses={200: NETWORK_SCHEMA},
         tags=["partnerships"],
         summary="Who works with whom: organisations as nodes, shared partnerships "
         "as edges, with degree and betweenness",
     )
     def get(self, request):
-        return Response(network(_filtered(request)))
+        graph = network(_filtered(request))
+        return Response(
+            {
+                **graph,
+                "nodes": [_with_labels(node) for node in graph["nodes"]],
+                "most_connected": [_with_labels(node) for node in graph["most_connected"]],
+            }
+        )

@@ -7,12 +7,29 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from videnbro.core.api_fields import LABELS_SCHEMA, LANGUAGES
+from videnbro.core.api_fields import (
+    LABELS_SCHEMA,
+    LANGUAGES,
+    LabelField,
+    LabelListField,
+    choice_labels,
+    term_labels,
+)
 from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 from videnbro.registry.models import Municipality, Organisation, Region
-from videnbro.registry.serializers import OrganisationRefSerializer
+from videnbro.registry.serializers import OrganisationRefSerializer, RecordLabelField
 
-from .models import DatePrecision, Participant, ParticipantRole, Partnership, Status
+from .models import (
+    BodyKind,
+    DatePrecision,
+    EvaluationKind,
+    OutputKind,
+    Participant,
+    ParticipantRole,
+    Partnership,
+    PartnerTypeOrigin,
+    Status,
+)
 from .taxonomy import (
     FOCUS_AREA_BY_SLUG,
     FOCUS_AREAS,
@@ -44,19 +61,38 @@ class TermField(StrictCharField):
         return term.slug
 
 
+focus_area_labels = term_labels(FOCUS_AREA_BY_SLUG)
+body_kind_labels = choice_labels(BodyKind)
+output_kind_labels = choice_labels(OutputKind)
+evaluation_kind_labels = choice_labels(EvaluationKind)
+
+
+def _list_of(**properties) -> dict:
+    """The OpenAPI schema of a hand-built nested list: a coded ``kind`` with its label."""
+    return {"type": "array", "items": {"type": "object", "properties": properties}}
+
+
+KIND = {"kind": {"type": "string"}, "kind_label": LABELS_SCHEMA}
+
+
 class ParticipantSerializer(serializers.ModelSerializer):
     organisation = OrganisationRefSerializer()
+    role_label = LabelField(source="role", choices=ParticipantRole)
 
     class Meta:
         model = Participant
-        fields = ["organisation", "role", "note"]
+        fields = ["organisation", "role", "role_label", "note"]
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
-    focus_area = serializers.SerializerMethodField()
-    focus_area_slug = serializers.CharField(source="focus_area")
-    partner_type = serializers.SerializerMethodField()
-    partner_type_slug = serializers.CharField(source="partner_type")
+    focus_area = serializers.CharField()
+    focus_area_label = LabelField(source="focus_area", lookup=focus_area_labels)
+    secondary_focus_areas = serializers.ListField(child=serializers.CharField())
+    secondary_focus_areas_label = LabelListField(source="secondary_focus_areas", lookup=focus_area_labels)
+    partner_type = serializers.CharField()
+    partner_type_label = LabelField(source="partner_type", lookup=term_labels(PARTNER_TYPE_BY_SLUG))
+    partner_type_origin_label = LabelField(source="partner_type_origin", choices=PartnerTypeOrigin)
+    status_label = LabelField(source="status", choices=Status)
     participants = ParticipantSerializer(many=True)
     period = serializers.SerializerMethodField()
     sources = serializers.SerializerMethodField()
@@ -70,26 +106,21 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "cbs_number",
             "title",
             "focus_area",
-            "focus_area_slug",
+            "focus_area_label",
             "secondary_focus_areas",
+            "secondary_focus_areas_label",
             "partner_type",
-            "partner_type_slug",
+            "partner_type_label",
             "partner_type_origin",
+            "partner_type_origin_label",
             "participants",
             "period",
             "status",
+            "status_label",
             "is_national",
             "sources",
             "url",
         ]
-
-    def get_focus_area(self, obj) -> str | None:
-        term = FOCUS_AREA_BY_SLUG.get(obj.focus_area)
-        return term.da if term else None
-
-    def get_partner_type(self, obj) -> str | None:
-        term = PARTNER_TYPE_BY_SLUG.get(obj.partner_type)
-        return term.da if term else None
 
     @extend_schema_field(
         {
@@ -145,12 +176,14 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     outputs = serializers.SerializerMethodField()
     evaluations = serializers.SerializerMethodField()
     regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    regions_label = serializers.ListField(child=RecordLabelField(), source="regions.all", read_only=True)
 
     class Meta(PartnershipSerializer.Meta):
         fields = [
             *PartnershipSerializer.Meta.fields,
             "description",
             "regions",
+            "regions_label",
             "governance_bodies",
             "contributions",
             "outputs",
@@ -159,11 +192,12 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             "updated",
         ]
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(_list_of(**KIND, name={"type": "string"}, mandate={"type": "string"}))
     def get_governance_bodies(self, obj):
         return [
             {
                 "kind": b.kind,
+                "kind_label": body_kind_labels(b.kind),
                 "name": b.name,
                 "mandate": b.mandate,
                 "members": [
@@ -188,11 +222,14 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             for c in obj.contributions.select_related("organisation")
         ]
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(
+        _list_of(**KIND, title={"type": "string"}, year={"type": "integer", "nullable": True})
+    )
     def get_outputs(self, obj):
         return [
             {
                 "kind": o.kind,
+                "kind_label": output_kind_labels(o.kind),
                 "title": o.title,
                 "description": o.description,
                 "year": o.year,
@@ -201,10 +238,17 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             for o in obj.outputs.all()
         ]
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    @extend_schema_field(_list_of(**KIND, date={"type": "string", "format": "date"}))
     def get_evaluations(self, obj):
         return [
-            {"kind": e.kind, "date": e.date, "method": e.method, "findings": e.findings, "rating": e.rating}
+            {
+                "kind": e.kind,
+                "kind_label": evaluation_kind_labels(e.kind),
+                "date": e.date,
+                "method": e.method,
+                "findings": e.findings,
+                "rating": e.rating,
+            }
             for e in obj.evaluations.all()
         ]
 

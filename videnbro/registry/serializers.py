@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from videnbro.core.api_fields import LABELS_SCHEMA, LabelField
 from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 
 from . import permissions
@@ -14,6 +15,7 @@ from .models import (
     ContactPerson,
     Kind,
     Membership,
+    MembershipRole,
     Municipality,
     Organisation,
     Period,
@@ -23,6 +25,20 @@ from .models import (
     Source,
 )
 from .validators import clean_cvr
+
+
+@extend_schema_field(LABELS_SCHEMA)
+class RecordLabelField(serializers.Field):
+    """``<field>_label`` of a related record coded by its slug or code (a region, a
+    municipality): its Danish ``name`` and its ``name_en``, or the Danish name where the record
+    has no English one (municipality names are the same in both languages)."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> dict[str, str]:
+        return {"da": value.name, "en": getattr(value, "name_en", "") or value.name}
 
 
 class OrganisationRefSerializer(serializers.ModelSerializer):
@@ -39,19 +55,21 @@ class SourceSerializer(serializers.Serializer):
 
 
 class CapacitySerializer(serializers.ModelSerializer):
+    per_period_label = LabelField(source="per_period", choices=Period)
     label = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:
         model = Capacity
-        fields = ["id", "item", "quantity", "unit", "per_period", "note", "label"]
+        fields = ["id", "item", "quantity", "unit", "per_period", "per_period_label", "note", "label"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
     group = OrganisationRefSerializer()
+    role_label = LabelField(source="role", choices=MembershipRole)
 
     class Meta:
         model = Membership
-        fields = ["group", "role", "note"]
+        fields = ["group", "role", "role_label", "note"]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -61,11 +79,12 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class OrganisationListSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
-    municipality_code = serializers.SlugRelatedField(
-        source="municipality", slug_field="code", read_only=True, allow_null=True
-    )
+    kind_label = LabelField(source="kind", choices=Kind)
+    sector_label = LabelField(source="sector", choices=Sector)
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality_label = RecordLabelField(source="municipality", allow_null=True)
     region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    region_label = RecordLabelField(source="region", allow_null=True)
     aliases = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail")
@@ -78,11 +97,14 @@ class OrganisationListSerializer(serializers.ModelSerializer):
             "name",
             "name_en",
             "kind",
+            "kind_label",
             "sector",
+            "sector_label",
             "cvr",
             "municipality",
-            "municipality_code",
+            "municipality_label",
             "region",
+            "region_label",
             "aliases",
             "website",
             "is_acute_hospital",
@@ -102,6 +124,7 @@ class OrganisationListSerializer(serializers.ModelSerializer):
 
 
 class OrganisationDetailSerializer(OrganisationListSerializer):
+    size_band_label = LabelField(source="size_band", choices=SizeBand)
     parent = OrganisationRefSerializer(read_only=True, allow_null=True)
     competences = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     capacities = CapacitySerializer(many=True, read_only=True)
@@ -113,6 +136,7 @@ class OrganisationDetailSerializer(OrganisationListSerializer):
         fields = [
             *OrganisationListSerializer.Meta.fields,
             "size_band",
+            "size_band_label",
             "description",
             "parent",
             "competences",

@@ -8,10 +8,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from videnbro.core.api_fields import LABELS_SCHEMA, choice_labels
 from videnbro.datamap.models import Theme
 
 from .models import DocType
 from .services import FILTERS, search, validate_params
+
+type_labels = choice_labels(DocType)
 
 
 class SearchView(APIView):
@@ -58,7 +61,8 @@ class SearchView(APIView):
                         "items": {
                             "type": "object",
                             "properties": {
-                                "type": {"type": "string"},
+                                "type": {"type": "string", "enum": DocType.values},
+                                "type_label": LABELS_SCHEMA,
                                 "id": {"type": "integer"},
                                 "title": {"type": "string"},
                                 "snippet": {"type": "string"},
@@ -94,7 +98,14 @@ class SearchView(APIView):
                 "count": results.count,
                 "page": results.page,
                 "pages": results.pages,
-                "results": [{**asdict(r), "url": request.build_absolute_uri(r.url)} for r in results.results],
+                "results": [
+                    {
+                        **asdict(r),
+                        "type_label": type_labels(r.type),
+                        "url": request.build_absolute_uri(r.url),
+                    }
+                    for r in results.results
+                ],
                 "facets": results.facets,
             }
         )

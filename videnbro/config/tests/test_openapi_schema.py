@@ -49,7 +49,8 @@ def test_it_documents_every_error_answer_with_the_error_shape(schema):
     "component,field",
     [
         ("OrganisationList", "municipality"),
-        ("OrganisationList", "municipality_code"),
+        ("OrganisationList", "municipality_label"),
+        ("OrganisationList", "region_label"),
         ("OrganisationList", "region"),
         ("OrganisationDetail", "parent"),
         ("Need", "municipality"),

@@ -36,27 +36,30 @@ def post(api, body, **kwargs):
     return api.post(URL, body, format="json", **kwargs)
 
 
-def test_it_answers_with_the_exact_cbs_label_and_all_ten_alternatives_best_first(api):
+def test_it_answers_with_the_slug_the_exact_cbs_label_and_all_ten_alternatives_best_first(api):
     response = post(api, {"text": "Vi producerer 5.000 ansigtsvisirer om ugen"})
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"focus_area", "focus_area_slug", "confidence", "alternatives"}
-    assert body["focus_area"] == "Produktion af værnemidler/håndsprit"
-    assert body["focus_area_slug"] == "ppe"
+    assert set(body) == {"focus_area", "focus_area_label", "confidence", "alternatives"}
+    assert body["focus_area"] == "ppe"
+    assert body["focus_area_label"] == {
+        "da": "Produktion af værnemidler/håndsprit",
+        "en": "Production of protective equipment/hand sanitiser",
+    }
     assert 0 <= body["confidence"] <= 1
     alternatives = body["alternatives"]
-    assert [a["focus_area"] for a in alternatives] == [
-        FOCUS_AREA_BY_SLUG[a["focus_area_slug"]].da for a in alternatives
+    assert [a["focus_area_label"]["da"] for a in alternatives] == [
+        FOCUS_AREA_BY_SLUG[a["focus_area"]].da for a in alternatives
     ]
-    assert sorted(a["focus_area_slug"] for a in alternatives) == sorted(t.slug for t in FOCUS_AREAS)
+    assert sorted(a["focus_area"] for a in alternatives) == sorted(t.slug for t in FOCUS_AREAS)
     confidences = [a["confidence"] for a in alternatives]
     assert confidences == sorted(confidences, reverse=True)
     assert all(0 <= c <= 1 for c in confidences)
     assert sum(confidences) == pytest.approx(1, abs=0.002)
     assert alternatives[0] == {
         "focus_area": body["focus_area"],
-        "focus_area_slug": body["focus_area_slug"],
+        "focus_area_label": body["focus_area_label"],
         "confidence": body["confidence"],
     }
 
@@ -66,8 +69,8 @@ def test_it_classifies_clear_danish_and_english_texts(api, text, expected):
     response = post(api, {"text": text})
 
     assert response.status_code == 200, response.content
-    assert response.json()["focus_area_slug"] == expected
-    assert response.json()["focus_area"] == FOCUS_AREA_BY_SLUG[expected].da
+    assert response.json()["focus_area"] == expected
+    assert response.json()["focus_area_label"]["da"] == FOCUS_AREA_BY_SLUG[expected].da
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t  "], ids=["empty", "whitespace"])
@@ -114,7 +117,7 @@ def test_it_treats_quotes_and_search_operators_as_plain_text(api):
     response = post(api, {"text": '"visir* NEAR håndsprit" -test: OR \'; DROP TABLE x; --'})
 
     assert response.status_code == 200, response.content
-    assert response.json()["focus_area_slug"] in FOCUS_AREA_BY_SLUG
+    assert response.json()["focus_area"] in FOCUS_AREA_BY_SLUG
 
 
 def test_it_classifies_in_the_service_without_the_api_and_reports_the_time(capsys):

