@@ -57,7 +57,7 @@ OFFER_KINDS = [
     ),
     ("Transport af værnemidler", "Vi stiller {n} varevogne med chauffør til rådighed.", "Fragtmand Jensen"),
 ]
-TASK_PATH = "videnbro.crisis.tasks.process_offer"
+TASK_PATH = "videnbro.crisis.services.processing.process_offer"
 
 
 def offer_body(run: str, n: int) -> dict:

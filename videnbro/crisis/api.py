@@ -43,6 +43,7 @@ from .selectors import (
     offers_visible_to,
     order_offers,
 )
+from .signing import check_offer_token, offer_status_path, volunteer_token
 from .taxonomy import ITEM_CHOICES, OfferPeriod, Skill
 
 # ---------------------------------------------------------------------------------------------
@@ -634,10 +635,13 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             self.kwargs["pk"],
         )
 
+    def _token(self) -> str | None:
+        return self.request.query_params.get("token") or self.request.headers.get("X-Offer-Token")
+
     def _token_or_staff(self, offer: Offer) -> str:
-        token = self.request.query_params.get("token") or self.request.headers.get("X-Offer-Token")
+        token = self._token()
         if token is not None:
-            if services.check_offer_token(offer, token):
+            if check_offer_token(offer, token):
                 return "offerer"
             raise NotFound()
         if permissions.can_see_offer(self.request.user, offer):
@@ -685,7 +689,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "id": offer.pk,
             "reference": offer.reference,
             "status": offer.status,
-            "status_url": request.build_absolute_uri(services.offer_status_path(offer)),
+            "status_url": request.build_absolute_uri(offer_status_path(offer)),
         }
         response = Response(body, status=status.HTTP_201_CREATED)
         if not result.created:
@@ -718,7 +722,9 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _object_data(request)
         _unknown_fields(data, {*services.OFFERER_FIELDS, "note"})
         check_form_types(data, OFFER_FORM_FIELDS, text_fields=("note",))
-        offer = services.offer_update_by_offerer(offer=offer, data=data, note=str(data.pop("note", "") or ""))
+        offer = services.offer_update_by_offerer(
+            offer=offer, token=self._token(), data=data, note=str(data.pop("note", "") or "")
+        )
         return Response(OfferStatusSerializer(offer).data)
 
     @extend_schema(
@@ -735,7 +741,9 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PermissionDeniedError(_("Kun tilbudsgiveren kan trække tilbuddet tilbage."))
         note = request.data.get("note", "") if isinstance(request.data, dict) else ""
         check_form_types({"note": note}, {}, text_fields=("note",))
-        return Response(OfferStatusSerializer(services.offer_withdraw(offer=offer, note=note)).data)
+        return Response(
+            OfferStatusSerializer(services.offer_withdraw(offer=offer, token=self._token(), note=note)).data
+        )
 
     @extend_schema(
         request=TransitionSerializer,
@@ -838,7 +846,7 @@ class VolunteerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
         path = reverse(
             "crisis:volunteer_status",
-            kwargs={"reference": volunteer.reference, "token": services.volunteer_token(volunteer)},
+            kwargs={"reference": volunteer.reference, "token": volunteer_token(volunteer)},
         )
         return Response(
             {

@@ -17,6 +17,7 @@ from videnbro.registry.models import Municipality, Organisation, Region
 from videnbro.registry.validators import clean_cvr
 
 from .models import Incident, IncidentKind, Need, Offer
+from .selectors import open_needs
 from .taxonomy import (
     DETAIL_REQUIREMENTS,
     ITEM_CHOICES,
@@ -77,6 +78,15 @@ class DetailField:
                 label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
             )
         return forms.CharField(label=label, max_length=200, required=False)
+
+
+def _takes_offers(need: Need) -> bool:
+    """What `open_needs()` asks of a need already loaded (the web page found it there)."""
+    return (
+        need.status == Need.Status.OPEN
+        and need.expires_at > timezone.now()
+        and need.incident.status != Incident.Status.STOOD_DOWN
+    )
 
 
 class OfferForm(forms.Form):
@@ -170,17 +180,18 @@ class OfferForm(forms.Form):
             raise forms.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
 
     def clean_need(self) -> Need | None:
+        """The need the offer is given to must take offers (`selectors.open_needs`): open, not
+        expired, its incident not stood down – from the web form and the API alike."""
         value = self.cleaned_data.get("need")
         if value in (None, ""):
-            return self.fixed_need
-        need = Need.objects.select_related("incident", "owner").filter(pk=value).first()
-        if (
-            need is None
-            or need.status != Need.Status.OPEN
-            or need.incident.status == Incident.Status.STOOD_DOWN
-        ):
+            need = self.fixed_need
+            if need is not None and not _takes_offers(need):
+                raise forms.ValidationError(_("Behovet findes ikke eller er ikke længere åbent."))
+            return need
+        found = open_needs().select_related("incident", "owner").filter(pk=value).first()
+        if found is None:
             raise forms.ValidationError(_("Behovet findes ikke eller er ikke længere åbent."))
-        return need
+        return found
 
     def clean(self):
         data = super().clean()

@@ -6,13 +6,16 @@ else's registered capacities, open offers and volunteers) – summed against wha
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from matplotlib.figure import Figure
 
+from videnbro.partnerships.charts import BAR_COLOUR
 from videnbro.partnerships.models import Participant, Status
 from videnbro.registry.models import Capacity, Organisation
 from videnbro.registry.text import fold
@@ -192,12 +195,6 @@ def capacity_frames(authority: Organisation, *, item: str = "", category: str = 
 
 def frames_chart(overview: Overview, fmt: str = "svg") -> bytes:
     """Bars per frame for the first unit (the most needed), with the need as a line."""
-    import io
-
-    from matplotlib.figure import Figure
-
-    from videnbro.partnerships.charts import BAR_COLOUR
-
     key = overview.units[0] if overview.units else ("", "total")
     labels = [f.label for f in overview.frames]
     values = [float(f.totals.get(key, 0)) for f in overview.frames]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from videnbro.search.analysis import terms
 
 from .models import Need, Offer, Volunteer
+from .selectors import open_needs
 from .taxonomy import AUTHORISED_SKILLS, PRIORITY_RANK
 
 WEIGHTS = {"category": 0.35, "item": 0.30, "text": 0.25, "region": 0.10}
@@ -50,8 +51,6 @@ def score_need(offer: Offer, need: Need, offer_terms: set[str] | None = None) ->
 
 
 def best_need_for_offer(offer: Offer) -> tuple[Need | None, float | None, list[str]]:
-    from .services import open_needs
-
     offer_terms = _terms(f"{offer.title} {offer.description}")
     ranked = []
     for need in open_needs().select_related("owner", "region"):

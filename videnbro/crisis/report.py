@@ -14,7 +14,10 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from matplotlib.figure import Figure
 
+from videnbro.core.tabular import Sheet, write_workbook
+from videnbro.partnerships.charts import BAR_COLOUR
 from videnbro.partnerships.taxonomy import FOCUS_AREA_BY_SLUG, PARTNER_TYPE_BY_SLUG
 
 from .models import Incident, Need, Offer, Volunteer
@@ -137,10 +140,6 @@ def evaluate(incident: Incident) -> Evaluation:
 def daily_chart(ev: Evaluation, fmt: str = "svg") -> bytes | None:
     if not ev.offers_per_day:
         return None
-    from matplotlib.figure import Figure
-
-    from videnbro.partnerships.charts import BAR_COLOUR
-
     figure = Figure(figsize=(8, 2.6), dpi=110)
     axes = figure.subplots()
     axes.bar([d for d, _n in ev.offers_per_day], [n for _d, n in ev.offers_per_day], color=BAR_COLOUR)
@@ -169,6 +168,7 @@ def context(ev: Evaluation) -> dict:
 
 
 def render_pdf(ev: Evaluation) -> bytes:
+    # WeasyPrint is heavy and needs Pango: loaded only when a PDF is made.
     from weasyprint import HTML
 
     html = render_to_string("crisis/evaluation_pdf.html", context(ev))
@@ -177,8 +177,6 @@ def render_pdf(ev: Evaluation) -> bytes:
 
 def render_xlsx(ev: Evaluation) -> bytes:
     # Through the shared safe writer: organisation names come from the public offer form.
-    from videnbro.core.tabular import Sheet, write_workbook
-
     figures = [
         (_("Hændelse"), ev.incident.title),
         (_("Status"), ev.incident.get_status_display()),

@@ -1,21 +1,13 @@
 """Background tasks of the crisis front door (Django's task framework, django-tasks backport).
 
-Tasks are idempotent: a task run twice (a worker killed after the work but before marking
-the task done, or the sweeper re-enqueueing) changes nothing the second time.
+Each task is defined beside the function it runs: `process_offer` lives in
+`crisis/services/processing.py`. This module keeps the old task path
+`videnbro.crisis.tasks.process_offer` importable, so task rows queued before the move still
+run (the database backend imports a row's `task_path`); new rows carry the new path.
 """
 
 from __future__ import annotations
 
-from django_tasks import task
+from .services.processing import process_offer
 
-from videnbro.core.tasks import enqueue, send_email
-
-
-@task()
-def process_offer(offer_id: int) -> str:
-    from .services import offer_process
-
-    return offer_process(offer_id)
-
-
-__all__ = ["enqueue", "process_offer", "send_email"]
+__all__ = ["process_offer"]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from videnbro.registry.text import fold
+
 
 @dataclass(frozen=True)
 class Item:
@@ -144,8 +146,6 @@ AUTHORISED_SKILLS = {
 
 def item_for_text(text: str) -> str:
     """The item slug whose keyword occurs in the folded text, or "" when none does."""
-    from videnbro.registry.text import fold
-
     folded = fold(text)
     for item in ITEMS:
         if any(keyword in folded for keyword in item.keywords):

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from videnbro.core.forms import apply_errors, report_errors
 from videnbro.core.pagination import page_of
 from videnbro.core.throttling import check_web_throttle
+from videnbro.matching.matcher import MatchRequest, match
 from videnbro.partnerships.taxonomy import FocusArea
 from videnbro.registry.models import Organisation
 
@@ -35,15 +35,25 @@ from .report import evaluate, render_pdf, render_xlsx
 from .selectors import (
     NeedFilter,
     OfferFilter,
+    allowed_moves,
     group_duplicates,
+    moves_for,
     needs_visible_to,
+    offerer_can_update,
+    offerer_can_withdraw,
+    offers_of_email,
     offers_visible_to,
+    open_needs,
     order_offers,
 )
-from .taxonomy import ITEM_CHOICES
-
-MY_OFFERS_SALT = "videnbro.crisis.my-offers"
-MY_OFFERS_MAX_AGE = 7 * 24 * 3600
+from .signing import (
+    check_offer_token,
+    check_volunteer_token,
+    my_offers_email,
+    offer_status_path,
+    volunteer_token,
+)
+from .taxonomy import ITEM_CHOICES, REQUIREMENT_BY_SLUG
 
 
 def _form_page(request, form, save, *, success: str, next_url, title: str, submit: str, intro: str = ""):
@@ -122,11 +132,7 @@ def incident_detail(request, key: str):
             "incident": incident,
             "needs": needs,
             "can_manage": can_manage,
-            "next_statuses": [
-                (s, Incident.Status(s).label) for s in sorted(services.INCIDENT_TRANSITIONS[incident.status])
-            ]
-            if can_manage
-            else [],
+            "next_statuses": moves_for(incident) if can_manage else [],
             "partnership_count": incident.partnerships.count(),
             "can_post_need": permissions.is_authority(request.user) and incident.is_open,
         },
@@ -257,22 +263,16 @@ def need_detail(request, pk: int):
     context = {
         "need": need,
         "can_manage": can_manage,
-        "requirements": [
-            services.REQUIREMENT_BY_SLUG[s] for s in need.requirements if s in services.REQUIREMENT_BY_SLUG
-        ],
+        "requirements": [REQUIREMENT_BY_SLUG[s] for s in need.requirements if s in REQUIREMENT_BY_SLUG],
     }
     if can_manage:
-        from videnbro.matching.matcher import MatchRequest, match
-
         context["offers"] = order_offers(
             Offer.objects.filter(matched_need=need).select_related("organisation"), "score"
         )
         context["volunteers"] = (
             volunteers_for_need(need, limit=25) if need.item == "staff" or need.skills else []
         )
-        context["next_statuses"] = [
-            (s, Need.Status(s).label) for s in sorted(services.NEED_TRANSITIONS[need.status])
-        ]
+        context["next_statuses"] = moves_for(need)
         try:
             context["suggestions"], _focus = match(
                 MatchRequest(
@@ -323,7 +323,7 @@ def volunteer_contact(request, pk: int, volunteer: int):
 def offer_create(request, pk: int | None = None):
     need = None
     if pk is not None:
-        need = services.open_needs().filter(pk=pk).select_related("owner", "incident").first()
+        need = open_needs().filter(pk=pk).select_related("owner", "incident").first()
         if need is None:
             raise Http404
     if request.method == "POST":
@@ -347,7 +347,7 @@ def offer_create(request, pk: int | None = None):
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                return redirect(services.offer_status_path(result.offer) + "?ny=1")
+                return redirect(offer_status_path(result.offer) + "?ny=1")
         submission_key = request.POST.get("submission_key") or uuid.uuid4().hex
     else:
         form = OfferForm(need=need, initial={"need": need.pk} if need else None)
@@ -359,8 +359,8 @@ def offer_create(request, pk: int | None = None):
             "form": form,
             "need": need,
             "submission_key": submission_key,
-            "requirements": [services.REQUIREMENT_BY_SLUG[s] for s in need.requirements] if need else [],
-            "open_needs": services.open_needs().select_related("owner")[:50] if need is None else [],
+            "requirements": [REQUIREMENT_BY_SLUG[s] for s in need.requirements] if need else [],
+            "open_needs": open_needs().select_related("owner")[:50] if need is None else [],
         },
     )
 
@@ -371,7 +371,7 @@ def _offer_by_link(reference: str, token: str) -> Offer:
         .filter(reference=reference)
         .first()
     )
-    if offer is None or not services.check_offer_token(offer, token):
+    if offer is None or not check_offer_token(offer, token):
         raise Http404
     return offer
 
@@ -382,11 +382,13 @@ def offer_status(request, reference: str, token: str):
         action = request.POST.get("action")
         with report_errors(request, reraise_forbidden=False):
             if action == "withdraw":
-                services.offer_withdraw(offer=offer, note=request.POST.get("note", ""))
+                services.offer_withdraw(offer=offer, token=token, note=request.POST.get("note", ""))
                 messages.success(request, _("Tilbuddet er trukket tilbage."))
             else:
                 data = {k: request.POST.get(k, "") for k in services.OFFERER_FIELDS if k in request.POST}
-                services.offer_update_by_offerer(offer=offer, data=data, note=request.POST.get("note", ""))
+                services.offer_update_by_offerer(
+                    offer=offer, token=token, data=data, note=request.POST.get("note", "")
+                )
                 messages.success(request, _("Tak – tilbuddet er opdateret."))
         return redirect(request.path)
     questions = offer.events.filter(kind="request_info").order_by("-created")
@@ -399,9 +401,8 @@ def offer_status(request, reference: str, token: str):
             "is_new": request.GET.get("ny") == "1",
             "questions": questions,
             "status_url": request.build_absolute_uri(request.path),
-            "can_withdraw": offer.status in services.OFFERER_CAN_WITHDRAW,
-            "can_update": offer.status
-            not in (Offer.Status.WITHDRAWN, Offer.Status.FULFILLED, Offer.Status.DECLINED),
+            "can_withdraw": offerer_can_withdraw(offer),
+            "can_update": offerer_can_update(offer),
         },
     )
 
@@ -413,39 +414,24 @@ def my_offers(request):
     email = ""
     if request.method == "POST":
         check_web_throttle(request)
-        from django import forms as django_forms
-
+        email = request.POST.get("email", "").strip()
         try:
-            email = django_forms.EmailField().clean(request.POST.get("email", ""))
+            services.offer_links_send(email=email)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            signed = signing.dumps(email.casefold(), salt=MY_OFFERS_SALT)
-            link = services._absolute(reverse("crisis:my_offers_list", kwargs={"signed": signed}))
-            if Offer.objects.filter(contact_email__iexact=email).exists():
-                from django.db import transaction
-
-                with transaction.atomic():
-                    services.enqueue(
-                        services.send_email,
-                        email,
-                        _("Dine tilbud på Videnbro"),
-                        _("Se dine tilbud her (linket virker i 7 dage): %(l)s") % {"l": link},
-                    )
-            sent = True
+            sent = True  # also when the address has no offers: the page never tells
     return render(request, "crisis/my_offers.html", {"sent": sent, "email": email})
 
 
 def my_offers_list(request, signed: str):
-    try:
-        email = signing.loads(signed, salt=MY_OFFERS_SALT, max_age=MY_OFFERS_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404 from None
-    offers = Offer.objects.filter(contact_email__iexact=email).order_by("-created")
+    email = my_offers_email(signed)
+    if email is None:
+        raise Http404
     return render(
         request,
         "crisis/my_offers.html",
-        {"offers": [(o, services.offer_status_path(o)) for o in offers], "listing": True},
+        {"offers": [(o, offer_status_path(o)) for o in offers_of_email(email)], "listing": True},
     )
 
 
@@ -546,10 +532,10 @@ def offer_detail(request, pk: int):
             "show_contact": permissions.can_see_offer_contact(request.user, offer),
             "next_statuses": [
                 (s, Offer.Status(s).label)
-                for s in sorted(services.OFFER_TRANSITIONS[offer.status])
+                for s in allowed_moves(offer)
                 if s != Offer.Status.NEEDS_INFORMATION
             ],
-            "can_ask": Offer.Status.NEEDS_INFORMATION in services.OFFER_TRANSITIONS[offer.status]
+            "can_ask": Offer.Status.NEEDS_INFORMATION in allowed_moves(offer)
             or offer.status == Offer.Status.NEW,
             "duplicates": offer.duplicates.all(),
         },
@@ -603,7 +589,7 @@ def volunteer_register(request):
                 return redirect(
                     "crisis:volunteer_status",
                     reference=volunteer.reference,
-                    token=services.volunteer_token(volunteer),
+                    token=volunteer_token(volunteer),
                 )
     return render(
         request,
@@ -614,7 +600,7 @@ def volunteer_register(request):
 
 def volunteer_status(request, reference: str, token: str):
     volunteer = Volunteer.objects.select_related("municipality").filter(reference=reference).first()
-    if volunteer is None or not services.check_volunteer_token(volunteer, token):
+    if volunteer is None or not check_volunteer_token(volunteer, token):
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         services.volunteer_withdraw(volunteer=volunteer)

@@ -193,7 +193,7 @@ def _build_world() -> dict[str, Any]:
     from videnbro.broker.models import AccessRequest
     from videnbro.crisis import services as crisis
     from videnbro.crisis.models import Offer
-    from videnbro.crisis.views import MY_OFFERS_SALT
+    from videnbro.crisis.signing import MY_OFFERS_SALT, offer_status_path, volunteer_token
     from videnbro.datamap.models import Dataset
     from videnbro.partnerships import services as partnerships
     from videnbro.partnerships.models import Status
@@ -325,9 +325,9 @@ def _build_world() -> dict[str, Any]:
         "incident": incident,
         "need": need,
         "offer": offer,
-        "offer_link": _link_kwargs(crisis.offer_status_path(offer)),
+        "offer_link": _link_kwargs(offer_status_path(offer)),
         "volunteer": volunteer,
-        "volunteer_link": {"reference": volunteer.reference, "token": crisis.volunteer_token(volunteer)},
+        "volunteer_link": {"reference": volunteer.reference, "token": volunteer_token(volunteer)},
         "my_offers": signing.dumps("matrix@plast.example", salt=MY_OFFERS_SALT),
         "request": AccessRequest.objects.get(pk=request.pk),
         "document": document,

@@ -20,6 +20,7 @@ from videnbro.core.models import AuditLog
 from videnbro.core.throttling import OfferRateThrottle
 from videnbro.crisis import services
 from videnbro.crisis.models import Incident, Need, Offer, Volunteer
+from videnbro.crisis.signing import check_offer_token, check_volunteer_token
 from videnbro.registry.services import contact_add
 
 from .factories import need_data, offer_data, status_token
@@ -70,9 +71,11 @@ def test_it_answers_201_with_a_receipt_after_storing_the_offer(api, db):
     assert (offer.title, offer.contact_email, offer.channel) == ("Visirer", "a@firma.example", "api")
     assert body["status_url"].startswith("http://testserver/")
     assert body["reference"] in body["status_url"]
-    assert services.check_offer_token(offer, status_token(body["status_url"]))
+    assert check_offer_token(offer, status_token(body["status_url"]))
     assert (
-        DBTaskResult.objects.filter(task_path="videnbro.crisis.tasks.process_offer", status="READY").count()
+        DBTaskResult.objects.filter(
+            task_path="videnbro.crisis.services.processing.process_offer", status="READY"
+        ).count()
         == 1
     )
     assert AuditLog.objects.filter(action="crisis.offer.received", object_id=str(offer.pk)).exists()
@@ -520,7 +523,7 @@ def test_a_volunteer_registers_with_consent(api, db):
     assert set(body) == {"id", "reference", "status_url"}
     volunteer = Volunteer.objects.get(pk=body["id"])
     assert volunteer.skills == ["nurse", "driver"]
-    assert services.check_volunteer_token(volunteer, status_token(body["status_url"]))
+    assert check_volunteer_token(volunteer, status_token(body["status_url"]))
 
 
 def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, member, rh_staff):

@@ -13,6 +13,7 @@ from videnbro.core.audit import SYSTEM
 from videnbro.crisis import services
 from videnbro.crisis.frames import capacity_frames, frames_chart, own_units
 from videnbro.crisis.models import Offer
+from videnbro.crisis.signing import offer_token
 from videnbro.partnerships.models import Participant, Partnership, Status
 from videnbro.registry.models import Capacity, Kind
 from videnbro.registry.services import contact_add, organisation_create
@@ -123,7 +124,7 @@ def test_open_offers_count_in_the_frame_of_their_organisation(landscape, process
         description="Visirer i store mængder.",
         contact_email="info@visirer.example",
     )
-    services.offer_withdraw(offer=withdrawn)
+    services.offer_withdraw(offer=withdrawn, token=offer_token(withdrawn))
     assert from_partner.organisation == landscape["partner"]
     assert from_stranger.organisation == landscape["stranger"]
     overview = capacity_frames(authority, item="visors")

@@ -52,7 +52,7 @@ REQUEST_TIMEOUT = 30.0
 IMPATIENT_TIMEOUT = 0.005  # some first attempts give up before the answer: stored, not heard
 START_TIMEOUT = 90.0
 SETTLE_TIMEOUT = 120.0  # for every client to get its last key acknowledged
-PROCESS_OFFER = "videnbro.crisis.tasks.process_offer"
+PROCESS_OFFER = "videnbro.crisis.services.processing.process_offer"
 
 
 # ---------------------------------------------------------------------------------------------

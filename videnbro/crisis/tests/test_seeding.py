@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from videnbro.crisis.models import Incident
 from videnbro.crisis.seeding import seed_crisis
-from videnbro.crisis.services import open_needs
+from videnbro.crisis.selectors import open_needs
 
 KEY = "covid-19-foerste-boelge-2020"
 

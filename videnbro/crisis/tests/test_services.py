@@ -16,14 +16,14 @@ from videnbro.accounts.models import Role
 from videnbro.core.audit import SYSTEM
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
-from videnbro.crisis import services
+from videnbro.crisis import selectors, services
 from videnbro.crisis.models import Incident, Need, Offer, OfferEvent
 from videnbro.registry.models import Organisation
 from videnbro.registry.services import contact_add
 
 from .factories import need_data, offer_data, valid_cvr
 
-PROCESS_TASK = "videnbro.crisis.tasks.process_offer"
+PROCESS_TASK = "videnbro.crisis.services.processing.process_offer"
 
 
 def queued_processing(offer: Offer) -> list[DBTaskResult]:
@@ -219,7 +219,7 @@ def test_confirming_a_need_renews_its_expiry(need, rh_staff):
     Need.objects.filter(pk=need.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     confirmed = services.need_confirm(actor=rh_staff, need=need, days=14)
     assert timedelta(days=13, hours=23) < confirmed.expires_at - timezone.now() <= timedelta(days=14)
-    assert confirmed in services.open_needs()
+    assert confirmed in selectors.open_needs()
     for days in (0, 91):
         with pytest.raises(ValidationError):
             services.need_confirm(actor=rh_staff, need=need, days=days)
@@ -229,9 +229,9 @@ def test_open_needs_leave_out_expired_closed_and_stood_down_ones(make_need, rh_s
     current, expired, closed = make_need(), make_need(), make_need()
     Need.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     services.need_transition(actor=rh_staff, need=closed, to="closed")
-    assert set(services.open_needs()) == {current}
+    assert set(selectors.open_needs()) == {current}
     services.incident_transition(actor=rh_staff, incident=incident, to="stood_down")
-    assert set(services.open_needs()) == set()
+    assert set(selectors.open_needs()) == set()
 
 
 # ---------------------------------------------------------------------------------------------

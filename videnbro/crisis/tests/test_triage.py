@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
-from videnbro.crisis import services
+from videnbro.crisis import services, workflows
 from videnbro.crisis.models import Offer, OfferEvent
+from videnbro.crisis.signing import offer_status_path, offer_token
 
 # The triage table of issue 6: new → in review → accepted | needs information | declined →
 # fulfilled; a declined offer can be reopened, an accepted one declined (it fell through);
@@ -37,7 +38,7 @@ def set_status(offer: Offer, status: str) -> Offer:
 
 def test_the_table_covers_every_status():
     assert set(ALLOWED) == set(Offer.Status.values)
-    assert services.OFFER_TRANSITIONS == ALLOWED
+    assert workflows.OFFER_TRANSITIONS == ALLOWED
 
 
 @pytest.mark.parametrize("start", STATUSES)
@@ -98,7 +99,7 @@ def test_accepting_or_declining_tells_the_offerer_by_e_mail(routed_offer, rh_sta
     assert message.to == [routed_offer.contact_email]
     assert routed_offer.reference in message.subject
     assert "Tak, vi kontakter jer om levering." in message.body
-    assert services.offer_status_path(offer) in message.body
+    assert offer_status_path(offer) in message.body
 
 
 @pytest.mark.parametrize("who", ["sst", "member", "anonymous"])
@@ -129,7 +130,7 @@ def test_asking_for_information_reaches_the_offerer_with_the_status_link(
     (message,) = mail.outbox
     assert message.to == [routed_offer.contact_email]
     assert "Er visirerne CE-mærkede?" in message.body
-    link = settings.SITE_URL.rstrip("/") + services.offer_status_path(offer)
+    link = settings.SITE_URL.rstrip("/") + offer_status_path(offer)
     assert link in message.body
     assert AuditLog.objects.filter(
         action="crisis.offer.request_info", object_id=str(offer.pk), actor=rh_staff
@@ -147,7 +148,10 @@ def test_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_sta
         actor=rh_staff, offer=routed_offer, message="Hvor mange pr. dag?"
     )
     offer = services.offer_update_by_offerer(
-        offer=offer, data={"quantity": "4500"}, note="Vi kan nu levere 4.500 pr. dag."
+        offer=offer,
+        token=offer_token(offer),
+        data={"quantity": "4500"},
+        note="Vi kan nu levere 4.500 pr. dag.",
     )
     assert offer.status == "in_review"
     assert offer.quantity == 4500
@@ -159,18 +163,22 @@ def test_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_sta
 
 def test_the_offerer_updates_availability_within_its_rules(routed_offer):
     offer = services.offer_update_by_offerer(
-        offer=routed_offer, data={"available_from": "2026-12-01", "available_until": "2026-12-31"}
+        offer=routed_offer,
+        token=offer_token(routed_offer),
+        data={"available_from": "2026-12-01", "available_until": "2026-12-31"},
     )
     assert (str(offer.available_from), str(offer.available_until)) == ("2026-12-01", "2026-12-31")
     assert offer.status == "new"  # only an answer to a question moves the status
     with pytest.raises(ValidationError) as raised:
-        services.offer_update_by_offerer(offer=offer, data={"available_until": "2026-11-01"})
+        services.offer_update_by_offerer(
+            offer=offer, token=offer_token(offer), data={"available_until": "2026-11-01"}
+        )
     assert list(raised.value.message_dict) == ["available_until"]
     with pytest.raises(ValidationError) as raised:
-        services.offer_update_by_offerer(offer=offer, data={"quantity": "-1"})
+        services.offer_update_by_offerer(offer=offer, token=offer_token(offer), data={"quantity": "-1"})
     assert list(raised.value.message_dict) == ["quantity"]
     with pytest.raises(ValidationError) as raised:
-        services.offer_update_by_offerer(offer=offer, data={}, note="")
+        services.offer_update_by_offerer(offer=offer, token=offer_token(offer), data={}, note="")
     assert list(raised.value.message_dict) == ["note"]
 
 
@@ -178,14 +186,16 @@ def test_the_offerer_updates_availability_within_its_rules(routed_offer):
 def test_a_closed_offer_cannot_be_updated(routed_offer, status):
     offer = set_status(routed_offer, status)
     with pytest.raises(ConflictError):
-        services.offer_update_by_offerer(offer=offer, data={"quantity": "1"}, note="x")
+        services.offer_update_by_offerer(
+            offer=offer, token=offer_token(offer), data={"quantity": "1"}, note="x"
+        )
 
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
     offer = set_status(routed_offer, status)
     if status in {"new", "in_review", "needs_information", "accepted"}:
-        offer = services.offer_withdraw(offer=offer, note="Solgt til anden side")
+        offer = services.offer_withdraw(offer=offer, token=offer_token(offer), note="Solgt til anden side")
         assert offer.status == "withdrawn"
         event = offer.events.filter(kind="transition").latest("pk")
         assert (event.from_status, event.to_status, event.note, event.actor_label) == (
@@ -196,7 +206,7 @@ def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
         )
     else:
         with pytest.raises(ConflictError):
-            services.offer_withdraw(offer=offer)
+            services.offer_withdraw(offer=offer, token=offer_token(offer))
         assert Offer.objects.get(pk=offer.pk).status == status
 
 
