@@ -1,14 +1,18 @@
-"""The public incident evaluation as files (PDF, XLSX): rendered once per incident version and
+"""Files for download: the answer that names the file (Django's Content-Disposition helper), and
+the public incident evaluation as files (PDF, XLSX): rendered once per incident version and
 language, and limited per anonymous client – a PDF costs 0.5–1.9 s CPU (issue 12, finding 10)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -20,6 +24,14 @@ from .report import Evaluation, evaluate
 CACHE_ALIAS = "default"
 # A safety net for writes that bypass the version (a queryset.update() that leaves `updated`).
 CACHE_SECONDS = 3600
+
+
+def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """A download saved under `filename` (quoted, or RFC 5987-encoded when not ASCII)."""
+    response = HttpResponse(content, content_type=content_type)
+    # Never None with as_attachment=True.
+    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
+    return response
 
 
 class ReportDownloadThrottle(SimpleRateThrottle):

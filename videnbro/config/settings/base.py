@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "ProcessingEnvironmentEnum": "videnbro.broker.models.AccessRequest.Environment",
         "OffererTypeEnum": "videnbro.crisis.models.Offer.OffererType",
         "SkillEnum": "videnbro.crisis.taxonomy.Skill",
+        "CrisisItemEnum": "videnbro.crisis.taxonomy.ITEM_CHOICES",
+        "VolunteerStatusEnum": "videnbro.crisis.models.Volunteer.Status",
         "OrganisationKindEnum": "videnbro.registry.models.Kind",
         "MembershipRoleEnum": "videnbro.registry.models.MembershipRole",
         "ParticipantRoleEnum": "videnbro.partnerships.models.ParticipantRole",

@@ -64,7 +64,7 @@ def receipt(api, db):
 def test_it_answers_201_with_a_receipt_after_storing_the_offer(api, db):
     response = post_offer(api, offer_data(title="Visirer", contact_email="a@firma.example"))
     body = ok(response, 201)
-    assert set(body) == {"id", "reference", "status", "status_url"}
+    assert set(body) == {"id", "reference", "status", "status_label", "status_url"}
     assert body["status"] == "new"
     offer = Offer.objects.get(pk=body["id"])
     assert offer.reference == body["reference"]
@@ -441,7 +441,7 @@ def test_a_need_is_serialised_with_its_offer_link(api, need):
     row = ok(api.get(f"{NEEDS}{need.pk}/"))
     assert row["incident"] == need.incident.key
     assert row["owner"]["key"] == "region-hovedstaden"
-    assert (row["category"], row["item"], row["quantity"], row["unit"]) == (
+    assert (row["focus_area"], row["item"], row["quantity"], row["unit"]) == (
         "ppe",
         "visors",
         "5000.00",

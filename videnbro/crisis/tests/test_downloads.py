@@ -8,8 +8,9 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from videnbro.crisis import services, views
+from videnbro.crisis import services
 from videnbro.crisis.downloads import incident_version
+from videnbro.crisis.views import files as views
 
 from .factories import offer_data
 

@@ -189,7 +189,14 @@ def test_frames_through_the_api_show_the_totals(api_as, rh_staff, landscape, mak
         organisation=landscape["partner"], item="visirer", quantity=200, unit="stk.", per_period="day"
     )
     body = api_as(rh_staff).get("/api/v1/capacity-frames/?authority=region-hovedstaden&item=visors").json()
-    assert {"unit": "stk.", "per_period": "day", "quantity": "5000.00"} in body["needed"]
+    per_day = {"da": "pr. dag", "en": "per day"}
+    assert {"unit": "stk.", "per_period": "day", "per_period_label": per_day, "quantity": "5000.00"} in body[
+        "needed"
+    ]
+    assert (
+        body["item_label"]["da"] == "Visirer"
+        and body["frames"][1]["frame_label"]["da"] == "Strategiske partnere"
+    )
     partners = body["frames"][1]
     assert partners["frame"] == "partners" and partners["organisations"] >= 1
     assert any(

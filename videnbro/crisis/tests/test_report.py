@@ -104,6 +104,13 @@ def test_the_evaluation_through_the_api(api, history, incident):
         {"date": "2026-03-04", "offers": 3},
     ]
     assert (body["acceptance_rate"], body["fulfilment_rate"]) == (0.75, 0.333)
+    # Coded values as code plus {da, en} labels (issue 13 §4).
+    by_area = {row["focus_area"]: row for row in body["by_focus_area"]}
+    assert set(by_area) == {"test", "ppe"}
+    assert (by_area["test"]["offers"], by_area["test"]["accepted"]) == (3, 1)
+    assert by_area["ppe"]["focus_area_label"]["da"] == "Produktion af værnemidler/håndsprit"
+    assert by_area["ppe"]["focus_area_label"]["en"] != by_area["ppe"]["focus_area_label"]["da"]
+    assert set(body["by_status_label"]) == set(body["by_status"])
 
 
 def test_the_evaluation_as_pdf_and_workbook(history, incident):

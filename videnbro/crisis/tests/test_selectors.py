@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from videnbro.crisis.filters import OfferFilter
 from videnbro.crisis.models import Offer
-from videnbro.crisis.selectors import OfferFilter, group_duplicates, offers_visible_to
+from videnbro.crisis.selectors import group_duplicates, offers_visible_to
 
 
 def filtered(user, **params) -> set[int]:
