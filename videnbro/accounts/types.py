@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, TypeAlias
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from videnbro.core.audit import SystemActor
+
     from .models import User
 
-    # Who acts in a service call: a signed-in user, the anonymous public (offers, sign-ups), or
-    # None for the system itself (seed loader, tasks, commands run by an operator).
-    Actor: TypeAlias = "User | AnonymousUser | None"
+    # Who acts in a service call: a signed-in user, the anonymous public (offers, sign-ups), a
+    # named SystemActor (the seed loader, `videnbro import`, tasks: its label goes into the
+    # audit row), or None for the system itself.
+    Actor: TypeAlias = "User | AnonymousUser | SystemActor | None"
 else:
     Actor = object
