@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
@@ -16,6 +16,8 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from .models import ApiToken, Role, User, hash_token
 
 if TYPE_CHECKING:
+    from videnbro.registry.models import Organisation
+
     from .types import Actor
 
 
@@ -26,9 +28,7 @@ def user_create(
     password: str | None = None,
     email: str = "",
     role: str = Role.ORGANISATION_MEMBER,
-    # A registry Organisation or None; accounts and registry are sibling layers and never import
-    # each other (not even for typing), so it is Any here.
-    organisation: Any = None,
+    organisation: Organisation | None = None,
     is_staff: bool = False,
 ) -> User:
     if actor is not None and not getattr(actor, "is_platform_admin", False):

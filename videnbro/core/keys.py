@@ -32,7 +32,9 @@ def numeric_id(value: object) -> int | None:
     return None
 
 
-def by_id_or_key(queryset: models.QuerySet[Any], value: object, *, field: str = "key") -> Any:
+def by_id_or_key(
+    queryset: models.QuerySet[Any] | models.Manager[Any], value: object, *, field: str = "key"
+) -> Any:
     """The record named by its numeric id or by its key (filters and API input accept
     both), or None."""
     text = str(value or "").strip()
