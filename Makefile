@@ -71,6 +71,7 @@ worker: install
 test: install-test system-test-deps
 	$(BIN)/ruff check videnbro bench
 	$(BIN)/ruff format --check videnbro bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)
