@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from .models import User
 
 
 class SignUpForm(forms.Form):
@@ -55,11 +50,11 @@ class ActivationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self):
         super().clean()
         cleaned = self.cleaned_data  # what Form.clean() returns (the stubs allow None)
         first, second = cleaned.get("password1"), cleaned.get("password2")

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
     from .models import User
 
-    # Who acts in a service call: a signed-in user, the anonymous public (offers, sign-ups), a
-    # named SystemActor (the seed loader, `videnbro import`, tasks: its label goes into the
-    # audit row), or None for the system itself.
+    # Who acts in a service call: a signed-in user, the anonymous public (offers, sign-ups), the
+    # platform itself (`core.audit.SYSTEM`: seed loader, imports, tasks) or None where a command
+    # run by an operator acts without a user.
     Actor: TypeAlias = "User | AnonymousUser | SystemActor | None"
 else:
     Actor = object

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from videnbro.registry.selectors import key_figures
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request):
     return render(request, "core/home.html", {"figures": key_figures()})
 
 
