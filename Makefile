@@ -72,6 +72,7 @@ test: install-test system-test-deps
 	$(BIN)/ruff check videnbro bench
 	$(BIN)/ruff format --check videnbro bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)

@@ -14,7 +14,8 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["organisation"]
     actions = [export_personal_data, erase_personal_data]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        # Django's UserAdmin sets fieldsets; the stubs keep ModelAdmin's Optional type.
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Videnbro"), {"fields": ("organisation", "role")}),
     )
 

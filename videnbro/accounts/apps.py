@@ -50,4 +50,5 @@ def _require_otp_for_admin() -> None:
             return True
         return bool(getattr(request.user, "is_verified", lambda: False)())
 
-    site.has_permission = has_permission
+    # Patched on the existing site instance so its registrations stay (see the docstring).
+    site.has_permission = has_permission  # type: ignore[method-assign]

@@ -57,7 +57,8 @@ class ActivationForm(forms.Form):
         self.user = user
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (the stubs allow None)
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("De to adgangskoder er ikke ens."))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -19,15 +20,20 @@ from videnbro.core.tasks import enqueue, send_email
 from .models import ApiToken, Role, User, hash_token
 from .throttling import mail_allowed
 
+if TYPE_CHECKING:
+    from videnbro.registry.models import Organisation
+
+    from .types import Actor
+
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str | None = None,
     email: str = "",
     role: str = Role.ORGANISATION_MEMBER,
-    organisation=None,
+    organisation: Organisation | None = None,
     is_staff: bool = False,
 ) -> User:
     if actor is not None and not getattr(actor, "is_platform_admin", False):
@@ -66,7 +72,7 @@ class ActivationTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "videnbro.accounts.ActivationTokenGenerator"
 
-    def _make_hash_value(self, user, timestamp) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         return f"{user.pk}{user.password}{user.is_active}{timestamp}{user.email}"
 
 
@@ -226,7 +232,7 @@ def activate(
     return user
 
 
-def purge_unconfirmed(*, now=None, older_than_days: int | None = None) -> int:
+def purge_unconfirmed(*, now: datetime | None = None, older_than_days: int | None = None) -> int:
     """Delete self-service accounts never activated within ACCOUNTS_UNCONFIRMED_DAYS (longer
     than the 3-day link) of signing up; one audit row each. Returns how many were deleted."""
     from datetime import timedelta
@@ -251,7 +257,8 @@ def purge_unconfirmed(*, now=None, older_than_days: int | None = None) -> int:
                 actor=None,
                 action="accounts.user.unconfirmed_purged",
                 obj=user,
-                data={"signed_up_at": user.signed_up_at.isoformat(), "days": days},
+                # signed_up_at is set: the query selects only rows that have it
+                data={"signed_up_at": cast(datetime, user.signed_up_at).isoformat(), "days": days},
             )
             user.delete()
             count += 1
@@ -262,7 +269,7 @@ TOKEN_PREFIX = "vb_"  # noqa: S105 - a public marker, not a secret
 PREFIX_LENGTH = 12
 
 
-def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
+def token_create(*, actor: Actor, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Create a token and return it with the raw value, which is never stored."""
     # A fixed "vb_" start makes leaked tokens recognisable to secret scanners and keeps a
     # prefix from ever starting with "-" (which a command line would read as an option).
@@ -280,7 +287,7 @@ def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, s
     return token, raw
 
 
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])

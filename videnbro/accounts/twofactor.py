@@ -4,7 +4,7 @@ audit row. The secret never leaves the server except in the set-up page's QR cod
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,6 +14,9 @@ from videnbro.core.audit import audit_log
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
 
 from .models import Role, User
+
+if TYPE_CHECKING:
+    from .types import Actor
 
 STAFF_ROLES = (
     Role.AUTHORITY_STAFF,
@@ -27,7 +30,7 @@ STAFF_ROLES = (
 PENDING_SESSION_KEY = "videnbro_otp_pending"
 
 
-def can_use_2fa(user: Any) -> bool:
+def can_use_2fa(user: Any) -> TypeGuard[User]:
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
@@ -45,7 +48,7 @@ def has_2fa(user: Any) -> bool:
     return confirmed_device(user) is not None
 
 
-def totp_start(*, actor: Any) -> TOTPDevice:
+def totp_start(*, actor: Actor) -> TOTPDevice:
     """A fresh unconfirmed device (a new secret) for the actor's set-up page; an earlier
     unconfirmed one is replaced."""
     if not can_use_2fa(actor):
@@ -61,10 +64,9 @@ def pending_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def totp_confirm(*, actor: Any, token: str) -> TOTPDevice:
+def totp_confirm(*, actor: Actor, token: str) -> TOTPDevice:
     """Turn 2FA on: the code from the app proves the secret was scanned."""
-    device = pending_device(actor) if can_use_2fa(actor) else None
-    if device is None:
+    if not can_use_2fa(actor) or (device := pending_device(actor)) is None:
         raise ApplicationError(_("Start opsætningen forfra."))
     if not device.verify_token(token):
         raise ApplicationError(
@@ -77,10 +79,10 @@ def totp_confirm(*, actor: Any, token: str) -> TOTPDevice:
     return device
 
 
-def totp_disable(*, actor: Any, token: str) -> None:
+def totp_disable(*, actor: Actor, token: str) -> None:
     """Turn 2FA off; needs a current code, so a borrowed session alone cannot do it."""
     device = confirmed_device(actor)
-    if device is None:
+    if device is None or not isinstance(actor, User):  # only a signed-in User has a device
         raise ApplicationError(_("Tofaktorgodkendelse er ikke slået til."))
     if not device.verify_token(token):
         raise ApplicationError(_("Koden passer ikke."), errors={"otp_token": [_("Koden passer ikke.")]})
@@ -89,7 +91,7 @@ def totp_disable(*, actor: Any, token: str) -> None:
         audit_log(actor=actor, action="accounts.2fa.disabled", obj=actor)
 
 
-def admin_reset(*, actor: Any, user: User) -> int:
+def admin_reset(*, actor: Actor, user: User) -> int:
     """A platform administrator removes a person's devices (lost phone)."""
     if not getattr(actor, "is_platform_admin", False):
         raise PermissionDeniedError(_("Kun platformsadministratorer kan nulstille tofaktor."))

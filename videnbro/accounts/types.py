@@ -1,9 +1,9 @@
 """The actor type of every service and selector above core (core itself takes `Any`: it sits
-below accounts and never imports it)."""
+below accounts and never imports it), and the one narrowing every service needs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -18,3 +18,9 @@ if TYPE_CHECKING:
     Actor: TypeAlias = "User | AnonymousUser | SystemActor | None"
 else:
     Actor = object
+
+
+def signed_in_user(actor: Actor) -> User | None:
+    """The user behind the actor when it is a signed-in user, else None (the public, the
+    system). Only a User is authenticated: AnonymousUser and SystemActor never are."""
+    return cast("User", actor) if getattr(actor, "is_authenticated", False) else None

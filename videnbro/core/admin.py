@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import AuditLog
 
@@ -10,11 +13,11 @@ class AuditLogAdmin(admin.ModelAdmin):
     search_fields = ["action", "actor_label", "object_id"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
-    def has_add_permission(self, request):  # audit rows are written by services only
+    def has_add_permission(self, request: HttpRequest) -> bool:  # audit rows are written by services only
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False

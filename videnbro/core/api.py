@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, connection
-from django.http import Http404
+from django.db import DataError, connection, models
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def _flatten(prefix: str, value: Any, out: dict[str, list[str]]) -> None:
@@ -67,7 +70,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.Throttled):
         from django.utils.translation import gettext as _
 
-        wait = int(exc.wait or 60) + (1 if exc.wait and exc.wait % 1 else 0)
+        # DRF sets `wait` in Throttled.__init__; the stubs do not declare it.
+        wait = int(exc.wait or 60) + (1 if exc.wait and exc.wait % 1 else 0)  # type: ignore[attr-defined]
         exc = exceptions.Throttled(
             wait=wait, detail=_("For mange forespørgsler. Prøv igen om %(s)s sekunder.") % {"s": wait}
         )
@@ -83,7 +87,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def object_or_404(model_or_queryset, pk):
+def object_or_404(model_or_queryset: type[_M] | models.QuerySet[_M], pk: object) -> _M:
     """The object with this numeric id (from a model or a queryset); a missing or non-numeric
     id is a 404, never a 500."""
     from .keys import numeric_id
@@ -111,7 +115,7 @@ class HealthView(APIView):
         responses=inline_serializer("Health", {"status": serializers.CharField()}),
         tags=["health"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
@@ -122,9 +126,7 @@ class HealthView(APIView):
 
 
 @csrf_exempt  # a POST to no endpoint is a 404, not the HTML CSRF page
-def api_not_found(request, *args, **kwargs):
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under /api/v1/ that no endpoint matches (e.g. `/offers/0.5/`): the API's 404
     envelope, not the HTML page."""
-    from django.http import JsonResponse
-
     return JsonResponse({"errors": {"detail": [str(exceptions.NotFound.default_detail)]}}, status=404)

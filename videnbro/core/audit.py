@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db import models
 
 from .models import AuditLog
 
+# Who acts: a signed-in user, the anonymous public, a SystemActor, a plain label ("cli",
+# "offerer") or None for the system. Core sits below accounts and must not name its User model
+# (import-linter forbids the import, also for typing), so core takes Any and reads the actor
+# only through `getattr`/`isinstance`; above core the type is `videnbro.accounts.types.Actor`.
+CoreActor: TypeAlias = Any
 
-def actor_label(actor: Any) -> str:
+
+def actor_label(actor: CoreActor) -> str:
     if actor is None:
         return "system"
     if isinstance(actor, SystemActor):
@@ -21,15 +27,17 @@ def actor_label(actor: Any) -> str:
     return "anonymous"
 
 
-def attribute_history(obj: models.Model, actor: Any) -> None:
+def attribute_history(obj: models.Model, actor: CoreActor) -> None:
     """Record the acting user in django-simple-history rows also for API and CLI writes,
     where the request middleware does not know the user."""
     if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor  # simple-history reads this attribute on save
+        # simple-history reads this attribute on save; it is not a field, so the stubs of Model
+        # do not know it.
+        obj._history_user = actor  # type: ignore[attr-defined]
 
 
 def audit_log(
-    *, actor: Any, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None
+    *, actor: CoreActor, action: str, obj: models.Model | None = None, data: dict[str, Any] | None = None
 ) -> AuditLog:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditLog.objects.create(
@@ -58,5 +66,5 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def is_system(actor: Any) -> bool:
+def is_system(actor: CoreActor) -> bool:
     return isinstance(actor, SystemActor)

@@ -31,10 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connections
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 FORMAT = "videnbro-backup"
 FORMAT_VERSION = 1
@@ -253,7 +256,7 @@ def _pg_connection(alias: str = "default") -> tuple[list[str], dict[str, str]]:
 
 
 def _pg_server_major(alias: str = "default") -> int:
-    connection = connections[alias]
+    connection = cast("PostgreSQLWrapper", connections[alias])  # only called for PostgreSQL
     connection.ensure_connection()
     return connection.pg_version // 10000
 

@@ -1,10 +1,15 @@
 """Helpers shared by the web views' forms."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 # What a checkbox may send: a browser sends its value ("on") when ticked and nothing when not;
@@ -15,7 +20,7 @@ _UNCHECKED = {False, "", "false", "False", "0"}
 
 
 class StrictCheckboxInput(forms.CheckboxInput):
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
         if name not in data:
             return False
         value = data.get(name)
@@ -32,18 +37,18 @@ class StrictBooleanField(forms.BooleanField):
     widget = StrictCheckboxInput
     default_error_messages = {"invalid": gettext_lazy("Skal være afkrydset eller ej.")}
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> bool:
         if not isinstance(value, bool):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return value
 
 
-def validation_error(form) -> ValidationError:
+def validation_error(form: forms.BaseForm) -> ValidationError:
     """A bound form's errors as the ValidationError services raise (field → messages)."""
     return ValidationError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
 
 
-def apply_errors(form, exc: ValidationError, *, others_to_form: bool = True) -> None:
+def apply_errors(form: forms.BaseForm, exc: ValidationError, *, others_to_form: bool = True) -> None:
     """A service's ValidationError onto the bound form it came from: each field's messages
     on that field (a message the form already shows is not repeated); messages for names
     the form lacks become form-wide errors, or are left to the caller (`others_to_form=False`,
@@ -55,21 +60,23 @@ def apply_errors(form, exc: ValidationError, *, others_to_form: bool = True) -> 
         if field not in form.fields and not others_to_form:
             continue
         target = field if field in form.fields else None
-        shown = form.errors.get(field if target else "__all__", [])
+        shown: Sequence[Any] = form.errors.get(field if target else "__all__", [])
         new = [text for text in texts if text not in shown]
         if new:
             form.add_error(target, new)
 
 
-def form_errors_to_messages(request, form) -> None:
+def form_errors_to_messages(request: HttpRequest, form: forms.BaseForm) -> None:
     """For small inline forms that redirect back: each field error becomes a message."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
-def handle_inline_form(request, form, save, success: str) -> bool:
+def handle_inline_form(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], object], success: str
+) -> bool:
     """Validate a small inline form, call `save(cleaned_data)` (a service call) and report the
     outcome as a message; service validation errors become error messages, nothing is lost."""
     if not form.is_valid():
@@ -85,7 +92,7 @@ def handle_inline_form(request, form, save, success: str) -> bool:
 
 
 @contextmanager
-def report_errors(request, *, reraise_forbidden: bool = True):
+def report_errors(request: HttpRequest, *, reraise_forbidden: bool = True) -> Iterator[None]:
     """Run a service call from a POST-and-redirect view: a refused write becomes an error
     message on the next page (nothing is lost: the service wrote nothing); a permission error
     still raises, so it becomes a 403 page."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from videnbro.core.text import slugify_key
@@ -21,7 +23,7 @@ def unique_key(
 MAX_ID_DIGITS = 18  # fits a 64-bit integer column on every database
 
 
-def numeric_id(value) -> int | None:
+def numeric_id(value: object) -> int | None:
     """The database id written in `value` ("42"), or None for anything else – also for
     Unicode digits ("²") and numbers too long for an id column."""
     text = str(value).strip()
@@ -30,7 +32,9 @@ def numeric_id(value) -> int | None:
     return None
 
 
-def by_id_or_key(queryset, value, *, field: str = "key"):
+def by_id_or_key(
+    queryset: models.QuerySet[Any] | models.Manager[Any], value: object, *, field: str = "key"
+) -> Any:
     """The record named by its numeric id or by its key (filters and API input accept
     both), or None."""
     text = str(value or "").strip()

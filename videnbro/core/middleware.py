@@ -1,9 +1,12 @@
 """Request-level guards and the mapping of service errors in web views to error pages."""
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from rest_framework.exceptions import Throttled
 
@@ -14,10 +17,10 @@ class RequestSizeLimitMiddleware:
     """Refuse a body bigger than DATA_UPLOAD_MAX_MEMORY_SIZE (UPLOAD_MAX_REQUEST_BYTES for a
     multipart upload) with 413 before reading it."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -32,7 +35,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-def too_large(request):
+def too_large(request: HttpRequest) -> HttpResponse:
     from django.utils.translation import gettext as _
 
     message = _("Forespørgslen er for stor.")
@@ -42,19 +45,20 @@ def too_large(request):
 
 
 class ApplicationErrorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, Throttled):
             from django.utils.translation import gettext as _
 
-            wait = math.ceil(exception.wait or 60)
+            # DRF sets `wait` in Throttled.__init__; the stubs do not declare it.
+            wait = math.ceil(exception.wait or 60)  # type: ignore[attr-defined]
             response = render(
                 request,
                 "error.html",

@@ -43,7 +43,7 @@ def _error_response(description: str) -> dict[str, Any]:
     }
 
 
-def document_errors(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular postprocessing hook (see module docstring)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():

@@ -1,7 +1,18 @@
 """Page-number pagination shared by every list endpoint."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+
+if TYPE_CHECKING:
+    from django.core.paginator import Page, Paginator
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 
 class Pagination(PageNumberPagination):
@@ -11,7 +22,7 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
         raw = request.query_params.get(self.page_query_param, 1)
         if raw in self.last_page_strings:
             return paginator.num_pages
@@ -24,7 +35,9 @@ class Pagination(PageNumberPagination):
         return number
 
 
-def page_of(request, items, per_page: int):
+def page_of(
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int
+) -> tuple[Page[Any], str]:
     """For a list page: the requested page of `items` and the query string of the other
     parameters (filters), which `_pagination.html` keeps on its page links."""
     from django.core.paginator import Paginator

@@ -10,10 +10,10 @@ and the `videnbro privacy` command all read this one registry, so they cannot di
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -27,8 +27,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit import audit_log, is_system
+from .audit import CoreActor, audit_log, is_system
 from .errors import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import AuditLog
+
+# What a service reports its progress through (the command's progress bar): the providers in,
+# the same providers out.
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+_M = TypeVar("_M", bound="Model")
 
 # What replaces a name or a free-text contact field when a person is erased. E-mail addresses
 # and phone numbers are emptied instead. A real username can never be this (Django's username
@@ -138,14 +149,14 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def users_with_email(email: str):
+def users_with_email(email: str) -> QuerySet[Any]:
     """The accounts an address belongs to (e-mail or username – self-service accounts use the
     address as username). Through the swappable user model: core imports no app."""
     User = get_user_model()
     return User.objects.filter(Q(email__iexact=email) | Q(**{f"{User.USERNAME_FIELD}__iexact": email}))
 
 
-def text_contains(queryset, field: str, needle: str):
+def text_contains(queryset: QuerySet[_M], field: str, needle: str) -> QuerySet[_M]:
     """Rows whose field, as text (also a JSON field), contains the needle, case-insensitively –
     the same on SQLite and PostgreSQL."""
     return queryset.annotate(_as_text=Cast(field, TextField())).filter(_as_text__icontains=needle)
@@ -176,16 +187,14 @@ def scrub(value: Any, needles: Iterable[str]) -> Any:
 # Services: the command, the admin action and tests call these.
 
 
-def _check_actor(actor: Any) -> None:
+def _check_actor(actor: CoreActor) -> None:
     if not (is_system(actor) or getattr(actor, "is_platform_admin", False)):
         raise PermissionDeniedError(
             _("Kun platformens administratorer kan udlevere eller slette personoplysninger.")
         )
 
 
-def personal_data_export(
-    *, actor: Any, email: str, progress: Callable[[Iterable], Iterable] | None = None
-) -> dict[str, Any]:
+def personal_data_export(*, actor: CoreActor, email: str, progress: Progress | None = None) -> dict[str, Any]:
     """Everything every provider holds about one address. The audit row says that an export
     was made and how big it was – not whose."""
     _check_actor(actor)
@@ -205,9 +214,7 @@ def personal_data_export(
     return {"email": email, "exported_at": timezone.now().isoformat(), "providers": found}
 
 
-def personal_data_erase(
-    *, actor: Any, email: str, progress: Callable[[Iterable], Iterable] | None = None
-) -> dict[str, int]:
+def personal_data_erase(*, actor: CoreActor, email: str, progress: Progress | None = None) -> dict[str, int]:
     """Anonymise everything about one address in one transaction (all or nothing). The audit
     row holds the counts per provider, never the address."""
     _check_actor(actor)
@@ -227,10 +234,10 @@ def personal_data_erase(
 
 def retention_apply(
     *,
-    actor: Any,
+    actor: CoreActor,
     now: datetime | None = None,
     dry_run: bool = False,
-    progress: Callable[[Iterable], Iterable] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Clear what is past its retention period, provider by provider (each in its own
     transaction, so a failure in one leaves the others done)."""
@@ -298,7 +305,7 @@ class AuditLogProvider(PersonalDataProvider):
         "navn og adresse i linjerne af en markør, mens linjerne bevares."
     )
 
-    def _rows(self, email: str):
+    def _rows(self, email: str) -> tuple[QuerySet[AuditLog], list[str]]:
         from .models import AuditLog
 
         users = list(users_with_email(email).values_list("pk", "username"))
@@ -315,7 +322,7 @@ class AuditLogProvider(PersonalDataProvider):
         mentioned = set(text_contains(AuditLog.objects.all(), "data", email).values_list("pk", flat=True))
         return AuditLog.objects.filter(pk__in=direct | mentioned).order_by("created", "pk"), names
 
-    def export(self, email):
+    def export(self, email: str) -> list[dict[str, Any]]:
         rows, _names = self._rows(email)
         return [
             {
@@ -329,7 +336,7 @@ class AuditLogProvider(PersonalDataProvider):
             for row in rows
         ]
 
-    def erase(self, email):
+    def erase(self, email: str) -> int:
         rows, names = self._rows(email)
         user_label = get_user_model()._meta.label_lower
         needles = [email, *names]
@@ -371,7 +378,7 @@ class HistoryProvider(PersonalDataProvider):
     )
 
     @staticmethod
-    def _history_models():
+    def _history_models() -> list[Any]:  # simple-history builds these classes at run time
         from simple_history.models import registered_models
 
         return (
@@ -380,7 +387,7 @@ class HistoryProvider(PersonalDataProvider):
             else []
         )
 
-    def export(self, email):
+    def export(self, email: str) -> list[dict[str, Any]]:
         ids = list(users_with_email(email).values_list("pk", flat=True))
         if not ids:
             return []
@@ -413,7 +420,7 @@ class HistoryProvider(PersonalDataProvider):
                 )
         return records
 
-    def erase(self, email):
+    def erase(self, email: str) -> int:
         # The rows stay linked to the account, which the accounts provider anonymises; what the
         # admin's log copied of an erased record's name is cut out here.
         if not apps.is_installed("django.contrib.admin"):
@@ -447,22 +454,22 @@ class TaskQueueProvider(PersonalDataProvider):
     audience = gettext_lazy("Platformens driftsansvarlige.")
     retention_text = gettext_lazy("Sendte og fejlede mails slettes fra køen %(days)s dage efter.")
 
-    def retention_params(self):
+    def retention_params(self) -> dict[str, Any]:
         return {"days": setting_days("PRIVACY_TASK_DAYS", 30)}
 
     @staticmethod
-    def _model():
+    def _model() -> type[DBTaskResult] | None:
         if not apps.is_installed("django_tasks_db"):
             return None
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult
 
-    def _rows(self, email):
+    def _rows(self, email: str) -> QuerySet[Any] | None:
         model = self._model()
         return text_contains(model.objects.all(), "args_kwargs", email) if model else None
 
-    def export(self, email):
+    def export(self, email: str) -> list[dict[str, Any]]:
         rows = self._rows(email)
         if rows is None:
             return []
@@ -480,7 +487,7 @@ class TaskQueueProvider(PersonalDataProvider):
             )
         return records
 
-    def erase(self, email):
+    def erase(self, email: str) -> int:
         rows = self._rows(email)
         if rows is None:
             return 0
@@ -488,7 +495,7 @@ class TaskQueueProvider(PersonalDataProvider):
         count, _detail = rows.exclude(status="RUNNING").delete()
         return count
 
-    def retention(self, now, *, dry_run=False):
+    def retention(self, now: datetime, *, dry_run: bool = False) -> int:
         model = self._model()
         if model is None:
             return 0
@@ -518,7 +525,7 @@ class MailFileProvider(PersonalDataProvider):
     audience = gettext_lazy("Platformens driftsansvarlige.")
     retention_text = gettext_lazy("Slettes %(days)s dage efter, at mailen er skrevet.")
 
-    def retention_params(self):
+    def retention_params(self) -> dict[str, Any]:
         return {"days": setting_days("PRIVACY_MAIL_FILE_DAYS", 30)}
 
     @staticmethod
@@ -529,7 +536,7 @@ class MailFileProvider(PersonalDataProvider):
         directory = Path(path)
         return directory if directory.is_dir() else None
 
-    def _files(self, email: str):
+    def _files(self, email: str) -> Iterator[tuple[Path, str]]:
         directory = self._directory()
         if directory is None:
             return
@@ -539,7 +546,7 @@ class MailFileProvider(PersonalDataProvider):
             if needle in text.lower():
                 yield path, text
 
-    def export(self, email):
+    def export(self, email: str) -> list[dict[str, Any]]:
         records = []
         for path, text in self._files(email):
             subjects = re.findall(r"^Subject: (.*)$", text, flags=re.MULTILINE)
@@ -554,14 +561,14 @@ class MailFileProvider(PersonalDataProvider):
             )
         return records
 
-    def erase(self, email):
+    def erase(self, email: str) -> int:
         count = 0
         for path, _text in list(self._files(email)):
             path.unlink(missing_ok=True)
             count += 1
         return count
 
-    def retention(self, now, *, dry_run=False):
+    def retention(self, now: datetime, *, dry_run: bool = False) -> int:
         directory = self._directory()
         if directory is None:
             return 0

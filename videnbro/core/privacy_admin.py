@@ -5,11 +5,13 @@ check it); a model admin that holds people adds them to its `actions`."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,12 +21,14 @@ from . import privacy
 from .errors import PermissionDeniedError
 
 
-def _addresses(queryset) -> list[str]:
+def _addresses(queryset: QuerySet[Any]) -> list[str]:
     return sorted({row.email.strip().lower() for row in queryset if getattr(row, "email", "")})
 
 
 @admin.action(description=gettext_lazy("Udlevér personoplysninger (JSON)"))
-def export_personal_data(modeladmin, request, queryset):
+def export_personal_data(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
     addresses = _addresses(queryset)
     if not addresses:
         modeladmin.message_user(request, _("De valgte har ingen e-mailadresse."), messages.WARNING)
@@ -43,7 +47,9 @@ def export_personal_data(modeladmin, request, queryset):
 
 
 @admin.action(description=gettext_lazy("Slet (anonymisér) personoplysninger"))
-def erase_personal_data(modeladmin, request, queryset):
+def erase_personal_data(
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
     addresses = _addresses(queryset)
     if not addresses:
         modeladmin.message_user(request, _("De valgte har ingen e-mailadresse."), messages.WARNING)

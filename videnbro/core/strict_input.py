@@ -5,7 +5,8 @@ Django form validates (a form coerces anything to text, so a list became its Pyt
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import IO, Any
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
@@ -51,7 +52,9 @@ def lone_surrogate_field(data: Any) -> str | None:
 class StrictJSONParser(JSONParser):
     """JSON whose strings are all valid Unicode text (the default parser of the API)."""
 
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -94,7 +97,9 @@ def _type_error(field: forms.Field, value: Any) -> str | None:
     return None if isinstance(value, str) or _is_number(value) else _("Skal være tekst.")
 
 
-def check_form_types(data: dict, fields: dict[str, forms.Field], text_fields: tuple[str, ...] = ()) -> None:
+def check_form_types(
+    data: dict[str, Any], fields: dict[str, forms.Field], text_fields: tuple[str, ...] = ()
+) -> None:
     """Raise a 400 naming every field whose JSON value has the wrong type for its form field.
     Fields the form does not know are left to the caller (unknown-field check); None is
     "not given". `text_fields` are extra free-text fields outside the form (e.g. a note)."""
@@ -114,10 +119,10 @@ def check_form_types(data: dict, fields: dict[str, forms.Field], text_fields: tu
         raise serializers.ValidationError(errors)
 
 
-def form_data(data: dict, fields: dict[str, forms.Field]) -> MultiValueDict:
+def form_data(data: dict[str, Any], fields: dict[str, forms.Field]) -> MultiValueDict[str, Any]:
     """Type-checked JSON as a form's data: lists become the form's multiple values."""
     check_form_types(data, fields)
-    multi = MultiValueDict()
+    multi: MultiValueDict[str, Any] = MultiValueDict()
     for key, value in data.items():
         if isinstance(value, list):
             multi.setlist(key, [str(v) for v in value])
@@ -129,7 +134,7 @@ def form_data(data: dict, fields: dict[str, forms.Field]) -> MultiValueDict:
 class StrictBooleanField(serializers.BooleanField):
     """A boolean from JSON true/false only ("no", "nej" or 0 is an error, not a guess)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> bool:
         if isinstance(data, bool):
             return data
         self.fail("invalid", input=data)
@@ -138,7 +143,7 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictCharField(serializers.CharField):
     """Text from a JSON string only (DRF would turn a number into text)."""
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)

@@ -12,11 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -51,7 +53,7 @@ def is_formula_like(value: str) -> bool:
     return not _NUMBER.fullmatch(start)
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     """A cell value that cannot be a formula: text that looks like one gets a leading
     apostrophe (OWASP), control characters that XLSX cannot hold are dropped; numbers, dates
     and booleans pass unchanged (a negative number stays a number)."""
@@ -70,12 +72,12 @@ class Sheet:
     and column widths."""
 
     title: str
-    rows: Iterable[Sequence]
+    rows: Iterable[Sequence[Any]]
     header: Sequence[str] | None = None
     widths: Sequence[int] = ()
 
 
-def _append(sheet, values: Sequence) -> None:
+def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
     sheet.append([safe_cell(v) for v in values])
     for cell in sheet[sheet.max_row]:
         # Belt and braces: whatever the value, a text cell is stored as text, never as the
@@ -105,7 +107,7 @@ def write_workbook(sheets: Iterable[Sheet]) -> bytes:
 
 
 def write_table(
-    rows: Iterable[dict],
+    rows: Iterable[dict[str, Any]],
     columns: list[str],
     fmt: str,
     *,
@@ -121,7 +123,7 @@ def write_table(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([safe_cell(str(c)) for c in columns])
-        if fmt == "hxl":
+        if fmt == "hxl" and hxl_tags is not None:  # checked above
             writer.writerow([safe_cell(t) for t in hxl_tags])
         writer.writerows([safe_cell(row[c]) for c in columns] for row in rows)
         prefix = "\ufeff" if fmt == "csv" else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.mail import send_mail
 from django.db import transaction
 from django_tasks import task, task_backends
@@ -12,7 +14,7 @@ def send_email(to: str, subject: str, body: str) -> int:
     return send_mail(subject, body, None, [to], fail_silently=False)
 
 
-def enqueue(task_, *args) -> None:
+def enqueue(task_: Any, *args: Any) -> None:
     """Enqueue in the caller's transaction when the queue lives in the same database (the
     task row commits or rolls back with the write it belongs to); otherwise after commit, with
     a module's sweeper picking up work whose enqueue was lost in between."""

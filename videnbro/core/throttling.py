@@ -7,15 +7,22 @@ and is also applied to the public web form through `check_web_throttle`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.cache import caches
 from rest_framework import throttling
 from rest_framework.exceptions import Throttled
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
-class _SharedCacheMixin:
-    @property
-    def cache(self):  # DRF reads `self.cache`
-        return caches["throttle"]
+
+class _SharedCacheMixin(throttling.SimpleRateThrottle):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache = caches["throttle"]  # DRF reads `self.cache`; a throttle lives for one request
 
 
 class AnonRateThrottle(_SharedCacheMixin, throttling.AnonRateThrottle):
@@ -31,14 +38,18 @@ class OfferRateThrottle(_SharedCacheMixin, throttling.SimpleRateThrottle):
 
     scope = "offers"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         user = getattr(request, "user", None)
         ident = f"user-{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-def check_web_throttle(request, throttle_class=OfferRateThrottle) -> None:
+def check_web_throttle(
+    request: HttpRequest, throttle_class: type[throttling.SimpleRateThrottle] = OfferRateThrottle
+) -> None:
     """The same limit for a plain Django view; raises Throttled (→ 429 page)."""
     throttle = throttle_class()
-    if not throttle.allow_request(request, None):
+    # A plain Django request and no view: the throttle reads only `.user` and `.META`, which
+    # both have; the stubs ask for DRF's Request and a view.
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
         raise Throttled(wait=throttle.wait())

@@ -165,7 +165,7 @@ def match(request: MatchRequest) -> tuple[list[Suggestion], str]:
             continue
         signals = dict(evidence[org.pk])
         org_reasons = list(dict.fromkeys(reasons[org.pk]))
-        if request.region and org.region_id:
+        if request.region and org.region is not None:
             if org.region.slug == request.region:
                 signals["region"] = 1.0
                 org_reasons.append(_("ligger i %(r)s") % {"r": org.region.name})

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede pyplot
 from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 BAR_COLOUR = "#0b5cad"
@@ -39,7 +41,8 @@ def bar_chart(counts: dict[str, int], *, title: str, fmt: str, total_label: str 
     axes.set_title(f"{title} ({total_label} = {total})", fontsize=11, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max(values + [1]) * 1.25)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    # A linear axis' default locator is a MaxNLocator (AutoLocator), which takes `integer`.
+    cast(MaxNLocator, axes.xaxis.get_major_locator()).set_params(integer=True)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -45,8 +47,9 @@ class PartnershipForm(forms.Form):
         ),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (the stubs allow None)
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", _("Slutdatoen ligger før startdatoen."))

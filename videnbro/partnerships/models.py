@@ -203,7 +203,7 @@ class GovernanceBody(Sourced):
     kind = models.CharField(_("type"), max_length=20, choices=BodyKind.choices)
     name = models.CharField(_("navn"), max_length=200)
     mandate = models.TextField(_("mandat"), blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Organisation, GovernanceMember] = models.ManyToManyField(
         Organisation, through="GovernanceMember", related_name="governance_seats"
     )
 

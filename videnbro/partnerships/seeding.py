@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from tqdm import tqdm
@@ -175,11 +176,11 @@ def _geography(value: str) -> tuple[bool, list[Region], list[Municipality]]:
 
 
 def seed_other(stats: Counter) -> None:
-    participants_by_key: dict[str, list[services.ParticipantInput]] = {}
+    participants_by_key: dict[str, list[services.ResolvedParticipant]] = {}
     for row in _read("participants.csv"):
         where = f"participants {row['partnership']}"
         participants_by_key.setdefault(row["partnership"], []).append(
-            services.ParticipantInput(
+            services.ResolvedParticipant(
                 role=row["role"], organisation=_org(row["organisation"], where), note=row["note"]
             )
         )
@@ -189,7 +190,7 @@ def seed_other(stats: Counter) -> None:
         focus = focus_area_term(row["focus_area"]) if row.get("focus_area") else None
         start, start_precision = _date(row["start"])
         end, end_precision = _date(row["end"], end=True)
-        fields = {
+        fields: dict[str, Any] = {
             "title": row["title"],
             "description": row["description"],
             "focus_area": focus.slug if focus else "",
@@ -271,7 +272,7 @@ def seed_other(stats: Counter) -> None:
         )
     for row in _read("contributions.csv"):
         where = f"contribution {row['partnership']}"
-        values = {
+        values: dict[str, Any] = {
             "partnership": partnership(row["partnership"], where),
             "organisation": _org(row["organisation"], where) if row["organisation"] else None,
             "year": int(row["year"]) if row["year"] else None,

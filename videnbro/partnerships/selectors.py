@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from django.core.cache import cache
@@ -20,11 +20,14 @@ from .models import Participant, Partnership
 from .services import LANDSCAPE_VERSION
 from .taxonomy import FOCUS_AREAS, PARTNER_TYPES
 
+if TYPE_CHECKING:
+    from videnbro.accounts.types import Actor
+
 # Exact betweenness is O(V·E); above this many nodes it is estimated from a fixed sample.
 BETWEENNESS_EXACT_LIMIT = 600
 
 
-def partnership_queryset(user: Any = None) -> QuerySet[Partnership]:
+def partnership_queryset(user: Actor = None) -> QuerySet[Partnership]:
     """Partnerships with their participants as lists show them: only organisations `user` may
     see (the registry's one rule, `visible_organisations`) – without a user, the public ones.
     Unverified organisations (made from offers, volunteers, sign-ups) stay staff-only in the

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from videnbro.accounts.types import signed_in_user
 from videnbro.core import versions
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ApplicationError, PermissionDeniedError
@@ -34,6 +35,11 @@ from .models import (
 )
 from .rules import suggest_focus_area, suggest_partner_type
 from .signals import partnerships_changed
+
+if TYPE_CHECKING:
+    from datetime import date as Date
+
+    from videnbro.accounts.types import Actor
 
 # Bumped with every write that can change the landscape or the network.
 LANDSCAPE_VERSION = "partnerships.landscape"
@@ -63,6 +69,14 @@ class ParticipantInput:
     note: str = ""
 
 
+@dataclass(kw_only=True)
+class ResolvedParticipant(ParticipantInput):
+    """A participant placed in the registry (what `resolve_participants` returns): its
+    organisation is known. Still a ParticipantInput, so it can be passed in again."""
+
+    organisation: Organisation
+
+
 class UnresolvedParticipantsError(ApplicationError):
     """Some written names could not be placed with confidence; the caller must pick."""
 
@@ -72,9 +86,9 @@ def _notify(ids: Iterable[int]) -> None:
     partnerships_changed.send(sender=Partnership, partnership_ids=list(ids))
 
 
-def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[ParticipantInput]:
+def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[ResolvedParticipant]:
     """Resolve every written name; raise with the candidates for those that are uncertain."""
-    resolved: list[ParticipantInput] = []
+    resolved: list[ResolvedParticipant] = []
     unresolved: list[dict[str, Any]] = []
     for index, item in enumerate(inputs):
         if item.role not in ParticipantRole.values:
@@ -86,7 +100,8 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
                     ]
                 }
             )
-        if item.organisation is None:
+        organisation = item.organisation
+        if organisation is None:
             result = organisation_resolve(item.name)
             if result.match is None:
                 unresolved.append(
@@ -99,13 +114,10 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
                     }
                 )
                 continue
-            item = ParticipantInput(
-                role=item.role,
-                name=item.name,
-                note=item.note,
-                organisation=Organisation.objects.get(pk=result.match.id),
-            )
-        resolved.append(item)
+            organisation = Organisation.objects.get(pk=result.match.id)
+        resolved.append(
+            ResolvedParticipant(role=item.role, name=item.name, note=item.note, organisation=organisation)
+        )
     if unresolved:
         messages = [
             _(
@@ -121,7 +133,7 @@ def resolve_participants(inputs: Iterable[ParticipantInput]) -> list[Participant
     return resolved
 
 
-def _check_visible(actor: Any, participants: list[ParticipantInput]) -> None:
+def _check_visible(actor: Actor, participants: list[ResolvedParticipant]) -> None:
     """A participant must be an organisation the actor may see (issue 12, finding 6): an
     unverified organisation (made from an offer, a volunteer or a sign-up) is staff-only and
     cannot be listed by someone who cannot see it. The system (seeds, CLI) sees every one."""
@@ -159,7 +171,7 @@ def _validate(partnership: Partnership) -> None:
         raise ValidationError(errors)
 
 
-def _apply_participants(partnership: Partnership, participants: list[ParticipantInput]) -> None:
+def _apply_participants(partnership: Partnership, participants: list[ResolvedParticipant]) -> None:
     seen: set[tuple[int, str]] = set()
     for position, item in enumerate(participants):
         key = (item.organisation.pk, item.role)
@@ -192,7 +204,7 @@ def _apply_partner_type(partnership: Partnership, explicit: str | None) -> None:
 
 def partnership_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     participants: Iterable[ParticipantInput] = (),
     key: str | None = None,
@@ -275,7 +287,7 @@ def _source(partnership: Partnership) -> dict[str, str]:
 
 def partnership_update(
     *,
-    actor: Any,
+    actor: Actor,
     partnership: Partnership,
     participants: Iterable[ParticipantInput] | None = None,
     regions: Iterable[Region] | None = None,
@@ -344,7 +356,7 @@ def partnership_update(
 
 def governance_body_add(
     *,
-    actor: Any,
+    actor: Actor,
     partnership: Partnership,
     kind: str,
     name: str,
@@ -373,7 +385,7 @@ def governance_body_add(
     return body
 
 
-def contribution_add(*, actor: Any, partnership: Partnership, **fields: Any) -> Contribution:
+def contribution_add(*, actor: Actor, partnership: Partnership, **fields: Any) -> Contribution:
     if not is_system(actor) and not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
     contribution = Contribution(partnership=partnership, **fields)
@@ -396,7 +408,7 @@ def contribution_add(*, actor: Any, partnership: Partnership, **fields: Any) -> 
     return contribution
 
 
-def output_add(*, actor: Any, partnership: Partnership, **fields: Any) -> Output:
+def output_add(*, actor: Actor, partnership: Partnership, **fields: Any) -> Output:
     if not is_system(actor) and not permissions.can_edit_partnership(actor, partnership):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere dette partnerskab."))
     output = Output(partnership=partnership, **fields)
@@ -411,10 +423,10 @@ def output_add(*, actor: Any, partnership: Partnership, **fields: Any) -> Output
 
 def evaluation_add(
     *,
-    actor: Any,
+    actor: Actor,
     partnership: Partnership,
     kind: str,
-    date,
+    date: Date,
     method: str,
     findings: str,
     rating: int | None = None,
@@ -430,7 +442,7 @@ def evaluation_add(
         findings=findings,
         rating=rating,
         evaluator=evaluator,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=signed_in_user(actor),
     )
     evaluation.full_clean(validate_constraints=False)
     with transaction.atomic():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -153,8 +155,10 @@ def partnership_create(request):
                 focus_suggestion = suggest_focus_area(f"{data['title']}. {data['description']}")
                 if focus_suggestion:
                     data["focus_area"] = focus_suggestion.focus_area
-                    form.data = form.data.copy()
-                    form.data["focus_area"] = focus_suggestion.focus_area
+                    # A bound form's data is the POST QueryDict (typed as a plain Mapping).
+                    posted = cast(QueryDict, form.data).copy()
+                    posted["focus_area"] = focus_suggestion.focus_area
+                    form.data = posted
             try:
                 resolved = services.resolve_participants(inputs)
                 suggestion = suggest_partner_type((p.organisation, p.role) for p in resolved)

@@ -1,5 +1,7 @@
 """Web forms for organisations; they parse input, the service applies the rules."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,11 +43,13 @@ class OrganisationForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].required = False
         self.fields["sector"].help_text = _("Tom: udledes af typen.")
-        self.fields["parent"].queryset = Organisation.objects.order_by("name")
+        # A foreign key's form field (the base fields are typed as plain Field).
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent.queryset = Organisation.objects.order_by("name")
         if self.instance.pk:
             self.fields["aliases"].initial = " | ".join(self.instance.aliases.values_list("name", flat=True))
             self.fields["competences_text"].initial = " | ".join(

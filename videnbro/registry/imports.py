@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,9 @@ from videnbro.core.errors import ApplicationError, PermissionDeniedError
 from . import permissions, services
 from .models import Organisation
 from .serializers import OrganisationInputSerializer
+
+if TYPE_CHECKING:
+    from videnbro.accounts.types import Actor
 
 MAX_ROWS = 50_000
 
@@ -90,7 +93,7 @@ def _clean_row(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def organisations_import(
-    *, actor: Any, path: Path, skip_invalid: bool = False, dry_run: bool = False
+    *, actor: Actor, path: Path, skip_invalid: bool = False, dry_run: bool = False
 ) -> ImportReport:
     if not is_system(actor) and not permissions.can_import_organisations(actor):
         raise PermissionDeniedError("Du har ikke ret til at importere organisationer.")

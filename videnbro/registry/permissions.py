@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
-from videnbro.accounts.models import Role
+from videnbro.accounts.models import Role, User
 
 from .models import Organisation
+
+if TYPE_CHECKING:
+    from videnbro.accounts.types import Actor
 
 REGISTRY_KEEPERS = (Role.PLATFORM_ADMIN, Role.CLUSTER_SECRETARIAT)
 ORGANISATION_CREATORS = (*REGISTRY_KEEPERS, Role.AUTHORITY_STAFF)
@@ -29,11 +32,11 @@ def organisations_collaborate(organisation_id: int, other_id: int) -> bool:
     return any(checker(organisation_id, other_id) for checker in collaboration_checkers)
 
 
-def _signed_in(user: Any) -> bool:
+def _signed_in(user: Actor) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def can_view_contacts(user: Any, organisation: Organisation) -> bool:
+def can_view_contacts(user: Actor, organisation: Organisation) -> bool:
     """Contact persons are personal data: for staff who broker collaboration (platform admins,
     the cluster secretariat, authority staff), for the organisation's own members and for
     members of organisations working together with it – never for an account without an
@@ -49,11 +52,11 @@ def can_view_contacts(user: Any, organisation: Organisation) -> bool:
     )
 
 
-def can_create_organisation(user: Any) -> bool:
+def can_create_organisation(user: Actor) -> bool:
     return _signed_in(user) and user.has_role(*ORGANISATION_CREATORS)
 
 
-def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+def can_edit_organisation(user: Actor, organisation: Organisation) -> bool:
     """Registry keepers edit everything; anyone else edits only their own organisation."""
     if not _signed_in(user):
         return False
@@ -62,7 +65,7 @@ def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
     return organisation.pk is not None and user.organisation_id == organisation.pk
 
 
-def can_import_organisations(user: Any) -> bool:
+def can_import_organisations(user: Actor) -> bool:
     return _signed_in(user) and user.has_role(*REGISTRY_KEEPERS)
 
 
@@ -72,9 +75,9 @@ def can_import_organisations(user: Any) -> bool:
 UNVERIFIED_REVIEWERS = ORGANISATION_CREATORS
 
 
-def can_view_unverified(user: Any) -> bool:
+def can_view_unverified(user: Actor) -> bool:
     return _signed_in(user) and user.has_role(*UNVERIFIED_REVIEWERS)
 
 
-def can_verify_organisation(user: Any) -> bool:
+def can_verify_organisation(user: Actor) -> bool:
     return _signed_in(user) and user.has_role(*UNVERIFIED_REVIEWERS)

@@ -82,7 +82,7 @@ class _Loader:
         """Regions and municipalities, and the organisation record of each authority."""
         organisations: list[tuple[str, dict[str, Any]]] = []
         for name, row in _read("regions.csv"):
-            values = {
+            values: dict[str, Any] = {
                 "slug": row["slug"],
                 "name": row["name"],
                 "name_en": row["name_en"],

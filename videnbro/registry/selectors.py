@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
@@ -12,6 +12,9 @@ from videnbro.core.text import fold, normalise_name
 from .models import GROUP_KINDS, Kind, Membership, Organisation, OrganisationAlias
 from .permissions import can_view_unverified
 
+if TYPE_CHECKING:
+    from videnbro.accounts.types import Actor
+
 
 def public_organisations() -> QuerySet[Organisation]:
     """Organisations the public may see (verified); the one rule is
@@ -19,13 +22,13 @@ def public_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.public()
 
 
-def visible_organisations(user: Any) -> QuerySet[Organisation]:
+def visible_organisations(user: Actor) -> QuerySet[Organisation]:
     """All organisations for staff who review unverified ones, the public ones for everyone
     else (anonymous, self-service accounts, members)."""
     return Organisation.objects.all() if can_view_unverified(user) else public_organisations()
 
 
-def organisation_base_queryset(user: Any = None) -> QuerySet[Organisation]:
+def organisation_base_queryset(user: Actor = None) -> QuerySet[Organisation]:
     """Organisations with what lists and pages show; public ones unless `user` may review
     unverified records."""
     return (

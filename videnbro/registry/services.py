@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from videnbro.accounts.types import signed_in_user
 from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.keys import unique_key
@@ -28,6 +29,9 @@ from .models import (
 )
 from .signals import organisations_changed
 from .validators import clean_cvr
+
+if TYPE_CHECKING:
+    from videnbro.accounts.types import Actor
 
 # Plain fields a caller may set; relations and lists are handled separately.
 ORGANISATION_FIELDS = (
@@ -109,15 +113,15 @@ def _validate(organisation: Organisation) -> None:
         except ValidationError as exc:
             errors["cvr"] = exc.messages
         else:
-            other = Organisation.objects.filter(cvr=organisation.cvr).exclude(pk=organisation.pk)
-            if other.exists():
+            other = Organisation.objects.filter(cvr=organisation.cvr).exclude(pk=organisation.pk).first()
+            if other is not None:
                 errors["cvr"] = [
                     _("CVR-nummeret %(cvr)s er allerede registreret for %(other)s.")
-                    % {"cvr": organisation.cvr, "other": other.first().name}
+                    % {"cvr": organisation.cvr, "other": other.name}
                 ]
     else:
         organisation.cvr = None
-    if organisation.municipality_id:
+    if organisation.municipality_id and organisation.municipality is not None:
         municipality_region = organisation.municipality.region_id
         if organisation.region_id and organisation.region_id != municipality_region:
             errors["region"] = [_("Regionen passer ikke til kommunen.")]
@@ -135,10 +139,11 @@ def _validate(organisation: Organisation) -> None:
         )
         if organisation.cvr:
             same_name = same_name.exclude(cvr__isnull=False)
-        if same_name.exists():
+        existing = same_name.first()
+        if existing is not None:
             errors["name"] = [
                 _("%(name)s findes allerede i registret; brug den eksisterende post.")
-                % {"name": same_name.first().name}
+                % {"name": existing.name}
             ]
     try:
         organisation.full_clean(exclude=["key", "normalised_name", *errors.keys()], validate_unique=False)
@@ -175,7 +180,7 @@ def _set_aliases(organisation: Organisation, aliases: list[str]) -> None:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: Actor,
     key: str | None = None,
     aliases: Iterable[str] = (),
     competences: Iterable[str] = (),
@@ -194,7 +199,7 @@ def organisation_create(
         # Seeded, imported and staff-created records are verified by whoever created them;
         # records created for what the public sends in pass is_verified=False.
         organisation.verified_at = timezone.now()
-        organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
+        organisation.verified_by = signed_in_user(actor)
     with transaction.atomic():
         _validate(organisation)
         organisation.key = key or unique_key(Organisation, organisation.name, fallback="organisation")
@@ -216,7 +221,7 @@ def organisation_create(
 
 def organisation_update(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     aliases: Iterable[str] | None = None,
     competences: Iterable[str] | None = None,
@@ -241,7 +246,7 @@ def organisation_update(
 
 def _organisation_update(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     aliases: Iterable[str] | None,
     competences: Iterable[str] | None,
@@ -303,7 +308,7 @@ def _organisation_update(
     return organisation, verified_now + changed
 
 
-def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisation:
+def organisation_verify(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Staff confirm that an organisation created from an offer, a volunteer or an import is
     real: from now on it is public (lists, search, counts, networks, exports, reports)."""
     if not is_system(actor) and not permissions.can_verify_organisation(actor):
@@ -316,7 +321,7 @@ def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisati
             raise ConflictError(_("%(name)s er allerede verificeret.") % {"name": organisation.name})
         organisation.is_verified = True
         organisation.verified_at = timezone.now()
-        organisation.verified_by = actor if getattr(actor, "is_authenticated", False) else None
+        organisation.verified_by = signed_in_user(actor)
         attribute_history(organisation, actor)
         organisation.save(update_fields=["is_verified", "verified_at", "verified_by", "updated"])
         audit_log(
@@ -331,7 +336,7 @@ def organisation_verify(*, actor: Any, organisation: Organisation) -> Organisati
 
 def capacity_add(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     item: str,
     quantity: Any,
@@ -364,7 +369,7 @@ def capacity_add(
     return capacity
 
 
-def capacity_remove(*, actor: Any, capacity: Capacity) -> None:
+def capacity_remove(*, actor: Actor, capacity: Capacity) -> None:
     organisation = capacity.organisation
     if not is_system(actor) and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
@@ -381,7 +386,7 @@ def capacity_remove(*, actor: Any, capacity: Capacity) -> None:
 
 def membership_add(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     group: Organisation,
     role: str = "member",
@@ -409,7 +414,7 @@ def membership_add(
 
 
 def contact_add(
-    *, actor: Any, organisation: Organisation, name: str, title: str = "", email: str = "", phone: str = ""
+    *, actor: Actor, organisation: Organisation, name: str, title: str = "", email: str = "", phone: str = ""
 ) -> ContactPerson:
     if not is_system(actor) and not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDeniedError(_("Du har ikke ret til at redigere denne organisation."))
@@ -429,14 +434,17 @@ def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
     so history records the move; a row the survivor already has an equivalent of (a unique
     constraint says so) is dropped instead, as is a self-reference (membership of itself)."""
     from django.db import IntegrityError
+    from django.db.models import ForeignObjectRel
 
     relations = [
         f
         for f in Organisation._meta.get_fields(include_hidden=True)
-        if f.one_to_many and f.auto_created and not f.concrete
+        # the reverse sides of foreign keys (ManyToOneRel, a ForeignObjectRel)
+        if isinstance(f, ForeignObjectRel) and f.one_to_many and f.auto_created and not f.concrete
     ]
     for relation in relations:
-        model, field = relation.related_model, relation.field.name
+        # The model holding the foreign key: what ForeignObjectRel.related_model returns.
+        model, field = relation.field.model, relation.field.name
         if model is Organisation or model.__name__.startswith("Historical"):
             continue  # units are moved below; history rows keep what was true then
         for row in model._default_manager.filter(**{field: duplicate}):
@@ -449,7 +457,7 @@ def _move_relations(duplicate: Organisation, survivor: Organisation) -> None:
     Organisation.objects.filter(parent=duplicate).update(parent=survivor)
 
 
-def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organisation) -> Organisation:
+def organisation_merge(*, actor: Actor, survivor: Organisation, duplicate: Organisation) -> Organisation:
     """Merge `duplicate` into `survivor`: memberships, participations, aliases, capacities,
     contacts, users, sites and units move; the duplicate's names become aliases; history and
     an audit row with a snapshot of the duplicate are kept. Registry keepers only."""
@@ -467,7 +475,7 @@ def organisation_merge(*, actor: Any, survivor: Organisation, duplicate: Organis
             }
         )
     with transaction.atomic():
-        snapshot = {
+        snapshot: dict[str, Any] = {
             "key": duplicate.key,
             "name": duplicate.name,
             "cvr": duplicate.cvr,

@@ -341,7 +341,8 @@ SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]
 # SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https" (header, value). Unset → not trusted,
 # so a client cannot claim HTTPS by sending the header itself.
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
-    _header, _, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    # not `_`: that name is gettext_lazy in this module
+    _header, _sep, _value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
 # Anonymous downloads of the incident evaluation (PDF, XLSX) per client; rendered files are
 # cached per incident version (crisis/downloads.py).

@@ -8,10 +8,10 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import SECRET_KEY, VAR_DIR
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from videnbro.accounts.models import ApiToken, User
 from videnbro.accounts.services import token_create, token_revoke
+from videnbro.core.audit import SystemActor
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             tokens = ApiToken.objects.filter(prefix=options["prefix"], revoked__isnull=True)
             if tokens.count() != 1:
                 raise CommandError("No single active token has that prefix.")
-            token_revoke(actor="cli", token=tokens.get())
+            token_revoke(actor=SystemActor("cli"), token=tokens.get())
             self.stdout.write("Revoked.")
             return
         try:
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user named {options['username']!r}.") from None
         if action == "create":
-            _, raw = token_create(actor="cli", user=user, name=options["name"])
+            _, raw = token_create(actor=SystemActor("cli"), user=user, name=options["name"])
             self.stdout.write(raw)
         else:
             for token in user.api_tokens.order_by("created"):

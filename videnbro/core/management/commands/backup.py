@@ -8,8 +8,9 @@ engine, the migrations and the SHA-256 of every part. See docs/decisions/0013.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from videnbro.core.audit import SystemActor, audit_log
 from videnbro.core.backup import BackupError, backup_create, default_output
@@ -17,16 +18,16 @@ from videnbro.core.backup import BackupError, backup_create, default_output
 
 class Command(BaseCommand):
     # Works on a deployment whose URLs or settings fail a system check: backups matter most then.
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
     help = (
         "Back up the database and the uploaded documents (MEDIA_ROOT) into one .tar.gz "
         "(default: var/backups/videnbro-<UTC time>.tar.gz). Safe while the site runs."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("-o", "--output", type=Path, help="The archive to write (replaced if it exists).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         output = options["output"] or default_output()
         verbose = options["verbosity"] > 0
         try:

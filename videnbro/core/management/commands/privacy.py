@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from tqdm import tqdm
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         "retention period; docs: the providers as Markdown (docs/privacy.md)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export", help="Everything about one e-mail address, as JSON.")
         export.add_argument("email")
@@ -37,15 +39,15 @@ class Command(BaseCommand):
         docs = sub.add_parser("docs", help="The providers as Markdown.")
         docs.add_argument("--language", default="en", choices=["da", "en"])
 
-    def _progress(self, desc: str):
+    def _progress(self, desc: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
         quiet = int(self.verbosity) < 1
 
-        def wrap(items):
+        def wrap(items: Iterable[Any]) -> Iterable[Any]:
             return tqdm(items, desc=desc, unit="providers", disable=quiet, leave=False, file=sys.stderr)
 
         return wrap
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
         self.verbosity = options.get("verbosity", 1)
         actor = SystemActor("cli")
         try:
@@ -53,7 +55,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
 
-    def _export(self, actor, options):
+    def _export(self, actor: SystemActor, options: dict[str, Any]) -> None:
         result = privacy.personal_data_export(
             actor=actor, email=options["email"], progress=self._progress("export")
         )
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(text)
 
-    def _erase(self, actor, options):
+    def _erase(self, actor: SystemActor, options: dict[str, Any]) -> None:
         email = privacy.normalise_email(options["email"])
         if not options["yes"]:
             if not sys.stdin.isatty():
@@ -80,7 +82,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{key}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Erased: {sum(counts.values())} record(s)."))
 
-    def _retention(self, actor, options):
+    def _retention(self, actor: SystemActor, options: dict[str, Any]) -> None:
         counts = privacy.retention_apply(
             actor=actor, dry_run=options["dry_run"], progress=self._progress("retention")
         )
@@ -89,5 +91,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{key}: {verb} {count}")
         self.stdout.write(self.style.SUCCESS(f"Total {verb}: {sum(counts.values())}."))
 
-    def _docs(self, actor, options):
+    def _docs(self, actor: SystemActor, options: dict[str, Any]) -> None:
         self.stdout.write(privacy.providers_markdown(options["language"]), ending="")

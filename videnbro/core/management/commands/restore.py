@@ -10,9 +10,10 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from videnbro.core.audit import SystemActor, audit_log
@@ -29,27 +30,27 @@ from videnbro.core.backup import (
 
 class Command(BaseCommand):
     # Works on a deployment whose URLs or settings fail a system check: backups matter most then.
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
     help = (
         "Restore a backup made by `videnbro backup`: replaces the whole database and the "
         "files under MEDIA_ROOT. Stop the app servers and workers first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="The .tar.gz written by `videnbro backup`.")
         parser.add_argument(
             "--yes", action="store_true", help="Do not ask for confirmation (required without a terminal)."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] > 0
         progress = self.stdout.write if verbose else (lambda message: None)
         archive = options["file"]
         root = media_root()
         root.parent.mkdir(parents=True, exist_ok=True)
         # Unpacked next to MEDIA_ROOT, so the verified files move into place by renaming.
-        with tempfile.TemporaryDirectory(prefix=".videnbro-restore-", dir=root.parent) as work:
-            work = Path(work)
+        with tempfile.TemporaryDirectory(prefix=".videnbro-restore-", dir=root.parent) as work_name:
+            work = Path(work_name)
             try:
                 verified = backup_verify(archive, work / "archive", progress=progress)
             except BackupError as exc:

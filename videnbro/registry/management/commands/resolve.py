@@ -17,5 +17,5 @@ class Command(BaseCommand):
             if result.match:
                 self.stdout.write(f"{name!r} → {result.match.name} (score {result.score:.2f})")
             else:
-                options = ", ".join(f"{c.name} {c.score:.2f}" for c in result.candidates)
-                self.stdout.write(f"{name!r} → no confident match; candidates: {options or '–'}")
+                candidates = ", ".join(f"{c.name} {c.score:.2f}" for c in result.candidates)
+                self.stdout.write(f"{name!r} → no confident match; candidates: {candidates or '–'}")

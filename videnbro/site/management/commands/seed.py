@@ -1,6 +1,8 @@
 """`videnbro seed` – load all real seed data, app by app; running it twice changes nothing."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 # Order matters: partnerships refer to registry organisations.
@@ -19,10 +21,10 @@ SEEDERS = [
 class Command(BaseCommand):
     help = "Load the seed data (registry, partnerships, crisis, data map) from the files in the repository."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-progress", action="store_true", help="No progress bars (for logs).")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         for label, path, error_path in SEEDERS:
             seeder, error = import_string(path), import_string(error_path)
             try:

@@ -10,8 +10,9 @@ also a "[SYNTETISK]" title and a `synth-datasaet-` key). `--delete` removes all 
 from __future__ import annotations
 
 import random
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         "synthetic health datasets, for benchmarks."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what",
             nargs="?",
@@ -112,7 +113,17 @@ class Command(BaseCommand):
             "--no-index", action="store_true", help="Skip adding the synthetic records to the search index."
         )
 
-    def handle(self, *args, what, organisations, partnerships, seed, delete, no_index, **options):
+    def handle(
+        self,
+        *args: Any,
+        what: str | None,
+        organisations: int,
+        partnerships: int,
+        seed: int,
+        delete: bool,
+        no_index: bool,
+        **options: Any,
+    ) -> None:
         if delete:
             self._delete()
             return
@@ -257,7 +268,7 @@ class Command(BaseCommand):
                     indexer(ids[start : start + batch])
                     bar.update(len(ids[start : start + batch]))
 
-    def _delete(self):
+    def _delete(self) -> None:
         with transaction.atomic():
             # Synthetic datasets first: they protect their synthetic custodians.
             n_datasets = synthetic_datasets_delete()
