@@ -21,6 +21,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from videnbro.broker import services
+from videnbro.broker.services import documents as document_services
 from videnbro.broker.inspection import validate_document
 from videnbro.broker.models import AccessRequest, RequestDocument, RequestPart
 from videnbro.core.errors import ConflictError, PermissionDeniedError
@@ -183,7 +184,7 @@ def test_no_file_is_left_behind_when_the_row_cannot_be_written(draft, applicant,
     def broken_audit(**_kwargs):
         raise RuntimeError("audit unavailable")
 
-    monkeypatch.setattr(services, "audit_log", broken_audit)
+    monkeypatch.setattr(document_services, "audit_log", broken_audit)
     with pytest.raises(RuntimeError):
         services.document_add(
             actor=applicant, access_request=draft, kind="protocol", upload=upload("protokol.pdf", PDF)
