@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from videnbro.datamap.models import Dataset
+from videnbro.datamap.signals import PageSection
 
 from .selectors import approved_uses_of
 
@@ -17,7 +18,7 @@ APPROVED_USES_ORDER = 50
 
 def approved_uses_section(
     sender: type[Dataset], dataset: Dataset, request: HttpRequest | None = None, **kwargs: Any
-) -> dict[str, Any] | None:
+) -> PageSection | None:
     """The dataset page's "approved uses": register entries covering the dataset (none: no
     section)."""
     uses = list(approved_uses_of(dataset)[:APPROVED_USES_SHOWN])

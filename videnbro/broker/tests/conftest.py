@@ -6,28 +6,14 @@ state. `run_tasks()` (sending the queued e-mails) comes from the root conftest."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
 from django.test import Client
 
 from videnbro.accounts.models import Role
 from videnbro.broker import services
 from videnbro.broker.models import AccessRequest, RequestPart
-from videnbro.core.tests.chromium import chromium
 
-from .factories import (
-    BEF,
-    BROWSER_DATASETS,
-    BROWSER_PASSWORD,
-    DBCG,
-    DST,
-    LPR,
-    RKKP,
-    SDS,
-    dataset_choices,
-    project_data,
-)
+from .factories import BEF, DBCG, DST, LPR, RKKP, SDS, dataset_choices, project_data
 
 S = AccessRequest.Status
 P = RequestPart.Status
@@ -156,95 +142,3 @@ def client_as(db):
         return client
 
     return make
-
-
-# ---------------------------------------------------------------------------------------------
-# Browser tests (test_browser.py): a live server with the seeded data, Chromium, the people of
-# the walk-through and the background worker that sends the e-mails.
-
-
-@pytest.fixture
-def seeded_live_server(live_server):
-    """The live server with the registry, the partnerships and the health data map seeded."""
-    from videnbro.datamap.seeding import seed_datamap
-    from videnbro.partnerships.seeding import seed_partnerships
-    from videnbro.registry.seeding import seed_registry
-
-    seed_registry(progress=False)
-    seed_partnerships(progress=False)
-    seed_datamap(progress=False)
-    return live_server
-
-
-@pytest.fixture
-def browser_page(seeded_live_server) -> Iterator:
-    """Depends on the seeded server so the data is written before Playwright starts (its
-    greenlet would otherwise hold a database connection of its own)."""
-    with chromium() as browser:
-        context = browser.new_context(locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-
-
-@pytest.fixture
-def people(seeded_live_server) -> set[str]:
-    """The broker and one custodian user per custodian (made by an administrator); the
-    applicant signs up during the test."""
-    from videnbro.accounts.models import User
-    from videnbro.registry.models import Organisation
-
-    custodians = {Organisation.objects.get(key=key).key for key in BROWSER_DATASETS.values()}
-    User.objects.create_user(
-        "maegler@dataindgang.example",
-        password=BROWSER_PASSWORD,
-        email="maegler@dataindgang.example",
-        role=Role.DATA_BROKER,
-    )
-    for key in custodians:
-        User.objects.create_user(
-            f"data@{key}.example",
-            password=BROWSER_PASSWORD,
-            email=f"data@{key}.example",
-            role=Role.DATA_CUSTODIAN,
-            organisation=Organisation.objects.get(key=key),
-        )
-    return custodians
-
-
-@pytest.fixture
-def task_worker() -> Callable[[], None]:
-    """`task_worker()` runs the queued tasks (e-mails) in a thread of its own like a real
-    worker process: database work from the test's thread while Playwright runs would open a
-    connection in Playwright's greenlet that nobody closes (PostgreSQL then refuses to drop the
-    test database)."""
-
-    def run() -> None:
-        import threading
-
-        from django.db import connections
-        from django_tasks_db.management.commands.db_worker import Worker
-
-        def work() -> None:
-            try:
-                Worker(
-                    queue_names=["*"],
-                    interval=0,
-                    batch=True,
-                    backend_name="default",
-                    startup_delay=False,
-                    max_tasks=None,
-                    worker_id="browser-test",
-                    excluded_queue_names=[],
-                ).run()
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=work)
-        thread.start()
-        thread.join(timeout=120)
-
-    return run

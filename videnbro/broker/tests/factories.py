@@ -13,14 +13,6 @@ SDS, DST = "sundhedsdatastyrelsen", "danmarks-statistik"
 RKKP = "regionernes-kliniske-kvalitetsudviklingsprogram"
 CUSTODIAN_OF = {LPR: SDS, BEF: DST, DBCG: RKKP}
 
-# The walk-through of test_browser.py: the password of its people and the datasets it applies
-# for, with their custodians.
-BROWSER_PASSWORD = "Data-test-2026!"  # noqa: S105
-BROWSER_DATASETS = {
-    "dbcg-database": "regionernes-kliniske-kvalitetsudviklingsprogram",
-    "landspatientregisteret": "sundhedsdatastyrelsen",
-    "personindkomster": "danmarks-statistik",
-}
 VARIABLES = {LPR: ["C_ADIAG", "D_INDDTO"], BEF: ["KOEN", "FOED_DAG"], DBCG: ["ER-status", "HER2-status"]}
 
 

@@ -10,10 +10,43 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .factories import BROWSER_DATASETS as DATASETS
-from .factories import BROWSER_PASSWORD as PASSWORD
+from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
+from videnbro.crisis.tests.test_browser import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Data-test-2026!"  # noqa: S105
+DATASETS = {
+    "dbcg-database": "regionernes-kliniske-kvalitetsudviklingsprogram",
+    "landspatientregisteret": "sundhedsdatastyrelsen",
+    "personindkomster": "danmarks-statistik",
+}
+
+
+@pytest.fixture
+def people(seeded_live_server):  # noqa: F811
+    """The broker and one custodian user per custodian (made by an administrator); the
+    applicant signs up during the test."""
+    from videnbro.accounts.models import Role, User
+    from videnbro.datamap.seeding import seed_datamap
+    from videnbro.registry.models import Organisation
+
+    seed_datamap(progress=False)
+    custodians = {Organisation.objects.get(key=key).key for key in DATASETS.values()}
+    User.objects.create_user(
+        "maegler@dataindgang.example",
+        password=PASSWORD,
+        email="maegler@dataindgang.example",
+        role=Role.DATA_BROKER,
+    )
+    for key in custodians:
+        User.objects.create_user(
+            f"data@{key}.example",
+            password=PASSWORD,
+            email=f"data@{key}.example",
+            role=Role.DATA_CUSTODIAN,
+            organisation=Organisation.objects.get(key=key),
+        )
+    return custodians
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -39,9 +72,8 @@ def move(scope, test_id: str, note: str = "") -> None:
 
 def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_active(
     people,
-    seeded_live_server,
-    browser_page,
-    task_worker,
+    seeded_live_server,  # noqa: F811
+    browser_page,  # noqa: F811
 ):
     page, base = browser_page, seeded_live_server.url
 
@@ -75,7 +107,7 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     page.get_by_label(re.compile(r"^Organisation")).fill("Københavns Universitet")
     page.get_by_role("button", name="Opret konto").click()
     expect(page.get_by_test_id("signup-done")).to_contain_text("forsker@ku.example")
-    task_worker()  # the e-mail worker
+    run_tasks()  # the e-mail worker
     from django.core import mail
 
     (activation,) = [m for m in mail.outbox if m.to == ["forsker@ku.example"]]

@@ -21,9 +21,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from videnbro.broker import services
-from videnbro.broker.services import documents as document_services
 from videnbro.broker.inspection import validate_document
 from videnbro.broker.models import AccessRequest, RequestDocument, RequestPart
+from videnbro.broker.services import documents as document_services
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
 

@@ -38,3 +38,11 @@ def test_it_answers_the_dataset_page_with_the_approved_uses(make_request):
 def test_it_adds_no_section_to_a_dataset_without_approved_uses(make_request):
     make_request(S.ACTIVE, datasets=(LPR,))
     assert _sections(Dataset.objects.get(key=BEF)) == []
+
+
+def test_it_shows_the_approved_uses_on_the_dataset_page(make_request, client):
+    make_request(S.ACTIVE, datasets=(LPR,), project_title="Synligt projekt")
+    response = client.get(Dataset.objects.get(key=LPR).get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="approved-uses"' in html and "Synligt projekt" in html
