@@ -7,7 +7,7 @@ moves; acting on another custodian's part is a 403."""
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,185 +20,21 @@ from rest_framework.views import APIView
 
 from videnbro.core.api import object_or_404
 from videnbro.core.pagination import Pagination
-from videnbro.core.strict_input import StrictCharField, StrictJSONParser
-from videnbro.registry.serializers import OrganisationRefSerializer
+from videnbro.core.strict_input import StrictJSONParser
 
 from . import permissions, selectors, services
 from .forms import PROJECT_FIELDS
-from .models import AccessRequest, RequestDocument, RequestEvent, RequestPart
-
-
-class RequestedDatasetSerializer(serializers.Serializer):
-    dataset = serializers.CharField(source="dataset.key")
-    title = serializers.CharField(source="dataset.title")
-    custodian = serializers.CharField(source="dataset.custodian.key")
-    variables = serializers.ListField(child=serializers.CharField())
-
-
-class PartSerializer(serializers.ModelSerializer):
-    custodian = OrganisationRefSerializer()
-    overdue = serializers.BooleanField(source="is_overdue")
-    datasets = serializers.SerializerMethodField()
-
-    class Meta:
-        model = RequestPart
-        fields = ["id", "custodian", "status", "due_at", "overdue", "conditions", "decided_at", "datasets"]
-
-    def get_datasets(self, part) -> list[str]:
-        return [c.dataset.key for c in part.request.requested_datasets.all() if c.part_id == part.pk]
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = RequestDocument
-        fields = ["id", "kind", "filename", "content_type", "size", "sha256", "created", "url"]
-
-    def get_url(self, document) -> str:
-        return f"/api/v1/access-requests/{document.request_id}/documents/{document.pk}/"
-
-
-class EventSerializer(serializers.ModelSerializer):
-    part = serializers.SerializerMethodField()
-
-    class Meta:
-        model = RequestEvent
-        fields = ["created", "actor_label", "actor_role", "part", "from_status", "to_status", "note"]
-
-    def get_part(self, event) -> str | None:
-        return event.part.custodian.key if event.part_id else None
-
-
-class AccessRequestSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer(allow_null=True)
-    parent = serializers.CharField(source="parent.reference", allow_null=True, default=None)
-    overdue = serializers.SerializerMethodField()
-    parts = PartSerializer(many=True)
-    datasets = RequestedDatasetSerializer(source="requested_datasets", many=True)
-    url = serializers.CharField(source="get_absolute_url")
-
-    class Meta:
-        model = AccessRequest
-        fields = [
-            "id",
-            "reference",
-            "kind",
-            "parent",
-            "project_title",
-            "organisation",
-            "status",
-            "due_at",
-            "overdue",
-            "parts",
-            "datasets",
-            "submitted_at",
-            "approved_at",
-            "url",
-        ]
-
-    def get_overdue(self, request) -> bool:
-        return request.has_overdue_step
-
-
-class AccessRequestDetailSerializer(AccessRequestSerializer):
-    applicant = serializers.SerializerMethodField()
-    sandbox = serializers.CharField(source="sandbox.key", allow_null=True, default=None)
-    documents = DocumentSerializer(many=True)
-    events = EventSerializer(many=True)
-    amendments = serializers.SerializerMethodField()
-    moves = serializers.SerializerMethodField()
-
-    class Meta(AccessRequestSerializer.Meta):
-        fields = [
-            *AccessRequestSerializer.Meta.fields,
-            "applicant",
-            "purpose",
-            "description",
-            "legal_basis",
-            "period_from",
-            "period_to",
-            "population",
-            "environment",
-            "sandbox",
-            "funding",
-            "cost_estimate",
-            "cost_note",
-            "documents",
-            "events",
-            "amendments",
-            "moves",
-        ]
-
-    def get_applicant(self, request) -> dict:
-        return {
-            "name": request.applicant.get_full_name() or request.applicant.username,
-            "email": request.applicant.email,
-        }
-
-    def get_amendments(self, request) -> list[str]:
-        """The amendments the caller may see (a custodian only those routed to it)."""
-        user = self.context["request"].user
-        return [a.reference for a in request.amendments.all() if permissions.can_view(user, a)]
-
-    def get_moves(self, request) -> dict:
-        """What the caller may do now: request states and, per part id, part states."""
-        moves = services.moves_for(self.context["request"].user, request)
-        return {"request": moves["request"], "parts": {str(k): v for k, v in moves["parts"].items()}}
-
-
-class DatasetChoiceSerializer(serializers.Serializer):
-    dataset = StrictCharField(help_text="Dataset key or id")
-    variables = serializers.ListField(child=StrictCharField(), required=False)
-
-
-class AccessRequestInputSerializer(serializers.Serializer):
-    """Documentation of the input; validation happens in the service (one validator for web
-    and API)."""
-
-    project_title = StrictCharField()
-    purpose = StrictCharField(required=False)
-    description = StrictCharField(required=False)
-    legal_basis = StrictCharField(required=False)
-    period_from = serializers.DateField(required=False)
-    period_to = serializers.DateField(required=False)
-    population = StrictCharField(required=False)
-    environment = serializers.ChoiceField(choices=AccessRequest.Environment.choices, required=False)
-    sandbox = serializers.IntegerField(required=False, help_text="Sandbox id")
-    funding = StrictCharField(required=False)
-    datasets = DatasetChoiceSerializer(many=True, required=False)
-
-
-class AccessTransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=[*AccessRequest.Status.choices, *RequestPart.Status.choices])
-    note = StrictCharField(required=False, allow_blank=True, default="")
-    part = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="The part (custodian) for a part state; may be left out by a custodian with one part",
-    )
-    cost_estimate = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="DKK; required to move to cost_estimate",
-    )
-    variables = serializers.DictField(
-        child=serializers.ListField(child=StrictCharField()),
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="With the applicant's answer to updates_requested: {dataset key: [variable "
-        "names]} for that part's datasets",
-    )
-
-
-class DocumentInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RequestDocument.Kind.choices)
-    file = serializers.FileField(help_text="PDF, DOCX or ODT; never data")
+from .models import AccessRequest
+from .serializers import (
+    AccessRequestDetailSerializer,
+    AccessRequestInputSerializer,
+    AccessRequestSerializer,
+    AccessTransitionSerializer,
+    DocumentInputSerializer,
+    DocumentSerializer,
+    RegisterEntrySerializer,
+)
+from .views import document_response
 
 
 def _project_data(data) -> dict:
@@ -236,8 +72,6 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise NotAuthenticated()
 
     def get_queryset(self):
-        from django.core.exceptions import ValidationError
-
         try:
             return selectors.filter_requests(selectors.visible(self.request.user), self.request.query_params)
         except ValidationError as exc:
@@ -279,7 +113,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def partial_update(self, request, pk=None):
         access_request = services.request_save(
             actor=request.user,
-            request=self._get(pk),
+            access_request=self._get(pk),
             data=_project_data(request.data),
             datasets=request.data.get("datasets"),
         )
@@ -300,7 +134,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         values = serializer.validated_data
         access_request = services.request_transition(
             actor=request.user,
-            request=access_request,
+            access_request=access_request,
             to=values["to"],
             note=values["note"],
             part=values["part"],
@@ -324,7 +158,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             )
         document = services.document_add(
             actor=request.user,
-            request=access_request,
+            access_request=access_request,
             kind=request.data.get("kind", ""),
             upload=request.FILES.get("file"),
         )
@@ -347,7 +181,7 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         access_request = self._get(pk)
         document = object_or_404(access_request.documents.all(), document_id)
         if request.method == "DELETE":
-            services.document_remove(actor=request.user, request=access_request, document=document)
+            services.document_remove(actor=request.user, access_request=access_request, document=document)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return document_response(document)
 
@@ -368,33 +202,6 @@ class AccessRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             datasets=request.data.get("datasets"),
         )
         return self._detail(amendment, status.HTTP_201_CREATED)
-
-
-def document_response(document: RequestDocument) -> FileResponse:
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class RegisterEntrySerializer(serializers.Serializer):
-    reference = serializers.CharField()
-    project_title = serializers.CharField()
-    organisation = serializers.CharField(source="organisation_label", allow_null=True)
-    purpose = serializers.CharField()
-    datasets = serializers.SerializerMethodField()
-    status = serializers.CharField()
-    approved_at = serializers.DateTimeField(allow_null=True)
-    period_from = serializers.DateField(allow_null=True)
-    period_to = serializers.DateField(allow_null=True)
-
-    def get_datasets(self, request) -> list[dict]:
-        return [{"key": d.key, "title": d.title} for d in selectors.approved_datasets(request)]
 
 
 class RegisterView(APIView):

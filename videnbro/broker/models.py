@@ -2,7 +2,7 @@
 several custodians, brokered between the applicant and the registry owners.
 
 The platform holds the application and its documents (protocol, approvals) – never data:
-uploads that look like a data extract are refused (see `documents.py`).
+uploads that look like a data extract are refused (see `inspection.py`).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ class AccessRequest(models.Model):
 
     @property
     def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation_id else self.organisation_name
+        return self.organisation.name if self.organisation is not None else self.organisation_name
 
     @property
     def has_overdue_step(self) -> bool:

@@ -15,11 +15,14 @@ hide buttons).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from videnbro.accounts.models import Role
+
+if TYPE_CHECKING:
+    from .models import AccessRequest, RequestPart
 
 
 def _signed_in(user: Any) -> bool:
@@ -34,11 +37,11 @@ def is_custodian(user: Any) -> bool:
     return _signed_in(user) and user.role == Role.DATA_CUSTODIAN and user.organisation_id is not None
 
 
-def is_applicant(user: Any, request) -> bool:
-    return _signed_in(user) and request.applicant_id == user.pk
+def is_applicant(user: Any, access_request: AccessRequest) -> bool:
+    return _signed_in(user) and access_request.applicant_id == user.pk
 
 
-def is_part_custodian(user: Any, part) -> bool:
+def is_part_custodian(user: Any, part: RequestPart) -> bool:
     return is_custodian(user) and part.custodian_id == user.organisation_id
 
 
@@ -58,20 +61,20 @@ def visible_requests(user: Any, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition).distinct()
 
 
-def can_view(user: Any, request) -> bool:
-    if is_applicant(user, request):
+def can_view(user: Any, access_request: AccessRequest) -> bool:
+    if is_applicant(user, access_request):
         return True
     if is_broker(user):
-        return request.submitted_at is not None
-    return is_custodian(user) and request.parts.filter(custodian_id=user.organisation_id).exists()
+        return access_request.submitted_at is not None
+    return is_custodian(user) and access_request.parts.filter(custodian_id=user.organisation_id).exists()
 
 
-def role_in(user: Any, request) -> str:
+def role_in(user: Any, access_request: AccessRequest) -> str:
     """The side this person acts on for this request: applicant, broker or custodian."""
-    if is_applicant(user, request):
+    if is_applicant(user, access_request):
         return "applicant"
     if is_broker(user):
         return "broker"
-    if is_custodian(user) and request.parts.filter(custodian_id=user.organisation_id).exists():
+    if is_custodian(user) and access_request.parts.filter(custodian_id=user.organisation_id).exists():
         return "custodian"
     return ""

@@ -1,22 +1,44 @@
-"""Reads of the data entry point: what each side sees, overdue steps and the public register."""
+"""Reads of the data entry point: what each side sees, the moves the state machine allows
+now, the custodian's inbox and the public register."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from videnbro.accounts.types import Actor
+from videnbro.datamap.models import Dataset
 
 from . import permissions
+from .filters import OPEN, AccessRequestFilter, RequestPartFilter, filtered, overdue_q
 from .models import AccessRequest, RequestedDataset, RequestPart
+from .workflow import APPROVED, DECIDED, PART_MACHINE, REQUEST_MACHINE, is_orphaned, may_act
+
+__all__ = [
+    "OPEN",
+    "REGISTER_STATES",
+    "allowed_moves",
+    "approved_datasets",
+    "approved_uses",
+    "approved_uses_of",
+    "custodian_inbox",
+    "filter_requests",
+    "moves_for",
+    "overdue_q",
+    "request_queryset",
+    "status_counts",
+    "visible",
+]
 
 S = AccessRequest.Status
 P = RequestPart.Status
-OPEN = [S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE]
 REGISTER_STATES = [S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED]
+Moves = dict[str, Any]  # {"request": [state, …], "parts": {part id: [state, …]}}
 
 
-def request_queryset() -> QuerySet:
+def request_queryset() -> QuerySet[AccessRequest]:
     return AccessRequest.objects.select_related(
         "applicant", "organisation", "parent", "sandbox"
     ).prefetch_related(
@@ -29,46 +51,17 @@ def request_queryset() -> QuerySet:
     )
 
 
-def visible(user) -> QuerySet:
+def visible(user: Actor) -> QuerySet[AccessRequest]:
     return permissions.visible_requests(user, request_queryset())
 
 
-def overdue_q(now=None) -> Q:
-    """A request whose own step is late, or one with a custodian's part that is late."""
-    now = now or timezone.now()
-    return Q(due_at__lt=now, status__in=OPEN) | Q(
-        status=S.ROUTED, parts__due_at__lt=now, parts__status__in=RequestPart.OPEN
-    )
+def filter_requests(queryset: QuerySet[AccessRequest], params: Mapping[str, Any]) -> QuerySet[AccessRequest]:
+    """`queryset` narrowed by the list's filters (filters.AccessRequestFilter); an unknown
+    status is a ValidationError."""
+    return filtered(AccessRequestFilter(params, queryset=queryset)).distinct()
 
 
-def filter_requests(queryset: QuerySet, params) -> QuerySet:
-    errors: dict[str, list[str]] = {}
-    status = params.get("status") or ""
-    if status == "open":
-        queryset = queryset.filter(status__in=OPEN)
-    elif status:
-        if status not in S.values:
-            errors["status"] = [_("Ukendt status: %(s)s.") % {"s": status[:40]}]
-        queryset = queryset.filter(status=status)
-    if params.get("overdue") in ("1", "true", "yes"):
-        queryset = queryset.filter(overdue_q())
-    if custodian := params.get("custodian"):
-        queryset = queryset.filter(
-            Q(parts__custodian__key=custodian) | Q(requested_datasets__dataset__custodian__key=custodian)
-        )
-    if q := (params.get("q") or "").strip():
-        queryset = queryset.filter(
-            Q(reference__iexact=q)
-            | Q(project_title__icontains=q)
-            | Q(organisation__name__icontains=q)
-            | Q(organisation_name__icontains=q)
-        )
-    if errors:
-        raise ValidationError(errors)
-    return queryset.distinct()
-
-
-def custodian_inbox(user, params=None) -> QuerySet:
+def custodian_inbox(user: Any, params: Mapping[str, Any] | None = None) -> QuerySet[RequestPart]:
     """The parts that concern the person's organisation, oldest due date first."""
     params = params or {}
     parts = (
@@ -76,24 +69,66 @@ def custodian_inbox(user, params=None) -> QuerySet:
         .select_related("request__organisation", "custodian")
         .prefetch_related("datasets__dataset")
     )
-    status = params.get("status") or "open"
-    if status == "open":
-        parts = parts.filter(status__in=RequestPart.OPEN, request__status=S.ROUTED)
-    elif status in P.values:
-        parts = parts.filter(status=status)
-    elif status != "all":
-        raise ValidationError({"status": [_("Ukendt status: %(s)s.") % {"s": status[:40]}]})
-    if params.get("overdue") in ("1", "true", "yes"):
-        parts = parts.filter(due_at__lt=timezone.now(), status__in=RequestPart.OPEN, request__status=S.ROUTED)
-    return parts.order_by("due_at", "created")
+    data = {"status": params.get("status") or "open", "overdue": params.get("overdue") or ""}
+    return filtered(RequestPartFilter(data, queryset=parts)).order_by("due_at", "created")
 
 
-def status_counts(queryset: QuerySet) -> list[tuple[str, str, int]]:
+def status_counts(queryset: QuerySet[AccessRequest]) -> list[tuple[str, str, int]]:
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
-    return [(value, label, counts.get(value, 0)) for value, label in S.choices]
+    return [(value, str(label), counts.get(value, 0)) for value, label in S.choices]
 
 
-def approved_uses() -> QuerySet:
+# ---------------------------------------------------------------------------------------------
+# The moves the state machine allows now
+
+
+def allowed_moves(access_request: AccessRequest) -> Moves:
+    """The moves the state machine allows now (whoever may make them), for 409 answers and
+    the buttons: {"request": [...], "parts": {part_id: [...]}}."""
+    parts = list(access_request.parts.all())
+    decided = bool(parts) and all(p.status in DECIDED for p in parts)
+    any_approved = any(p.status in APPROVED for p in parts)
+    orphaned = is_orphaned(access_request)
+    moves = []
+    for to in REQUEST_MACHINE.allowed(access_request.status):
+        if orphaned and to not in (S.WITHDRAWN, S.CLOSED):
+            continue
+        if to == S.COST_ESTIMATE and not (decided and any_approved):
+            continue
+        if to == S.CLOSED and access_request.status == S.ROUTED and not (decided and not any_approved):
+            continue
+        moves.append(to)
+    part_moves = {
+        p.pk: (PART_MACHINE.allowed(p.status) if access_request.status == S.ROUTED and not orphaned else [])
+        for p in parts
+    }
+    return {"request": moves, "parts": part_moves}
+
+
+def moves_for(actor: Actor, access_request: AccessRequest) -> Moves:
+    """The subset of `allowed_moves` this person may make (for buttons)."""
+    moves = allowed_moves(access_request)
+    status = access_request.status
+    mine = [
+        to
+        for to in moves["request"]
+        if may_act(actor, access_request, REQUEST_MACHINE.side(status, to) or "")
+    ]
+    parts = {}
+    for part in access_request.parts.all():
+        parts[part.pk] = [
+            to
+            for to in moves["parts"].get(part.pk, [])
+            if may_act(actor, access_request, PART_MACHINE.side(part.status, to) or "", part)
+        ]
+    return {"request": mine, "parts": parts}
+
+
+# ---------------------------------------------------------------------------------------------
+# The public register of approved uses
+
+
+def approved_uses() -> QuerySet[AccessRequest]:
     """The public register: approved projects with organisation, datasets and purpose –
     never the applicant's name or contact details."""
     return (
@@ -122,25 +157,25 @@ def approved_uses() -> QuerySet:
     )
 
 
-def approved_datasets(request: AccessRequest) -> list:
+def approved_datasets(access_request: AccessRequest) -> list[Dataset]:
     """The datasets a register entry covers: those of approved parts, amendments included."""
-    entries = [request, *[a for a in request.amendments.all()]]
-    seen, datasets = set(), []
+    entries = [access_request, *access_request.amendments.all()]
+    seen: set[int] = set()
+    datasets: list[Dataset] = []
     for entry in entries:
         for chosen in entry.requested_datasets.all():
-            if chosen.part and chosen.part.status in RequestPart.APPROVED and chosen.dataset_id not in seen:
+            if chosen.part and chosen.part.status in APPROVED and chosen.dataset_id not in seen:
                 seen.add(chosen.dataset_id)
                 datasets.append(chosen.dataset)
     return datasets
 
 
-def approved_uses_of(dataset) -> QuerySet:
+def approved_uses_of(dataset: Dataset) -> QuerySet[AccessRequest]:
     """Register entries whose approved parts (amendments included) cover this dataset."""
-    approved = RequestPart.APPROVED
-    covered = Q(requested_datasets__dataset=dataset, requested_datasets__part__status__in=approved)
+    covered = Q(requested_datasets__dataset=dataset, requested_datasets__part__status__in=APPROVED)
     covered |= Q(
         amendments__requested_datasets__dataset=dataset,
-        amendments__requested_datasets__part__status__in=approved,
+        amendments__requested_datasets__part__status__in=APPROVED,
         amendments__approved_at__isnull=False,
         amendments__status__in=REGISTER_STATES,
     )

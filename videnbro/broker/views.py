@@ -3,14 +3,17 @@ custodian's inbox, the broker's overview and the public register of approved use
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,9 +23,8 @@ from videnbro.core.pagination import page_of
 from videnbro.datamap.models import Dataset
 
 from . import permissions, selectors, services
-from .api import document_response
-from .documents import max_bytes
 from .forms import AccessRequestForm
+from .inspection import max_bytes
 from .models import AccessRequest, RequestDocument, RequestPart, state_label
 
 S = AccessRequest.Status
@@ -49,7 +51,7 @@ def _get(request, reference: str) -> AccessRequest:
 
 
 def home(request):
-    context = {"register_count": selectors.approved_uses().count()}
+    context: dict[str, Any] = {"register_count": selectors.approved_uses().count()}
     if request.user.is_authenticated:
         mine = selectors.request_queryset().filter(applicant=request.user)
         context.update(
@@ -99,7 +101,7 @@ def _editor(request, *, access_request: AccessRequest | None = None, parent: Acc
                 actor=request.user,
                 data=request.POST.dict(),
                 datasets=chosen,
-                request=access_request,
+                access_request=access_request,
                 parent=parent,
             )
         except ConflictError as exc:  # the request moved on meanwhile: keep what was typed
@@ -112,7 +114,7 @@ def _editor(request, *, access_request: AccessRequest | None = None, parent: Acc
         else:
             if request.POST.get("then") == "submit":
                 with report_errors(request):
-                    services.request_transition(actor=request.user, request=saved, to=S.SUBMITTED)
+                    services.request_transition(actor=request.user, access_request=saved, to=S.SUBMITTED)
                     messages.success(request, _("Ansøgningen er sendt til Dataindgangen."))
                     return redirect(saved.get_absolute_url())
                 return redirect(reverse("broker:request_edit", args=[saved.reference]))
@@ -190,7 +192,7 @@ def amendment_create(request, reference: str):
 @login_required
 def request_detail(request, reference: str):
     access_request = _get(request, reference)
-    moves = services.moves_for(request.user, access_request)
+    moves = selectors.moves_for(request.user, access_request)
     parts = [
         (
             part,
@@ -201,7 +203,7 @@ def request_detail(request, reference: str):
     ]
     status = access_request.status
     on_path = status in PROGRESS
-    reached = PROGRESS.index(status) if on_path else -1
+    reached = PROGRESS.index(S(status)) if on_path else -1
     return render(
         request,
         "broker/request_detail.html",
@@ -234,7 +236,7 @@ def request_transition(request, reference: str):
     with report_errors(request):
         services.request_transition(
             actor=request.user,
-            request=access_request,
+            access_request=access_request,
             to=to,
             note=request.POST.get("note", ""),
             part=request.POST.get("part") or None,
@@ -257,7 +259,7 @@ def document_upload(request, reference: str):
     with report_errors(request):
         document = services.document_add(
             actor=request.user,
-            request=access_request,
+            access_request=access_request,
             kind=request.POST.get("kind", ""),
             upload=request.FILES.get("file"),
         )
@@ -273,9 +275,21 @@ def document_remove(request, reference: str, document_id: int):
     if document is None:
         raise Http404
     with report_errors(request):
-        services.document_remove(actor=request.user, request=access_request, document=document)
+        services.document_remove(actor=request.user, access_request=access_request, document=document)
         messages.success(request, _("Dokumentet »%(f)s« er fjernet.") % {"f": document.filename})
     return redirect(access_request.get_absolute_url() + "#documents")
+
+
+def document_response(document: RequestDocument) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -376,7 +390,10 @@ def register(request):
         ]
         content, content_type = write_table(rows, columns, fmt, sheet_title=_("Dataanvendelser"))
         response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="videnbro-dataanvendelser.{fmt}"'
+        response["Content-Disposition"] = (
+            content_disposition_header(as_attachment=True, filename=f"videnbro-dataanvendelser.{fmt}")
+            or "attachment"
+        )
         return response
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "broker/register.html", {"page": page, "total": len(entries)})

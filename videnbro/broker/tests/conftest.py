@@ -86,7 +86,7 @@ def make_request(seeded, applicant, broker, custodians):
 
         def go(to: str, who, **kwargs) -> None:
             nonlocal request
-            request = services.request_transition(actor=who, request=request, to=to, **kwargs)
+            request = services.request_transition(actor=who, access_request=request, to=to, **kwargs)
 
         if state == S.WITHDRAWN:
             go(S.WITHDRAWN, actor, note="Projektet er opgivet.")

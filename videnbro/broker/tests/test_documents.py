@@ -21,8 +21,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from videnbro.broker import services
-from videnbro.broker.documents import validate_document
+from videnbro.broker.inspection import validate_document
 from videnbro.broker.models import AccessRequest, RequestDocument, RequestPart
+from videnbro.broker.services import documents as document_services
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.models import AuditLog
 
@@ -122,7 +123,7 @@ def draft(make_request) -> AccessRequest:
 @pytest.mark.parametrize(("name", "content", "content_type"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
 def test_it_attaches_a_real_document(draft, applicant, name, content, content_type):
     document = services.document_add(
-        actor=applicant, request=draft, kind="ethics", upload=upload(name, content)
+        actor=applicant, access_request=draft, kind="ethics", upload=upload(name, content)
     )
     document.refresh_from_db()
     assert (document.filename, document.kind, document.content_type, document.size) == (
@@ -142,7 +143,7 @@ def test_it_attaches_a_real_document(draft, applicant, name, content, content_ty
 
 def test_it_keeps_a_danish_file_name_for_the_download(draft, applicant, client_as):
     document = services.document_add(
-        actor=applicant, request=draft, kind="protocol", upload=upload("Protokol – æøå v2.pdf", PDF)
+        actor=applicant, access_request=draft, kind="protocol", upload=upload("Protokol – æøå v2.pdf", PDF)
     )
     assert document.filename == "Protokol – æøå v2.pdf"
     response = client_as(applicant).get(
@@ -160,7 +161,9 @@ def test_it_keeps_a_danish_file_name_for_the_download(draft, applicant, client_a
 @pytest.mark.parametrize(("name", "content", "hint"), REFUSED, ids=REFUSED_IDS)
 def test_it_refuses_data_and_anything_but_a_document(draft, applicant, name, content, hint):
     with pytest.raises(ValidationError) as raised:
-        services.document_add(actor=applicant, request=draft, kind="protocol", upload=upload(name, content))
+        services.document_add(
+            actor=applicant, access_request=draft, kind="protocol", upload=upload(name, content)
+        )
     assert set(raised.value.message_dict) == {"file"}
     assert hint in raised.value.message_dict["file"][0]
     assert not RequestDocument.objects.exists()
@@ -171,7 +174,7 @@ def test_it_refuses_data_and_anything_but_a_document(draft, applicant, name, con
 def test_a_data_refusal_explains_that_videnbro_never_receives_data(draft, applicant):
     with pytest.raises(ValidationError) as raised:
         services.document_add(
-            actor=applicant, request=draft, kind="protocol", upload=upload("udtraek.csv", CSV)
+            actor=applicant, access_request=draft, kind="protocol", upload=upload("udtraek.csv", CSV)
         )
     message = raised.value.message_dict["file"][0]
     assert "modtager aldrig data" in message and "sikkert analysemiljø" in message
@@ -181,10 +184,10 @@ def test_no_file_is_left_behind_when_the_row_cannot_be_written(draft, applicant,
     def broken_audit(**_kwargs):
         raise RuntimeError("audit unavailable")
 
-    monkeypatch.setattr(services, "audit_log", broken_audit)
+    monkeypatch.setattr(document_services, "audit_log", broken_audit)
     with pytest.raises(RuntimeError):
         services.document_add(
-            actor=applicant, request=draft, kind="protocol", upload=upload("protokol.pdf", PDF)
+            actor=applicant, access_request=draft, kind="protocol", upload=upload("protokol.pdf", PDF)
         )
     assert not RequestDocument.objects.exists()
     assert stored_files(draft) == []
@@ -194,13 +197,15 @@ def test_no_file_is_left_behind_when_the_row_cannot_be_written(draft, applicant,
 def test_it_refuses_a_file_over_the_size_limit(draft, applicant):
     big = PDF + b"%" * 1024
     with pytest.raises(ValidationError) as raised:
-        services.document_add(actor=applicant, request=draft, kind="protocol", upload=upload("stor.pdf", big))
+        services.document_add(
+            actor=applicant, access_request=draft, kind="protocol", upload=upload("stor.pdf", big)
+        )
     assert "højst 1,0\xa0KB pr. dokument" in raised.value.message_dict["file"][0]
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
     # Just under the limit is fine.
     services.document_add(
         actor=applicant,
-        request=draft,
+        access_request=draft,
         kind="protocol",
         upload=upload("lille.pdf", PDF + b"%" * (1024 - len(PDF))),
     )
@@ -210,11 +215,11 @@ def test_it_refuses_a_file_over_the_size_limit(draft, applicant):
 def test_it_needs_a_kind_and_a_file(draft, applicant):
     with pytest.raises(ValidationError) as raised:
         services.document_add(
-            actor=applicant, request=draft, kind="opskrift", upload=upload("protokol.pdf", PDF)
+            actor=applicant, access_request=draft, kind="opskrift", upload=upload("protokol.pdf", PDF)
         )
     assert set(raised.value.message_dict) == {"kind"}
     with pytest.raises(ValidationError) as raised:
-        services.document_add(actor=applicant, request=draft, kind="protocol", upload=None)
+        services.document_add(actor=applicant, access_request=draft, kind="protocol", upload=None)
     assert set(raised.value.message_dict) == {"file"}
     assert not RequestDocument.objects.exists()
 
@@ -225,7 +230,7 @@ def test_only_the_applicant_uploads(make_request, request, who):
     with pytest.raises(PermissionDeniedError):
         services.document_add(
             actor=request.getfixturevalue(who),
-            request=routed,
+            access_request=routed,
             kind="protocol",
             upload=upload("protokol.pdf", PDF),
         )
@@ -238,7 +243,7 @@ def test_only_the_applicant_uploads(make_request, request, who):
 def test_the_applicant_uploads_while_holding_the_request(make_request, applicant, state, parts):
     request = make_request(state, parts=parts)
     services.document_add(
-        actor=applicant, request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
+        actor=applicant, access_request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
     )
     assert request.documents.count() == 1
 
@@ -258,7 +263,7 @@ def test_the_applicant_cannot_upload_while_others_hold_the_request(make_request,
     request = make_request(state, parts=parts)
     with pytest.raises(ConflictError) as raised:
         services.document_add(
-            actor=applicant, request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
+            actor=applicant, access_request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
         )
     assert raised.value.status_code == 409
     assert not RequestDocument.objects.exists() and stored_files(request) == []
@@ -534,7 +539,7 @@ BYPASS_IDS = [f"{name}-{i}" for i, (name, _c, _h) in enumerate(BYPASSES)]
 )
 def test_real_documents_with_pictures_and_fonts_pass(draft, applicant, name, content, content_type):
     document = services.document_add(
-        actor=applicant, request=draft, kind="protocol", upload=upload(name, content)
+        actor=applicant, access_request=draft, kind="protocol", upload=upload(name, content)
     )
     assert document.content_type == content_type and document.size == len(content)
 
@@ -545,7 +550,9 @@ def test_data_anywhere_in_the_file_or_in_a_renamed_member_is_refused(draft, appl
     """A CSV behind a %PDF header and more than 4 KB of padding, and DOCX members named
     "data.csv.", "data.csv " or "*.bin" holding an OLE workbook, passed (issue 12, finding 9)."""
     with pytest.raises(ValidationError) as raised:
-        services.document_add(actor=applicant, request=draft, kind="protocol", upload=upload(name, content))
+        services.document_add(
+            actor=applicant, access_request=draft, kind="protocol", upload=upload(name, content)
+        )
     assert hint in raised.value.message_dict["file"][0]
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
 

@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from videnbro.broker import services
@@ -24,9 +25,9 @@ REQUESTS = "/api/v1/access-requests/"
 
 def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_request, broker, client_as):
     request = make_request(S.ROUTED, parts=P.APPROVED)
-    with pytest.raises(services.ValidationError) as raised:
+    with pytest.raises(ValidationError) as raised:
         services.request_transition(
-            actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="9999999999,999"
+            actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate="9999999999,999"
         )
     assert "cost_estimate" in raised.value.message_dict
     assert client_as(broker).get(reverse("broker:overview")).status_code == 200
@@ -35,11 +36,11 @@ def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_r
 def test_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
     stale = make_request(S.DRAFT)
     fresh = services.request_transition(
-        actor=applicant, request=AccessRequest.objects.get(pk=stale.pk), to=S.SUBMITTED
+        actor=applicant, access_request=AccessRequest.objects.get(pk=stale.pk), to=S.SUBMITTED
     )
-    services.request_transition(actor=broker, request=fresh, to=S.SCREENING)
+    services.request_transition(actor=broker, access_request=fresh, to=S.SCREENING)
     with pytest.raises(ConflictError):
-        services.request_save(actor=applicant, request=stale, data={"purpose": "gammel"})
+        services.request_save(actor=applicant, access_request=stale, data={"purpose": "gammel"})
     stored = AccessRequest.objects.get(pk=stale.pk)
     assert stored.status == S.SCREENING and stored.due_at is not None
     assert stored.purpose != "gammel"
@@ -110,8 +111,10 @@ def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request,
 
     request = make_request(S.DRAFT)
     tracemalloc.start()
-    with pytest.raises(services.ValidationError) as raised:
-        services.document_add(actor=applicant, request=request, kind="protocol", upload=upload(name, content))
+    with pytest.raises(ValidationError) as raised:
+        services.document_add(
+            actor=applicant, access_request=request, kind="protocol", upload=upload(name, content)
+        )
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "dataudtræk" in raised.value.message_dict["file"][0]
@@ -124,7 +127,7 @@ def test_the_applicant_removes_a_document_while_documents_may_change(
 ):
     request = make_request(S.DRAFT, datasets=(LPR,))
     document = services.document_add(
-        actor=applicant, request=request, kind="protocol", upload=upload("forkert.pdf", PDF)
+        actor=applicant, access_request=request, kind="protocol", upload=upload("forkert.pdf", PDF)
     )
     storage, name = document.file.storage, document.file.name
     assert storage.exists(name)
@@ -134,10 +137,13 @@ def test_the_applicant_removes_a_document_while_documents_may_change(
     assert not RequestDocument.objects.exists() and not storage.exists(name)
 
     second = services.document_add(
-        actor=applicant, request=request, kind="ethics", upload=upload("godkendelse.docx", docx_bytes())
+        actor=applicant,
+        access_request=request,
+        kind="ethics",
+        upload=upload("godkendelse.docx", docx_bytes()),
     )
     web = reverse("broker:document_remove", args=[request.reference, second.pk])
-    request = services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
+    request = services.request_transition(actor=applicant, access_request=request, to=S.SUBMITTED)
     response = client_as(applicant).post(web)  # sent: the documents are part of it now
     assert response.status_code == 302 and RequestDocument.objects.filter(pk=second.pk).exists()
     assert api_as(broker).delete(f"{REQUESTS}{request.pk}/documents/{second.pk}/").status_code == 403
@@ -152,7 +158,7 @@ def test_a_custodian_sees_only_the_amendments_routed_to_it(
     )
     for to in (S.SUBMITTED, S.SCREENING, S.ROUTED):
         amendment = services.request_transition(
-            actor=applicant if to == S.SUBMITTED else broker, request=amendment, to=to
+            actor=applicant if to == S.SUBMITTED else broker, access_request=amendment, to=to
         )
     detail = api_as(custodians[SDS]).get(f"{REQUESTS}{parent.pk}/").json()
     assert detail["amendments"] == []  # routed to RKKP only
@@ -176,7 +182,7 @@ def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
     edit = reverse("broker:request_edit", args=[request.reference])
     client = client_as(applicant)
     assert client.get(edit).status_code == 200  # the page is open in a tab …
-    services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)  # … sent
+    services.request_transition(actor=applicant, access_request=request, to=S.SUBMITTED)  # … sent
     response = client.post(
         edit, {"project_title": "Ny titel skrevet i den gamle fane", "datasets": [LPR], "then": "stay"}
     )
@@ -190,6 +196,6 @@ def test_the_amendment_page_of_an_ended_request_explains_instead_of_failing(
     make_request, applicant, broker, client_as
 ):
     request = make_request(S.ACTIVE)
-    services.request_transition(actor=broker, request=request, to=S.CLOSED)
+    services.request_transition(actor=broker, access_request=request, to=S.CLOSED)
     response = client_as(applicant).get(reverse("broker:amendment_create", args=[request.reference]))
     assert response.status_code == 302 and response["Location"] == request.get_absolute_url()

@@ -72,7 +72,7 @@ def approving_custodians(request: AccessRequest, to: str) -> set[str]:
 
 
 def move(request, actor, to, **kwargs):
-    return services.request_transition(actor=actor, request=request, to=to, **kwargs)
+    return services.request_transition(actor=actor, access_request=request, to=to, **kwargs)
 
 
 def test_nothing_is_sent_before_the_worker_runs(make_request, applicant, mailoutbox, deliver):

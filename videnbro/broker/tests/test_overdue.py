@@ -45,7 +45,7 @@ def test_a_late_request_step_names_whoever_must_act(make_request, applicant, bro
     request = make_request(state)
     overdue(request)
     (step,) = services.overdue_steps()
-    assert step.request == request and step.part is None and step.state == state
+    assert step.access_request == request and step.part is None and step.state == state
     assert step.recipients == {applicant.email if side == "applicant" else broker.email}
 
 
@@ -62,7 +62,7 @@ def test_a_late_part_names_its_custodian_or_the_applicant_when_waiting_for_them(
 
 def test_a_withdrawn_request_is_never_overdue(make_request, applicant):
     request = make_request(S.ROUTED, datasets=(LPR, BEF))
-    services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
+    services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
     request.refresh_from_db()
     overdue(request)
     assert services.overdue_steps() == []

@@ -190,7 +190,7 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(
 ):
     request = make_request(S.DRAFT, datasets=(LPR,))
     document = services.document_add(
-        actor=applicant, request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
+        actor=applicant, access_request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
     )
     web = reverse("broker:document_download", args=[request.reference, document.pk])
     rest = api_url(request, f"documents/{document.pk}/")
@@ -214,7 +214,7 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(
     assert not can_download(other_applicant)
 
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):
-        request = services.request_transition(actor=actor, request=request, to=to)
+        request = services.request_transition(actor=actor, access_request=request, to=to)
     assert can_download(broker) and can_download(custodians[SDS])
     assert not can_download(custodians[DST])  # no part of this request
     assert not can_download(other_applicant)
@@ -231,7 +231,7 @@ def test_a_document_of_one_request_is_not_reachable_through_another(
 ):
     first, second = make_request(S.DRAFT), make_request(S.DRAFT)
     document = services.document_add(
-        actor=applicant, request=first, kind="protocol", upload=upload("protokol.pdf", PDF)
+        actor=applicant, access_request=first, kind="protocol", upload=upload("protokol.pdf", PDF)
     )
     assert (
         client_as(applicant)

@@ -128,7 +128,7 @@ def test_it_makes_every_allowed_request_move_for_the_right_side(
 
     moved = services.request_transition(
         actor=actor,
-        request=request,
+        access_request=request,
         to=to,
         note=note,
         cost_estimate="4200" if to == S.COST_ESTIMATE else None,
@@ -159,7 +159,9 @@ def test_it_refuses_every_request_move_the_table_does_not_allow(make_request, ap
     actor = broker if request.submitted_at else applicant
 
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", cost_estimate="100")
+        services.request_transition(
+            actor=actor, access_request=request, to=to, note="Forsøg", cost_estimate="100"
+        )
 
     assert raised.value.status_code == 409
     # Routed with every part still pending: only withdrawal is open.
@@ -187,7 +189,9 @@ def test_it_refuses_a_request_move_to_the_wrong_side(
     events = request.events.count()
 
     with pytest.raises(PermissionDeniedError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", cost_estimate="100")
+        services.request_transition(
+            actor=actor, access_request=request, to=to, note="Forsøg", cost_estimate="100"
+        )
 
     assert raised.value.status_code == 403
     request.refresh_from_db()
@@ -198,13 +202,13 @@ def test_it_refuses_a_request_move_to_the_wrong_side(
 def test_it_refuses_the_applicant_screening_their_own_request(make_request, applicant):
     request = make_request(S.SUBMITTED)
     with pytest.raises(PermissionDeniedError):
-        services.request_transition(actor=applicant, request=request, to=S.SCREENING)
+        services.request_transition(actor=applicant, access_request=request, to=S.SCREENING)
 
 
 def test_it_refuses_the_broker_accepting_the_cost_estimate(make_request, broker):
     request = make_request(S.COST_ESTIMATE)
     with pytest.raises(PermissionDeniedError):
-        services.request_transition(actor=broker, request=request, to=S.ACCEPTED)
+        services.request_transition(actor=broker, access_request=request, to=S.ACCEPTED)
     assert AccessRequest.objects.get(pk=request.pk).status == S.COST_ESTIMATE
 
 
@@ -214,16 +218,16 @@ def test_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_
     request = make_request(S.SUBMITTED, by=own_broker)
 
     with pytest.raises(PermissionDeniedError):
-        services.request_transition(actor=own_broker, request=request, to=S.SCREENING)
-    assert services.moves_for(own_broker, request)["request"] == [S.WITHDRAWN]
+        services.request_transition(actor=own_broker, access_request=request, to=S.SCREENING)
+    assert selectors.moves_for(own_broker, request)["request"] == [S.WITHDRAWN]
 
-    request = services.request_transition(actor=colleague, request=request, to=S.SCREENING)
-    request = services.request_transition(actor=colleague, request=request, to=S.ROUTED)
+    request = services.request_transition(actor=colleague, access_request=request, to=S.SCREENING)
+    request = services.request_transition(actor=colleague, access_request=request, to=S.ROUTED)
     part = sds_part(request)
     with pytest.raises(PermissionDeniedError):  # nor on behalf of a custodian
-        services.request_transition(actor=own_broker, request=request, to=P.IN_REVIEW, part=part)
-    assert services.moves_for(own_broker, request)["parts"][part.pk] == []
-    services.request_transition(actor=colleague, request=request, to=P.IN_REVIEW, part=part)
+        services.request_transition(actor=own_broker, access_request=request, to=P.IN_REVIEW, part=part)
+    assert selectors.moves_for(own_broker, request)["parts"][part.pk] == []
+    services.request_transition(actor=colleague, access_request=request, to=P.IN_REVIEW, part=part)
     assert sds_part(request).status == P.IN_REVIEW
 
 
@@ -240,7 +244,7 @@ def test_it_makes_every_allowed_part_move_for_the_right_side(
     actor = applicant if side == APPLICANT else custodians[SDS]
     note = f"Besked ved {to}"
 
-    services.request_transition(actor=actor, request=request, to=to, note=note, part=part)
+    services.request_transition(actor=actor, access_request=request, to=to, note=note, part=part)
 
     part.refresh_from_db()
     assert part.status == to
@@ -271,7 +275,9 @@ def test_it_refuses_every_part_move_the_table_does_not_allow(make_request, custo
     events = request.events.count()
 
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=custodians[SDS], request=request, to=to, note="Forsøg", part=part)
+        services.request_transition(
+            actor=custodians[SDS], access_request=request, to=to, note="Forsøg", part=part
+        )
 
     assert raised.value.status_code == 409
     assert raised.value.extra["allowed"]["parts"][part.pk] == sorted(services.PART_FLOW[frm])
@@ -296,7 +302,7 @@ def test_it_refuses_a_part_move_to_the_wrong_side(
     }[wrong]
 
     with pytest.raises(PermissionDeniedError) as raised:
-        services.request_transition(actor=actor, request=request, to=to, note="Forsøg", part=part)
+        services.request_transition(actor=actor, access_request=request, to=to, note="Forsøg", part=part)
 
     assert raised.value.status_code == 403
     part.refresh_from_db()
@@ -307,9 +313,11 @@ def test_custodian_a_cannot_act_on_custodian_bs_part(make_request, custodians):
     request = make_request(S.ROUTED)
     dst_part = request.parts.get(custodian__key=DST)
     with pytest.raises(PermissionDeniedError):
-        services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW, part=dst_part)
+        services.request_transition(
+            actor=custodians[SDS], access_request=request, to=P.IN_REVIEW, part=dst_part
+        )
     # Leaving out the part picks the custodian's own.
-    services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW)
+    services.request_transition(actor=custodians[SDS], access_request=request, to=P.IN_REVIEW)
     assert dict(request.parts.values_list("custodian__key", "status")) == {
         SDS: P.IN_REVIEW,
         DST: P.PENDING,
@@ -321,7 +329,7 @@ def test_the_broker_records_a_custodians_decision_marked_as_such(make_request, b
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     part = sds_part(request)
     services.request_transition(
-        actor=broker, request=request, to=P.APPROVED, part=part, note="Godkendt pr. e-mail 3. marts."
+        actor=broker, access_request=request, to=P.APPROVED, part=part, note="Godkendt pr. e-mail 3. marts."
     )
     part.refresh_from_db()
     assert part.status == P.APPROVED
@@ -333,17 +341,17 @@ def test_the_broker_records_a_custodians_decision_marked_as_such(make_request, b
 def test_the_broker_must_name_the_part(make_request, broker):
     request = make_request(S.ROUTED)
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to=P.IN_REVIEW)
+        services.request_transition(actor=broker, access_request=request, to=P.IN_REVIEW)
     assert "part" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to=P.IN_REVIEW, part=999999)
+        services.request_transition(actor=broker, access_request=request, to=P.IN_REVIEW, part=999999)
     assert "part" in raised.value.message_dict
 
 
 def test_it_refuses_an_unknown_state(make_request, broker):
     request = make_request(S.SUBMITTED)
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to="approved_by_magic")
+        services.request_transition(actor=broker, access_request=request, to="approved_by_magic")
     assert "to" in raised.value.message_dict
 
 
@@ -354,7 +362,7 @@ def test_it_refuses_an_unknown_state(make_request, broker):
 def test_it_refuses_to_submit_an_incomplete_request(seeded, applicant):
     request = services.request_save(actor=applicant, data={"project_title": "Kun en titel"})
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
+        services.request_transition(actor=applicant, access_request=request, to=S.SUBMITTED)
     assert set(raised.value.message_dict) == {"purpose", "legal_basis", "datasets"}
     request.refresh_from_db()
     assert request.status == S.DRAFT and request.submitted_at is None
@@ -366,7 +374,7 @@ def test_it_refuses_to_submit_without_variables_for_a_dataset_that_lists_them(se
         actor=applicant, data=project_data(), datasets=[{"dataset": LPR}, *dataset_choices(BEF)]
     )
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
+        services.request_transition(actor=applicant, access_request=request, to=S.SUBMITTED)
     assert set(raised.value.message_dict) == {"datasets"}
     message = " ".join(raised.value.message_dict["datasets"])
     assert Dataset.objects.get(key=LPR).title in message
@@ -378,14 +386,16 @@ def test_it_submits_a_dataset_without_listed_variables_without_variables(seeded,
     request = services.request_save(
         actor=applicant, data=project_data(), datasets=[{"dataset": "test-uden-variable"}]
     )
-    request = services.request_transition(actor=applicant, request=request, to=S.SUBMITTED)
+    request = services.request_transition(actor=applicant, access_request=request, to=S.SUBMITTED)
     assert request.status == S.SUBMITTED and request.submitted_at is not None
 
 
 def test_it_needs_every_part_decided_before_the_cost_estimate(make_request, broker):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.IN_REVIEW})
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="1000")
+        services.request_transition(
+            actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate="1000"
+        )
     assert "Danmarks Statistik" in raised.value.message
     assert "Regionernes Kliniske Kvalitetsudviklingsprogram" in raised.value.message
     assert "Sundhedsdatastyrelsen" not in raised.value.message
@@ -395,7 +405,9 @@ def test_it_needs_every_part_decided_before_the_cost_estimate(make_request, brok
 def test_it_needs_one_approval_for_the_cost_estimate(make_request, broker):
     request = make_request(S.ROUTED, parts=P.REJECTED)
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="1000")
+        services.request_transition(
+            actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate="1000"
+        )
     assert raised.value.extra["allowed"]["request"] == [S.CLOSED, S.WITHDRAWN]
 
 
@@ -403,7 +415,9 @@ def test_it_needs_one_approval_for_the_cost_estimate(make_request, broker):
 def test_it_needs_a_valid_amount_for_the_cost_estimate(make_request, broker, amount):
     request = make_request(S.ROUTED, parts=P.APPROVED)
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate=amount)
+        services.request_transition(
+            actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate=amount
+        )
     assert set(raised.value.message_dict) == {"cost_estimate"}
     assert AccessRequest.objects.get(pk=request.pk).status == S.ROUTED
 
@@ -413,7 +427,7 @@ def test_it_stores_the_cost_estimate_with_its_note(make_request, broker):
         S.ROUTED, parts={SDS: P.APPROVED, DST: P.APPROVED_WITH_CONDITIONS, RKKP: P.REJECTED}
     )
     services.request_transition(
-        actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate="12 500,50", note="Tre udtræk"
+        actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate="12 500,50", note="Tre udtræk"
     )
     request.refresh_from_db()
     assert request.status == S.COST_ESTIMATE
@@ -441,7 +455,7 @@ def test_it_reads_a_cost_estimate_typed_the_danish_way(make_request, broker, typ
     """ "12.500" typed on the Danish page was stored as 12,50 kr."""
     request = make_request(S.ROUTED, parts=P.APPROVED)
     request = services.request_transition(
-        actor=broker, request=request, to=S.COST_ESTIMATE, cost_estimate=typed
+        actor=broker, access_request=request, to=S.COST_ESTIMATE, cost_estimate=typed
     )
     assert request.cost_estimate == Decimal(amount)
 
@@ -454,13 +468,13 @@ def test_it_reads_a_cost_estimate_typed_the_danish_way(make_request, broker, typ
 def test_it_closes_a_routed_request_only_when_every_part_is_rejected(make_request, broker, parts):
     request = make_request(S.ROUTED, parts=parts)
     with pytest.raises(ConflictError):
-        services.request_transition(actor=broker, request=request, to=S.CLOSED, note="Slut")
+        services.request_transition(actor=broker, access_request=request, to=S.CLOSED, note="Slut")
     assert AccessRequest.objects.get(pk=request.pk).status == S.ROUTED
 
 
 def test_it_closes_a_routed_request_when_every_part_is_rejected(make_request, broker):
     request = make_request(S.ROUTED, parts=P.REJECTED)
-    request = services.request_transition(actor=broker, request=request, to=S.CLOSED)
+    request = services.request_transition(actor=broker, access_request=request, to=S.CLOSED)
     assert request.status == S.CLOSED and request.closed_at is not None
     assert request.approved_at is None
 
@@ -476,7 +490,7 @@ def test_it_requires_a_note(make_request, broker, custodians, to, note):
         kwargs = {"actor": custodians[SDS], "part": sds_part(request)}
     events = request.events.count()
     with pytest.raises(ValidationError) as raised:
-        services.request_transition(request=request, to=to, note=note, **kwargs)
+        services.request_transition(access_request=request, to=to, note=note, **kwargs)
     assert set(raised.value.message_dict) == {"note"}
     assert request.events.count() == events
     if to != S.RETURNED:
@@ -485,7 +499,7 @@ def test_it_requires_a_note(make_request, broker, custodians, to, note):
 
 def test_it_refuses_part_moves_once_the_request_has_left_routing(make_request, applicant, custodians):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
-    request = services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
+    request = services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
     for actor, key, to in (
         (custodians[SDS], SDS, P.APPROVED),
         (applicant, DST, P.IN_REVIEW),
@@ -493,7 +507,9 @@ def test_it_refuses_part_moves_once_the_request_has_left_routing(make_request, a
     ):
         part = request.parts.get(custodian__key=key)
         with pytest.raises(ConflictError) as raised:
-            services.request_transition(actor=actor, request=request, to=to, part=part, note="For sent")
+            services.request_transition(
+                actor=actor, access_request=request, to=to, part=part, note="For sent"
+            )
         assert "behandling" in raised.value.message
         assert all(moves == [] for moves in raised.value.extra["allowed"]["parts"].values())
     assert dict(request.parts.values_list("custodian__key", "status")) == {
@@ -508,13 +524,13 @@ def test_a_request_has_no_parts_before_routing(make_request, custodians, state):
     request = make_request(state)
     assert not request.parts.exists()
     with pytest.raises(PermissionDeniedError):  # the custodian cannot even see it yet
-        services.request_transition(actor=custodians[SDS], request=request, to=P.IN_REVIEW)
+        services.request_transition(actor=custodians[SDS], access_request=request, to=P.IN_REVIEW)
 
 
 @pytest.mark.parametrize("state", [S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED])
 def test_no_part_moves_are_offered_outside_routing(make_request, state):
     request = make_request(state)
-    moves = services.allowed_moves(request)
+    moves = selectors.allowed_moves(request)
     assert len(moves["parts"]) == 3
     assert all(m == [] for m in moves["parts"].values())
 
@@ -525,18 +541,18 @@ def test_no_part_moves_are_offered_outside_routing(make_request, state):
 def test_the_applicant_withdraws_at_every_state_before_provisioning(make_request, applicant, state):
     request = make_request(state)
     request = services.request_transition(
-        actor=applicant, request=request, to=S.WITHDRAWN, note="Finansieringen faldt bort."
+        actor=applicant, access_request=request, to=S.WITHDRAWN, note="Finansieringen faldt bort."
     )
     assert request.status == S.WITHDRAWN
     assert request.closed_at is not None and request.due_at is None
-    assert services.allowed_moves(request)["request"] == []
+    assert selectors.allowed_moves(request)["request"] == []
 
 
 @pytest.mark.parametrize("state", [S.PROVISIONING, S.ACTIVE, S.CLOSED, S.WITHDRAWN])
 def test_the_applicant_cannot_withdraw_once_provisioning_started(make_request, applicant, state):
     request = make_request(state)
     with pytest.raises(ConflictError):
-        services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
+        services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
     assert AccessRequest.objects.get(pk=request.pk).status == state
 
 
@@ -638,7 +654,7 @@ def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, a
     """Withdrawing left the custodians' open parts with their due dates: a year later the
     withdrawn request showed overdue parts nobody had to act on."""
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED, RKKP: P.APPROVED})
-    services.request_transition(actor=applicant, request=request, to=S.WITHDRAWN)
+    services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
     assert set(request.parts.values_list("due_at", flat=True)) == {None}
     later = timezone.now() + timedelta(days=365)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -672,7 +688,7 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
 
     def step(to, actor, **kwargs):
         nonlocal amendment
-        amendment = services.request_transition(actor=actor, request=amendment, to=to, **kwargs)
+        amendment = services.request_transition(actor=actor, access_request=amendment, to=to, **kwargs)
         assert amendment.status == to
         parent.refresh_from_db()
         assert parent.status == S.ACTIVE
@@ -684,8 +700,8 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
     step(S.ROUTED, broker)
     assert [p.custodian.key for p in amendment.parts.all()] == [SDS]
     part = amendment.parts.get()
-    services.request_transition(actor=custodians[SDS], request=amendment, to=P.IN_REVIEW, part=part)
-    services.request_transition(actor=custodians[SDS], request=amendment, to=P.APPROVED, part=part)
+    services.request_transition(actor=custodians[SDS], access_request=amendment, to=P.IN_REVIEW, part=part)
+    services.request_transition(actor=custodians[SDS], access_request=amendment, to=P.APPROVED, part=part)
     step(S.COST_ESTIMATE, broker, cost_estimate="0")
     step(S.ACCEPTED, applicant)
     step(S.PROVISIONING, broker)
@@ -707,13 +723,13 @@ def test_an_amendment_of_a_main_request_that_ended_can_only_be_withdrawn_or_clos
     amendment = services.request_save(
         actor=applicant, parent=parent, data={}, datasets=[{"dataset": LPR, "variables": ["C_ADIAG"]}]
     )
-    amendment = services.request_transition(actor=applicant, request=amendment, to=S.SUBMITTED)
-    services.request_transition(actor=broker, request=parent, to=S.CLOSED)
+    amendment = services.request_transition(actor=applicant, access_request=amendment, to=S.SUBMITTED)
+    services.request_transition(actor=broker, access_request=parent, to=S.CLOSED)
     with pytest.raises(ConflictError) as raised:
-        services.request_transition(actor=broker, request=amendment, to=S.SCREENING)
+        services.request_transition(actor=broker, access_request=amendment, to=S.SCREENING)
     assert raised.value.extra["allowed"]["request"] == [S.WITHDRAWN]
     assert parent.reference in raised.value.message
-    amendment = services.request_transition(actor=applicant, request=amendment, to=S.WITHDRAWN)
+    amendment = services.request_transition(actor=applicant, access_request=amendment, to=S.WITHDRAWN)
     assert amendment.status == S.WITHDRAWN
 
 
@@ -739,11 +755,11 @@ def test_an_amendment_cannot_be_amended(make_request, applicant, broker):
     parent = make_request(S.ACTIVE)
     amendment = services.request_save(actor=applicant, parent=parent, data={}, datasets=dataset_choices(DBCG))
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):
-        amendment = services.request_transition(actor=actor, request=amendment, to=to)
+        amendment = services.request_transition(actor=actor, access_request=amendment, to=to)
     part = amendment.parts.get()
     for to in (P.IN_REVIEW, P.APPROVED):
-        services.request_transition(actor=broker, request=amendment, to=to, part=part)
+        services.request_transition(actor=broker, access_request=amendment, to=to, part=part)
     for to, actor, kwargs in ((S.COST_ESTIMATE, broker, {"cost_estimate": 0}), (S.ACCEPTED, applicant, {})):
-        amendment = services.request_transition(actor=actor, request=amendment, to=to, **kwargs)
+        amendment = services.request_transition(actor=actor, access_request=amendment, to=to, **kwargs)
     with pytest.raises(ConflictError):
         services.request_save(actor=applicant, parent=amendment, data={})

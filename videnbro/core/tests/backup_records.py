@@ -58,7 +58,7 @@ def create() -> None:
     request = broker.request_save(actor=user, data=project_data(), datasets=dataset_choices())
     broker.document_add(
         actor=user,
-        request=request,
+        access_request=request,
         kind="protocol",
         upload=SimpleUploadedFile("protokol.pdf", PDF, "application/pdf"),
     )

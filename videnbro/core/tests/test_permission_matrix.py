@@ -298,7 +298,7 @@ def _build_world() -> dict[str, Any]:
     )
     document = broker.document_add(
         actor=applicant,
-        request=request,
+        access_request=request,
         kind="protocol",
         upload=SimpleUploadedFile(matrix.PDF_NAME, PDF, "application/pdf"),
     )
@@ -307,7 +307,7 @@ def _build_world() -> dict[str, Any]:
         ("screening", users["data_broker"]),
         ("routed", users["data_broker"]),
     ):
-        request = broker.request_transition(actor=who, request=request, to=to)
+        request = broker.request_transition(actor=who, access_request=request, to=to)
     draft = broker.request_save(
         actor=users["organisation_member"],
         data=_project(),

@@ -89,7 +89,7 @@ def person(seeded, org, mail_dir):
     sent = broker_services.request_save(
         actor=user, data=project_data(project_title="Sendt"), datasets=dataset_choices(LPR)
     )
-    sent = broker_services.request_transition(actor=user, request=sent, to="submitted")
+    sent = broker_services.request_transition(actor=user, access_request=sent, to="submitted")
     Dataset.objects.filter(key=LPR).update(contact_point=EMAIL)
     send_email.enqueue(EMAIL, "Kvittering", "Tak for dit tilbud.")
     mail.send_mail("Kvittering", "Tak for dit tilbud.", None, [EMAIL])

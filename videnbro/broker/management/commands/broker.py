@@ -26,7 +26,7 @@ class Command(BaseCommand):
             where = f" / {step.part.custodian.key}" if step.part else ""
             days = (now - step.due_at).days
             self.stdout.write(
-                f"{step.request.reference}{where}: {step.state}, "
+                f"{step.access_request.reference}{where}: {step.state}, "
                 f"{days} day(s) overdue → {', '.join(sorted(step.recipients)) or '-'}"
             )
         self.stdout.write(f"{len(steps)} overdue step(s).")
