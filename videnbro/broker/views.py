@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from videnbro.core.errors import ConflictError, PermissionDeniedError
 from videnbro.core.forms import apply_errors, report_errors
 from videnbro.core.pagination import page_of
+from videnbro.core.tabular import write_table
 from videnbro.datamap.models import Dataset
 
 from . import permissions, selectors, services
@@ -359,8 +360,6 @@ def register(request):
     entries = [(r, selectors.approved_datasets(r)) for r in selectors.approved_uses()]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        from videnbro.core.tabular import write_table
-
         columns = [
             _("Reference"),
             _("Projekt"),

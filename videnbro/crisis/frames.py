@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from matplotlib.figure import Figure
 
+from videnbro.core.text import fold
 from videnbro.partnerships.charts import BAR_COLOUR
 from videnbro.partnerships.models import Participant, Status
 from videnbro.registry.models import Capacity, Organisation
-from videnbro.registry.text import fold
 
 from .models import Need, Offer, Volunteer
 from .taxonomy import AUTHORISED_SKILLS, ITEM_BY_SLUG, ITEMS

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from videnbro.search.analysis import terms
+from videnbro.core.analysis import terms
 
 from .models import Need, Offer, Volunteer
 from .selectors import open_needs

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from videnbro.registry.text import fold
+from videnbro.core.text import fold
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
 from videnbro.core.tabular import read_seed_csv, split_cell
+from videnbro.core.text import normalise_name
 from videnbro.registry.models import Organisation
 from videnbro.registry.services import organisation_create
-from videnbro.registry.text import normalise_name
 
 from .models import AccessRoute, Dataset, Sandbox
 from .services import (

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from videnbro.core.audit import SystemActor
 from videnbro.core.tabular import read_seed_csv, split_cell
+from videnbro.core.text import slugify_key
 
 from . import services
 from .models import (
@@ -30,7 +31,6 @@ from .models import (
     Region,
     Source,
 )
-from .text import slugify_key
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 ACTOR = SystemActor("seed")

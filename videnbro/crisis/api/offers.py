@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from videnbro.core.api import object_or_404
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.form_input import json_object, refuse_unknown_fields
+from videnbro.core.middleware import too_large
 from videnbro.core.strict_input import check_form_types
 from videnbro.core.throttling import OfferRateThrottle
 
@@ -111,8 +112,6 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request):
         if len(request.body) > settings.OFFER_MAX_BYTES:
-            from videnbro.core.middleware import too_large
-
             return too_large(request)
         data = json_object(request)
         refuse_unknown_fields(data, OFFER_FIELDS)

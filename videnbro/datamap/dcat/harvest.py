@@ -22,10 +22,10 @@ from rdflib.term import Node
 from videnbro.core.audit import SystemActor, audit_log, is_system
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.keys import unique_key
+from videnbro.core.text import normalise_name
 from videnbro.registry.models import Kind, Organisation
 from videnbro.registry.resolver import organisation_resolve
 from videnbro.registry.services import organisation_create
-from videnbro.registry.text import normalise_name
 
 from .. import permissions
 from ..models import AccessRoute, Dataset

@@ -49,10 +49,6 @@ def _hidden_imports(app: str, path: Path) -> list[str]:
     return found
 
 
-import pytest  # noqa: E402
-
-
-@pytest.mark.xfail(reason="crisis, broker and datamap are being reworked on their branches", strict=False)
 def test_it_finds_no_cross_app_import_hidden_in_a_function():
     hidden = [line for app, path in _modules() for line in _hidden_imports(app, path)]
     assert hidden == [], "cross-app imports inside functions:\n" + "\n".join(hidden)
