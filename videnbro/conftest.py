@@ -38,7 +38,9 @@ _usernames = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the test database once; each test then runs in a transaction that is rolled back."""
+    """Seed the test database once; each test then runs in a transaction that is rolled back.
+    Under pytest-xdist every worker seeds a test database of its own (pytest-django names it
+    with the worker's suffix, e.g. test_videnbro_gw0 on PostgreSQL)."""
     with django_db_blocker.unblock():
         seed_registry(progress=False)
         seed_partnerships(progress=False)
