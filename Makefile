@@ -67,13 +67,14 @@ run: install system-deps
 worker: install
 	$(BIN)/videnbro db_worker --queue-name '*' --interval 1
 
-## test: install what the tests need and run the whole suite (SQLite)
+## test: install what the tests need and run the whole suite (SQLite) in two pytest-xdist
+## workers (TEST_WORKERS=4 for more, TEST_WORKERS=0 for one process)
 test: install-test system-test-deps
 	$(BIN)/ruff check videnbro bench
 	$(BIN)/ruff format --check videnbro bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadgroup
 
 ## test-postgres: the same suite against a throw-away PostgreSQL (what .ci/run does)
 test-postgres: install-test system-test-deps

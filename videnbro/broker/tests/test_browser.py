@@ -10,9 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
-from videnbro.crisis.tests.test_browser import run_tasks
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Data-test-2026!"  # noqa: S105
 DATASETS = {
@@ -23,7 +20,7 @@ DATASETS = {
 
 
 @pytest.fixture
-def people(seeded_live_server):  # noqa: F811
+def people(seeded_live_server):
     """The broker and one custodian user per custodian (made by an administrator); the
     applicant signs up during the test."""
     from videnbro.accounts.models import Role, User
@@ -72,8 +69,9 @@ def move(scope, test_id: str, note: str = "") -> None:
 
 def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_active(
     people,
-    seeded_live_server,  # noqa: F811
-    browser_page,  # noqa: F811
+    seeded_live_server,
+    browser_page,
+    run_tasks_in_thread,
 ):
     page, base = browser_page, seeded_live_server.url
 
@@ -107,7 +105,7 @@ def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_activ
     page.get_by_label(re.compile(r"^Organisation")).fill("Københavns Universitet")
     page.get_by_role("button", name="Opret konto").click()
     expect(page.get_by_test_id("signup-done")).to_contain_text("forsker@ku.example")
-    run_tasks()  # the e-mail worker
+    run_tasks_in_thread()  # the e-mail worker
     from django.core import mail
 
     (activation,) = [m for m in mail.outbox if m.to == ["forsker@ku.example"]]

@@ -4,7 +4,9 @@ fresh database on the PostgreSQL server of DATABASE_URL) and its own VIDENBRO_VA
 MEDIA_ROOT – never the in-memory test database, whose connection the backup API cannot share.
 
 The seeded SQLite database (`migrate` + `videnbro seed`, about 40 s) is built once per test
-session and copied for each test."""
+process and copied for each test; under pytest-xdist every test module that uses it is marked
+`xdist_group("seeded-deployment")`, so one worker builds it (`--dist loadgroup`). Each worker
+has its own `tmp_path_factory` base directory."""
 
 from __future__ import annotations
 

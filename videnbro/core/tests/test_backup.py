@@ -21,6 +21,8 @@ from videnbro.core.backup import sqlite_dump
 from .deployment import Deployment, PostgresDatabase, is_postgres, seeded_sqlite
 
 RECORDS = "videnbro.core.tests.backup_records"
+# One pytest-xdist worker runs every test on the seeded deployment (it is built once per process).
+pytestmark = pytest.mark.xdist_group("seeded-deployment")
 
 
 def _state(deployment: Deployment, action: str = "state") -> dict:

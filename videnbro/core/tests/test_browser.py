@@ -7,33 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .chromium import chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(seeded_live_server):
-    """Depends on the seeded server so the data is written before Playwright starts (its
-    greenlet would otherwise hold a database connection of its own)."""
-    with chromium() as browser:
-        context = browser.new_context(locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-
-
-@pytest.fixture
-def seeded_live_server(live_server):
-    from videnbro.partnerships.seeding import seed_partnerships
-    from videnbro.registry.seeding import seed_registry
-
-    seed_registry(progress=False)
-    seed_partnerships(progress=False)
-    return live_server
 
 
 def test_it_finds_an_organisation_opens_it_and_switches_to_english(browser_page, seeded_live_server):

@@ -17,19 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.regression, pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded_live_server(live_server):
-    """Seeded before Playwright starts (its greenlet would otherwise hold a database
-    connection of its own)."""
+def seeded_live_server(seeded_live_server):
+    """The root conftest's seeded server (registry, partnerships) with the crisis incidents and
+    the health data map too, seeded before Playwright starts (its greenlet would otherwise hold
+    a database connection of its own)."""
     from videnbro.crisis.seeding import seed_crisis
     from videnbro.datamap.seeding import seed_datamap
-    from videnbro.partnerships.seeding import seed_partnerships
-    from videnbro.registry.seeding import seed_registry
 
-    seed_registry(progress=False)
-    seed_partnerships(progress=False)
     seed_crisis(progress=False)
     seed_datamap(progress=False)
-    return live_server
+    return seeded_live_server
 
 
 @pytest.fixture

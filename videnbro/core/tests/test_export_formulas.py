@@ -27,25 +27,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from videnbro.broker.models import AccessRequest
-
-# The crisis and broker fixtures (an active incident with Region Hovedstaden's need, offers
-# through the services and the worker; an access request moved through the services).
-from videnbro.broker.tests.conftest import (  # noqa: F401
-    applicant,
-    broker,
-    custodians,
-    make_request,
-)
 from videnbro.crisis.models import Incident
-from videnbro.crisis.tests.conftest import (  # noqa: F401
-    _fresh_throttle_counts,
-    incident,
-    make_need,
-    need,
-    rh_staff,
-    staff_of,
-    submit,
-)
 from videnbro.partnerships.models import Partnership
 from videnbro.registry.models import Organisation
 
@@ -130,7 +112,7 @@ def formulas(content: bytes, fmt: str) -> list[tuple[str, object, str]]:
 
 
 @pytest.fixture
-def planted(incident, need, submit, run_tasks, rh_staff, make_request, org):  # noqa: F811
+def planted(incident, need, submit, run_tasks, rh_staff, make_request, org):
     """The payload in an incident's title, an anonymous offerer's name, an organisation's
     name, a partnership's title and an approved access request's project title; the variants
     in free-text fields next to them."""
@@ -217,9 +199,9 @@ def test_no_export_holds_a_formula(planted, entry, fmt, tmp_path):
 
 @pytest.mark.regression
 def test_an_anonymous_offerer_named_like_a_formula_is_text_in_the_evaluation_workbook(
-    incident,  # noqa: F811
-    need,  # noqa: F811
-    submit,  # noqa: F811
+    incident,
+    need,
+    submit,
     run_tasks,
 ):
     """The issue's case: an anonymous offer from '=HYPERLINK("http://evil","x")' made the

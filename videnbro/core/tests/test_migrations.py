@@ -11,7 +11,11 @@ import pytest
 from .deployment import is_postgres, seeded_sqlite, sqlite_deployment
 
 # SQLite files in subprocesses, independent of DATABASE_URL: the SQLite pass of CI runs them.
-pytestmark = pytest.mark.skipif(is_postgres(), reason="SQLite-file tests: the SQLite pass runs them")
+# One pytest-xdist worker runs every test on the seeded deployment (it is built once per process).
+pytestmark = [
+    pytest.mark.skipif(is_postgres(), reason="SQLite-file tests: the SQLite pass runs them"),
+    pytest.mark.xdist_group("seeded-deployment"),
+]
 
 
 def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory, tmp_path):

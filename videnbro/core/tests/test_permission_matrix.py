@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.core import signing
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
@@ -416,13 +415,6 @@ def _call(row: matrix.Row, role: str, world: dict[str, Any]):
     if row.is_api and data is not None:
         return method(url, data, format="json")
     return method(url, data) if data is not None else method(url)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    caches["throttle"].clear()
-    yield
-    caches["throttle"].clear()
 
 
 CASES = [pytest.param(row, role, id=f"{row.id}-{role}") for row in matrix.ROWS for role in matrix.ROLES]

@@ -9,42 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def run_tasks() -> None:
-    """The background worker, in a thread of its own like a real worker process: database
-    work from the test's thread while Playwright runs would open a connection in Playwright's
-    greenlet that nobody closes (PostgreSQL then refuses to drop the test database)."""
-    import threading
-
-    from django.db import connections
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    def work() -> None:
-        try:
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join(timeout=120)
-
-
 @pytest.fixture
-def authority_user(seeded_live_server):  # noqa: F811
+def authority_user(seeded_live_server):
     from videnbro.accounts.models import User
     from videnbro.registry.models import Organisation
 
@@ -67,8 +36,9 @@ def log_in(page, base_url: str) -> None:
 
 def test_incident_need_offer_triage_and_three_frames(
     authority_user,
-    seeded_live_server,  # noqa: F811
-    browser_page,  # noqa: F811
+    seeded_live_server,
+    browser_page,
+    run_tasks_in_thread,
 ):
     page = browser_page
     base = seeded_live_server.url
@@ -122,7 +92,7 @@ def test_incident_need_offer_triage_and_three_frames(
     assert "<script>alert('x')</script>" in stranger.get_by_test_id("offer-description").inner_text()
 
     # 4. The background worker classifies, resolves, matches and routes it.
-    run_tasks()
+    run_tasks_in_thread()
     stranger.reload()
     assert (
         stranger.get_by_test_id("offer-category")

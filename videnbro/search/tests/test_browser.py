@@ -8,20 +8,18 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from videnbro.core.tests.test_browser import browser_page, seeded_live_server  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def data_map(seeded_live_server):  # noqa: F811
+def data_map(seeded_live_server):
     from videnbro.datamap.seeding import seed_datamap
 
     seed_datamap(progress=False)
     return seeded_live_server
 
 
-def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map, browser_page):  # noqa: F811
+def test_it_searches_datasets_from_the_data_map_and_narrows_by_theme(data_map, browser_page):
     # data_map first: its database writes must happen before Playwright starts (see
     # browser_page), or PostgreSQL keeps a session open and cannot drop the test database.
     page = browser_page
