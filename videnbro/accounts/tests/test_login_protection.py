@@ -23,7 +23,7 @@ def _hammer(client, url, username, times, **extra):
 
 @pytest.mark.regression
 @pytest.mark.parametrize("url", ["/log-ind/", "/admin/login/"])
-def test_finding_4_forty_wrong_passwords_then_the_right_one_does_not_log_in(make_user, url):
+def test_it_finding_4_forty_wrong_passwords_then_the_right_one_does_not_log_in(make_user, url):
     user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     client = Client()
     _hammer(client, url, user.username, 40)
@@ -34,7 +34,7 @@ def test_finding_4_forty_wrong_passwords_then_the_right_one_does_not_log_in(make
     assert int(response["Retry-After"]) > 0
 
 
-def test_the_lock_out_page_is_translated(make_user):
+def test_it_the_lock_out_page_is_translated(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     client = Client()
     _hammer(client, "/en/log-ind/", user.username, 10)
@@ -42,7 +42,7 @@ def test_the_lock_out_page_is_translated(make_user):
     assert response.status_code == 429 and b"Too many" in response.content
 
 
-def test_the_account_is_locked_from_every_client_and_the_client_for_every_account(make_user):
+def test_it_the_account_is_locked_from_every_client_and_the_client_for_every_account(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     other = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     _hammer(Client(REMOTE_ADDR="10.0.0.1"), "/log-ind/", user.username, 10)
@@ -60,7 +60,7 @@ def test_the_account_is_locked_from_every_client_and_the_client_for_every_accoun
     assert response.status_code == 302 and _logged_in(fine)
 
 
-def test_the_user_name_case_does_not_reset_the_count(make_user):
+def test_it_the_user_name_case_does_not_reset_the_count(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     for i in range(10):
         Client(REMOTE_ADDR=f"10.0.1.{i}").post(
@@ -72,7 +72,7 @@ def test_the_user_name_case_does_not_reset_the_count(make_user):
     assert response.status_code == 429
 
 
-def test_a_success_resets_the_count(make_user):
+def test_it_a_success_resets_the_count(make_user):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     client = Client()
     _hammer(client, "/log-ind/", user.username, 9)
@@ -82,7 +82,7 @@ def test_a_success_resets_the_count(make_user):
     assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
 
 
-def test_behind_a_proxy_the_forwarded_client_is_counted(make_user, settings):
+def test_it_behind_a_proxy_the_forwarded_client_is_counted(make_user, settings):
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     other = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
     proxy = "192.0.2.10"
@@ -111,7 +111,7 @@ def test_behind_a_proxy_the_forwarded_client_is_counted(make_user, settings):
 
 
 @pytest.mark.regression
-def test_finding_4_twenty_reset_requests_queue_at_most_three_mails(make_user, run_tasks, mailoutbox):
+def test_it_finding_4_twenty_reset_requests_queue_at_most_three_mails(make_user, run_tasks, mailoutbox):
     make_user(Role.ORGANISATION_MEMBER, email="forsker@example.org")
     for i in range(20):  # from many clients, so only the per-address limit applies
         response = Client(REMOTE_ADDR=f"10.0.2.{i}").post(
@@ -122,7 +122,7 @@ def test_finding_4_twenty_reset_requests_queue_at_most_three_mails(make_user, ru
     assert len([m for m in mailoutbox if m.to == ["forsker@example.org"]]) == 3
 
 
-def test_reset_requests_per_client_are_limited_with_the_same_answer_for_any_address(
+def test_it_reset_requests_per_client_are_limited_with_the_same_answer_for_any_address(
     make_user, run_tasks, mailoutbox
 ):
     make_user(Role.ORGANISATION_MEMBER, email="forsker@example.org")
@@ -151,7 +151,7 @@ def _attack_rounds(client, url, victim, attacker, rounds):
 
 @pytest.mark.regression
 @pytest.mark.parametrize("url", ["/log-ind/", "/admin/login/"])
-def test_review_finding_1_own_log_ins_do_not_reset_the_victims_failures(make_user, url):
+def test_it_review_finding_1_own_log_ins_do_not_reset_the_victims_failures(make_user, url):
     victim = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     attacker = make_user(
         Role.PLATFORM_ADMIN if url.startswith("/admin/") else Role.ORGANISATION_MEMBER, password=PASSWORD
@@ -165,7 +165,7 @@ def test_review_finding_1_own_log_ins_do_not_reset_the_victims_failures(make_use
     assert elsewhere.post(url, {"username": victim.username, "password": PASSWORD}).status_code == 429
 
 
-def test_a_success_resets_only_the_own_failures_from_that_client(make_user):
+def test_it_a_success_resets_only_the_own_failures_from_that_client(make_user):
     from axes.models import AccessAttempt
 
     user = make_user(Role.ORGANISATION_MEMBER, password=PASSWORD)
@@ -180,7 +180,7 @@ def test_a_success_resets_only_the_own_failures_from_that_client(make_user):
     assert left == {(user.username, "10.9.1.1"), (other.username, "10.9.1.2")}
 
 
-def test_the_lock_out_ends_after_the_cool_off(make_user, settings):
+def test_it_the_lock_out_ends_after_the_cool_off(make_user, settings):
     from datetime import timedelta
 
     from axes.models import AccessAttempt

@@ -43,7 +43,7 @@ def activate(client, path, password=PASSWORD, **values):
     return client.post(path, data)
 
 
-def test_signing_up_makes_an_inactive_account_and_mails_an_activation_link(client, run_tasks, mailoutbox):
+def test_it_signing_up_makes_an_inactive_account_and_mails_an_activation_link(client, run_tasks, mailoutbox):
     response = client.post(SIGNUP, GOOD)
     assert response.status_code == 200
     assert "karen.blixen@example.org" in response.content.decode()
@@ -72,7 +72,7 @@ def test_signing_up_makes_an_inactive_account_and_mails_an_activation_link(clien
     assert client.login(username=user.username, password=PASSWORD)
 
 
-def test_an_address_that_has_an_account_gets_the_same_answer_and_a_hint(
+def test_it_an_address_that_has_an_account_gets_the_same_answer_and_a_hint(
     client, make_user, run_tasks, mailoutbox
 ):
     existing = make_user(Role.DATA_CUSTODIAN, email="karen.blixen@example.org")
@@ -93,7 +93,7 @@ def test_an_address_that_has_an_account_gets_the_same_answer_and_a_hint(
         ({"name": ""}, "name"),
     ],
 )
-def test_bad_input_is_a_field_error_and_creates_nothing(client, change, field):
+def test_it_bad_input_is_a_field_error_and_creates_nothing(client, change, field):
     response = client.post(SIGNUP, {**GOOD, **change})
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -110,7 +110,7 @@ def test_bad_input_is_a_field_error_and_creates_nothing(client, change, field):
         ({"name": ""}, "name"),
     ],
 )
-def test_a_bad_password_or_name_on_the_activation_page_is_a_field_error_and_activates_nothing(
+def test_it_a_bad_password_or_name_on_the_activation_page_is_a_field_error_and_activates_nothing(
     client, run_tasks, mailoutbox, change, field
 ):
     client.post(SIGNUP, GOOD)
@@ -121,14 +121,14 @@ def test_a_bad_password_or_name_on_the_activation_page_is_a_field_error_and_acti
     assert not User.objects.get(username="karen.blixen@example.org").is_active
 
 
-def test_a_bad_activation_link_is_refused(client):
+def test_it_a_bad_activation_link_is_refused(client):
     client.post(SIGNUP, GOOD)
     assert client.get("/konto/aktiver/Mg/forkert-token/").status_code == 400
     assert client.get("/konto/aktiver/%%%/x/").status_code in (400, 404)
     assert not User.objects.get(username="karen.blixen@example.org").is_active
 
 
-def test_an_activation_token_is_not_a_password_reset_token(client, run_tasks, mailoutbox):
+def test_it_an_activation_token_is_not_a_password_reset_token(client, run_tasks, mailoutbox):
     client.post(SIGNUP, GOOD)
     run_tasks()
     (link,) = [u for u in links(mailoutbox[0]) if "/konto/aktiver/" in u]
@@ -137,7 +137,7 @@ def test_an_activation_token_is_not_a_password_reset_token(client, run_tasks, ma
     assert response.context["validlink"] is False
 
 
-def test_password_reset_by_mail(client, make_user, run_tasks, mailoutbox):
+def test_it_password_reset_by_mail(client, make_user, run_tasks, mailoutbox):
     user = make_user(Role.ORGANISATION_MEMBER, email="forsker@example.org")
     response = client.post("/konto/ny-adgangskode/", {"email": "forsker@example.org"})
     assert response.status_code == 302
@@ -156,7 +156,7 @@ def test_password_reset_by_mail(client, make_user, run_tasks, mailoutbox):
     assert client.login(username=user.username, password="Ny-Kode-2026-xyz")
 
 
-def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, run_tasks, mailoutbox):
+def test_it_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, run_tasks, mailoutbox):
     from videnbro.broker import services
 
     client.post(SIGNUP, GOOD)
@@ -169,7 +169,7 @@ def test_the_stated_organisation_goes_on_requests_and_grants_no_rights(client, r
 
 
 @pytest.mark.parametrize("path", [SIGNUP, "/en/konto/opret/", "/konto/ny-adgangskode/", "/log-ind/"])
-def test_the_pages_render(client, path):
+def test_it_the_pages_render(client, path):
     assert client.get(path).status_code == 200
 
 
@@ -177,7 +177,7 @@ def test_the_pages_render(client, path):
     "next_url, lands",
     [("/dataindgang/ny/?d=ruks", "/dataindgang/ny/?d=ruks"), ("https://evil.example/", "/dataindgang/")],
 )
-def test_after_activation_the_newcomer_lands_where_they_were_going(
+def test_it_after_activation_the_newcomer_lands_where_they_were_going(
     client, run_tasks, mailoutbox, next_url, lands
 ):
     client.post(f"{SIGNUP}?next={next_url}", {**GOOD, "next": next_url})
@@ -187,7 +187,7 @@ def test_after_activation_the_newcomer_lands_where_they_were_going(
 
 
 @pytest.mark.regression
-def test_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(client, run_tasks, mailoutbox):
+def test_it_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(client, run_tasks, mailoutbox):
     """Issue 12, finding 1: the attacker signs up with the victim's address (and, in the old
     form, a password of their choosing), the victim signs up later and activates from the mail.
     The account must carry the victim's password, name and organisation only."""
@@ -224,7 +224,7 @@ def test_finding_1_an_attacker_who_signs_up_first_does_not_own_the_account(clien
     assert Client().get(activation_path(mails[0])).status_code == 400
 
 
-def test_the_person_activating_decides_name_and_organisation(client, run_tasks, mailoutbox):
+def test_it_the_person_activating_decides_name_and_organisation(client, run_tasks, mailoutbox):
     client.post(SIGNUP, {**GOOD, "stated_organisation": "Evil Corp", "name": "Eve"})
     run_tasks()
     response = activate(
@@ -238,7 +238,7 @@ def test_the_person_activating_decides_name_and_organisation(client, run_tasks, 
     assert (user.first_name, user.stated_organisation) == ("Karen", "Rungstedlund Forskning")
 
 
-def test_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_user, run_tasks, mailoutbox):
+def test_it_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_user, run_tasks, mailoutbox):
     existing = make_user(Role.ORGANISATION_MEMBER, email="karen.blixen@example.org")
     existing.is_active = False
     existing.save()
@@ -249,7 +249,7 @@ def test_a_deactivated_account_is_not_reactivated_by_signing_up(client, make_use
     assert "/konto/aktiver/" not in mail.body
 
 
-def test_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, run_tasks, mailoutbox):
+def test_it_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, run_tasks, mailoutbox):
     for _ in range(6):
         response = client.post(SIGNUP, GOOD)
         assert response.status_code == 200 and b"signup-done" in response.content
@@ -257,7 +257,7 @@ def test_repeated_sign_ups_mail_one_address_at_most_three_times_an_hour(client, 
     assert len(mailoutbox) == 3
 
 
-def test_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
+def test_it_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
     client, make_user, run_tasks, mailoutbox
 ):
     from datetime import timedelta
@@ -291,7 +291,7 @@ def test_purge_unconfirmed_deletes_only_stale_never_activated_sign_ups(
 
 
 @pytest.mark.regression
-def test_review_finding_3_accounts_activated_before_the_fix_lose_the_sign_up_password(make_user):
+def test_it_review_finding_3_accounts_activated_before_the_fix_lose_the_sign_up_password(make_user):
     import importlib
 
     from django.apps import apps

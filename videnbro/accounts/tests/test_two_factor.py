@@ -44,14 +44,14 @@ def with_2fa(user):
     return TOTPDevice.objects.get(user=user, confirmed=True)
 
 
-def test_only_staff_can_turn_it_on(make_user):
+def test_it_only_staff_can_turn_it_on(make_user):
     with pytest.raises(PermissionDeniedError):
         twofactor.totp_start(actor=make_user(Role.ORGANISATION_MEMBER))
     for role in twofactor.STAFF_ROLES:
         assert twofactor.totp_start(actor=make_user(role)).confirmed is False
 
 
-def test_service_confirm_refuses_a_wrong_code_and_accepts_the_right_one(make_user):
+def test_it_service_confirm_refuses_a_wrong_code_and_accepts_the_right_one(make_user):
     user = make_user(Role.DATA_CUSTODIAN)
     device = twofactor.totp_start(actor=user)
     with pytest.raises(ApplicationError) as exc:
@@ -67,7 +67,7 @@ def test_service_confirm_refuses_a_wrong_code_and_accepts_the_right_one(make_use
     assert AuditLog.objects.filter(action="accounts.2fa.disabled").exists()
 
 
-def test_set_up_page_shows_a_server_side_qr_code_and_confirms_with_a_code(make_user):
+def test_it_set_up_page_shows_a_server_side_qr_code_and_confirms_with_a_code(make_user):
     user = make_user(Role.DATA_BROKER)
     client = Client()
     client.force_login(user)
@@ -91,7 +91,7 @@ def test_set_up_page_shows_a_server_side_qr_code_and_confirms_with_a_code(make_u
     assert not twofactor.has_2fa(user)
 
 
-def test_the_set_up_page_is_for_staff_and_signed_in_users(make_user):
+def test_it_the_set_up_page_is_for_staff_and_signed_in_users(make_user):
     client = Client()
     assert client.get("/konto/tofaktor/").status_code == 302  # to log-in
     client.force_login(make_user(Role.ORGANISATION_MEMBER))
@@ -99,7 +99,7 @@ def test_the_set_up_page_is_for_staff_and_signed_in_users(make_user):
 
 
 @pytest.mark.parametrize("login_url, after", [("/log-ind/", "/dataindgang/"), ("/admin/login/", "/admin/")])
-def test_log_in_asks_for_the_code_after_the_password(make_user, login_url, after):
+def test_it_log_in_asks_for_the_code_after_the_password(make_user, login_url, after):
     user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     device = with_2fa(user)
     client = Client()
@@ -121,14 +121,14 @@ def test_log_in_asks_for_the_code_after_the_password(make_user, login_url, after
     assert client.get(after).status_code == 200
 
 
-def test_without_a_device_log_in_needs_no_code(make_user):
+def test_it_without_a_device_log_in_needs_no_code(make_user):
     user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
     client = Client()
     assert client.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
     assert client.get("/dataindgang/").status_code == 200
 
 
-def test_admin_needs_no_code_unless_required(make_user, settings):
+def test_it_admin_needs_no_code_unless_required(make_user, settings):
     settings.REQUIRE_STAFF_2FA = False
     client = Client()
     client.force_login(make_user(Role.PLATFORM_ADMIN))
@@ -136,7 +136,7 @@ def test_admin_needs_no_code_unless_required(make_user, settings):
 
 
 @pytest.mark.regression
-def test_with_require_staff_2fa_the_admin_refuses_a_session_without_a_code(make_user, settings):
+def test_it_with_require_staff_2fa_the_admin_refuses_a_session_without_a_code(make_user, settings):
     settings.REQUIRE_STAFF_2FA = True
     admin_user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     client = Client()
@@ -162,7 +162,7 @@ def test_with_require_staff_2fa_the_admin_refuses_a_session_without_a_code(make_
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_admin_backstop_refuses_an_unverified_staff_session(make_user, settings, rf):
+def test_it_the_admin_backstop_refuses_an_unverified_staff_session(make_user, settings, rf):
     from django.contrib import admin
     from django.contrib.auth.models import AnonymousUser
 
@@ -177,7 +177,7 @@ def test_the_admin_backstop_refuses_an_unverified_staff_session(make_user, setti
     assert admin.site.has_permission(request) is False
 
 
-def test_staff_find_the_set_up_page_in_the_header(make_user):
+def test_it_staff_find_the_set_up_page_in_the_header(make_user):
     staff, member = Client(), Client()
     staff.force_login(make_user(Role.DATA_CUSTODIAN))
     member.force_login(make_user(Role.ORGANISATION_MEMBER))
@@ -186,7 +186,7 @@ def test_staff_find_the_set_up_page_in_the_header(make_user):
 
 
 @pytest.mark.regression
-def test_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_the_code(make_user):
+def test_it_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_the_code(make_user):
     user = make_user(Role.PLATFORM_ADMIN, password=PASSWORD)
     old = Client()
     assert old.post("/log-ind/", {"username": user.username, "password": PASSWORD}).status_code == 302
@@ -202,7 +202,7 @@ def test_review_finding_2_a_session_opened_before_2fa_was_turned_on_must_give_th
 
 
 @pytest.mark.regression
-def test_review_finding_2_a_session_without_the_pending_flag_is_not_verified(make_user):
+def test_it_review_finding_2_a_session_without_the_pending_flag_is_not_verified(make_user):
     user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
     with_2fa(user)
     client = Client()
@@ -218,7 +218,7 @@ def test_review_finding_2_a_session_without_the_pending_flag_is_not_verified(mak
     assert client.get("/log-ind/kode/").status_code == 200
 
 
-def test_turning_2fa_on_keeps_the_current_session_verified(make_user):
+def test_it_turning_2fa_on_keeps_the_current_session_verified(make_user):
     user = make_user(Role.AUTHORITY_STAFF, password=PASSWORD)
     client = Client()
     client.post("/log-ind/", {"username": user.username, "password": PASSWORD})

@@ -166,7 +166,7 @@ def test_it_refuses_to_edit_a_request_that_is_not_editable(make_request, applica
     assert AccessRequest.objects.get(pk=request.pk).purpose == project_data()["purpose"]
 
 
-def test_only_the_applicant_edits(make_request, broker, other_applicant, api_as):
+def test_it_only_the_applicant_edits(make_request, broker, other_applicant, api_as):
     request = make_request(S.DRAFT)
     assert errors(api_as(broker).patch(url(request), {"purpose": "X"}, format="json"), 404)
     request = make_request(S.RETURNED)  # the broker sees it, but only the applicant edits
@@ -292,7 +292,7 @@ def test_it_answers_400_for_a_missing_note_or_amount(make_request, broker, api_a
 # Reading
 
 
-def test_the_detail_has_parts_with_overdue_flags_events_and_the_callers_moves(
+def test_it_the_detail_has_parts_with_overdue_flags_events_and_the_callers_moves(
     make_request, applicant, broker, custodians, api_as
 ):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
@@ -329,7 +329,7 @@ def test_the_detail_has_parts_with_overdue_flags_events_and_the_callers_moves(
     }
 
 
-def test_the_list_filters_by_status_overdue_custodian_and_text(make_request, broker, api_as):
+def test_it_the_list_filters_by_status_overdue_custodian_and_text(make_request, broker, api_as):
     draft = make_request(S.DRAFT, project_title="Søvn og hjertesygdom")
     submitted = make_request(S.SUBMITTED)
     routed = make_request(S.ROUTED, datasets=(BEF,))
@@ -352,7 +352,7 @@ def test_the_list_filters_by_status_overdue_custodian_and_text(make_request, bro
     assert "status" in errors(client.get(f"{REQUESTS}?status=godkendt"))
 
 
-def test_the_list_runs_a_fixed_number_of_queries(make_request, broker, api_as):
+def test_it_the_list_runs_a_fixed_number_of_queries(make_request, broker, api_as):
     client = api_as(broker)
 
     def count() -> int:
@@ -433,7 +433,7 @@ def register_requests(make_request, applicant, broker):
     return listed, hidden
 
 
-def test_the_register_is_public_and_lists_only_approved_uses(register_requests, api):
+def test_it_the_register_is_public_and_lists_only_approved_uses(register_requests, api):
     listed, hidden = register_requests
     body = ok(api.get(REGISTER))
     assert body["count"] == len(listed)
@@ -448,7 +448,7 @@ def test_the_register_is_public_and_lists_only_approved_uses(register_requests, 
     assert {d["key"] for d in entries[listed["closed"].reference]["datasets"]} == {BEF}
 
 
-def test_the_register_holds_no_personal_data(register_requests, api, applicant):
+def test_it_the_register_holds_no_personal_data(register_requests, api, applicant):
     listed, _hidden = register_requests
     body = ok(api.get(REGISTER))
     for entry in body["results"]:  # the status labels name the sides ("Accepted by applicant")
@@ -471,7 +471,9 @@ def test_the_register_holds_no_personal_data(register_requests, api, applicant):
     }
 
 
-def test_the_register_adds_an_approved_amendments_datasets(make_request, applicant, broker, custodians, api):
+def test_it_the_register_adds_an_approved_amendments_datasets(
+    make_request, applicant, broker, custodians, api
+):
     parent = make_request(S.ACTIVE, datasets=(LPR,))
     amendment = services.request_save(actor=applicant, parent=parent, data={}, datasets=dataset_choices(BEF))
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):
@@ -493,7 +495,7 @@ def test_the_register_adds_an_approved_amendments_datasets(make_request, applica
     assert datasets() == {LPR, BEF}
 
 
-def test_the_register_runs_a_fixed_number_of_queries(register_requests, make_request, api):
+def test_it_the_register_runs_a_fixed_number_of_queries(register_requests, make_request, api):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             ok(api.get(REGISTER))
@@ -509,7 +511,7 @@ def test_the_register_runs_a_fixed_number_of_queries(register_requests, make_req
 # Schema
 
 
-def test_the_openapi_schema_documents_the_broker_endpoints(db, api):
+def test_it_the_openapi_schema_documents_the_broker_endpoints(db, api):
     schema = ok(api.get("/api/v1/openapi.json"))
     paths = schema["paths"]
     for path in (
@@ -530,7 +532,7 @@ def test_the_openapi_schema_documents_the_broker_endpoints(db, api):
     assert "patch" in paths["/api/v1/access-requests/{id}/"]
 
 
-def test_the_applicant_answers_updates_requested_with_changed_variables(
+def test_it_the_applicant_answers_updates_requested_with_changed_variables(
     make_request, applicant, custodians, api_as
 ):
     request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.UPDATES_REQUESTED})
@@ -562,7 +564,7 @@ def test_the_applicant_answers_updates_requested_with_changed_variables(
     assert "Indsnævret" in event["note"]
 
 
-def test_variables_go_only_with_the_applicants_answer(make_request, applicant, custodians, broker, api_as):
+def test_it_variables_go_only_with_the_applicants_answer(make_request, applicant, custodians, broker, api_as):
     request = make_request(S.ROUTED, datasets=(LPR,), parts={SDS: P.IN_REVIEW})
     part = request.parts.get()
     response = api_as(custodians[SDS]).post(

@@ -67,7 +67,7 @@ def move(scope, test_id: str, note: str = "") -> None:
     expect(page.locator(".message.error")).to_have_count(0)
 
 
-def test_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_active(
+def test_it_a_newcomer_applies_to_three_custodians_and_follows_the_request_to_active(
     people,
     seeded_live_server,
     browser_page,

@@ -171,7 +171,7 @@ def test_it_refuses_data_and_anything_but_a_document(draft, applicant, name, con
     assert not AuditLog.objects.filter(action="broker.document.added").exists()
 
 
-def test_a_data_refusal_explains_that_videnbro_never_receives_data(draft, applicant):
+def test_it_a_data_refusal_explains_that_videnbro_never_receives_data(draft, applicant):
     with pytest.raises(ValidationError) as raised:
         services.document_add(
             actor=applicant, access_request=draft, kind="protocol", upload=upload("udtraek.csv", CSV)
@@ -180,7 +180,7 @@ def test_a_data_refusal_explains_that_videnbro_never_receives_data(draft, applic
     assert "modtager aldrig data" in message and "sikkert analysemiljø" in message
 
 
-def test_no_file_is_left_behind_when_the_row_cannot_be_written(draft, applicant, monkeypatch):
+def test_it_no_file_is_left_behind_when_the_row_cannot_be_written(draft, applicant, monkeypatch):
     def broken_audit(**_kwargs):
         raise RuntimeError("audit unavailable")
 
@@ -225,7 +225,7 @@ def test_it_needs_a_kind_and_a_file(draft, applicant):
 
 
 @pytest.mark.parametrize("who", ["broker", "sds_custodian"])
-def test_only_the_applicant_uploads(make_request, request, who):
+def test_it_only_the_applicant_uploads(make_request, request, who):
     routed = make_request(S.ROUTED, parts={SDS: P.UPDATES_REQUESTED})
     with pytest.raises(PermissionDeniedError):
         services.document_add(
@@ -240,7 +240,7 @@ def test_only_the_applicant_uploads(make_request, request, who):
 @pytest.mark.parametrize(
     ("state", "parts"), [(S.DRAFT, None), (S.RETURNED, None), (S.ROUTED, {DST: P.UPDATES_REQUESTED})]
 )
-def test_the_applicant_uploads_while_holding_the_request(make_request, applicant, state, parts):
+def test_it_the_applicant_uploads_while_holding_the_request(make_request, applicant, state, parts):
     request = make_request(state, parts=parts)
     services.document_add(
         actor=applicant, access_request=request, kind="protocol", upload=upload("protokol.pdf", PDF)
@@ -259,7 +259,7 @@ def test_the_applicant_uploads_while_holding_the_request(make_request, applicant
         (S.WITHDRAWN, None),
     ],
 )
-def test_the_applicant_cannot_upload_while_others_hold_the_request(make_request, applicant, state, parts):
+def test_it_the_applicant_cannot_upload_while_others_hold_the_request(make_request, applicant, state, parts):
     request = make_request(state, parts=parts)
     with pytest.raises(ConflictError) as raised:
         services.document_add(
@@ -273,7 +273,7 @@ def test_the_applicant_cannot_upload_while_others_hold_the_request(make_request,
 # The API (multipart)
 
 
-def test_the_api_attaches_a_document(draft, applicant, api_as):
+def test_it_the_api_attaches_a_document(draft, applicant, api_as):
     response = api_upload(api_as(applicant), draft, "protokol.docx", docx_bytes())
     assert response.status_code == 201, response.content
     body = response.json()
@@ -287,14 +287,14 @@ def test_the_api_attaches_a_document(draft, applicant, api_as):
 
 
 @pytest.mark.parametrize(("name", "content", "hint"), REFUSED, ids=REFUSED_IDS)
-def test_the_api_refuses_data_with_an_explanation(draft, applicant, api_as, name, content, hint):
+def test_it_the_api_refuses_data_with_an_explanation(draft, applicant, api_as, name, content, hint):
     response = api_upload(api_as(applicant), draft, name, content)
     assert response.status_code == 400, response.content
     assert hint in response.json()["errors"]["file"][0]
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
 
 
-def test_the_api_answers_409_outside_editable_states_and_403_to_others(
+def test_it_the_api_answers_409_outside_editable_states_and_403_to_others(
     make_request, applicant, broker, other_applicant, api_as
 ):
     submitted = make_request(S.SUBMITTED)
@@ -305,7 +305,7 @@ def test_the_api_answers_409_outside_editable_states_and_403_to_others(
     assert not RequestDocument.objects.exists()
 
 
-def test_the_api_names_a_missing_file_or_kind(draft, applicant, api_as):
+def test_it_the_api_names_a_missing_file_or_kind(draft, applicant, api_as):
     client = api_as(applicant)
     url = f"/api/v1/access-requests/{draft.pk}/documents/"
     response = client.post(url, {"kind": "protocol"}, format="multipart")
@@ -315,7 +315,7 @@ def test_the_api_names_a_missing_file_or_kind(draft, applicant, api_as):
 
 
 @override_settings(UPLOAD_MAX_REQUEST_BYTES=4096)
-def test_the_api_answers_413_over_the_request_size_limit(draft, applicant, api_as):
+def test_it_the_api_answers_413_over_the_request_size_limit(draft, applicant, api_as):
     response = api_upload(api_as(applicant), draft, "stor.pdf", PDF + b"%" * 8192)
     assert response.status_code == 413
     assert response.json()["errors"]["detail"]
@@ -326,7 +326,7 @@ def test_the_api_answers_413_over_the_request_size_limit(draft, applicant, api_a
 # The web form
 
 
-def test_the_web_form_attaches_a_document(draft, applicant, client_as):
+def test_it_the_web_form_attaches_a_document(draft, applicant, client_as):
     client = client_as(applicant)
     response = web_upload(client, draft, "protokol.pdf", PDF, kind="funding")
     assert response.status_code == 302
@@ -348,7 +348,7 @@ def test_the_web_form_attaches_a_document(draft, applicant, client_as):
     ],
     ids=["xlsx", "parquet-as-pdf", "empty"],
 )
-def test_the_web_form_refuses_data_with_a_message(draft, applicant, client_as, name, content, hint):
+def test_it_the_web_form_refuses_data_with_a_message(draft, applicant, client_as, name, content, hint):
     response = web_upload(client_as(applicant), draft, name, content)
     assert response.status_code == 302
     ((level, message),) = messages_of(response)
@@ -356,7 +356,7 @@ def test_the_web_form_refuses_data_with_a_message(draft, applicant, client_as, n
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
 
 
-def test_the_web_form_refuses_uploads_outside_editable_states(make_request, applicant, broker, client_as):
+def test_it_the_web_form_refuses_uploads_outside_editable_states(make_request, applicant, broker, client_as):
     submitted = make_request(S.SUBMITTED)
     response = web_upload(client_as(applicant), submitted, "protokol.pdf", PDF)
     assert response.status_code == 302
@@ -366,13 +366,13 @@ def test_the_web_form_refuses_uploads_outside_editable_states(make_request, appl
 
 
 @override_settings(UPLOAD_MAX_REQUEST_BYTES=4096)
-def test_the_web_form_answers_413_over_the_request_size_limit(draft, applicant, client_as):
+def test_it_the_web_form_answers_413_over_the_request_size_limit(draft, applicant, client_as):
     response = web_upload(client_as(applicant), draft, "stor.pdf", PDF + b"%" * 8192)
     assert response.status_code == 413
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
 
 
-def test_the_upload_form_is_shown_only_to_the_applicant_holding_the_request(
+def test_it_the_upload_form_is_shown_only_to_the_applicant_holding_the_request(
     make_request, applicant, broker, client_as
 ):
     draft = make_request(S.DRAFT)
@@ -537,7 +537,7 @@ BYPASS_IDS = [f"{name}-{i}" for i, (name, _c, _h) in enumerate(BYPASSES)]
 @pytest.mark.parametrize(
     ("name", "content", "content_type"), REAL_DOCUMENTS, ids=[d[0] for d in REAL_DOCUMENTS]
 )
-def test_real_documents_with_pictures_and_fonts_pass(draft, applicant, name, content, content_type):
+def test_it_real_documents_with_pictures_and_fonts_pass(draft, applicant, name, content, content_type):
     document = services.document_add(
         actor=applicant, access_request=draft, kind="protocol", upload=upload(name, content)
     )
@@ -546,7 +546,9 @@ def test_real_documents_with_pictures_and_fonts_pass(draft, applicant, name, con
 
 @pytest.mark.regression
 @pytest.mark.parametrize(("name", "content", "hint"), BYPASSES, ids=BYPASS_IDS)
-def test_data_anywhere_in_the_file_or_in_a_renamed_member_is_refused(draft, applicant, name, content, hint):
+def test_it_data_anywhere_in_the_file_or_in_a_renamed_member_is_refused(
+    draft, applicant, name, content, hint
+):
     """A CSV behind a %PDF header and more than 4 KB of padding, and DOCX members named
     "data.csv.", "data.csv " or "*.bin" holding an OLE workbook, passed (issue 12, finding 9)."""
     with pytest.raises(ValidationError) as raised:
@@ -557,7 +559,7 @@ def test_data_anywhere_in_the_file_or_in_a_renamed_member_is_refused(draft, appl
     assert not RequestDocument.objects.exists() and stored_files(draft) == []
 
 
-def test_the_whole_file_is_read_in_chunks_not_copied(draft, applicant):
+def test_it_the_whole_file_is_read_in_chunks_not_copied(draft, applicant):
     """Near the size limit, inspecting a file costs a few chunks of memory, not copies of it."""
     content = PDF_BINARY * (settings.BROKER_MAX_DOCUMENT_BYTES // len(PDF_BINARY) - 1)
     assert len(content) > 9 * 1024 * 1024

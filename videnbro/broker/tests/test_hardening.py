@@ -23,7 +23,7 @@ P = RequestPart.Status
 REQUESTS = "/api/v1/access-requests/"
 
 
-def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_request, broker, client_as):
+def test_it_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_request, broker, client_as):
     request = make_request(S.ROUTED, parts=P.APPROVED)
     with pytest.raises(ValidationError) as raised:
         services.request_transition(
@@ -33,7 +33,7 @@ def test_a_cost_estimate_that_rounds_past_the_limit_is_refused_not_stored(make_r
     assert client_as(broker).get(reverse("broker:overview")).status_code == 200
 
 
-def test_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
+def test_it_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
     stale = make_request(S.DRAFT)
     fresh = services.request_transition(
         actor=applicant, access_request=AccessRequest.objects.get(pk=stale.pk), to=S.SUBMITTED
@@ -47,7 +47,7 @@ def test_a_stale_edit_cannot_undo_a_submission(make_request, applicant, broker):
 
 
 @pytest.mark.parametrize("value", [5, True, {}, [1]])
-def test_a_date_of_the_wrong_json_type_is_a_field_error(applicant, api_as, value):
+def test_it_a_date_of_the_wrong_json_type_is_a_field_error(applicant, api_as, value):
     response = api_as(applicant).post(REQUESTS, {"project_title": "t", "period_from": value}, format="json")
     assert response.status_code == 400
     assert "period_from" in response.json()["errors"]
@@ -56,14 +56,14 @@ def test_a_date_of_the_wrong_json_type_is_a_field_error(applicant, api_as, value
 @pytest.mark.parametrize(
     "field, value", [("project_title", ["a"]), ("purpose", {"x": 1}), ("purpose", "x" * 20_001)]
 )
-def test_text_of_the_wrong_type_or_length_is_a_field_error(applicant, api_as, field, value):
+def test_it_text_of_the_wrong_type_or_length_is_a_field_error(applicant, api_as, field, value):
     data = {"project_title": "t", field: value}
     response = api_as(applicant).post(REQUESTS, data, format="json")
     assert response.status_code == 400 and field in response.json()["errors"]
     assert not AccessRequest.objects.filter(applicant=applicant).exists()
 
 
-def test_control_characters_are_dropped_from_text(applicant):
+def test_it_control_characters_are_dropped_from_text(applicant):
     request = services.request_save(
         actor=applicant, data={"project_title": "Søvn\x00 og\x0b hjerte", "purpose": "linje 1\nlinje 2\tfane"}
     )
@@ -72,14 +72,14 @@ def test_control_characters_are_dropped_from_text(applicant):
 
 
 @pytest.mark.parametrize("body", [[], "x", 5])
-def test_the_documents_endpoint_wants_multipart(make_request, applicant, api_as, body):
+def test_it_the_documents_endpoint_wants_multipart(make_request, applicant, api_as, body):
     request = make_request(S.DRAFT)
     response = api_as(applicant).post(f"{REQUESTS}{request.pk}/documents/", body, format="json")
     assert response.status_code == 400 and "file" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("part", ["²", "٣", "1" * 30, "abc"])
-def test_an_odd_part_id_is_a_field_error(make_request, broker, client_as, part):
+def test_it_an_odd_part_id_is_a_field_error(make_request, broker, client_as, part):
     request = make_request(S.ROUTED)
     response = client_as(broker).post(
         reverse("broker:request_transition", args=[request.reference]), {"to": P.IN_REVIEW, "part": part}
@@ -106,7 +106,7 @@ def _zip(members: dict[str, bytes], *, compress: bool = True) -> bytes:
         ("csv-med-pdf-hoved.pdf", b"%PDF-1.4\n" + CSV * 3),
     ],
 )
-def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request, applicant, name, content):
+def test_it_data_hidden_in_a_document_is_refused_without_inflating_it(make_request, applicant, name, content):
     import tracemalloc
 
     request = make_request(S.DRAFT)
@@ -122,7 +122,7 @@ def test_data_hidden_in_a_document_is_refused_without_inflating_it(make_request,
     assert not RequestDocument.objects.exists()
 
 
-def test_the_applicant_removes_a_document_while_documents_may_change(
+def test_it_the_applicant_removes_a_document_while_documents_may_change(
     make_request, applicant, broker, api_as, client_as, django_capture_on_commit_callbacks
 ):
     request = make_request(S.DRAFT, datasets=(LPR,))
@@ -149,7 +149,7 @@ def test_the_applicant_removes_a_document_while_documents_may_change(
     assert api_as(broker).delete(f"{REQUESTS}{request.pk}/documents/{second.pk}/").status_code == 403
 
 
-def test_a_custodian_sees_only_the_amendments_routed_to_it(
+def test_it_a_custodian_sees_only_the_amendments_routed_to_it(
     make_request, applicant, broker, custodians, api_as, client_as
 ):
     parent = make_request(S.ACTIVE, datasets=(LPR, DBCG))
@@ -167,7 +167,7 @@ def test_a_custodian_sees_only_the_amendments_routed_to_it(
     assert amendment.reference not in page
 
 
-def test_the_inbox_keeps_its_filters_across_pages(make_request, custodians, client_as):
+def test_it_the_inbox_keeps_its_filters_across_pages(make_request, custodians, client_as):
     for _n in range(26):
         make_request(S.ROUTED, datasets=(LPR,))
     response = client_as(custodians[SDS]).get(reverse("broker:inbox"), {"status": P.PENDING})
@@ -175,7 +175,7 @@ def test_the_inbox_keeps_its_filters_across_pages(make_request, custodians, clie
     assert "status=pending&amp;page=2" in response.content.decode()
 
 
-def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
+def test_it_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
     make_request, applicant, broker, client_as
 ):
     request = make_request(S.DRAFT)
@@ -192,7 +192,7 @@ def test_an_edit_refused_because_the_request_moved_on_keeps_what_was_typed(
     assert AccessRequest.objects.get(pk=request.pk).status == S.SUBMITTED
 
 
-def test_the_amendment_page_of_an_ended_request_explains_instead_of_failing(
+def test_it_the_amendment_page_of_an_ended_request_explains_instead_of_failing(
     make_request, applicant, broker, client_as
 ):
     request = make_request(S.ACTIVE)

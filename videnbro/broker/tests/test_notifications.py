@@ -75,14 +75,14 @@ def move(request, actor, to, **kwargs):
     return services.request_transition(actor=actor, access_request=request, to=to, **kwargs)
 
 
-def test_nothing_is_sent_before_the_worker_runs(make_request, applicant, mailoutbox, deliver):
+def test_it_nothing_is_sent_before_the_worker_runs(make_request, applicant, mailoutbox, deliver):
     request = make_request(S.DRAFT)
     move(request, applicant, S.SUBMITTED)
     assert mailoutbox == []
     assert set(deliver()) == {"dataindgang@example.org"}
 
 
-def test_the_broker_hears_of_a_submission(make_request, applicant, broker, deliver):
+def test_it_the_broker_hears_of_a_submission(make_request, applicant, broker, deliver):
     request = make_request(S.DRAFT)
     move(request, applicant, S.SUBMITTED, note="Haster lidt")
     mails = deliver()
@@ -90,7 +90,9 @@ def test_the_broker_hears_of_a_submission(make_request, applicant, broker, deliv
     assert_mail(mails[broker.email], request, state="Indsendt", note="Haster lidt")
 
 
-def test_every_active_broker_hears_but_not_other_users(make_request, make_user, applicant, broker, deliver):
+def test_it_every_active_broker_hears_but_not_other_users(
+    make_request, make_user, applicant, broker, deliver
+):
     second = make_user(Role.DATA_BROKER, email="dataindgang2@example.org")
     retired = make_user(Role.DATA_BROKER, email="stoppet@example.org")
     retired.is_active = False
@@ -111,7 +113,7 @@ def test_every_active_broker_hears_but_not_other_users(make_request, make_user, 
         (S.ACTIVE, S.CLOSED, "Projektet er slut.", "Afsluttet"),
     ],
 )
-def test_the_applicant_hears_of_the_brokers_moves(
+def test_it_the_applicant_hears_of_the_brokers_moves(
     make_request, applicant, broker, deliver, frm, to, note, label
 ):
     request = make_request(frm)
@@ -122,7 +124,9 @@ def test_the_applicant_hears_of_the_brokers_moves(
     assert_mail(mails[applicant.email], request, state=label, note=note)
 
 
-def test_the_applicant_hears_of_the_cost_estimate_with_the_amount(make_request, applicant, broker, deliver):
+def test_it_the_applicant_hears_of_the_cost_estimate_with_the_amount(
+    make_request, applicant, broker, deliver
+):
     request = make_request(S.ROUTED, parts=P.APPROVED)
     deliver(flush=True)
     move(request, broker, S.COST_ESTIMATE, cost_estimate="12 500", note="To kørsler")
@@ -134,7 +138,7 @@ def test_the_applicant_hears_of_the_cost_estimate_with_the_amount(make_request, 
 
 
 @pytest.mark.parametrize("frm", [S.RETURNED, S.COST_ESTIMATE])
-def test_the_broker_hears_of_the_applicants_moves(make_request, applicant, broker, deliver, frm):
+def test_it_the_broker_hears_of_the_applicants_moves(make_request, applicant, broker, deliver, frm):
     request = make_request(frm)
     deliver(flush=True)
     to = S.SUBMITTED if frm == S.RETURNED else S.ACCEPTED
@@ -149,7 +153,7 @@ def test_the_broker_hears_of_the_applicants_moves(make_request, applicant, broke
     )
 
 
-def test_routing_tells_each_custodians_users_and_the_applicant(
+def test_it_routing_tells_each_custodians_users_and_the_applicant(
     make_request, make_user, org, applicant, broker, custodians, deliver
 ):
     colleague = make_user(Role.DATA_CUSTODIAN, organisation=org(SDS), email="sds2@example.org")
@@ -166,7 +170,9 @@ def test_routing_tells_each_custodians_users_and_the_applicant(
         assert_mail(mail, request, state="Til behandling hos dataansvarlige", note="Videresendt")
 
 
-def test_the_applicant_hears_of_each_custodian_decision(make_request, applicant, broker, custodians, deliver):
+def test_it_the_applicant_hears_of_each_custodian_decision(
+    make_request, applicant, broker, custodians, deliver
+):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     deliver(flush=True)
     part = request.parts.get(custodian__key=SDS)
@@ -178,7 +184,7 @@ def test_the_applicant_hears_of_each_custodian_decision(make_request, applicant,
     assert "Sundhedsdatastyrelsen" in mail.body.split(SEPARATOR)[0]
 
 
-def test_the_custodian_and_the_broker_hear_the_applicants_answer(
+def test_it_the_custodian_and_the_broker_hear_the_applicants_answer(
     make_request, make_user, org, applicant, broker, custodians, deliver
 ):
     request = make_request(S.ROUTED, parts={SDS: P.UPDATES_REQUESTED, DST: P.IN_REVIEW})
@@ -191,7 +197,7 @@ def test_the_custodian_and_the_broker_hear_the_applicants_answer(
     assert_mail(mails[custodians[SDS].email], request, state="Under behandling", note="Koderne er DC50*.")
 
 
-def test_the_broker_hears_the_applicants_answer_when_the_custodian_has_no_users(
+def test_it_the_broker_hears_the_applicants_answer_when_the_custodian_has_no_users(
     make_request, applicant, broker, custodians, deliver
 ):
     request = make_request(S.ROUTED, parts={SDS: P.UPDATES_REQUESTED})
@@ -202,7 +208,7 @@ def test_the_broker_hears_the_applicants_answer_when_the_custodian_has_no_users(
     assert set(deliver()) == {broker.email}
 
 
-def test_the_broker_hears_when_every_custodian_has_decided(
+def test_it_the_broker_hears_when_every_custodian_has_decided(
     make_request, applicant, broker, custodians, deliver
 ):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.REJECTED, RKKP: P.IN_REVIEW})
@@ -221,7 +227,7 @@ def test_the_broker_hears_when_every_custodian_has_decided(
         assert "Alle dataansvarlige har nu truffet afgørelse." in mail.body.split(SEPARATOR)[0]
 
 
-def test_a_decision_recorded_by_the_broker_reaches_the_applicant_and_the_custodian(
+def test_it_a_decision_recorded_by_the_broker_reaches_the_applicant_and_the_custodian(
     make_request, applicant, broker, custodians, deliver
 ):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
@@ -232,7 +238,7 @@ def test_a_decision_recorded_by_the_broker_reaches_the_applicant_and_the_custodi
     assert_mail(mails[applicant.email], request, state="Afvist", note="Afvist pr. brev")
 
 
-def test_a_withdrawal_tells_the_broker_and_the_custodians_deciding_or_preparing_data(
+def test_it_a_withdrawal_tells_the_broker_and_the_custodians_deciding_or_preparing_data(
     make_request, applicant, broker, custodians, deliver
 ):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.IN_REVIEW})
@@ -245,7 +251,9 @@ def test_a_withdrawal_tells_the_broker_and_the_custodians_deciding_or_preparing_
 
 
 @pytest.mark.regression
-def test_the_links_follow_the_language_of_each_part_not_the_actors(make_request, broker, applicant, deliver):
+def test_it_the_links_follow_the_language_of_each_part_not_the_actors(
+    make_request, broker, applicant, deliver
+):
     """A broker working on the English pages once sent Danish readers /en/ links."""
     from django.utils import translation
 
@@ -259,7 +267,7 @@ def test_the_links_follow_the_language_of_each_part_not_the_actors(make_request,
     assert link(request, "en") in english
 
 
-def test_a_refused_move_sends_nothing(make_request, applicant, broker, deliver):
+def test_it_a_refused_move_sends_nothing(make_request, applicant, broker, deliver):
     request = make_request(S.SUBMITTED)
     deliver(flush=True)
     with pytest.raises(PermissionDeniedError):
@@ -273,7 +281,7 @@ def test_a_refused_move_sends_nothing(make_request, applicant, broker, deliver):
     "to, by",
     [(S.ACCEPTED, "applicant"), (S.PROVISIONING, "broker"), (S.ACTIVE, "broker"), (S.CLOSED, "broker")],
 )
-def test_the_custodians_who_approved_hear_of_acceptance_provisioning_and_closing(
+def test_it_the_custodians_who_approved_hear_of_acceptance_provisioning_and_closing(
     make_request, applicant, broker, custodians, deliver, to, by
 ):
     before = {

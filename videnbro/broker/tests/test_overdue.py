@@ -24,7 +24,7 @@ def overdue(obj) -> None:
     obj.save(update_fields=["due_at"])
 
 
-def test_nothing_is_overdue_on_time(make_request):
+def test_it_nothing_is_overdue_on_time(make_request):
     make_request(S.SCREENING)
     make_request(S.ROUTED, datasets=(LPR, BEF))
     assert services.overdue_steps() == []
@@ -41,7 +41,7 @@ def test_nothing_is_overdue_on_time(make_request):
         (S.PROVISIONING, "broker"),
     ],
 )
-def test_a_late_request_step_names_whoever_must_act(make_request, applicant, broker, state, side):
+def test_it_a_late_request_step_names_whoever_must_act(make_request, applicant, broker, state, side):
     request = make_request(state)
     overdue(request)
     (step,) = services.overdue_steps()
@@ -49,7 +49,7 @@ def test_a_late_request_step_names_whoever_must_act(make_request, applicant, bro
     assert step.recipients == {applicant.email if side == "applicant" else broker.email}
 
 
-def test_a_late_part_names_its_custodian_or_the_applicant_when_waiting_for_them(
+def test_it_a_late_part_names_its_custodian_or_the_applicant_when_waiting_for_them(
     make_request, applicant, custodians
 ):
     request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
@@ -60,7 +60,7 @@ def test_a_late_part_names_its_custodian_or_the_applicant_when_waiting_for_them(
     assert steps[DST].recipients == {applicant.email}
 
 
-def test_a_withdrawn_request_is_never_overdue(make_request, applicant):
+def test_it_a_withdrawn_request_is_never_overdue(make_request, applicant):
     request = make_request(S.ROUTED, datasets=(LPR, BEF))
     services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
     request.refresh_from_db()
@@ -68,7 +68,7 @@ def test_a_withdrawn_request_is_never_overdue(make_request, applicant):
     assert services.overdue_steps() == []
 
 
-def test_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailoutbox):
+def test_it_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailoutbox):
     request = make_request(S.COST_ESTIMATE)
     overdue(request)
     run_tasks()
@@ -84,7 +84,7 @@ def test_the_command_lists_and_reminds(make_request, applicant, run_tasks, mailo
 
 
 @pytest.mark.regression
-def test_the_reminder_links_each_language_to_its_own_page(make_request, applicant, run_tasks, mailoutbox):
+def test_it_the_reminder_links_each_language_to_its_own_page(make_request, applicant, run_tasks, mailoutbox):
     from django.conf import settings
     from django.utils.translation import override
 

@@ -89,7 +89,9 @@ def form_post(datasets: dict[str, list[str]], **overrides) -> dict:
 # Applying
 
 
-def test_the_form_shows_the_variables_of_datasets_preselected_from_the_data_map(seeded, applicant, client_as):
+def test_it_the_form_shows_the_variables_of_datasets_preselected_from_the_data_map(
+    seeded, applicant, client_as
+):
     response = client_as(applicant).get(NEW, {"d": [LPR, DBCG, "findes-ikke"]})
     form = page(response)
     assert form.checkboxes("datasets")[LPR] and form.checkboxes("datasets")[DBCG]
@@ -102,7 +104,7 @@ def test_the_form_shows_the_variables_of_datasets_preselected_from_the_data_map(
     assert not AccessRequest.objects.exists()  # looking creates nothing
 
 
-def test_the_form_keeps_every_input_on_an_error(seeded, applicant, client_as):
+def test_it_the_form_keeps_every_input_on_an_error(seeded, applicant, client_as):
     data = form_post(
         {LPR: ["C_ADIAG"], BEF: ["KOEN"]},
         project_title="",
@@ -123,7 +125,7 @@ def test_the_form_keeps_every_input_on_an_error(seeded, applicant, client_as):
     assert not AccessRequest.objects.exists()
 
 
-def test_the_form_shows_dataset_errors_and_keeps_the_rest(seeded, applicant, client_as):
+def test_it_the_form_shows_dataset_errors_and_keeps_the_rest(seeded, applicant, client_as):
     data = form_post({LPR: ["C_ADIAG", "OPFUNDET"]}, then="stay")
     response = client_as(applicant).post(NEW, data)
     assert "OPFUNDET" in " ".join(response.context["dataset_errors"])
@@ -133,7 +135,7 @@ def test_the_form_shows_dataset_errors_and_keeps_the_rest(seeded, applicant, cli
     assert not AccessRequest.objects.exists()
 
 
-def test_the_form_names_a_period_that_ends_before_it_starts(seeded, applicant, client_as):
+def test_it_the_form_names_a_period_that_ends_before_it_starts(seeded, applicant, client_as):
     response = client_as(applicant).post(
         NEW, form_post({LPR: ["C_ADIAG"]}, period_from="2024-01-01", period_to="2020-01-01")
     )
@@ -142,7 +144,7 @@ def test_the_form_names_a_period_that_ends_before_it_starts(seeded, applicant, c
     assert not AccessRequest.objects.exists()
 
 
-def test_saving_a_draft_stays_on_the_form(seeded, applicant, client_as):
+def test_it_saving_a_draft_stays_on_the_form(seeded, applicant, client_as):
     response = client_as(applicant).post(NEW, form_post({LPR: ["C_ADIAG"]}, then="stay"))
     request = AccessRequest.objects.get()
     assert response.status_code == 302
@@ -152,7 +154,7 @@ def test_saving_a_draft_stays_on_the_form(seeded, applicant, client_as):
     assert request.requested_datasets.get().variables == ["C_ADIAG"]
 
 
-def test_save_and_send_submits(seeded, applicant, client_as):
+def test_it_save_and_send_submits(seeded, applicant, client_as):
     response = client_as(applicant).post(
         NEW, form_post({LPR: VARIABLES[LPR], BEF: VARIABLES[BEF]}, then="submit")
     )
@@ -162,7 +164,7 @@ def test_save_and_send_submits(seeded, applicant, client_as):
     assert [level for level, _m in messages_of(response)] == ["success"]
 
 
-def test_save_and_send_keeps_an_incomplete_draft_and_says_what_is_missing(seeded, applicant, client_as):
+def test_it_save_and_send_keeps_an_incomplete_draft_and_says_what_is_missing(seeded, applicant, client_as):
     client = client_as(applicant)
     response = client.post(NEW, form_post({LPR: []}, legal_basis="", then="submit"))
     request = AccessRequest.objects.get()
@@ -175,7 +177,7 @@ def test_save_and_send_keeps_an_incomplete_draft_and_says_what_is_missing(seeded
     assert form.checkboxes("datasets")[LPR]
 
 
-def test_the_edit_page_shows_what_was_saved_and_saves_changes(make_request, applicant, client_as):
+def test_it_the_edit_page_shows_what_was_saved_and_saves_changes(make_request, applicant, client_as):
     request = make_request(S.DRAFT, datasets=(LPR,))
     client = client_as(applicant)
     edit = reverse("broker:request_edit", args=[request.reference])
@@ -191,7 +193,7 @@ def test_the_edit_page_shows_what_was_saved_and_saves_changes(make_request, appl
     }
 
 
-def test_the_edit_page_refuses_a_request_that_is_no_longer_editable(
+def test_it_the_edit_page_refuses_a_request_that_is_no_longer_editable(
     make_request, applicant, broker, other_applicant, client_as
 ):
     request = make_request(S.SUBMITTED)
@@ -207,7 +209,7 @@ def test_the_edit_page_refuses_a_request_that_is_no_longer_editable(
     assert client_as(broker).get(returned_edit).status_code == 403
 
 
-def test_an_amendment_starts_from_the_parents_project(make_request, applicant, client_as):
+def test_it_an_amendment_starts_from_the_parents_project(make_request, applicant, client_as):
     parent = make_request(S.ACTIVE)
     client = client_as(applicant)
     url = reverse("broker:amendment_create", args=[parent.reference])
@@ -225,7 +227,7 @@ def test_an_amendment_starts_from_the_parents_project(make_request, applicant, c
 # Following a request
 
 
-def test_the_detail_page_shows_progress_and_parts(make_request, applicant, client_as):
+def test_it_the_detail_page_shows_progress_and_parts(make_request, applicant, client_as):
     request = make_request(S.ROUTED, parts={SDS: P.APPROVED_WITH_CONDITIONS, DST: P.UPDATES_REQUESTED})
     response = client_as(applicant).get(request.get_absolute_url())
     html = response.content.decode()
@@ -265,7 +267,7 @@ def test_the_detail_page_shows_progress_and_parts(make_request, applicant, clien
         ("dst_custodian", set(), {}),
     ],
 )
-def test_the_detail_page_offers_only_the_persons_own_moves(
+def test_it_the_detail_page_offers_only_the_persons_own_moves(
     make_request, request, client_as, who, moves, part_moves
 ):
     access_request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED})
@@ -289,20 +291,20 @@ def test_the_detail_page_offers_only_the_persons_own_moves(
         (S.CLOSED, "broker", set()),
     ],
 )
-def test_the_detail_page_buttons_follow_the_state(make_request, request, client_as, state, who, moves):
+def test_it_the_detail_page_buttons_follow_the_state(make_request, request, client_as, state, who, moves):
     access_request = make_request(state)
     shown = page(client_as(request.getfixturevalue(who)).get(access_request.get_absolute_url()))
     assert shown.moves() == moves
 
 
-def test_the_cost_estimate_button_appears_when_every_part_has_decided(make_request, broker, client_as):
+def test_it_the_cost_estimate_button_appears_when_every_part_has_decided(make_request, broker, client_as):
     access_request = make_request(S.ROUTED, parts={SDS: P.APPROVED, DST: P.REJECTED, RKKP: P.APPROVED})
     shown = page(client_as(broker).get(access_request.get_absolute_url()))
     assert shown.moves() == {S.COST_ESTIMATE}
     assert any(i.get("name") == "cost_estimate" for i in shown.inputs)
 
 
-def test_a_move_shows_a_message_and_returns_to_the_request(make_request, broker, client_as):
+def test_it_a_move_shows_a_message_and_returns_to_the_request(make_request, broker, client_as):
     request = make_request(S.SUBMITTED)
     client = client_as(broker)
     url = reverse("broker:request_transition", args=[request.reference])
@@ -325,7 +327,7 @@ def test_a_move_shows_a_message_and_returns_to_the_request(make_request, broker,
     assert AccessRequest.objects.get(pk=request.pk).status == S.SCREENING
 
 
-def test_a_part_move_from_the_page(make_request, sds_custodian, client_as):
+def test_it_a_part_move_from_the_page(make_request, sds_custodian, client_as):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     part = request.parts.get(custodian__key=SDS)
     response = client_as(sds_custodian).post(
@@ -338,7 +340,7 @@ def test_a_part_move_from_the_page(make_request, sds_custodian, client_as):
     assert (part.status, part.conditions) == (P.APPROVED_WITH_CONDITIONS, "Kun aggregater")
 
 
-def test_a_move_by_the_wrong_side_is_403(make_request, applicant, dst_custodian, client_as):
+def test_it_a_move_by_the_wrong_side_is_403(make_request, applicant, dst_custodian, client_as):
     submitted = make_request(S.SUBMITTED)
     response = client_as(applicant).post(
         reverse("broker:request_transition", args=[submitted.reference]), {"to": S.SCREENING}
@@ -355,7 +357,7 @@ def test_a_move_by_the_wrong_side_is_403(make_request, applicant, dst_custodian,
     assert sds_part.status == P.PENDING
 
 
-def test_the_home_page_lists_the_applicants_requests(make_request, applicant, client_as):
+def test_it_the_home_page_lists_the_applicants_requests(make_request, applicant, client_as):
     mine = make_request(S.ROUTED)
     response = client_as(applicant).get(reverse("broker:home"))
     assert [r.reference for r in response.context["mine"]] == [mine.reference]
@@ -381,7 +383,7 @@ def register_entries(make_request, applicant):
     return formula, plain, draft
 
 
-def test_the_register_page_lists_approved_uses_without_personal_data(register_entries, client, applicant):
+def test_it_the_register_page_lists_approved_uses_without_personal_data(register_entries, client, applicant):
     formula, plain, _draft = register_entries
     response = client.get(reverse("broker:register"))
     html = response.content.decode()
@@ -395,7 +397,7 @@ def test_the_register_page_lists_approved_uses_without_personal_data(register_en
     assert applicant.last_name not in html
 
 
-def test_the_register_exports_csv_safe_from_formulas(register_entries, client, applicant):
+def test_it_the_register_exports_csv_safe_from_formulas(register_entries, client, applicant):
     formula, plain, _draft = register_entries
     response = client.get(reverse("broker:register"), {"format": "csv"})
     assert response.status_code == 200
@@ -413,7 +415,7 @@ def test_the_register_exports_csv_safe_from_formulas(register_entries, client, a
     assert applicant.last_name not in text
 
 
-def test_the_register_exports_xlsx_safe_from_formulas(register_entries, client, applicant):
+def test_it_the_register_exports_xlsx_safe_from_formulas(register_entries, client, applicant):
     formula, _plain, _draft = register_entries
     response = client.get(reverse("broker:register"), {"format": "xlsx"})
     assert response.status_code == 200
@@ -431,7 +433,7 @@ def test_the_register_exports_xlsx_safe_from_formulas(register_entries, client, 
 
 
 @pytest.mark.regression
-def test_the_exports_give_the_approval_date_in_danish_time(register_entries, client):
+def test_it_the_exports_give_the_approval_date_in_danish_time(register_entries, client):
     """The exports took the date of the UTC timestamp: approved at 00:30 in Copenhagen was
     listed as the day before (the page said the right day)."""
     from datetime import UTC, datetime
@@ -453,7 +455,7 @@ def test_the_exports_give_the_approval_date_in_danish_time(register_entries, cli
 # English
 
 
-def test_the_english_pages_render(make_request, applicant, broker, sds_custodian, client_as, client):
+def test_it_the_english_pages_render(make_request, applicant, broker, sds_custodian, client_as, client):
     request = make_request(S.ROUTED)
     for user, urls in (
         (
@@ -472,7 +474,7 @@ def test_the_english_pages_render(make_request, applicant, broker, sds_custodian
     assert client.get("/en/dataindgang/register/?format=csv").status_code == 200
 
 
-def test_a_dataset_page_lists_its_approved_uses_without_personal_data(make_request, applicant, client):
+def test_it_a_dataset_page_lists_its_approved_uses_without_personal_data(make_request, applicant, client):
     from videnbro.datamap.models import Dataset
 
     request = make_request(S.ACTIVE, datasets=(LPR, BEF), parts={SDS: P.APPROVED, DST: P.REJECTED})
@@ -483,7 +485,7 @@ def test_a_dataset_page_lists_its_approved_uses_without_personal_data(make_reque
     assert "approved-uses" not in bef  # its custodian rejected
 
 
-def test_the_answer_form_lets_the_applicant_change_the_parts_variables(make_request, applicant, client_as):
+def test_it_the_answer_form_lets_the_applicant_change_the_parts_variables(make_request, applicant, client_as):
     request = make_request(S.ROUTED, datasets=(LPR, BEF), parts={SDS: P.UPDATES_REQUESTED})
     part = request.parts.get(custodian__key=SDS)
     client = client_as(applicant)

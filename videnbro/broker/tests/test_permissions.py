@@ -44,7 +44,9 @@ def refs(requests_, *names) -> set[str]:
     return {requests_[n].reference for n in names}
 
 
-def test_the_applicant_sees_only_their_own_requests(requests_, applicant, other_applicant, api_as, client_as):
+def test_it_the_applicant_sees_only_their_own_requests(
+    requests_, applicant, other_applicant, api_as, client_as
+):
     assert listed(api_as(applicant)) == refs(requests_, "draft", "submitted", "sds_dst", "dst")
     assert listed(api_as(other_applicant)) == refs(requests_, "other")
 
@@ -58,7 +60,7 @@ def test_the_applicant_sees_only_their_own_requests(requests_, applicant, other_
     assert requests_["other"].reference in page and mine.reference not in page
 
 
-def test_the_custodian_sees_only_requests_routed_to_their_organisation(
+def test_it_the_custodian_sees_only_requests_routed_to_their_organisation(
     requests_, custodians, api_as, client_as
 ):
     assert listed(api_as(custodians[SDS])) == refs(requests_, "sds_dst", "other")
@@ -73,14 +75,16 @@ def test_the_custodian_sees_only_requests_routed_to_their_organisation(
     assert client_as(custodians[SDS]).get(requests_["sds_dst"].get_absolute_url()).status_code == 200
 
 
-def test_a_custodian_without_an_organisation_sees_nothing(requests_, make_user, api_as):
+def test_it_a_custodian_without_an_organisation_sees_nothing(requests_, make_user, api_as):
     orphan = make_user(Role.DATA_CUSTODIAN)
     assert not permissions.is_custodian(orphan)
     assert listed(api_as(orphan)) == set()
 
 
 @pytest.mark.parametrize("role", [Role.DATA_BROKER, Role.PLATFORM_ADMIN])
-def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_user, api_as, client_as, role):
+def test_it_the_broker_sees_every_submitted_request_but_no_draft(
+    requests_, make_user, api_as, client_as, role
+):
     broker = make_user(role)
     submitted = [name for name in requests_ if name != "draft"]
     assert listed(api_as(broker)) == refs(requests_, *submitted)
@@ -90,7 +94,7 @@ def test_the_broker_sees_every_submitted_request_but_no_draft(requests_, make_us
         assert client_as(broker).get(request.get_absolute_url()).status_code == expected
 
 
-def test_anonymous_visitors_get_401_from_the_api(requests_, api):
+def test_it_anonymous_visitors_get_401_from_the_api(requests_, api):
     request = requests_["sds_dst"]
     for method, url in (
         ("get", "/api/v1/access-requests/"),
@@ -105,7 +109,7 @@ def test_anonymous_visitors_get_401_from_the_api(requests_, api):
     assert AccessRequest.objects.count() == len(requests_)
 
 
-def test_anonymous_visitors_are_sent_to_log_in_from_the_pages(requests_, client):
+def test_it_anonymous_visitors_are_sent_to_log_in_from_the_pages(requests_, client):
     request = requests_["sds_dst"]
     login = reverse("accounts:login")
     for url in (
@@ -129,7 +133,7 @@ def test_anonymous_visitors_are_sent_to_log_in_from_the_pages(requests_, client)
     assert client.get(reverse("broker:register")).status_code == 200
 
 
-def test_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_, custodians, client_as):
+def test_it_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_, custodians, client_as):
     page = client_as(custodians[SDS]).get(reverse("broker:inbox"))
     assert page.status_code == 200
     parts = list(page.context["page"].object_list)
@@ -142,7 +146,7 @@ def test_the_inbox_lists_only_the_parts_of_the_custodians_organisation(requests_
     assert {p.request.reference for p in dst_parts.object_list} == refs(requests_, "sds_dst", "dst")
 
 
-def test_the_inbox_shows_decided_parts_only_when_asked(make_request, custodians, client_as):
+def test_it_the_inbox_shows_decided_parts_only_when_asked(make_request, custodians, client_as):
     decided = make_request(S.ROUTED, parts={SDS: P.APPROVED})
     open_ = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     client = client_as(custodians[SDS])
@@ -162,18 +166,18 @@ def test_the_inbox_shows_decided_parts_only_when_asked(make_request, custodians,
 
 
 @pytest.mark.parametrize("who", ["applicant", "broker"])
-def test_the_inbox_is_for_custodians(seeded, request, client_as, who):
+def test_it_the_inbox_is_for_custodians(seeded, request, client_as, who):
     response = client_as(request.getfixturevalue(who)).get(reverse("broker:inbox"))
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("who", ["applicant", "sds_custodian"])
-def test_the_broker_overview_is_403_for_everyone_else(seeded, request, client_as, who):
+def test_it_the_broker_overview_is_403_for_everyone_else(seeded, request, client_as, who):
     response = client_as(request.getfixturevalue(who)).get(reverse("broker:overview"))
     assert response.status_code == 403
 
 
-def test_the_broker_overview_lists_every_submitted_request(requests_, broker, client_as):
+def test_it_the_broker_overview_lists_every_submitted_request(requests_, broker, client_as):
     response = client_as(broker).get(reverse("broker:overview"))
     assert response.status_code == 200
     assert {r.reference for r in response.context["page"].object_list} == refs(
@@ -185,7 +189,7 @@ def test_the_broker_overview_lists_every_submitted_request(requests_, broker, cl
     )
 
 
-def test_documents_are_downloadable_only_by_those_who_see_the_request(
+def test_it_documents_are_downloadable_only_by_those_who_see_the_request(
     make_request, applicant, other_applicant, broker, custodians, api_as, client_as, api, client
 ):
     request = make_request(S.DRAFT, datasets=(LPR,))
@@ -226,7 +230,7 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(
     assert client_as(applicant).get(missing).status_code == 404
 
 
-def test_a_document_of_one_request_is_not_reachable_through_another(
+def test_it_a_document_of_one_request_is_not_reachable_through_another(
     make_request, applicant, api_as, client_as
 ):
     first, second = make_request(S.DRAFT), make_request(S.DRAFT)

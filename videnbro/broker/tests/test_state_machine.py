@@ -55,7 +55,7 @@ def _ids(*values) -> str:
     return "-".join(str(v) for v in values)
 
 
-def test_the_tables_are_the_state_machine_of_the_issue():
+def test_it_the_tables_are_the_state_machine_of_the_issue():
     """The exhaustive tests below follow the tables; this pins the tables themselves, so a
     changed move is a deliberate change of this test too."""
     assert services.REQUEST_FLOW == {
@@ -87,7 +87,7 @@ def test_the_tables_are_the_state_machine_of_the_issue():
     }
 
 
-def test_the_tables_cover_every_state():
+def test_it_the_tables_cover_every_state():
     assert set(services.REQUEST_FLOW) == set(S.values)
     assert set(services.PART_FLOW) == set(P.values)
     assert all(set(moves) <= set(S.values) for moves in services.REQUEST_FLOW.values())
@@ -212,7 +212,7 @@ def test_it_refuses_the_broker_accepting_the_cost_estimate(make_request, broker)
     assert AccessRequest.objects.get(pk=request.pk).status == S.COST_ESTIMATE
 
 
-def test_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_user, custodians):
+def test_it_the_broker_cannot_act_on_a_request_they_applied_for(make_request, make_user, custodians):
     own_broker = make_user(Role.DATA_BROKER, email="selv@example.org")
     colleague = make_user(Role.DATA_BROKER, email="kollega@example.org")
     request = make_request(S.SUBMITTED, by=own_broker)
@@ -309,7 +309,7 @@ def test_it_refuses_a_part_move_to_the_wrong_side(
     assert part.status == frm
 
 
-def test_custodian_a_cannot_act_on_custodian_bs_part(make_request, custodians):
+def test_it_custodian_a_cannot_act_on_custodian_bs_part(make_request, custodians):
     request = make_request(S.ROUTED)
     dst_part = request.parts.get(custodian__key=DST)
     with pytest.raises(PermissionDeniedError):
@@ -325,7 +325,7 @@ def test_custodian_a_cannot_act_on_custodian_bs_part(make_request, custodians):
     }
 
 
-def test_the_broker_records_a_custodians_decision_marked_as_such(make_request, broker):
+def test_it_the_broker_records_a_custodians_decision_marked_as_such(make_request, broker):
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW})
     part = sds_part(request)
     services.request_transition(
@@ -338,7 +338,7 @@ def test_the_broker_records_a_custodians_decision_marked_as_such(make_request, b
     assert last_audit(request, "broker.part.status").data["as"] == "broker_for_custodian"
 
 
-def test_the_broker_must_name_the_part(make_request, broker):
+def test_it_the_broker_must_name_the_part(make_request, broker):
     request = make_request(S.ROUTED)
     with pytest.raises(ValidationError) as raised:
         services.request_transition(actor=broker, access_request=request, to=P.IN_REVIEW)
@@ -520,7 +520,7 @@ def test_it_refuses_part_moves_once_the_request_has_left_routing(make_request, a
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.SUBMITTED, S.SCREENING, S.RETURNED])
-def test_a_request_has_no_parts_before_routing(make_request, custodians, state):
+def test_it_a_request_has_no_parts_before_routing(make_request, custodians, state):
     request = make_request(state)
     assert not request.parts.exists()
     with pytest.raises(PermissionDeniedError):  # the custodian cannot even see it yet
@@ -528,7 +528,7 @@ def test_a_request_has_no_parts_before_routing(make_request, custodians, state):
 
 
 @pytest.mark.parametrize("state", [S.COST_ESTIMATE, S.ACCEPTED, S.PROVISIONING, S.ACTIVE, S.CLOSED])
-def test_no_part_moves_are_offered_outside_routing(make_request, state):
+def test_it_no_part_moves_are_offered_outside_routing(make_request, state):
     request = make_request(state)
     moves = selectors.allowed_moves(request)
     assert len(moves["parts"]) == 3
@@ -538,7 +538,7 @@ def test_no_part_moves_are_offered_outside_routing(make_request, state):
 @pytest.mark.parametrize(
     "state", [S.DRAFT, S.SUBMITTED, S.SCREENING, S.RETURNED, S.ROUTED, S.COST_ESTIMATE, S.ACCEPTED]
 )
-def test_the_applicant_withdraws_at_every_state_before_provisioning(make_request, applicant, state):
+def test_it_the_applicant_withdraws_at_every_state_before_provisioning(make_request, applicant, state):
     request = make_request(state)
     request = services.request_transition(
         actor=applicant, access_request=request, to=S.WITHDRAWN, note="Finansieringen faldt bort."
@@ -549,7 +549,7 @@ def test_the_applicant_withdraws_at_every_state_before_provisioning(make_request
 
 
 @pytest.mark.parametrize("state", [S.PROVISIONING, S.ACTIVE, S.CLOSED, S.WITHDRAWN])
-def test_the_applicant_cannot_withdraw_once_provisioning_started(make_request, applicant, state):
+def test_it_the_applicant_cannot_withdraw_once_provisioning_started(make_request, applicant, state):
     request = make_request(state)
     with pytest.raises(ConflictError):
         services.request_transition(actor=applicant, access_request=request, to=S.WITHDRAWN)
@@ -582,21 +582,21 @@ def assert_due_in(due_at, step: str) -> None:
         (S.PROVISIONING, "provisioning"),
     ],
 )
-def test_each_step_of_the_request_gets_its_due_date(make_request, state, step):
+def test_it_each_step_of_the_request_gets_its_due_date(make_request, state, step):
     assert_due_in(make_request(state).due_at, step)
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.CLOSED, S.WITHDRAWN])
-def test_a_request_nobody_has_to_act_on_has_no_due_date(make_request, state):
+def test_it_a_request_nobody_has_to_act_on_has_no_due_date(make_request, state):
     assert make_request(state).due_at is None
 
 
-def test_an_active_request_is_due_at_the_end_of_its_period(make_request):
+def test_it_an_active_request_is_due_at_the_end_of_its_period(make_request):
     request = make_request(S.ACTIVE, period_to="2031-06-30")
     assert request.due_at == timezone.make_aware(datetime.combine(request.period_to, time.max))
 
 
-def test_each_part_gets_its_due_date_and_the_request_waits_for_the_last_decision(make_request, custodians):
+def test_it_each_part_gets_its_due_date_and_the_request_waits_for_the_last_decision(make_request, custodians):
     request = make_request(S.ROUTED)
     assert request.due_at is None  # the custodians have the ball
     for part in request.parts.all():
@@ -643,14 +643,14 @@ def test_it_flags_a_request_whose_part_is_overdue(make_request):
     assert AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists()
 
 
-def test_a_closed_request_is_never_overdue(make_request):
+def test_it_a_closed_request_is_never_overdue(make_request):
     request = make_request(S.CLOSED)
     AccessRequest.objects.filter(pk=request.pk).update(due_at=timezone.now() - timedelta(days=1))
     assert not AccessRequest.objects.filter(selectors.overdue_q(), pk=request.pk).exists()
 
 
 @pytest.mark.regression
-def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, applicant, monkeypatch):
+def test_it_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, applicant, monkeypatch):
     """Withdrawing left the custodians' open parts with their due dates: a year later the
     withdrawn request showed overdue parts nobody had to act on."""
     request = make_request(S.ROUTED, parts={SDS: P.IN_REVIEW, DST: P.UPDATES_REQUESTED, RKKP: P.APPROVED})
@@ -666,7 +666,7 @@ def test_the_open_parts_of_a_withdrawn_request_are_never_overdue(make_request, a
 # Amendments
 
 
-def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
+def test_it_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
     make_request, applicant, broker, custodians
 ):
     parent = make_request(S.ACTIVE)
@@ -716,7 +716,7 @@ def test_an_amendment_goes_through_its_own_flow_while_the_parent_stays_active(
     assert amendment.reference in extended.note
 
 
-def test_an_amendment_of_a_main_request_that_ended_can_only_be_withdrawn_or_closed(
+def test_it_an_amendment_of_a_main_request_that_ended_can_only_be_withdrawn_or_closed(
     make_request, applicant, broker
 ):
     parent = make_request(S.ACTIVE)
@@ -742,7 +742,7 @@ def test_it_refuses_an_amendment_of_a_request_that_is_not_approved(make_request,
 
 
 @pytest.mark.parametrize("who", ["other_applicant", "broker"])
-def test_only_the_applicant_may_amend(make_request, request, who):
+def test_it_only_the_applicant_may_amend(make_request, request, who):
     parent = make_request(S.ACTIVE)
     with pytest.raises(PermissionDeniedError):
         services.request_save(
@@ -751,7 +751,7 @@ def test_only_the_applicant_may_amend(make_request, request, who):
     assert not parent.amendments.exists()
 
 
-def test_an_amendment_cannot_be_amended(make_request, applicant, broker):
+def test_it_an_amendment_cannot_be_amended(make_request, applicant, broker):
     parent = make_request(S.ACTIVE)
     amendment = services.request_save(actor=applicant, parent=parent, data={}, datasets=dataset_choices(DBCG))
     for to, actor in ((S.SUBMITTED, applicant), (S.SCREENING, broker), (S.ROUTED, broker)):

@@ -65,13 +65,13 @@ def _round_trip(deployment: Deployment, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(is_postgres(), reason="a SQLite-file test: the SQLite pass of CI runs it")
-def test_backup_restore_round_trip_sqlite(tmp_path_factory, tmp_path):
+def test_it_backup_restore_round_trip_sqlite(tmp_path_factory, tmp_path):
     deployment = seeded_sqlite(tmp_path_factory, tmp_path / "site")
     _round_trip(deployment, tmp_path)
 
 
 @pytest.mark.skipif(not is_postgres(), reason="DATABASE_URL is not PostgreSQL")
-def test_backup_restore_round_trip_postgres(tmp_path):
+def test_it_backup_restore_round_trip_postgres(tmp_path):
     with PostgresDatabase() as database:
         deployment = Deployment(tmp_path / "site", database.url)
         deployment.run("migrate", "--noinput", "-v0")
@@ -116,7 +116,7 @@ def _refused(deployment: Deployment, archive: Path, message: str) -> None:
     assert not any(p.name.startswith(".videnbro-restore-") for p in deployment.root.iterdir())
 
 
-def test_restore_refuses_a_damaged_archive(small_site, tmp_path):
+def test_it_restore_refuses_a_damaged_archive(small_site, tmp_path):
     deployment, archive = small_site
 
     def flip(name: str, data: bytes) -> bytes:
@@ -128,7 +128,7 @@ def test_restore_refuses_a_damaged_archive(small_site, tmp_path):
     _refused(deployment, truncated, "not a readable Videnbro backup")
 
 
-def test_restore_refuses_files_the_manifest_does_not_list(small_site, tmp_path):
+def test_it_restore_refuses_files_the_manifest_does_not_list(small_site, tmp_path):
     deployment, archive = small_site
 
     def drop_manifest_entry(name: str, data: bytes) -> bytes:
@@ -141,7 +141,7 @@ def test_restore_refuses_files_the_manifest_does_not_list(small_site, tmp_path):
     _refused(deployment, _rewrite(archive, tmp_path / "extra.tar.gz", drop_manifest_entry), "does not list")
 
 
-def test_restore_refuses_another_database_engine(small_site, tmp_path):
+def test_it_restore_refuses_another_database_engine(small_site, tmp_path):
     deployment, archive = small_site
 
     def to_postgres(name: str, data: bytes) -> bytes:
@@ -158,7 +158,7 @@ def test_restore_refuses_another_database_engine(small_site, tmp_path):
     )
 
 
-def test_restore_refuses_a_backup_from_newer_code(small_site, tmp_path):
+def test_it_restore_refuses_a_backup_from_newer_code(small_site, tmp_path):
     deployment, archive = small_site
 
     def newer(name: str, data: bytes) -> bytes:
@@ -171,7 +171,7 @@ def test_restore_refuses_a_backup_from_newer_code(small_site, tmp_path):
     _refused(deployment, _rewrite(archive, tmp_path / "newer.tar.gz", newer), "broker.9999_from_the_future")
 
 
-def test_backup_archive_holds_manifest_checksums(small_site):
+def test_it_backup_archive_holds_manifest_checksums(small_site):
     deployment, archive = small_site
     manifest = _manifest(archive)
     assert manifest["database"]["engine"] == "sqlite"
@@ -182,7 +182,7 @@ def test_backup_archive_holds_manifest_checksums(small_site):
     assert os.stat(archive).st_size > 0
 
 
-def test_sqlite_backup_of_a_live_wal_database_is_one_committed_state(tmp_path):
+def test_it_sqlite_backup_of_a_live_wal_database_is_one_committed_state(tmp_path):
     """A writer commits pairs of rows while the database is copied again and again: every copy
     passes SQLite's check and holds whole transactions only (an even number of rows)."""
     live = tmp_path / "live.sqlite3"

@@ -78,7 +78,7 @@ def _open_all(watched: Watched, base: str, paths: list[str]) -> None:
         assert watched.images_loaded(), f"{path}: an image did not load"
 
 
-def test_the_public_pages_raise_no_policy_violation(browser, seeded_live_server):
+def test_it_the_public_pages_raise_no_policy_violation(browser, seeded_live_server):
     base = seeded_live_server.url
     context = browser.new_context(locale="da-DK")
     watched = Watched(context)
@@ -121,7 +121,7 @@ def test_the_public_pages_raise_no_policy_violation(browser, seeded_live_server)
     context.close()
 
 
-def test_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server, staff_session):
+def test_it_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server, staff_session):
     base = seeded_live_server.url
     context = browser.new_context(locale="da-DK")
     context.add_cookies([{"name": "sessionid", "value": staff_session, "url": base}])
@@ -143,7 +143,7 @@ def test_the_staff_pages_raise_no_policy_violation(browser, seeded_live_server, 
     context.close()
 
 
-def test_the_policy_would_be_reported_in_the_console(browser, seeded_live_server):
+def test_it_the_policy_would_be_reported_in_the_console(browser, seeded_live_server):
     """The listener sees a real violation: an inline style added by a script is refused."""
     context = browser.new_context()
     watched = Watched(context)

@@ -188,7 +188,7 @@ FETCH = {
 
 @pytest.mark.regression
 @pytest.mark.parametrize(("entry", "fmt"), CASES, ids=[f"{e}-{f}" for e, f in CASES])
-def test_no_export_holds_a_formula(planted, entry, fmt, tmp_path):
+def test_it_no_export_holds_a_formula(planted, entry, fmt, tmp_path):
     content = FETCH[entry](planted, fmt, tmp_path)
     kind = "xlsx" if fmt == "xlsx" else "csv"
     assert formulas(content, kind) == []
@@ -198,7 +198,7 @@ def test_no_export_holds_a_formula(planted, entry, fmt, tmp_path):
 
 
 @pytest.mark.regression
-def test_an_anonymous_offerer_named_like_a_formula_is_text_in_the_evaluation_workbook(
+def test_it_an_anonymous_offerer_named_like_a_formula_is_text_in_the_evaluation_workbook(
     incident,
     need,
     submit,
@@ -292,13 +292,13 @@ def _command_entries() -> set[str]:
     return found
 
 
-def test_every_export_is_tested():
+def test_it_every_export_is_tested():
     """A new export URL or command (named like one, or calling a table writer) needs a case
     in EXPORTS."""
     assert _url_entries() | _command_entries() == set(EXPORTS)
 
 
-def test_no_module_writes_a_spreadsheet_but_the_safe_writer():
+def test_it_no_module_writes_a_spreadsheet_but_the_safe_writer():
     own = []
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()

@@ -12,7 +12,7 @@ class TitleForm(forms.Form):
     title = forms.CharField(max_length=5)
 
 
-def test_field_errors_go_on_their_field_and_others_on_the_form():
+def test_it_field_errors_go_on_their_field_and_others_on_the_form():
     form = TitleForm({"title": "ok"})
     assert form.is_valid()
     apply_errors(form, ValidationError({"title": ["Optaget."], "owner": ["Ukendt."]}))
@@ -20,7 +20,7 @@ def test_field_errors_go_on_their_field_and_others_on_the_form():
     assert form.non_field_errors() == ["Ukendt."]
 
 
-def test_a_message_the_form_already_shows_is_not_repeated_and_others_can_be_left_out():
+def test_it_a_message_the_form_already_shows_is_not_repeated_and_others_can_be_left_out():
     form = TitleForm({"title": "for lang titel"})
     assert not form.is_valid()
     shown = list(form.errors["title"])
@@ -29,7 +29,7 @@ def test_a_message_the_form_already_shows_is_not_repeated_and_others_can_be_left
     assert not form.non_field_errors()
 
 
-def test_an_error_without_fields_is_form_wide():
+def test_it_an_error_without_fields_is_form_wide():
     form = TitleForm({"title": "ok"})
     form.is_valid()
     apply_errors(form, ValidationError("Noget gik galt."))

@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 
-def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory, tmp_path):
+def test_it_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_factory, tmp_path):
     seeded = seeded_sqlite(tmp_path_factory, tmp_path / "seeded")
     archive = tmp_path / "seeded.tar.gz"
     seeded.run("backup", "-o", str(archive), "-v0")
@@ -34,7 +34,7 @@ def test_restored_seeded_backup_is_current_and_models_match_migrations(tmp_path_
     fresh.run("makemigrations", "--check", "--dry-run", "--noinput")
 
 
-def test_latest_migrations_reverse_and_reapply_on_seeded_data(tmp_path_factory, tmp_path):
+def test_it_latest_migrations_reverse_and_reapply_on_seeded_data(tmp_path_factory, tmp_path):
     seeded = seeded_sqlite(tmp_path_factory, tmp_path / "seeded")
     walk = json.loads(seeded.python("videnbro.core.tests.migration_walk", timeout=600))
     assert walk["steps"], "no app with more than one migration"

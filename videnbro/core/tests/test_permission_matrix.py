@@ -91,7 +91,7 @@ def _missing_rows(endpoints: dict[str, set[str]]) -> list[str]:
     return missing
 
 
-def test_every_endpoint_has_a_row():
+def test_it_every_endpoint_has_a_row():
     missing = _missing_rows(_endpoints())
     assert not missing, (
         "endpoints without a row in core/permission_matrix.py (add one per "
@@ -111,7 +111,7 @@ def _new_view(request):  # pragma: no cover
     return None
 
 
-def test_a_new_endpoint_without_a_row_fails(settings):
+def test_it_a_new_endpoint_without_a_row_fails(settings):
     """A page and an API operation added to the URL conf without rows are reported."""
     from django.urls import clear_url_caches, include, path
 
@@ -152,7 +152,7 @@ def test_a_new_endpoint_without_a_row_fails(settings):
     assert {"api-new:new-list", "GET api-new:new-list", "POST api-new:new-list"} <= set(missing)
 
 
-def test_every_row_names_an_existing_endpoint():
+def test_it_every_row_names_an_existing_endpoint():
     endpoints = _endpoints()
     stale = sorted(
         row.id
@@ -162,7 +162,7 @@ def test_every_row_names_an_existing_endpoint():
     assert not stale, f"rows for endpoints that do not exist: {stale}"
 
 
-def test_every_row_has_an_outcome_for_every_role():
+def test_it_every_row_has_an_outcome_for_every_role():
     for row in matrix.ROWS:
         assert set(row.outcomes) == set(matrix.ROLES), row.id
         assert set(row.outcomes.values()) <= set(matrix.OUTCOMES), row.id
@@ -175,7 +175,7 @@ def test_every_row_has_an_outcome_for_every_role():
 # 3. The document shows the matrix
 
 
-def test_the_permissions_document_shows_the_matrix():
+def test_it_the_permissions_document_shows_the_matrix():
     doc = DOC.read_text(encoding="utf-8")
     assert matrix.markdown() in doc, (
         "docs/permissions.md is out of date: replace its generated tables with the output of "
@@ -421,7 +421,7 @@ CASES = [pytest.param(row, role, id=f"{row.id}-{role}") for row in matrix.ROWS f
 
 
 @pytest.mark.parametrize(("row", "role"), CASES)
-def test_the_matrix_holds(world, db, row, role):
+def test_it_the_matrix_holds(world, db, row, role):
     expected = row.outcomes[role]
     response = _call(row, role, world)
     if getattr(response, "streaming", False):  # a file download: read and close the file

@@ -174,7 +174,7 @@ def test_it_erases_the_address_everywhere_and_a_new_export_is_empty(person):
     assert not Dataset.objects.filter(contact_point__icontains=ADDRESS).exists()
 
 
-def test_no_audit_row_keeps_the_address_or_name_after_erasure(person):
+def test_it_no_audit_row_keeps_the_address_or_name_after_erasure(person):
     privacy.personal_data_erase(actor=privacy_actor(), email=EMAIL)
     row = AuditLog.objects.get(action="core.privacy.erased")
     assert ADDRESS not in json.dumps(row.data).lower() and row.actor_label == "test"
@@ -184,7 +184,7 @@ def test_no_audit_row_keeps_the_address_or_name_after_erasure(person):
         assert ADDRESS not in text and "privat aps" not in text, (audit.action, text)
 
 
-def test_erasure_keeps_the_counts_that_reports_use(person, run_tasks):
+def test_it_erasure_keeps_the_counts_that_reports_use(person, run_tasks):
     run_tasks()  # the offer is classified, so it counts in a category
     before = {
         "offers": dict(Offer.objects.values_list("category").annotate(n=Count("pk"))),
@@ -204,14 +204,14 @@ def test_erasure_keeps_the_counts_that_reports_use(person, run_tasks):
     assert after == before
 
 
-def test_erasure_leaves_other_people_alone(person):
+def test_it_erasure_leaves_other_people_alone(person):
     other = crisis_services.offer_submit(data=offer_data(contact_name="Ole Anden")).offer
     privacy.personal_data_erase(actor=privacy_actor(), email=EMAIL)
     other.refresh_from_db()
     assert other.contact_name == "Ole Anden" and other.contact_email
 
 
-def test_only_platform_admins_and_the_platform_itself_may_export_or_erase(person, make_user):
+def test_it_only_platform_admins_and_the_platform_itself_may_export_or_erase(person, make_user):
     for role in (Role.AUTHORITY_STAFF, Role.DATA_BROKER, Role.ORGANISATION_MEMBER):
         with pytest.raises(PermissionDeniedError):
             privacy.personal_data_export(actor=make_user(role), email=EMAIL)
@@ -226,7 +226,7 @@ def test_only_platform_admins_and_the_platform_itself_may_export_or_erase(person
 # The command
 
 
-def test_the_command_exports_to_a_file_and_erases_only_with_yes(person, tmp_path):
+def test_it_the_command_exports_to_a_file_and_erases_only_with_yes(person, tmp_path):
     target = tmp_path / "export.json"
     call_command("privacy", "export", EMAIL, "-o", str(target), verbosity=0, stderr=io.StringIO())
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -242,19 +242,19 @@ def test_the_command_exports_to_a_file_and_erases_only_with_yes(person, tmp_path
     assert Offer.objects.get(pk=person["offer"].pk).contact_email == ""
 
 
-def test_the_command_refuses_a_malformed_address(db):
+def test_it_the_command_refuses_a_malformed_address(db):
     with pytest.raises(CommandError):
         call_command("privacy", "export", "ikke-en-adresse", verbosity=0)
 
 
-def test_the_retention_command_counts_without_changing_in_a_dry_run(seeded):
+def test_it_the_retention_command_counts_without_changing_in_a_dry_run(seeded):
     out = io.StringIO()
     call_command("privacy", "retention", "--dry-run", verbosity=0, stdout=out)
     assert "would clear" in out.getvalue() and "crisis.offers" in out.getvalue()
     assert not AuditLog.objects.filter(action="core.privacy.retention").exists()
 
 
-def test_scrub_cuts_out_addresses_and_replaces_whole_usernames_only():
+def test_it_scrub_cuts_out_addresses_and_replaces_whole_usernames_only():
     value = {"user": "jens", "note": "jensen wrote to Petra@X.org", "n": 3, "list": ["PETRA@X.ORG", "jens"]}
     assert privacy.scrub(value, ["petra@x.org", "jens"]) == {
         "user": privacy.ERASED,
@@ -274,7 +274,7 @@ def _offer(**fields) -> Offer:
     return Offer.objects.get(pk=offer.pk)
 
 
-def test_retention_clears_offer_contacts_only_past_their_period(seeded, settings):
+def test_it_retention_clears_offer_contacts_only_past_their_period(seeded, settings):
     settings.PRIVACY_OFFER_CONTACT_DAYS = 90
     settings.PRIVACY_OFFER_IDLE_DAYS = 365
     now = timezone.now()
@@ -325,7 +325,7 @@ def test_retention_clears_offer_contacts_only_past_their_period(seeded, settings
     assert AuditLog.objects.filter(action="core.privacy.retention").exists()
 
 
-def test_retention_keeps_volunteers_while_an_incident_is_open(seeded, settings):
+def test_it_retention_keeps_volunteers_while_an_incident_is_open(seeded, settings):
     settings.PRIVACY_VOLUNTEER_DAYS = 90
     now = timezone.now()
     today = timezone.localdate(now)
@@ -360,7 +360,7 @@ def test_retention_keeps_volunteers_while_an_incident_is_open(seeded, settings):
     assert recent.email and still_available.email
 
 
-def test_retention_deletes_old_queued_mail_and_mail_files_only(db, mail_dir, settings):
+def test_it_retention_deletes_old_queued_mail_and_mail_files_only(db, mail_dir, settings):
     from django_tasks_db.models import DBTaskResult
 
     settings.PRIVACY_TASK_DAYS = 30
@@ -386,7 +386,7 @@ def test_retention_deletes_old_queued_mail_and_mail_files_only(db, mail_dir, set
     assert not old_file.exists() and new_file.exists()
 
 
-def test_retention_purges_unconfirmed_accounts_through_accounts(db, settings):
+def test_it_retention_purges_unconfirmed_accounts_through_accounts(db, settings):
     if not hasattr(User, "signed_up_at"):
         pytest.skip("accounts has no sign-up time yet")
     settings.ACCOUNTS_UNCONFIRMED_DAYS = 7
@@ -410,7 +410,7 @@ def test_retention_purges_unconfirmed_accounts_through_accounts(db, settings):
     assert User.objects.filter(pk=fresh.pk).exists()
 
 
-def test_retention_deletes_old_login_attempts(db, settings):
+def test_it_retention_deletes_old_login_attempts(db, settings):
     if not apps.is_installed("axes"):
         pytest.skip("django-axes is not installed")
     from axes.models import AccessLog
@@ -436,7 +436,7 @@ def test_retention_deletes_old_login_attempts(db, settings):
 
 
 @pytest.mark.parametrize("language, prefix", [("da", ""), ("en", "/en")])
-def test_the_page_lists_every_provider_in_both_languages(client, seeded, language, prefix):
+def test_it_the_page_lists_every_provider_in_both_languages(client, seeded, language, prefix):
     response = client.get(f"{prefix}/privatliv/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -448,7 +448,7 @@ def test_the_page_lists_every_provider_in_both_languages(client, seeded, languag
                 assert section[field].replace("'", "&#x27;") in html, (provider.key, field)
 
 
-def test_every_provider_is_translated_to_english():
+def test_it_every_provider_is_translated_to_english():
     for provider in privacy.providers():
         for field in ("label", "kept", "purpose", "legal_basis", "audience", "retention_text"):
             with translation.override("da"):
@@ -458,7 +458,7 @@ def test_every_provider_is_translated_to_english():
             assert danish and english and english != danish, (provider.key, field)
 
 
-def test_the_documentation_shows_the_registry():
+def test_it_the_documentation_shows_the_registry():
     """docs/privacy.md carries `videnbro privacy docs` verbatim; regenerate it after changing
     a provider."""
     text = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
@@ -501,19 +501,19 @@ def personal_models() -> set[str]:
     return found
 
 
-def test_every_model_with_personal_fields_is_covered_by_a_provider():
+def test_it_every_model_with_personal_fields_is_covered_by_a_provider():
     uncovered = personal_models() - privacy.covered_models()
     assert not uncovered, f"add a personal-data provider for: {sorted(uncovered)}"
 
 
-def test_the_coverage_check_notices_a_missing_provider(monkeypatch):
+def test_it_the_coverage_check_notices_a_missing_provider(monkeypatch):
     registry = dict(privacy._registry)
     registry.pop("crisis.volunteers")
     monkeypatch.setattr(privacy, "_registry", registry)
     assert "crisis.volunteer" in personal_models() - privacy.covered_models()
 
 
-def test_core_privacy_imports_no_higher_app():
+def test_it_core_privacy_imports_no_higher_app():
     for path in (
         ROOT / "videnbro" / "core" / "privacy.py",
         ROOT / "videnbro" / "core" / "management" / "commands" / "privacy.py",
@@ -543,7 +543,7 @@ def _admin_client(client):
     return client
 
 
-def test_the_admin_exports_a_selected_users_data_as_json(client, person):
+def test_it_the_admin_exports_a_selected_users_data_as_json(client, person):
     response = _admin_client(client).post(
         "/admin/accounts/user/", {"action": "export_personal_data", "_selected_action": [person["user"].pk]}
     )
@@ -553,7 +553,7 @@ def test_the_admin_exports_a_selected_users_data_as_json(client, person):
     assert data[0]["email"] == ADDRESS and "crisis.offers" in data[0]["providers"]
 
 
-def test_the_admin_erases_only_after_confirmation(client, person):
+def test_it_the_admin_erases_only_after_confirmation(client, person):
     client = _admin_client(client)
     form = {"action": "erase_personal_data", "_selected_action": [person["user"].pk]}
     response = client.post("/admin/accounts/user/", form)

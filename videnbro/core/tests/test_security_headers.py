@@ -151,7 +151,7 @@ def inline_code(html: str) -> list[str]:
     return parser.found
 
 
-def test_the_parser_sees_what_the_policy_blocks():
+def test_it_the_parser_sees_what_the_policy_blocks():
     html = (
         '<p style="color:red" onclick="x()">a</p><script>alert(1)</script><style>p{}</style>'
         '<a href="javascript:alert(1)">b</a><div hx-on:click="x()"></div>'
@@ -195,7 +195,7 @@ def test_it_covers_every_page_with_parameters(need):
     assert not missing, f"add these pages to test_security_headers: {missing}"
 
 
-def test_every_public_page_has_a_strict_policy_and_no_inline_code(need, client):
+def test_it_every_public_page_has_a_strict_policy_and_no_inline_code(need, client):
     problems = _check_pages(client, _public_urls(need))
     assert not problems, "\n".join(problems)
 
@@ -203,7 +203,7 @@ def test_every_public_page_has_a_strict_policy_and_no_inline_code(need, client):
 @pytest.mark.parametrize(
     "role", [Role.PLATFORM_ADMIN, Role.AUTHORITY_STAFF, Role.DATA_BROKER, Role.CLUSTER_SECRETARIAT]
 )
-def test_every_staff_page_has_a_strict_policy_and_no_inline_code(need, client, make_user, org, role):
+def test_it_every_staff_page_has_a_strict_policy_and_no_inline_code(need, client, make_user, org, role):
     client.force_login(
         make_user(role, organisation=org("region-hovedstaden") if role == Role.AUTHORITY_STAFF else None)
     )
@@ -211,14 +211,14 @@ def test_every_staff_page_has_a_strict_policy_and_no_inline_code(need, client, m
     assert not problems, "\n".join(problems)
 
 
-def test_the_api_answers_with_the_policy_too(seeded, client):
+def test_it_the_api_answers_with_the_policy_too(seeded, client):
     for url in ("/api/v1/organisations/", "/api/v1/health/", "/api/v1/docs/?script="):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_strict_policy(response, url)
 
 
-def test_the_api_docs_load_their_start_up_script_from_a_url(seeded, client):
+def test_it_the_api_docs_load_their_start_up_script_from_a_url(seeded, client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "/api/v1/docs/?script=" in html
     script = client.get("/api/v1/docs/?script=")
@@ -226,7 +226,7 @@ def test_the_api_docs_load_their_start_up_script_from_a_url(seeded, client):
     assert b"SwaggerUIBundle" in script.content
 
 
-def test_svg_charts_may_style_themselves_but_run_nothing(seeded, client, make_user, org):
+def test_it_svg_charts_may_style_themselves_but_run_nothing(seeded, client, make_user, org):
     """matplotlib's SVG carries <style> and style="": opened on its own it needs inline styles
     (videnbro.core.csp); it still may not run any script."""
     staff = make_user(Role.AUTHORITY_STAFF, organisation=org("region-hovedstaden"))
@@ -268,13 +268,13 @@ def _deploy_check(**env) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_deploy_check_is_clean_with_the_production_settings():
+def test_it_the_deploy_check_is_clean_with_the_production_settings():
     result = _deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_the_deploy_check_warns_when_https_is_turned_off():
+def test_it_the_deploy_check_warns_when_https_is_turned_off():
     """The check is not silenced: turning the settings off brings the warnings back."""
     result = _deploy_check(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0", SECURE_COOKIES="0")
     output = result.stdout + result.stderr
@@ -283,7 +283,7 @@ def test_the_deploy_check_warns_when_https_is_turned_off():
         assert code in output, code
 
 
-def test_production_settings_trust_the_proxy_header_only_when_configured():
+def test_it_production_settings_trust_the_proxy_header_only_when_configured():
     script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
 
     def proxy_header(**env):

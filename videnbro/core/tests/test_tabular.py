@@ -14,7 +14,7 @@ from videnbro.core.tabular import Sheet, write_table, write_workbook
 ROWS = [{"a": '=HYPERLINK("http://x")', "b": "tab\tand\x0bvertical\x00nul"}]
 
 
-def test_xlsx_keeps_text_drops_control_characters_and_neutralises_formulas():
+def test_it_xlsx_keeps_text_drops_control_characters_and_neutralises_formulas():
     content, _type = write_table(ROWS, ["a", "b"], "xlsx", sheet_title="t")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
@@ -22,7 +22,7 @@ def test_xlsx_keeps_text_drops_control_characters_and_neutralises_formulas():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "hxl"])
-def test_csv_neutralises_formulas(fmt):
+def test_it_csv_neutralises_formulas(fmt):
     content, _type = write_table(
         ROWS, ["a", "b"], fmt, sheet_title="t", hxl_tags=["#x", "#y"] if fmt == "hxl" else None
     )
@@ -63,7 +63,7 @@ def test_it_leaves_plain_text_and_numbers_written_as_text_alone(text):
     assert load_workbook(io.BytesIO(content)).active["A2"].value == (text or None)
 
 
-def test_numbers_and_negative_numbers_stay_numbers():
+def test_it_numbers_and_negative_numbers_stay_numbers():
     rows = [{"n": -5, "f": -2.5, "d": Decimal("-1.25"), "b": True}]
     content, _type = write_table(rows, ["n", "f", "d", "b"], "xlsx", sheet_title="t")
     sheet = load_workbook(io.BytesIO(content)).active
@@ -72,7 +72,7 @@ def test_numbers_and_negative_numbers_stay_numbers():
     assert content.decode("utf-8-sig").splitlines()[1] == "-5,-2.5,-1.25,True"
 
 
-def test_a_workbook_of_several_sheets_is_written_safely():
+def test_it_a_workbook_of_several_sheets_is_written_safely():
     content = write_workbook(
         [
             Sheet("Nøgletal", [("Hændelse", "=1+1"), ("Tilbud", 3)]),

@@ -49,7 +49,7 @@ def entries() -> list[dict]:
     return result
 
 
-def test_every_entry_is_translated_and_none_is_fuzzy():
+def test_it_every_entry_is_translated_and_none_is_fuzzy():
     catalogue = entries()
     assert len(catalogue) > 1000
     empty = [e["msgid"] for e in catalogue if not all(e["msgstr"].values())]
@@ -58,7 +58,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy():
     assert not fuzzy, f"fuzzy: {fuzzy[:10]}"
 
 
-def test_placeholders_are_kept():
+def test_it_placeholders_are_kept():
     for entry in entries():
         wanted = sorted(re.findall(r"%\(\w+\)[sd]", entry["msgid"]))
         for text in entry["msgstr"].values():
@@ -67,7 +67,7 @@ def test_placeholders_are_kept():
             ]
 
 
-def test_the_compiled_catalogue_matches_the_source():
+def test_it_the_compiled_catalogue_matches_the_source():
     """django.mo is compiled from the current django.po (`make run`/`make test` compile it)."""
     with (LOCALE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)

@@ -110,12 +110,12 @@ def test_it_names_every_invalid_field_at_once(api, db):
 
 
 @pytest.mark.parametrize("body", ["[1, 2]", '"tekst"', "{ikke json"])
-def test_a_body_that_is_not_a_json_object_is_a_400(api, db, body):
+def test_it_a_body_that_is_not_a_json_object_is_a_400(api, db, body):
     response = api.post(OFFERS, body, content_type="application/json")
     assert "errors" in ok(response, 400)
 
 
-def test_the_needs_requirements_are_named_when_missing(api, make_need):
+def test_it_the_needs_requirements_are_named_when_missing(api, make_need):
     need = make_need(requirements=["ce_marking", "quantity", "delivery_days"])
     found = errors(post_offer(api, offer_data(need=need.pk, quantity=None, unit=None)))
     assert set(found) == {"ce_marking", "quantity", "unit", "delivery_days"}
@@ -125,7 +125,7 @@ def test_the_needs_requirements_are_named_when_missing(api, make_need):
     assert offer.need == need and offer.details == {"ce_marking": True, "delivery_days": 2}
 
 
-def test_an_idempotency_key_replays_the_same_offer(api, db):
+def test_it_an_idempotency_key_replays_the_same_offer(api, db):
     data = offer_data()
     first = post_offer(api, data, HTTP_IDEMPOTENCY_KEY="klient-7")
     count = Offer.objects.count()
@@ -136,7 +136,7 @@ def test_an_idempotency_key_replays_the_same_offer(api, db):
     assert Offer.objects.filter(idempotency_key="klient-7").count() == 1
 
 
-def test_the_same_key_with_another_body_is_409(api, db):
+def test_it_the_same_key_with_another_body_is_409(api, db):
     ok(post_offer(api, offer_data(title="Visirer"), HTTP_IDEMPOTENCY_KEY="k"), 201)
     count = Offer.objects.count()
     found = errors(post_offer(api, offer_data(title="Masker"), HTTP_IDEMPOTENCY_KEY="k"), 409)
@@ -144,14 +144,14 @@ def test_the_same_key_with_another_body_is_409(api, db):
     assert Offer.objects.count() == count
 
 
-def test_an_oversized_body_is_413_and_stores_nothing(api, db, settings):
+def test_it_an_oversized_body_is_413_and_stores_nothing(api, db, settings):
     count = Offer.objects.count()
     data = offer_data(description="x" * (settings.OFFER_MAX_BYTES + 1))
     assert "detail" in errors(post_offer(api, data), 413)
     assert Offer.objects.count() == count
 
 
-def test_a_client_over_its_limit_gets_429_with_retry_after(api, db, monkeypatch):
+def test_it_a_client_over_its_limit_gets_429_with_retry_after(api, db, monkeypatch):
     monkeypatch.setattr(
         OfferRateThrottle, "THROTTLE_RATES", {**OfferRateThrottle.THROTTLE_RATES, "offers": "2/min"}
     )
@@ -166,7 +166,7 @@ def test_a_client_over_its_limit_gets_429_with_retry_after(api, db, monkeypatch)
     ok(other_client, 201)
 
 
-def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_page(api, client, db):
+def test_it_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_page(api, client, db):
     script = "<script>alert('hej')</script><img src=x onerror=alert(1)>"
     body = ok(post_offer(api, offer_data(description=script, title="<b>Visirer</b>")), 201)
     assert Offer.objects.get(pk=body["id"]).description == script
@@ -185,7 +185,7 @@ def test_html_in_free_text_is_stored_and_returned_as_text_and_escaped_on_the_pag
 # The status link and who sees an offer
 
 
-def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
+def test_it_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
     # A registered contact person's address: attributed, not an unverified claim.
     contact_add(
         actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab", email="beredskab@ssi.dk"
@@ -211,7 +211,7 @@ def test_the_status_link_shows_the_processed_offer(api, need, run_tasks, org):
     assert ok(header)["id"] == body["id"]
 
 
-def test_an_offer_is_not_found_without_its_token_or_with_a_wrong_one(api, api_as, receipt, member):
+def test_it_an_offer_is_not_found_without_its_token_or_with_a_wrong_one(api, api_as, receipt, member):
     token = status_token(receipt["status_url"])
     other = ok(post_offer(api, offer_data()), 201)
     for response in (
@@ -226,7 +226,7 @@ def test_an_offer_is_not_found_without_its_token_or_with_a_wrong_one(api, api_as
         assert response.status_code == 404, response.content
 
 
-def test_contact_data_is_shown_only_to_the_authority_it_is_routed_to(
+def test_it_contact_data_is_shown_only_to_the_authority_it_is_routed_to(
     api_as, routed_offer, rh_staff, sst_staff, platform_admin, processed
 ):
     shown = ok(api_as(rh_staff).get(detail(routed_offer.pk)))
@@ -248,7 +248,7 @@ def test_contact_data_is_shown_only_to_the_authority_it_is_routed_to(
 # Inbox and triage
 
 
-def test_the_inbox_is_for_authorities_and_holds_their_own_and_unrouted_offers(
+def test_it_the_inbox_is_for_authorities_and_holds_their_own_and_unrouted_offers(
     api, api_as, member, rh_staff, sst_staff, routed_offer, processed
 ):
     unrouted = processed(
@@ -267,7 +267,7 @@ def test_the_inbox_is_for_authorities_and_holds_their_own_and_unrouted_offers(
     assert "status" in errors(api_as(rh_staff).get(f"{OFFERS}?status=lost"))
 
 
-def test_the_inbox_sorts_by_match_score_then_age(api_as, rh_staff, need, processed):
+def test_it_the_inbox_sorts_by_match_score_then_age(api_as, rh_staff, need, processed):
     unrouted = processed(
         title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
     )
@@ -280,7 +280,7 @@ def test_the_inbox_sorts_by_match_score_then_age(api_as, rh_staff, need, process
     assert [row["id"] for row in oldest] == [unrouted.pk, weaker.pk, stronger.pk]
 
 
-def test_the_inbox_runs_a_fixed_number_of_queries(api_as, rh_staff, need, processed):
+def test_it_the_inbox_runs_a_fixed_number_of_queries(api_as, rh_staff, need, processed):
     client = api_as(rh_staff)
     processed()
     ok(client.get(OFFERS))  # the token's first use is recorded once
@@ -296,7 +296,7 @@ def test_the_inbox_runs_a_fixed_number_of_queries(api_as, rh_staff, need, proces
     assert count() == few
 
 
-def test_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_staff, routed_offer):
+def test_it_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_staff, routed_offer):
     client = api_as(rh_staff)
     url = f"{detail(routed_offer.pk)}transitions/"
     body = ok(client.post(url, {"to": "fulfilled"}, format="json"), 409)
@@ -311,7 +311,7 @@ def test_triage_through_the_api_answers_409_with_the_allowed_states(api_as, rh_s
     assert event.actor == rh_staff
 
 
-def test_another_authority_cannot_triage_and_does_not_learn_the_offer_exists(
+def test_it_another_authority_cannot_triage_and_does_not_learn_the_offer_exists(
     api, api_as, sst_staff, member, routed_offer
 ):
     url = f"{detail(routed_offer.pk)}transitions/"
@@ -321,7 +321,7 @@ def test_another_authority_cannot_triage_and_does_not_learn_the_offer_exists(
     assert Offer.objects.get(pk=routed_offer.pk).status == "new"
 
 
-def test_an_authority_claims_an_unrouted_offer_through_the_api(api_as, sst_staff, rh_staff, processed):
+def test_it_an_authority_claims_an_unrouted_offer_through_the_api(api_as, sst_staff, rh_staff, processed):
     offer = processed(
         title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på klinikken."
     )
@@ -331,7 +331,7 @@ def test_an_authority_claims_an_unrouted_offer_through_the_api(api_as, sst_staff
     assert api_as(rh_staff).post(f"{detail(offer.pk)}claim/").status_code == 404
 
 
-def test_the_offerer_answers_and_withdraws_with_the_token(api, api_as, rh_staff, need):
+def test_it_the_offerer_answers_and_withdraws_with_the_token(api, api_as, rh_staff, need):
     body = ok(post_offer(api, offer_data()), 201)
     token = status_token(body["status_url"])
     offer = Offer.objects.get(pk=body["id"])
@@ -356,7 +356,7 @@ def test_the_offerer_answers_and_withdraws_with_the_token(api, api_as, rh_staff,
 # Incidents
 
 
-def test_anyone_lists_incidents_including_the_seeded_covid_wave(api, db):
+def test_it_anyone_lists_incidents_including_the_seeded_covid_wave(api, db):
     rows = ok(api.get(f"{INCIDENTS}?page_size=100"))["results"]
     (covid,) = [row for row in rows if row["key"] == "covid-19-foerste-boelge-2020"]
     assert covid["status"] == "stood_down"
@@ -375,7 +375,7 @@ def test_anyone_lists_incidents_including_the_seeded_covid_wave(api, db):
         (Role.PLATFORM_ADMIN, 201),
     ],
 )
-def test_declaring_an_incident_is_for_authorities(api, api_as, make_user, org, role, status):
+def test_it_declaring_an_incident_is_for_authorities(api, api_as, make_user, org, role, status):
     client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
     response = client.post(
         INCIDENTS,
@@ -392,7 +392,7 @@ def test_declaring_an_incident_is_for_authorities(api, api_as, make_user, org, r
         assert not Incident.objects.filter(title="Cyberangreb på hospitals-IT").exists()
 
 
-def test_incident_status_through_the_api(api_as, rh_staff, sst_staff):
+def test_it_incident_status_through_the_api(api_as, rh_staff, sst_staff):
     client = api_as(rh_staff)
     incident = ok(client.post(INCIDENTS, {"title": "Hedebølge", "kind": "weather"}, format="json"), 201)
     url = f"{INCIDENTS}{incident['id']}/transitions/"
@@ -410,7 +410,7 @@ def test_incident_status_through_the_api(api_as, rh_staff, sst_staff):
 # Needs
 
 
-def test_anonymous_users_see_only_open_unexpired_needs_of_live_incidents(
+def test_it_anonymous_users_see_only_open_unexpired_needs_of_live_incidents(
     api, api_as, rh_staff, make_need, incident, staff_of
 ):
     shown = make_need(title="Åbent behov")
@@ -437,7 +437,7 @@ def test_anonymous_users_see_only_open_unexpired_needs_of_live_incidents(
     assert shown.pk in {row["id"] for row in ok(api_as(rh_staff).get(NEEDS))["results"]}
 
 
-def test_a_need_is_serialised_with_its_offer_link(api, need):
+def test_it_a_need_is_serialised_with_its_offer_link(api, need):
     row = ok(api.get(f"{NEEDS}{need.pk}/"))
     assert row["incident"] == need.incident.key
     assert row["owner"]["key"] == "region-hovedstaden"
@@ -459,7 +459,7 @@ def test_a_need_is_serialised_with_its_offer_link(api, need):
         (Role.AUTHORITY_STAFF, 201),
     ],
 )
-def test_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, incident, role, status):
+def test_it_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, incident, role, status):
     client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
     data = {**need_data(incident), "incident": incident.key, "requirements": ["ce_marking", "quantity"]}
     response = client.post(NEEDS, data, format="json")
@@ -470,7 +470,7 @@ def test_posting_a_need_is_for_authority_staff(api, api_as, make_user, org, inci
         assert body["owner"]["key"] == "region-hovedstaden"
 
 
-def test_a_need_with_an_unknown_incident_or_item_is_a_400(api_as, rh_staff, incident):
+def test_it_a_need_with_an_unknown_incident_or_item_is_a_400(api_as, rh_staff, incident):
     client = api_as(rh_staff)
     found = errors(
         client.post(
@@ -480,7 +480,7 @@ def test_a_need_with_an_unknown_incident_or_item_is_a_400(api_as, rh_staff, inci
     assert set(found) == {"incident", "item"}
 
 
-def test_need_status_and_confirmation_are_the_owners(api_as, rh_staff, sst_staff, need):
+def test_it_need_status_and_confirmation_are_the_owners(api_as, rh_staff, sst_staff, need):
     url = f"{NEEDS}{need.pk}/"
     assert api_as(sst_staff).post(f"{url}transitions/", {"to": "closed"}, format="json").status_code == 403
     assert ok(api_as(rh_staff).post(f"{url}transitions/", {"to": "draft"}, format="json"), 409)[
@@ -514,7 +514,7 @@ def volunteer_body(**overrides) -> dict:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def test_a_volunteer_registers_with_consent(api, db):
+def test_it_a_volunteer_registers_with_consent(api, db):
     assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=None), format="json"))) == ["consent"]
     assert list(errors(api.post(VOLUNTEERS, volunteer_body(consent=False), format="json"))) == ["consent"]
     assert "age" in errors(api.post(VOLUNTEERS, volunteer_body(age=40), format="json"))
@@ -526,7 +526,7 @@ def test_a_volunteer_registers_with_consent(api, db):
     assert check_volunteer_token(volunteer, status_token(body["status_url"]))
 
 
-def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, member, rh_staff):
+def test_it_authorities_list_volunteers_without_name_or_contact_data(api, api_as, member, rh_staff):
     ok(api.post(VOLUNTEERS, volunteer_body(phone="+45 11 22 33 44"), format="json"), 201)
     assert api.get(VOLUNTEERS).status_code == 403
     assert api_as(member).get(VOLUNTEERS).status_code == 403
@@ -537,7 +537,7 @@ def test_authorities_list_volunteers_without_name_or_contact_data(api, api_as, m
     assert "ole@example.dk" not in text and "Ole" not in text and "11 22 33" not in text
 
 
-def test_the_need_owner_sees_matching_volunteers_by_skill_and_distance(
+def test_it_the_need_owner_sees_matching_volunteers_by_skill_and_distance(
     api, api_as, rh_staff, sst_staff, make_need
 ):
     need = make_need(
@@ -574,7 +574,7 @@ def test_the_need_owner_sees_matching_volunteers_by_skill_and_distance(
         (Role.PLATFORM_ADMIN, 200),
     ],
 )
-def test_the_three_frames_are_for_authorities(api, api_as, make_user, org, role, status):
+def test_it_the_three_frames_are_for_authorities(api, api_as, make_user, org, role, status):
     client = api if role is None else api_as(make_user(role, organisation=org("region-hovedstaden")))
     response = client.get(f"{FRAMES}?authority=region-hovedstaden&item=visors")
     assert response.status_code == status, response.content
@@ -585,14 +585,14 @@ def test_the_three_frames_are_for_authorities(api, api_as, make_user, org, role,
         assert [f["frame"] for f in body["frames"]] == ["own", "partners", "society"]
 
 
-def test_the_three_frames_name_their_invalid_parameters(api_as, rh_staff):
+def test_it_the_three_frames_name_their_invalid_parameters(api_as, rh_staff):
     client = api_as(rh_staff)
     assert set(errors(client.get(f"{FRAMES}?authority=ingen&item=raketter"))) == {"authority", "item"}
     assert set(errors(client.get(f"{FRAMES}?authority=region-hovedstaden"))) == {"item"}
     assert set(errors(client.get(f"{FRAMES}?authority=region-hovedstaden&category=x"))) == {"category"}
 
 
-def test_the_openapi_schema_documents_the_crisis_endpoints(api, db):
+def test_it_the_openapi_schema_documents_the_crisis_endpoints(api, db):
     schema = ok(api.get("/api/v1/openapi.json"))
     paths = schema["paths"]
     for path in (
@@ -610,7 +610,7 @@ def test_the_openapi_schema_documents_the_crisis_endpoints(api, db):
     assert "201" in offer_post["responses"]
 
 
-def test_the_need_and_incident_lists_run_a_fixed_number_of_queries(api, rh_staff, make_need):
+def test_it_the_need_and_incident_lists_run_a_fixed_number_of_queries(api, rh_staff, make_need):
     def count(url: str) -> int:
         with CaptureQueriesContext(connection) as queries:
             ok(api.get(url))
@@ -626,7 +626,7 @@ def test_the_need_and_incident_lists_run_a_fixed_number_of_queries(api, rh_staff
     assert (count(NEEDS), count(INCIDENTS)) == (needs, incidents)
 
 
-def test_html_from_an_offerer_is_escaped_on_the_authoritys_pages(client, rh_staff, need, processed):
+def test_it_html_from_an_offerer_is_escaped_on_the_authoritys_pages(client, rh_staff, need, processed):
     offer = processed(
         description="Visirer <script>alert('x')</script>", title="Visirer <img src=x onerror=alert(1)>"
     )

@@ -174,7 +174,7 @@ def test_it_never_reads_a_word_as_yes_on_an_organisation_or_partnership(api_as, 
 
 
 @pytest.mark.parametrize("value", ["nej", "no", "maybe", "ja tak"])
-def test_the_volunteer_page_never_reads_a_word_as_consent(client, seeded, value):
+def test_it_the_volunteer_page_never_reads_a_word_as_consent(client, seeded, value):
     """Finding 8 on the web form: a browser sends "on" for a ticked box; anything else is
     refused, not read as yes."""
     form = {
@@ -194,7 +194,7 @@ def test_the_volunteer_page_never_reads_a_word_as_consent(client, seeded, value)
     assert Volunteer.objects.count() == 1
 
 
-def test_a_strict_checkbox_reads_only_a_tick_or_its_absence():
+def test_it_a_strict_checkbox_reads_only_a_tick_or_its_absence():
     from videnbro.core.forms import StrictBooleanField
 
     field = StrictBooleanField(required=False)

@@ -34,7 +34,7 @@ def log_in(page, base_url: str) -> None:
     page.wait_for_load_state()
 
 
-def test_incident_need_offer_triage_and_three_frames(
+def test_it_incident_need_offer_triage_and_three_frames(
     authority_user,
     seeded_live_server,
     browser_page,

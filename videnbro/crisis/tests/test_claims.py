@@ -33,7 +33,7 @@ def impostor(need, processed):
 
 
 @pytest.mark.regression
-def test_a_stranger_with_a_known_cvr_is_only_a_claim(impostor, org, rh_staff, client, api_as):
+def test_it_a_stranger_with_a_known_cvr_is_only_a_claim(impostor, org, rh_staff, client, api_as):
     copcap = org("copenhagen-capacity")
     assert impostor.organisation is None  # never attributed to the verified organisation
     assert impostor.resolution == Offer.Resolution.CLAIM
@@ -56,7 +56,7 @@ def test_a_stranger_with_a_known_cvr_is_only_a_claim(impostor, org, rh_staff, cl
     assert body["claim"]["confirmed"] is False
 
 
-def test_the_right_name_from_an_unconfirmed_address_is_a_claim(need, processed, org):
+def test_it_the_right_name_from_an_unconfirmed_address_is_a_claim(need, processed, org):
     offer = processed(
         offerer_name="Copenhagen Capacity", offerer_cvr=COPCAP_CVR, contact_email="ceo.copcap@mail.example"
     )
@@ -65,7 +65,7 @@ def test_the_right_name_from_an_unconfirmed_address_is_a_claim(need, processed, 
     assert offer.claim_reasons == ["contact_unconfirmed"]
 
 
-def test_another_name_from_the_organisations_domain_is_a_claim(need, processed, org):
+def test_it_another_name_from_the_organisations_domain_is_a_claim(need, processed, org):
     offer = processed(
         offerer_name="Helt Andet Firma", offerer_cvr=COPCAP_CVR, contact_email="info@copcap.com"
     )
@@ -73,7 +73,7 @@ def test_another_name_from_the_organisations_domain_is_a_claim(need, processed, 
     assert offer.claim_reasons == ["name_differs", "contact_domain_only"]
 
 
-def test_a_spelling_variant_from_a_registered_contact_is_attributed(need, processed, org):
+def test_it_a_spelling_variant_from_a_registered_contact_is_attributed(need, processed, org):
     from videnbro.core.audit import SYSTEM
     from videnbro.registry.services import contact_add
 
@@ -86,14 +86,14 @@ def test_a_spelling_variant_from_a_registered_contact_is_attributed(need, proces
     assert not offer.has_unverified_claim
 
 
-def test_a_known_name_alone_from_a_stranger_is_a_claim(need, processed, org):
+def test_it_a_known_name_alone_from_a_stranger_is_a_claim(need, processed, org):
     offer = processed(offerer_name="Statens Serum Institut", contact_email="x@mail.example")
     assert offer.organisation is None
     assert offer.claimed_organisation == org("statens-serum-institut")
     assert offer.claim_reasons == ["contact_unconfirmed"]
 
 
-def test_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staff, sst_staff, member, org):
+def test_it_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staff, sst_staff, member, org):
     for outsider in (sst_staff, member):
         with pytest.raises(PermissionDeniedError):
             services.offer_confirm_claim(actor=outsider, offer=impostor)
@@ -111,7 +111,7 @@ def test_staff_confirm_a_claim_which_then_attributes_the_offer(impostor, rh_staf
         services.offer_confirm_claim(actor=rh_staff, offer=offer)
 
 
-def test_the_confirm_claim_api_action_per_role(impostor, api, api_as, rh_staff, sst_staff):
+def test_it_the_confirm_claim_api_action_per_role(impostor, api, api_as, rh_staff, sst_staff):
     url = f"/api/v1/offers/{impostor.pk}/confirm-claim/"
     assert api.post(url).status_code in (401, 403, 404)
     assert api_as(sst_staff).post(url).status_code in (403, 404)
@@ -123,7 +123,7 @@ def test_the_confirm_claim_api_action_per_role(impostor, api, api_as, rh_staff, 
     assert again.status_code == 409 and "errors" in again.json()
 
 
-def test_the_confirm_claim_button_on_the_offer_page(impostor, client, rh_staff, org):
+def test_it_the_confirm_claim_button_on_the_offer_page(impostor, client, rh_staff, org):
     client.force_login(rh_staff)
     response = client.post(f"/krise/tilbud/{impostor.pk}/handling/", {"action": "confirm_claim"})
     assert response.status_code == 302
@@ -131,7 +131,7 @@ def test_the_confirm_claim_button_on_the_offer_page(impostor, client, rh_staff, 
     assert impostor.organisation == org("copenhagen-capacity")
 
 
-def test_an_unconfirmed_claim_is_not_counted_in_the_evaluation(impostor, rh_staff):
+def test_it_an_unconfirmed_claim_is_not_counted_in_the_evaluation(impostor, rh_staff):
     services.offer_transition(actor=rh_staff, offer=impostor, to="in_review")
     services.offer_transition(actor=rh_staff, offer=impostor, to="accepted")
     names = [name for name, _n, _k in evaluate(impostor.incident).top_organisations]
@@ -140,7 +140,7 @@ def test_an_unconfirmed_claim_is_not_counted_in_the_evaluation(impostor, rh_staf
 
 
 @pytest.mark.regression
-def test_an_unknown_offerer_stays_out_of_the_public_registry(need, processed, rh_staff, api, client):
+def test_it_an_unknown_offerer_stays_out_of_the_public_registry(need, processed, rh_staff, api, client):
     """Finding 6: names like "0" and a formula became public organisations."""
     figures = key_figures()
     offers = [
@@ -164,7 +164,7 @@ def test_an_unknown_offerer_stays_out_of_the_public_registry(need, processed, rh
 
 
 @pytest.mark.parametrize("path", ["/krise/tilbyd/", "/krise/frivillig/"])
-def test_the_forms_say_what_is_kept_and_who_sees_it(path, client, seeded):
+def test_it_the_forms_say_what_is_kept_and_who_sees_it(path, client, seeded):
     page = client.get(path).content.decode()
     assert "Det gemmer vi" in page
     with translation.override("en"):

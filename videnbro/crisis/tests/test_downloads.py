@@ -56,7 +56,7 @@ def test_it_renders_an_incident_version_once(client, incident, renders, fmt):
     assert second["Content-Disposition"] == (f'attachment; filename="evaluering-{incident.key}.{fmt}"')
 
 
-def test_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident, need, renders):
+def test_it_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident, need, renders):
     before = incident_version(incident)
     client.get(url(incident, "pdf"))
     services.offer_submit(data=offer_data(), need=need, idempotency_key=None)
@@ -66,14 +66,14 @@ def test_a_new_offer_makes_a_new_version_that_is_rendered_again(client, incident
     assert response.content.startswith(f"pdf {incident.key} 1 ".encode())
 
 
-def test_a_status_change_of_the_incident_makes_a_new_version(client, incident, rh_staff, renders):
+def test_it_a_status_change_of_the_incident_makes_a_new_version(client, incident, rh_staff, renders):
     client.get(url(incident, "xlsx"))
     services.incident_transition(actor=rh_staff, incident=incident, to="stood_down")
     client.get(url(incident, "xlsx"))
     assert renders["xlsx"] == 2
 
 
-def test_each_language_has_its_own_file(client, incident, renders):
+def test_it_each_language_has_its_own_file(client, incident, renders):
     client.get(url(incident, "pdf"))
     client.get(url(incident, "pdf", "en"))
     client.get(url(incident, "pdf", "en"))
@@ -102,6 +102,6 @@ def test_it_does_not_limit_signed_in_users(client, incident, rh_staff, renders):
         assert client.get(url(incident, "pdf")).status_code == 200
 
 
-def test_an_unknown_format_is_404_and_not_counted(client, incident, renders):
+def test_it_an_unknown_format_is_404_and_not_counted(client, incident, renders):
     assert client.get(url(incident, "docx")).status_code == 404
     assert renders == {"pdf": 0, "xlsx": 0}

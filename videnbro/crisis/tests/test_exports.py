@@ -42,7 +42,7 @@ def formula_offer(need, processed, org):
     return offer
 
 
-def test_needs_export_as_csv_for_anyone(api, need):
+def test_it_needs_export_as_csv_for_anyone(api, need):
     response = api.get(f"{NEEDS_EXPORT}?as=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="behov.csv"' in response["Content-Disposition"]
@@ -60,7 +60,7 @@ def test_needs_export_as_csv_for_anyone(api, need):
     assert row["status"] == "open"
 
 
-def test_needs_export_leaves_out_what_the_user_may_not_see(api, api_as, rh_staff, make_need):
+def test_it_needs_export_leaves_out_what_the_user_may_not_see(api, api_as, rh_staff, make_need):
     make_need(title="Offentligt behov")
     make_need(title="Kladde", publish=False)
     assert [r["title"] for r in as_dicts(rows_of(api.get(NEEDS_EXPORT)))] == ["Offentligt behov"]
@@ -68,7 +68,7 @@ def test_needs_export_leaves_out_what_the_user_may_not_see(api, api_as, rh_staff
     assert titles == {"Offentligt behov", "Kladde"}
 
 
-def test_needs_export_as_hxl_has_a_hashtag_row(api, need):
+def test_it_needs_export_as_hxl_has_a_hashtag_row(api, need):
     response = api.get(f"{NEEDS_EXPORT}?as=hxl")
     assert 'filename="behov.hxl.csv"' in response["Content-Disposition"]
     assert not response.content.startswith("\ufeff".encode())
@@ -81,7 +81,7 @@ def test_needs_export_as_hxl_has_a_hashtag_row(api, need):
     assert as_dicts(rows, skip=2)[0]["id"] == str(need.pk)
 
 
-def test_needs_export_as_xlsx_opens(api, need):
+def test_it_needs_export_as_xlsx_opens(api, need):
     response = api.get(f"{NEEDS_EXPORT}?as=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -92,18 +92,18 @@ def test_needs_export_as_xlsx_opens(api, need):
     assert values[1][3] == "Visirer"
 
 
-def test_an_unknown_format_is_a_400(api, db):
+def test_it_an_unknown_format_is_a_400(api, db):
     response = api.get(f"{NEEDS_EXPORT}?as=pdf")
     assert response.status_code == 400
     assert "as" in response.json()["errors"]
 
 
-def test_offers_export_is_for_authorities(api, api_as, member, formula_offer):
+def test_it_offers_export_is_for_authorities(api, api_as, member, formula_offer):
     assert api.get(OFFERS_EXPORT).status_code == 403
     assert api_as(member).get(OFFERS_EXPORT).status_code == 403
 
 
-def test_offers_export_as_hxl_neutralises_formulas(api_as, rh_staff, formula_offer):
+def test_it_offers_export_as_hxl_neutralises_formulas(api_as, rh_staff, formula_offer):
     rows = rows_of(api_as(rh_staff).get(f"{OFFERS_EXPORT}?as=hxl"))
     header, tags = rows[0], rows[1]
     assert header == [column for column, _tag in exports.OFFER_COLUMNS]
@@ -122,7 +122,7 @@ def test_offers_export_as_hxl_neutralises_formulas(api_as, rh_staff, formula_off
     assert row["contact_email"] == formula_offer.contact_email
 
 
-def test_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff, formula_offer):
+def test_it_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff, formula_offer):
     response = api_as(rh_staff).get(f"{OFFERS_EXPORT}?as=xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -133,7 +133,7 @@ def test_offers_export_as_xlsx_opens_and_neutralises_formulas(api_as, rh_staff, 
     assert row["reference"] == formula_offer.reference
 
 
-def test_offers_export_as_csv_keeps_contact_data_for_the_routed_authority_only(
+def test_it_offers_export_as_csv_keeps_contact_data_for_the_routed_authority_only(
     api_as, rh_staff, sst_staff, platform_admin, need, processed
 ):
     routed = processed()
@@ -152,7 +152,7 @@ def test_offers_export_as_csv_keeps_contact_data_for_the_routed_authority_only(
     assert all(r["contact_email"] for r in admin_rows)
 
 
-def test_offers_export_follows_the_inbox_filters(api_as, rh_staff, need, processed):
+def test_it_offers_export_follows_the_inbox_filters(api_as, rh_staff, need, processed):
     first, second = processed(), processed()
     Offer.objects.filter(pk=second.pk).update(status="accepted")
     rows = as_dicts(rows_of(api_as(rh_staff).get(f"{OFFERS_EXPORT}?status=accepted")))
@@ -160,7 +160,7 @@ def test_offers_export_follows_the_inbox_filters(api_as, rh_staff, need, process
     assert first.reference not in {r["reference"] for r in rows}
 
 
-def test_need_dates_are_danish_dates(api, need):
+def test_it_need_dates_are_danish_dates(api, need):
     just_after_midnight = datetime(2026, 3, 3, 0, 30, tzinfo=ZoneInfo("Europe/Copenhagen"))
     Need.objects.filter(pk=need.pk).update(
         created=just_after_midnight,

@@ -62,14 +62,14 @@ def landscape(org):
     return {"authority": authority, "partner": partner, "former": former, "stranger": stranger}
 
 
-def test_own_units_are_the_authority_and_its_descendants(org):
+def test_it_own_units_are_the_authority_and_its_descendants(org):
     units = own_units(org("region-hovedstaden"))
     assert {org("region-hovedstaden").pk, org("rigshospitalet").pk} <= units
     assert org("region-sjaelland").pk not in units
     assert org("sundhedsstyrelsen").pk not in units
 
 
-def test_each_capacity_lands_in_its_frame(landscape, org):
+def test_it_each_capacity_lands_in_its_frame(landscape, org):
     authority = landscape["authority"]
     before = totals(capacity_frames(authority, item="visors"))
     for owner, quantity in (
@@ -99,7 +99,7 @@ def test_each_capacity_lands_in_its_frame(landscape, org):
     assert landscape["partner"].pk in overview.frames[1].organisations
 
 
-def test_the_frames_depend_on_whose_overview_it_is(landscape, org):
+def test_it_the_frames_depend_on_whose_overview_it_is(landscape, org):
     Capacity.objects.create(
         organisation=landscape["partner"], item="visirer", quantity=50, unit="stk.", per_period="day"
     )
@@ -108,7 +108,7 @@ def test_the_frames_depend_on_whose_overview_it_is(landscape, org):
     assert "Visirpartner Hovedstaden ApS" not in placed["partners"]
 
 
-def test_open_offers_count_in_the_frame_of_their_organisation(landscape, processed, need):
+def test_it_open_offers_count_in_the_frame_of_their_organisation(landscape, processed, need):
     authority = landscape["authority"]
     before = totals(capacity_frames(authority, item="visors"))
     from_partner = processed(
@@ -135,7 +135,7 @@ def test_open_offers_count_in_the_frame_of_their_organisation(landscape, process
     assert not any(withdrawn.reference in text for text in texts)
 
 
-def test_the_needed_quantity_sums_the_authoritys_open_needs(
+def test_it_the_needed_quantity_sums_the_authoritys_open_needs(
     make_need, platform_admin, incident, org, staff_of
 ):
     authority = org("region-hovedstaden")
@@ -160,7 +160,7 @@ def test_the_needed_quantity_sums_the_authoritys_open_needs(
     assert by_category.needed[("stk.", "total")] == Decimal(6250 + 12345)
 
 
-def test_volunteers_count_as_untapped_staff_in_the_authoritys_region(org, db):
+def test_it_volunteers_count_as_untapped_staff_in_the_authoritys_region(org, db):
     authority = org("region-hovedstaden")
     base = {"name": "Frivillig", "email": "f@example.dk", "consent": True, "travel_radius_km": "10"}
     for municipality, skills, authorised in (
@@ -183,7 +183,7 @@ def test_volunteers_count_as_untapped_staff_in_the_authoritys_region(org, db):
     assert capacity_frames(authority, item="visors").frames[2].volunteers == 0
 
 
-def test_frames_through_the_api_show_the_totals(api_as, rh_staff, landscape, make_need):
+def test_it_frames_through_the_api_show_the_totals(api_as, rh_staff, landscape, make_need):
     make_need(quantity="5000", unit="stk.", per_period="day")
     Capacity.objects.create(
         organisation=landscape["partner"], item="visirer", quantity=200, unit="stk.", per_period="day"
@@ -207,13 +207,13 @@ def test_frames_through_the_api_show_the_totals(api_as, rh_staff, landscape, mak
     assert Decimal(by_key[VISORS_PER_DAY]) >= 200
 
 
-def test_the_frames_chart_is_an_svg(org, make_need):
+def test_it_the_frames_chart_is_an_svg(org, make_need):
     make_need(quantity="5000")
     chart = frames_chart(capacity_frames(org("region-hovedstaden"), item="visors"))
     assert chart.lstrip().startswith(b"<?xml") and b"<svg" in chart
 
 
-def test_a_duplicate_offer_is_not_counted_twice(landscape, submit, run_tasks, need):
+def test_it_a_duplicate_offer_is_not_counted_twice(landscape, submit, run_tasks, need):
     authority = landscape["authority"]
     before = totals(capacity_frames(authority, item="visors"))
     submit(offerer_name="Visirer fra Vest A/S", contact_email="salg@vest.example")

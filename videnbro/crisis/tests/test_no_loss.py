@@ -341,7 +341,7 @@ def _args(value) -> list:
     return (json.loads(value) if isinstance(value, str) else value)["args"]
 
 
-def test_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
+def test_it_a_killed_server_loses_and_duplicates_no_acknowledged_offer():
     with tempfile.TemporaryDirectory(prefix="videnbro-no-loss-") as tmp:
         directory = Path(tmp)
         with fresh_database(directory) as database:

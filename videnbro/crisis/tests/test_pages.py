@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
         ("/krise/behov/", "Behov", "Needs"),
     ],
 )
-def test_public_pages_in_both_languages(client, seeded, path, danish, english):
+def test_it_public_pages_in_both_languages(client, seeded, path, danish, english):
     da = client.get(path)
     assert da.status_code == 200 and danish in da.content.decode()
     en = client.get("/en" + path)
@@ -22,7 +22,7 @@ def test_public_pages_in_both_languages(client, seeded, path, danish, english):
     assert 'lang="en"' in en.content.decode()
 
 
-def test_the_offer_form_posts_without_javascript_and_answers_with_a_receipt(client, seeded):
+def test_it_the_offer_form_posts_without_javascript_and_answers_with_a_receipt(client, seeded):
     from videnbro.crisis.models import Offer
 
     page = client.get("/krise/tilbyd/").content.decode()

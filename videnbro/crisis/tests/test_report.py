@@ -74,7 +74,7 @@ def test_it_ranks_contributors_and_focus_areas(history, incident):
     assert ev.needs_total == 1
 
 
-def test_an_incident_without_offers_has_no_rates(incident):
+def test_it_an_incident_without_offers_has_no_rates(incident):
     ev = evaluate(incident)
     assert (
         ev.offers_total,
@@ -85,7 +85,7 @@ def test_an_incident_without_offers_has_no_rates(incident):
     ) == (0, [], None, None, None)
 
 
-def test_the_seeded_covid_evaluation_counts_its_62_partnerships(db):
+def test_it_the_seeded_covid_evaluation_counts_its_62_partnerships(db):
     incident = Incident.objects.get(key="covid-19-foerste-boelge-2020")
     ev = evaluate(incident)
     assert ev.partnerships_total == 62
@@ -93,7 +93,7 @@ def test_the_seeded_covid_evaluation_counts_its_62_partnerships(db):
     assert sum(n for _type, n in ev.partnerships_by_partner_type) == 62
 
 
-def test_the_evaluation_through_the_api(api, history, incident):
+def test_it_the_evaluation_through_the_api(api, history, incident):
     response = api.get(f"/api/v1/incidents/{incident.pk}/evaluation/")
     assert response.status_code == 200, response.content
     body = response.json()
@@ -113,7 +113,7 @@ def test_the_evaluation_through_the_api(api, history, incident):
     assert set(body["by_status_label"]) == set(body["by_status"])
 
 
-def test_the_evaluation_as_pdf_and_workbook(history, incident):
+def test_it_the_evaluation_as_pdf_and_workbook(history, incident):
     ev = evaluate(incident)
     pdf = render_pdf(ev)
     assert pdf.startswith(b"%PDF")

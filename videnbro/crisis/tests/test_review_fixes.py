@@ -26,7 +26,7 @@ PERSON = "Birthe Kragh Sørensen"
 # Finding 5: only a registered contact person confirms
 
 
-def test_a_stranger_typing_an_address_in_the_organisations_domain_is_only_a_claim(
+def test_it_a_stranger_typing_an_address_in_the_organisations_domain_is_only_a_claim(
     need, processed, org, client, rh_staff
 ):
     copcap = org("copenhagen-capacity")
@@ -45,7 +45,7 @@ def test_a_stranger_typing_an_address_in_the_organisations_domain_is_only_a_clai
     assert "is in the organisation&#x27;s domain but is not a registered contact" in page_en
 
 
-def test_only_a_registered_contacts_exact_address_is_confirmed(org):
+def test_it_only_a_registered_contacts_exact_address_is_confirmed(org):
     from videnbro.core.audit import SYSTEM
     from videnbro.registry.services import contact_add
 
@@ -65,7 +65,7 @@ def test_only_a_registered_contacts_exact_address_is_confirmed(org):
     assert not contact_in_website_domain(copcap, "x@notcopcap.com")
 
 
-def test_domains_compare_in_lower_case_and_idna():
+def test_it_domains_compare_in_lower_case_and_idna():
     assert email_domain("a@Bøger.DK") == "xn--bger-gra.dk" == website_domain("https://www.BØGER.dk/")
     assert email_domain("a@EXAMPLE.com.") == "example.com"
     assert website_domain("https://WWW.Copcap.COM/en/") == "copcap.com"
@@ -79,7 +79,7 @@ def person_offer(processed):
     return processed(offerer_type="person", offerer_name=PERSON, contact_email="birthe@mail.example")
 
 
-def test_processing_never_writes_a_private_offerers_name_into_the_trail(need, processed):
+def test_it_processing_never_writes_a_private_offerers_name_into_the_trail(need, processed):
     offer = person_offer(processed)
     assert offer.offerer_type == Offer.OffererType.PERSON
     notes = " ".join(offer.events.values_list("note", flat=True))
@@ -87,7 +87,7 @@ def test_processing_never_writes_a_private_offerers_name_into_the_trail(need, pr
     assert "Privatperson" in offer.events.get(kind=OfferEvent.Kind.PROCESSED).note
 
 
-def test_erasure_and_retention_clear_a_name_an_old_processed_note_holds(need, processed):
+def test_it_erasure_and_retention_clear_a_name_an_old_processed_note_holds(need, processed):
     provider = OfferContactProvider()
     offers = [person_offer(processed) for _ in range(2)]
     for offer in offers:  # as processing wrote it before the fix
@@ -113,7 +113,7 @@ def test_erasure_and_retention_clear_a_name_an_old_processed_note_holds(need, pr
     assert PERSON not in third.events.get(kind=OfferEvent.Kind.PROCESSED).note
 
 
-def test_an_organisations_name_stays_in_the_trail(need, processed):
+def test_it_an_organisations_name_stays_in_the_trail(need, processed):
     offer = processed()
     assert offer.offerer_name in offer.events.get(kind=OfferEvent.Kind.PROCESSED).note
 
@@ -123,7 +123,7 @@ def test_an_organisations_name_stays_in_the_trail(need, processed):
 
 
 @pytest.mark.parametrize("days", [True, False, 1.5, [7], {"n": 7}])
-def test_confirming_a_need_refuses_a_non_integer_days(api_as, rh_staff, need, days):
+def test_it_confirming_a_need_refuses_a_non_integer_days(api_as, rh_staff, need, days):
     before = need.expires_at
     response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/confirm/", {"days": days}, format="json")
     assert response.status_code == 400, response.content
@@ -132,7 +132,7 @@ def test_confirming_a_need_refuses_a_non_integer_days(api_as, rh_staff, need, da
     assert need.expires_at == before
 
 
-def test_confirming_a_need_takes_a_whole_number(api_as, rh_staff, need):
+def test_it_confirming_a_need_takes_a_whole_number(api_as, rh_staff, need):
     client = api_as(rh_staff)
     assert client.post(f"/api/v1/needs/{need.pk}/confirm/", {"days": 14}, format="json").status_code == 200
     assert client.post(f"/api/v1/needs/{need.pk}/confirm/?days=14").status_code == 200
@@ -142,7 +142,7 @@ def test_confirming_a_need_takes_a_whole_number(api_as, rh_staff, need):
     "body, field",
     [({"to": 5}, "to"), ({"to": ["fulfilled"]}, "to"), ({"to": "fulfilled", "note": 12}, "note")],
 )
-def test_a_transition_takes_text_only(api_as, rh_staff, need, body, field):
+def test_it_a_transition_takes_text_only(api_as, rh_staff, need, body, field):
     response = api_as(rh_staff).post(f"/api/v1/needs/{need.pk}/transitions/", body, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
@@ -150,7 +150,7 @@ def test_a_transition_takes_text_only(api_as, rh_staff, need, body, field):
     assert need.status == "open"
 
 
-def test_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fix(need, processed):
+def test_it_retention_scrubs_the_name_from_summaries_of_offers_erased_before_the_fix(need, processed):
     from django.utils import timezone
 
     from videnbro.core.audit import SYSTEM

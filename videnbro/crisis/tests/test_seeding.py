@@ -10,7 +10,7 @@ from videnbro.crisis.selectors import open_needs
 KEY = "covid-19-foerste-boelge-2020"
 
 
-def test_the_covid_wave_is_seeded_stood_down_with_the_cbs_partnerships(seeded):
+def test_it_the_covid_wave_is_seeded_stood_down_with_the_cbs_partnerships(seeded):
     incident = Incident.objects.get(key=KEY)
     assert incident.title == "COVID-19, første bølge (2020)"
     assert incident.title_en == "COVID-19, first wave (2020)"
@@ -34,7 +34,7 @@ def test_the_covid_wave_is_seeded_stood_down_with_the_cbs_partnerships(seeded):
     assert not open_needs().filter(incident=incident).exists()
 
 
-def test_seeding_again_changes_nothing(seeded):
+def test_it_seeding_again_changes_nothing(seeded):
     before = Incident.objects.values().get(key=KEY)
     stats = seed_crisis(progress=False)
     assert stats == {"incidents": 1, "incident partnerships": 62}

@@ -18,7 +18,7 @@ def filtered(user, **params) -> set[int]:
     return set(filterset.qs.values_list("pk", flat=True))
 
 
-def test_duplicates_are_grouped_under_their_original(submit, run_tasks):
+def test_it_duplicates_are_grouped_under_their_original(submit, run_tasks):
     original = submit(contact_email="a@plast.example")
     copy = submit(contact_email="a@plast.example")
     other = submit(
@@ -36,7 +36,7 @@ def test_duplicates_are_grouped_under_their_original(submit, run_tasks):
     assert [(o.pk, dups) for o, dups in alone] == [(copy.pk, []), (other.pk, [])]
 
 
-def test_the_need_filter_takes_targeted_and_matched_offers(rh_staff, make_need, processed):
+def test_it_the_need_filter_takes_targeted_and_matched_offers(rh_staff, make_need, processed):
     need = make_need()
     other_need = make_need(title="Masker", item="masks", description="FFP2-masker")
     matched = processed()
@@ -46,7 +46,7 @@ def test_the_need_filter_takes_targeted_and_matched_offers(rh_staff, make_need, 
     assert filtered(rh_staff, need=str(other_need.pk)) == {targeted.pk}
 
 
-def test_the_age_and_region_filters(rh_staff, need, processed):
+def test_it_the_age_and_region_filters(rh_staff, need, processed):
     fresh = processed(municipality="101")
     old = processed(municipality="751")
     Offer.objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=4))
@@ -56,7 +56,7 @@ def test_the_age_and_region_filters(rh_staff, need, processed):
     assert filtered(rh_staff, region="midtjylland") == {old.pk}
 
 
-def test_nobody_but_authorities_reads_offers(member, routed_offer):
+def test_it_nobody_but_authorities_reads_offers(member, routed_offer):
     from django.contrib.auth.models import AnonymousUser
 
     assert not offers_visible_to(member).exists()

@@ -73,7 +73,7 @@ def test_it_names_the_invalid_fields_of_an_incident(rh_staff):
     assert set(raised.value.message_dict) == {"ends_on"}
 
 
-def test_an_admin_without_organisation_must_name_the_responsible_authorities(platform_admin, org):
+def test_it_an_admin_without_organisation_must_name_the_responsible_authorities(platform_admin, org):
     with pytest.raises(ValidationError) as raised:
         services.incident_declare(actor=platform_admin, data={"title": "Storm", "kind": "weather"})
     assert "responsible" in raised.value.message_dict
@@ -88,7 +88,7 @@ INCIDENT_ALLOWED = {"declared": {"active", "stood_down"}, "active": {"stood_down
 
 @pytest.mark.parametrize("start", sorted(INCIDENT_ALLOWED))
 @pytest.mark.parametrize("to", sorted(INCIDENT_ALLOWED))
-def test_incident_status_moves_only_declared_active_stood_down(rh_staff, incident, start, to):
+def test_it_incident_status_moves_only_declared_active_stood_down(rh_staff, incident, start, to):
     Incident.objects.filter(pk=incident.pk).update(status=start)
     incident.refresh_from_db()
     if to in INCIDENT_ALLOWED[start]:
@@ -106,7 +106,7 @@ def test_incident_status_moves_only_declared_active_stood_down(rh_staff, inciden
         assert incident.status == start
 
 
-def test_only_a_responsible_authority_changes_an_incidents_status(
+def test_it_only_a_responsible_authority_changes_an_incidents_status(
     incident, sst_staff, member, platform_admin
 ):
     for actor in (sst_staff, member, AnonymousUser()):
@@ -133,7 +133,7 @@ def test_it_posts_a_need_with_the_focus_area_of_its_item(need, rh_staff, org):
     ).exists()
 
 
-def test_a_need_takes_the_region_of_its_municipality_and_keeps_known_requirements(make_need):
+def test_it_a_need_takes_the_region_of_its_municipality_and_keeps_known_requirements(make_need):
     need = make_need(municipality="751", requirements=["ce_marking", "quantity"])
     assert need.municipality.name == "Aarhus"
     assert need.region.slug == "midtjylland"
@@ -161,7 +161,7 @@ def test_it_names_the_invalid_fields_of_a_need(make_need):
     assert set(raised.value.message_dict) == {"focus_area"}
 
 
-def test_a_need_cannot_be_posted_under_a_stood_down_incident(make_need, incident, rh_staff):
+def test_it_a_need_cannot_be_posted_under_a_stood_down_incident(make_need, incident, rh_staff):
     services.incident_transition(actor=rh_staff, incident=incident, to="stood_down")
     with pytest.raises(ValidationError) as raised:
         make_need()
@@ -169,20 +169,20 @@ def test_a_need_cannot_be_posted_under_a_stood_down_incident(make_need, incident
 
 
 @pytest.mark.parametrize("role", [None, Role.ORGANISATION_MEMBER, Role.CLUSTER_SECRETARIAT])
-def test_only_authorities_post_needs(make_user, org, incident, role):
+def test_it_only_authorities_post_needs(make_user, org, incident, role):
     actor = AnonymousUser() if role is None else make_user(role, organisation=org("grundfos"))
     with pytest.raises(PermissionDeniedError):
         services.need_create(actor=actor, data=need_data(incident))
 
 
-def test_authority_staff_post_needs_only_for_their_own_authority(sst_staff, incident, org):
+def test_it_authority_staff_post_needs_only_for_their_own_authority(sst_staff, incident, org):
     with pytest.raises(PermissionDeniedError):
         services.need_create(actor=sst_staff, data=need_data(incident), owner=org("region-hovedstaden"))
     need = services.need_create(actor=sst_staff, data=need_data(incident))
     assert need.owner == org("sundhedsstyrelsen")
 
 
-def test_an_admin_posts_a_need_for_any_authority(platform_admin, incident, org):
+def test_it_an_admin_posts_a_need_for_any_authority(platform_admin, incident, org):
     need = services.need_create(actor=platform_admin, data=need_data(incident), owner=org("region-sjaelland"))
     assert need.owner == org("region-sjaelland")
 
@@ -197,7 +197,7 @@ NEED_ALLOWED = {
 
 @pytest.mark.parametrize("start", sorted(NEED_ALLOWED))
 @pytest.mark.parametrize("to", sorted(NEED_ALLOWED))
-def test_need_status_follows_its_table(rh_staff, need, start, to):
+def test_it_need_status_follows_its_table(rh_staff, need, start, to):
     Need.objects.filter(pk=need.pk).update(status=start)
     need.refresh_from_db()
     if to in NEED_ALLOWED[start]:
@@ -208,14 +208,14 @@ def test_need_status_follows_its_table(rh_staff, need, start, to):
         assert raised.value.extra["allowed"] == sorted(NEED_ALLOWED[start])
 
 
-def test_another_authority_cannot_change_or_confirm_a_need(need, sst_staff):
+def test_it_another_authority_cannot_change_or_confirm_a_need(need, sst_staff):
     with pytest.raises(PermissionDeniedError):
         services.need_transition(actor=sst_staff, need=need, to="closed")
     with pytest.raises(PermissionDeniedError):
         services.need_confirm(actor=sst_staff, need=need, days=7)
 
 
-def test_confirming_a_need_renews_its_expiry(need, rh_staff):
+def test_it_confirming_a_need_renews_its_expiry(need, rh_staff):
     Need.objects.filter(pk=need.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     confirmed = services.need_confirm(actor=rh_staff, need=need, days=14)
     assert timedelta(days=13, hours=23) < confirmed.expires_at - timezone.now() <= timedelta(days=14)
@@ -225,7 +225,7 @@ def test_confirming_a_need_renews_its_expiry(need, rh_staff):
             services.need_confirm(actor=rh_staff, need=need, days=days)
 
 
-def test_open_needs_leave_out_expired_closed_and_stood_down_ones(make_need, rh_staff, incident):
+def test_it_open_needs_leave_out_expired_closed_and_stood_down_ones(make_need, rh_staff, incident):
     current, expired, closed = make_need(), make_need(), make_need()
     Need.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     services.need_transition(actor=rh_staff, need=closed, to="closed")
@@ -253,7 +253,7 @@ def test_it_stores_an_offer_with_its_event_audit_row_and_processing_task(db):
     assert task.status == "READY"
 
 
-def test_a_rejected_offer_writes_nothing(db):
+def test_it_a_rejected_offer_writes_nothing(db):
     before = (Offer.objects.count(), OfferEvent.objects.count(), DBTaskResult.objects.count())
     with pytest.raises(ValidationError) as raised:
         services.offer_submit(data=offer_data(contact_email="ikke-en-adresse", title=""))
@@ -289,7 +289,7 @@ def test_it_names_each_invalid_offer_field(db, overrides, field):
     assert list(raised.value.message_dict) == [field]
 
 
-def test_an_offer_for_a_closed_need_or_a_stood_down_incident_is_refused(need, rh_staff, incident):
+def test_it_an_offer_for_a_closed_need_or_a_stood_down_incident_is_refused(need, rh_staff, incident):
     services.need_transition(actor=rh_staff, need=need, to="closed")
     with pytest.raises(ValidationError) as raised:
         services.offer_submit(data=offer_data(need=need.pk))
@@ -300,7 +300,7 @@ def test_an_offer_for_a_closed_need_or_a_stood_down_incident_is_refused(need, rh
         services.offer_submit(data=offer_data(need=need.pk))
 
 
-def test_the_needs_requirements_become_required_fields_named_in_the_errors(make_need):
+def test_it_the_needs_requirements_become_required_fields_named_in_the_errors(make_need):
     need = make_need(requirements=["ce_marking", "quantity", "delivery_days"])
     with pytest.raises(ValidationError) as raised:
         services.offer_submit(data=offer_data(need=need.pk, quantity=None, unit=None))
@@ -313,7 +313,7 @@ def test_the_needs_requirements_become_required_fields_named_in_the_errors(make_
     assert offer.details == {"ce_marking": True, "delivery_days": 3}
 
 
-def test_the_unit_of_a_quantity_defaults_to_the_needs_unit(make_need):
+def test_it_the_unit_of_a_quantity_defaults_to_the_needs_unit(make_need):
     need = make_need(unit="æsker")
     offer = services.offer_submit(data=offer_data(need=need.pk, unit=None)).offer
     assert offer.unit == "æsker"
@@ -327,7 +327,7 @@ def test_it_keeps_html_and_script_in_free_text_as_text(db):
     assert offer.title == "<i>Visirer</i>"
 
 
-def test_an_idempotency_key_returns_the_stored_offer_and_writes_nothing_more(db):
+def test_it_an_idempotency_key_returns_the_stored_offer_and_writes_nothing_more(db):
     data = offer_data()
     first = services.offer_submit(data=data, idempotency_key="klient-1-forsoeg")
     written = (
@@ -347,7 +347,7 @@ def test_an_idempotency_key_returns_the_stored_offer_and_writes_nothing_more(db)
     ) == written
 
 
-def test_the_same_key_with_another_body_is_a_conflict(db):
+def test_it_the_same_key_with_another_body_is_a_conflict(db):
     services.offer_submit(data=offer_data(title="Visirer"), idempotency_key="k-2")
     count = Offer.objects.count()
     with pytest.raises(ConflictError) as raised:
@@ -357,7 +357,7 @@ def test_the_same_key_with_another_body_is_a_conflict(db):
     assert Offer.objects.count() == count
 
 
-def test_without_a_key_a_repeated_offer_is_stored_twice(db):
+def test_it_without_a_key_a_repeated_offer_is_stored_twice(db):
     data = offer_data()
     a = services.offer_submit(data=data).offer
     b = services.offer_submit(data=data).offer
@@ -365,7 +365,7 @@ def test_without_a_key_a_repeated_offer_is_stored_twice(db):
 
 
 @pytest.mark.parametrize("key", ["x" * 101, "line\nbreak"])
-def test_an_unusable_idempotency_key_is_refused(db, key):
+def test_it_an_unusable_idempotency_key_is_refused(db, key):
     with pytest.raises(ValidationError) as raised:
         services.offer_submit(data=offer_data(), idempotency_key=key)
     assert list(raised.value.message_dict) == ["idempotency_key"]
@@ -375,7 +375,7 @@ def test_an_unusable_idempotency_key_is_refused(db, key):
 # Processing
 
 
-def test_processing_classifies_an_offer_without_category(processed):
+def test_it_processing_classifies_an_offer_without_category(processed):
     offer = processed(
         description="Vi har 2.000 ansigtsvisirer og 500 visirer på lager.",
         title="Visirer til sundhedspersonale",
@@ -390,14 +390,14 @@ def test_processing_classifies_an_offer_without_category(processed):
     assert AuditLog.objects.filter(action="crisis.offer.processed", object_id=str(offer.pk)).exists()
 
 
-def test_processing_keeps_a_category_given_by_the_offerer(processed):
+def test_it_processing_keeps_a_category_given_by_the_offerer(processed):
     offer = processed(
         category="test", title="Laboratoriekapacitet", description="Vores laboratorium kan analysere prøver."
     )
     assert (offer.category, offer.category_classified, offer.category_confidence) == ("test", False, None)
 
 
-def test_processing_resolves_the_offerer_by_cvr_first(processed, org):
+def test_it_processing_resolves_the_offerer_by_cvr_first(processed, org):
     # The alias and the address of a registered contact person: the organisation.
     contact_add(
         actor=SYSTEM, organisation=org("copenhagen-capacity"), name="Indkøb", email="indkoeb@copcap.com"
@@ -408,7 +408,7 @@ def test_processing_resolves_the_offerer_by_cvr_first(processed, org):
     assert offer.claimed_organisation is None and not offer.has_unverified_claim
 
 
-def test_processing_resolves_the_offerer_by_name(processed, org):
+def test_it_processing_resolves_the_offerer_by_name(processed, org):
     contact_add(
         actor=SYSTEM, organisation=org("statens-serum-institut"), name="Beredskab", email="beredskab@ssi.dk"
     )
@@ -417,7 +417,7 @@ def test_processing_resolves_the_offerer_by_name(processed, org):
     assert offer.resolution == Offer.Resolution.RESOLVER
 
 
-def test_an_unknown_offerer_becomes_one_unverified_organisation(processed):
+def test_it_an_unknown_offerer_becomes_one_unverified_organisation(processed):
     before = Organisation.objects.count()
     offer = processed(offerer_name="Visirværkstedet Nordvest IVS")
     assert offer.resolution == Offer.Resolution.CREATED
@@ -432,7 +432,7 @@ def test_an_unknown_offerer_becomes_one_unverified_organisation(processed):
     assert Organisation.objects.count() == before + 1
 
 
-def test_a_known_name_with_another_cvr_is_never_merged_silently(processed, org):
+def test_it_a_known_name_with_another_cvr_is_never_merged_silently(processed, org):
     cvr = valid_cvr()
     offer = processed(offerer_name="Copenhagen Capacity", offerer_cvr=cvr)
     assert offer.organisation != org("copenhagen-capacity")
@@ -440,14 +440,14 @@ def test_a_known_name_with_another_cvr_is_never_merged_silently(processed, org):
     assert offer.organisation.cvr == cvr and offer.organisation.is_verified is False
 
 
-def test_a_private_person_is_not_made_an_organisation(processed):
+def test_it_a_private_person_is_not_made_an_organisation(processed):
     before = Organisation.objects.count()
     offer = processed(offerer_type="person", offerer_name="Jens Hansen")
     assert offer.organisation is None and offer.resolution == Offer.Resolution.PERSON
     assert Organisation.objects.count() == before
 
 
-def test_processing_marks_a_near_identical_offer_from_the_same_sender_as_duplicate(submit, run_tasks):
+def test_it_processing_marks_a_near_identical_offer_from_the_same_sender_as_duplicate(submit, run_tasks):
     first = submit(contact_email="indkoeb@plast.example")
     same_address = submit(
         contact_email="Indkoeb@plast.example",
@@ -472,7 +472,7 @@ def test_processing_marks_a_near_identical_offer_from_the_same_sender_as_duplica
     assert "Mulig dublet af " + first.reference in same_address.events.get(kind="processed").note
 
 
-def test_processing_matches_an_open_need_and_routes_to_its_owner(routed_offer, need, org):
+def test_it_processing_matches_an_open_need_and_routes_to_its_owner(routed_offer, need, org):
     assert routed_offer.matched_need == need
     assert routed_offer.routed_to == org("region-hovedstaden")
     assert routed_offer.incident == need.incident
@@ -481,7 +481,7 @@ def test_processing_matches_an_open_need_and_routes_to_its_owner(routed_offer, n
     assert "Region Hovedstaden" in routed_offer.events.get(kind="processed").note
 
 
-def test_an_offer_given_to_a_need_is_routed_to_that_need(make_need, staff_of, incident, processed, org):
+def test_it_an_offer_given_to_a_need_is_routed_to_that_need(make_need, staff_of, incident, processed, org):
     sst_need = services.need_create(
         actor=staff_of("sundhedsstyrelsen"),
         data=need_data(incident, title="Testkapacitet", item="test_capacity", description="PCR-test"),
@@ -492,7 +492,7 @@ def test_an_offer_given_to_a_need_is_routed_to_that_need(make_need, staff_of, in
     assert offer.routed_to == org("sundhedsstyrelsen")
 
 
-def test_an_offer_matching_no_open_need_waits_unrouted(need, processed, rh_staff, incident):
+def test_it_an_offer_matching_no_open_need_waits_unrouted(need, processed, rh_staff, incident):
     beds = processed(
         title="Ledige sengepladser",
         category="hospital_beds",
@@ -505,14 +505,14 @@ def test_an_offer_matching_no_open_need_waits_unrouted(need, processed, rh_staff
     assert visors.matched_need is None and visors.routed_to is None
 
 
-def test_the_higher_priority_need_wins_a_tie(make_need, processed):
+def test_it_the_higher_priority_need_wins_a_tie(make_need, processed):
     make_need(priority="low")
     critical = make_need(priority="critical")
     make_need(priority="normal")
     assert processed().matched_need == critical
 
 
-def test_processing_twice_changes_nothing(routed_offer, run_tasks):
+def test_it_processing_twice_changes_nothing(routed_offer, run_tasks):
     snapshot = Offer.objects.filter(pk=routed_offer.pk).values().get()
     counts = (Organisation.objects.count(), OfferEvent.objects.count(), AuditLog.objects.count())
     assert services.offer_process(routed_offer.pk) == "skipped"
@@ -523,7 +523,7 @@ def test_processing_twice_changes_nothing(routed_offer, run_tasks):
     assert services.offer_process(10**9) == "skipped"
 
 
-def test_the_sweeper_re_enqueues_an_offer_whose_task_was_lost(submit, run_tasks):
+def test_it_the_sweeper_re_enqueues_an_offer_whose_task_was_lost(submit, run_tasks):
     offer = submit()
     DBTaskResult.objects.filter(task_path=PROCESS_TASK).delete()  # a lost enqueue
     assert services.sweep_unprocessed() == 0  # too young: its task may still be queued

@@ -36,14 +36,14 @@ def set_status(offer: Offer, status: str) -> Offer:
     return offer
 
 
-def test_the_table_covers_every_status():
+def test_it_the_table_covers_every_status():
     assert set(ALLOWED) == set(Offer.Status.values)
     assert workflows.OFFER_TRANSITIONS == ALLOWED
 
 
 @pytest.mark.parametrize("start", STATUSES)
 @pytest.mark.parametrize("to", STATUSES)
-def test_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, rh_staff, start, to):
+def test_it_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, rh_staff, start, to):
     offer = set_status(routed_offer, start)
     events = OfferEvent.objects.filter(offer=offer).count()
     if to in ALLOWED[start]:
@@ -60,7 +60,7 @@ def test_every_transition_is_allowed_or_refused_as_the_table_says(routed_offer, 
         assert OfferEvent.objects.filter(offer=offer).count() == events
 
 
-def test_a_transition_records_who_when_and_why(routed_offer, rh_staff):
+def test_it_a_transition_records_who_when_and_why(routed_offer, rh_staff):
     offer = services.offer_transition(
         actor=rh_staff, offer=routed_offer, to="in_review", note="  Vi kigger på det.  "
     )
@@ -77,7 +77,7 @@ def test_a_transition_records_who_when_and_why(routed_offer, rh_staff):
 
 
 @pytest.mark.parametrize("to", ["declined", "needs_information"])
-def test_declining_or_asking_needs_a_note(routed_offer, rh_staff, to):
+def test_it_declining_or_asking_needs_a_note(routed_offer, rh_staff, to):
     offer = set_status(routed_offer, "in_review")
     for note in ("", "   "):
         with pytest.raises(ValidationError) as raised:
@@ -87,7 +87,7 @@ def test_declining_or_asking_needs_a_note(routed_offer, rh_staff, to):
     assert not offer.events.filter(kind__in=["transition", "request_info"]).exists()
 
 
-def test_accepting_or_declining_tells_the_offerer_by_e_mail(routed_offer, rh_staff, run_tasks):
+def test_it_accepting_or_declining_tells_the_offerer_by_e_mail(routed_offer, rh_staff, run_tasks):
     offer = services.offer_transition(actor=rh_staff, offer=routed_offer, to="in_review")
     run_tasks()
     assert mail.outbox == []  # in review: nothing to tell yet
@@ -103,19 +103,19 @@ def test_accepting_or_declining_tells_the_offerer_by_e_mail(routed_offer, rh_sta
 
 
 @pytest.mark.parametrize("who", ["sst", "member", "anonymous"])
-def test_only_the_authority_it_is_routed_to_triages(routed_offer, sst_staff, member, who):
+def test_it_only_the_authority_it_is_routed_to_triages(routed_offer, sst_staff, member, who):
     actor = {"sst": sst_staff, "member": member, "anonymous": AnonymousUser()}[who]
     with pytest.raises(PermissionDeniedError):
         services.offer_transition(actor=actor, offer=routed_offer, to="in_review")
     assert Offer.objects.get(pk=routed_offer.pk).status == "new"
 
 
-def test_an_admin_triages_any_offer(routed_offer, platform_admin):
+def test_it_an_admin_triages_any_offer(routed_offer, platform_admin):
     offer = services.offer_transition(actor=platform_admin, offer=routed_offer, to="in_review")
     assert offer.events.get(kind="transition").actor == platform_admin
 
 
-def test_asking_for_information_reaches_the_offerer_with_the_status_link(
+def test_it_asking_for_information_reaches_the_offerer_with_the_status_link(
     routed_offer, rh_staff, run_tasks, settings
 ):
     offer = services.offer_request_information(
@@ -137,13 +137,13 @@ def test_asking_for_information_reaches_the_offerer_with_the_status_link(
     ).exists()
 
 
-def test_asking_for_information_needs_a_question(routed_offer, rh_staff):
+def test_it_asking_for_information_needs_a_question(routed_offer, rh_staff):
     with pytest.raises(ValidationError):
         services.offer_request_information(actor=rh_staff, offer=routed_offer, message=" ")
     assert Offer.objects.get(pk=routed_offer.pk).status == "new"
 
 
-def test_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_staff):
+def test_it_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_staff):
     offer = services.offer_request_information(
         actor=rh_staff, offer=routed_offer, message="Hvor mange pr. dag?"
     )
@@ -161,7 +161,7 @@ def test_the_offerers_answer_moves_the_offer_back_to_review(routed_offer, rh_sta
     assert "quantity" in event.note and "Vi kan nu levere 4.500 pr. dag." in event.note
 
 
-def test_the_offerer_updates_availability_within_its_rules(routed_offer):
+def test_it_the_offerer_updates_availability_within_its_rules(routed_offer):
     offer = services.offer_update_by_offerer(
         offer=routed_offer,
         token=offer_token(routed_offer),
@@ -183,7 +183,7 @@ def test_the_offerer_updates_availability_within_its_rules(routed_offer):
 
 
 @pytest.mark.parametrize("status", ["withdrawn", "fulfilled", "declined"])
-def test_a_closed_offer_cannot_be_updated(routed_offer, status):
+def test_it_a_closed_offer_cannot_be_updated(routed_offer, status):
     offer = set_status(routed_offer, status)
     with pytest.raises(ConflictError):
         services.offer_update_by_offerer(
@@ -192,7 +192,7 @@ def test_a_closed_offer_cannot_be_updated(routed_offer, status):
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
+def test_it_the_offerer_withdraws_an_open_offer(routed_offer, status):
     offer = set_status(routed_offer, status)
     if status in {"new", "in_review", "needs_information", "accepted"}:
         offer = services.offer_withdraw(offer=offer, token=offer_token(offer), note="Solgt til anden side")
@@ -210,7 +210,7 @@ def test_the_offerer_withdraws_an_open_offer(routed_offer, status):
         assert Offer.objects.get(pk=offer.pk).status == status
 
 
-def test_a_bulk_action_moves_what_it_may_and_reports_the_rest(need, processed, rh_staff):
+def test_it_a_bulk_action_moves_what_it_may_and_reports_the_rest(need, processed, rh_staff):
     movable = [processed(), processed()]
     accepted = set_status(processed(), "accepted")
     unrouted = processed(
@@ -229,7 +229,7 @@ def test_a_bulk_action_moves_what_it_may_and_reports_the_rest(need, processed, r
     assert declined.done == [] and len(declined.skipped) == 2  # a refusal needs a note
 
 
-def test_an_authority_claims_an_unrouted_offer(processed, sst_staff, rh_staff, member, org):
+def test_it_an_authority_claims_an_unrouted_offer(processed, sst_staff, rh_staff, member, org):
     offer = processed(
         title="Sengepladser", category="hospital_beds", description="Tyve ledige senge på vores klinik."
     )

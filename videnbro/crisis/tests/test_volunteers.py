@@ -51,7 +51,7 @@ def nurse_need(make_need):
     )
 
 
-def test_registration_needs_explicit_consent(db):
+def test_it_registration_needs_explicit_consent(db):
     count = Volunteer.objects.count()
     for consent in (None, False, "", "false"):
         with pytest.raises(ValidationError) as raised:
@@ -91,7 +91,7 @@ def test_it_names_the_invalid_fields_of_a_volunteer(db):
     }
 
 
-def test_a_repeated_registration_with_its_key_is_one_volunteer(db):
+def test_it_a_repeated_registration_with_its_key_is_one_volunteer(db):
     first, created = services.volunteer_register(data=volunteer_data(), idempotency_key="v-1")
     again, created_again = services.volunteer_register(data=volunteer_data(), idempotency_key="v-1")
     assert (created, created_again) == (True, False)
@@ -99,7 +99,7 @@ def test_a_repeated_registration_with_its_key_is_one_volunteer(db):
     assert Volunteer.objects.filter(idempotency_key="v-1").count() == 1
 
 
-def test_municipality_centroids_give_plausible_distances(db):
+def test_it_municipality_centroids_give_plausible_distances(db):
     copenhagen, frederiksberg, aalborg, aarhus = (
         Municipality.objects.get(code=c) for c in ("101", "147", "851", "751")
     )
@@ -110,7 +110,7 @@ def test_municipality_centroids_give_plausible_distances(db):
     assert Municipality.objects.filter(latitude__isnull=True).count() == 0
 
 
-def test_volunteers_match_a_need_by_skill_authorisation_and_distance(nurse_need):
+def test_it_volunteers_match_a_need_by_skill_authorisation_and_distance(nurse_need):
     nearby = register(name="A", municipality="147", travel_radius_km="10")
     same_place = register(name="B", skills=["sosu", "driver"], travel_radius_km="0")
     far_but_willing = register(name="C", municipality="851", travel_radius_km="300")
@@ -127,14 +127,14 @@ def test_volunteers_match_a_need_by_skill_authorisation_and_distance(nurse_need)
     assert 195 < matches[2].distance_km < 225
 
 
-def test_a_need_without_skills_takes_any_skill_but_authorised_ones_need_authorisation(make_need):
+def test_it_a_need_without_skills_takes_any_skill_but_authorised_ones_need_authorisation(make_need):
     need = make_need(item="transport", title="Kørsel af prøver", municipality="101", quantity=None)
     driver = register(skills=["driver"], has_danish_authorisation=False)
     register(skills=["doctor"], has_danish_authorisation=False)
     assert [m.volunteer for m in volunteers_for_need(need)] == [driver]
 
 
-def test_withdrawal_erases_the_personal_data(nurse_need, rh_staff):
+def test_it_withdrawal_erases_the_personal_data(nurse_need, rh_staff):
     volunteer = register()
     services.volunteer_contact(
         actor=rh_staff, need=nurse_need, volunteer=volunteer, message="Kan du tage en vagt lørdag?"
@@ -150,7 +150,7 @@ def test_withdrawal_erases_the_personal_data(nurse_need, rh_staff):
         services.volunteer_contact(actor=rh_staff, need=nurse_need, volunteer=stored, message="Hej igen")
 
 
-def test_contact_is_relayed_by_e_mail_without_giving_the_authority_the_address(
+def test_it_contact_is_relayed_by_e_mail_without_giving_the_authority_the_address(
     nurse_need, rh_staff, run_tasks
 ):
     volunteer = register(email="skjult@example.dk")
@@ -174,7 +174,7 @@ def test_contact_is_relayed_by_e_mail_without_giving_the_authority_the_address(
     assert nurse_need.title in message.subject
 
 
-def test_only_the_needs_authority_contacts_volunteers(nurse_need, sst_staff, member):
+def test_it_only_the_needs_authority_contacts_volunteers(nurse_need, sst_staff, member):
     volunteer = register()
     for actor in (sst_staff, member):
         with pytest.raises(PermissionDeniedError):
@@ -182,7 +182,7 @@ def test_only_the_needs_authority_contacts_volunteers(nurse_need, sst_staff, mem
     assert not VolunteerContact.objects.exists()
 
 
-def test_a_contact_needs_a_message_of_reasonable_length(nurse_need, rh_staff):
+def test_it_a_contact_needs_a_message_of_reasonable_length(nurse_need, rh_staff):
     volunteer = register()
     for message in ("", "   ", "x" * 3001):
         with pytest.raises(ValidationError):

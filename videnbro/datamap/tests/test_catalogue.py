@@ -16,7 +16,7 @@ def catalogue(seeded):
     return Dataset.objects.all()
 
 
-def test_the_seed_holds_at_least_40_real_sources_each_with_custodian_and_source(catalogue):
+def test_it_the_seed_holds_at_least_40_real_sources_each_with_custodian_and_source(catalogue):
     assert catalogue.count() >= 40
     for dataset in catalogue:
         assert dataset.custodian_id and dataset.source_url.startswith("https://"), dataset.key
@@ -26,7 +26,7 @@ def test_the_seed_holds_at_least_40_real_sources_each_with_custodian_and_source(
     assert lpr.access_route.key == "sds_forskerservice" and lpr.access_route.steps
 
 
-def test_publishers_are_found_by_name_acronym_or_alias_and_never_guessed(catalogue):
+def test_it_publishers_are_found_by_name_acronym_or_alias_and_never_guessed(catalogue):
     rkkp = Dataset.objects.filter(custodian__key="regionernes-kliniske-kvalitetsudviklingsprogram")
     assert rkkp.count() >= 10
     assert all(d.publisher and d.publisher.key == d.custodian.key for d in rkkp)
@@ -34,7 +34,7 @@ def test_publishers_are_found_by_name_acronym_or_alias_and_never_guessed(catalog
     assert Dataset.objects.get(key="open-biobank").publisher is None
 
 
-def test_seeding_twice_changes_nothing(catalogue):
+def test_it_seeding_twice_changes_nothing(catalogue):
     from videnbro.datamap.seeding import seed_datamap
 
     before = {d.key: d.updated for d in Dataset.objects.all()}
@@ -43,7 +43,7 @@ def test_seeding_twice_changes_nothing(catalogue):
     assert {d.key: d.updated for d in Dataset.objects.all()} == before
 
 
-def test_api_lists_with_the_documented_fields_and_filters(client, catalogue):
+def test_it_api_lists_with_the_documented_fields_and_filters(client, catalogue):
     body = client.get("/api/v1/datasets/").json()
     assert body["count"] == catalogue.count()
     first = body["results"][0]
@@ -69,13 +69,13 @@ def test_api_lists_with_the_documented_fields_and_filters(client, catalogue):
     "query",
     ["theme=bogus", "access_route=nowhere", "custodian=no-such-org", "personal_data=maybe", "q=" + "x" * 201],
 )
-def test_bad_filters_are_field_errors(client, catalogue, query):
+def test_it_bad_filters_are_field_errors(client, catalogue, query):
     response = client.get(f"/api/v1/datasets/?{query}")
     assert response.status_code == 400
     assert query.split("=")[0] in response.json()["errors"]
 
 
-def test_detail_has_variables_and_the_procedure(client, catalogue):
+def test_it_detail_has_variables_and_the_procedure(client, catalogue):
     lpr = Dataset.objects.get(key="landspatientregisteret")
     body = client.get(f"/api/v1/datasets/{lpr.pk}/").json()
     assert body["access_route"]["key"] == "sds_forskerservice"
@@ -85,7 +85,7 @@ def test_detail_has_variables_and_the_procedure(client, catalogue):
     assert client.get("/api/v1/datasets/abc/").status_code == 404
 
 
-def test_pages_tell_a_newcomer_how_to_apply_in_both_languages(client, catalogue):
+def test_it_pages_tell_a_newcomer_how_to_apply_in_both_languages(client, catalogue):
     da = client.get("/datalandkort/landspatientregisteret/").content.decode()
     assert "Sådan søger du adgang" in da and "Forskerservice" in da
     en = client.get("/en/datalandkort/landspatientregisteret/").content.decode()
@@ -99,7 +99,7 @@ def test_pages_tell_a_newcomer_how_to_apply_in_both_languages(client, catalogue)
     assert client.get("/datalandkort/findes-ikke/").status_code == 404
 
 
-def test_the_catalogue_endpoints_serve_turtle_and_json_ld(client, catalogue):
+def test_it_the_catalogue_endpoints_serve_turtle_and_json_ld(client, catalogue):
     import json
 
     from rdflib import Graph

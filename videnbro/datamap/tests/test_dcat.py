@@ -102,13 +102,13 @@ def snapshot() -> dict[str, dict]:
     return result
 
 
-def test_whole_catalogue_validates_against_dcat_ap_3(shapes):
+def test_it_whole_catalogue_validates_against_dcat_ap_3(shapes):
     graph = catalogue_graph(base_url=BASE)
     assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == Dataset.objects.count() >= 40
     assert_valid(graph, shapes)
 
 
-def test_one_dataset_validates_too(shapes):
+def test_it_one_dataset_validates_too(shapes):
     dataset = Dataset.objects.get(key="landspatientregisteret")
     graph = catalogue_graph([dataset], base_url=BASE)
     assert set(graph.subjects(RDF.type, DCAT.Dataset)) == {
@@ -117,7 +117,7 @@ def test_one_dataset_validates_too(shapes):
     assert_valid(graph, shapes)
 
 
-def test_a_sparse_dataset_validates():
+def test_it_a_sparse_dataset_validates():
     """No description, landing page, variables or access route: still valid DCAT-AP."""
     from pyshacl import validate
 
@@ -133,7 +133,7 @@ def test_a_sparse_dataset_validates():
     assert (node, DCT.accessRights, ACCESS_RIGHT.PUBLIC) in graph
 
 
-def test_export_carries_the_healthdcat_ap_properties():
+def test_it_export_carries_the_healthdcat_ap_properties():
     graph = catalogue_graph(base_url=BASE)
     lpr = URIRef(f"{BASE}/datalandkort/landspatientregisteret/")
     assert (lpr, DCT.identifier, Literal("landspatientregisteret")) in graph
@@ -166,7 +166,7 @@ def test_export_carries_the_healthdcat_ap_properties():
         assert (income, DCAT.theme, DATA_THEME.HEAL) not in graph
 
 
-def test_turtle_and_json_ld_hold_the_same_graph():
+def test_it_turtle_and_json_ld_hold_the_same_graph():
     graph = catalogue_graph(base_url=BASE)
     turtle = catalogue_document(base_url=BASE, fmt="turtle")
     json_ld = catalogue_document(base_url=BASE, fmt="json-ld")
@@ -182,7 +182,7 @@ def test_turtle_and_json_ld_hold_the_same_graph():
         catalogue_document(base_url=BASE, fmt="csv")
 
 
-def test_awkward_text_survives_both_syntaxes():
+def test_it_awkward_text_survives_both_syntaxes():
     custodian = Organisation.objects.get(key="sundhedsdatastyrelsen")
     text = 'Linje 1 "citat" \\ backslash\nLinje 2 – æøå; @da ^^ <x> \r slut'
     dataset = Dataset.objects.create(
@@ -201,7 +201,7 @@ def test_awkward_text_survives_both_syntaxes():
         assert parsed.value(node, DCT.description) == Literal(text, lang="da")
 
 
-def test_round_trip_into_an_empty_map_gives_the_same_catalogue():
+def test_it_round_trip_into_an_empty_map_gives_the_same_catalogue():
     before = snapshot()
     organisations = Organisation.objects.count()
     turtle = catalogue_document(base_url=BASE, fmt="turtle").encode()
@@ -226,7 +226,7 @@ def test_round_trip_into_an_empty_map_gives_the_same_catalogue():
     }
 
 
-def test_importing_twice_creates_nothing_new():
+def test_it_importing_twice_creates_nothing_new():
     before = snapshot()
     data = catalogue_document(base_url=BASE, fmt="json-ld").encode()
     for _ in range(2):
@@ -280,7 +280,7 @@ FOREIGN = """
 """
 
 
-def test_foreign_catalogue_skips_with_reasons_and_never_duplicates():
+def test_it_foreign_catalogue_skips_with_reasons_and_never_duplicates():
     lpr = Dataset.objects.get(key="landspatientregisteret")
     count = Dataset.objects.count()
     report = import_catalogue(FOREIGN.encode(), fmt="turtle")
@@ -309,14 +309,14 @@ def test_foreign_catalogue_skips_with_reasons_and_never_duplicates():
     assert Dataset.objects.count() == count + 1
 
 
-def test_unreadable_sources_are_errors_not_silent():
+def test_it_unreadable_sources_are_errors_not_silent():
     with pytest.raises(dcat.DcatImportError, match="Could not parse"):
         import_catalogue(b"@prefix broken", fmt="turtle")
     with pytest.raises(dcat.DcatImportError, match="No such file"):
         import_catalogue("/nonexistent/catalogue.ttl")
 
 
-def test_import_command_on_a_file(tmp_path):
+def test_it_import_command_on_a_file(tmp_path):
     path = tmp_path / "catalogue.ttl"
     path.write_text(catalogue_document(base_url=BASE), encoding="utf-8")
     out, err = StringIO(), StringIO()
@@ -335,7 +335,7 @@ def test_import_command_on_a_file(tmp_path):
         call_command("import", "dcat", str(tmp_path / "missing.ttl"), stdout=StringIO())
 
 
-def test_import_command_over_http(tmp_path):
+def test_it_import_command_over_http(tmp_path):
     body = FOREIGN.encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -365,7 +365,7 @@ def test_import_command_over_http(tmp_path):
     assert Dataset.objects.filter(title="Testkohorten for hjertesvigt").exists()
 
 
-def test_the_validation_would_catch_a_violation(shapes):
+def test_it_the_validation_would_catch_a_violation(shapes):
     """Guards the guard: a dataset without dct:description and with two publishers fails."""
     from pyshacl import validate
 

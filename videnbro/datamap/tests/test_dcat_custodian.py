@@ -29,7 +29,7 @@ CATALOGUE = """
 """
 
 
-def test_an_imported_custodian_is_verified_and_public(api, client):
+def test_it_an_imported_custodian_is_verified_and_public(api, client):
     report = import_catalogue(CATALOGUE.encode(), fmt="turtle")
     assert report.organisations_created == ["Qwerty Forskningsenhed"]
     custodian = Dataset.objects.get(title="Qwertykohorten for lungesygdom").custodian
@@ -39,7 +39,7 @@ def test_an_imported_custodian_is_verified_and_public(api, client):
     assert client.get(custodian.get_absolute_url()).status_code == 200
 
 
-def test_an_import_by_a_user_records_who_verified(make_user):
+def test_it_an_import_by_a_user_records_who_verified(make_user):
     keeper = make_user(Role.CLUSTER_SECRETARIAT)
     import_catalogue(CATALOGUE.encode(), fmt="turtle", actor=keeper)
     custodian = Dataset.objects.get(title="Qwertykohorten for lungesygdom").custodian

@@ -75,7 +75,7 @@ def test_it_keeps_the_catalogue_export_working(client, seeded):
     assert listed["count"] == Dataset.objects.count()
 
 
-def test_they_are_indexed_as_synthetic_unless_told_not_to_and_leave_with_delete(seeded):
+def test_it_they_are_indexed_as_synthetic_unless_told_not_to_and_leave_with_delete(seeded):
     from videnbro.search.models import DocType, SearchDocument
 
     synth("datasets", "--count", "3")
@@ -88,7 +88,7 @@ def test_they_are_indexed_as_synthetic_unless_told_not_to_and_leave_with_delete(
     assert not SearchDocument.objects.filter(is_synthetic=True).exists()
 
 
-def test_synth_delete_removes_them_and_their_custodians(seeded):
+def test_it_synth_delete_removes_them_and_their_custodians(seeded):
     real = Dataset.objects.filter(is_synthetic=False).count()
     synth("datasets", "--count", "10")
     out = StringIO()

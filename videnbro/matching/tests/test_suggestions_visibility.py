@@ -27,12 +27,12 @@ def url(organisation) -> str:
     return f"/organisationer/{organisation.key}/forslag/"
 
 
-def test_suggestions_for_an_unverified_key_are_a_404(unverified, client, make_user, org):
+def test_it_suggestions_for_an_unverified_key_are_a_404(unverified, client, make_user, org):
     assert client.get(url(unverified)).status_code == 404
     client.force_login(make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos")))
     assert client.get(url(unverified)).status_code == 404
 
 
-def test_staff_who_review_unverified_organisations_get_suggestions(unverified, client, make_user):
+def test_it_staff_who_review_unverified_organisations_get_suggestions(unverified, client, make_user):
     client.force_login(make_user(Role.CLUSTER_SECRETARIAT))
     assert client.get(url(unverified)).status_code == 200

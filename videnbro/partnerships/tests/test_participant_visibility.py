@@ -39,7 +39,7 @@ def mixed(unverified, org):
     )
 
 
-def test_the_public_pages_leave_unverified_participants_out(mixed, client):
+def test_it_the_public_pages_leave_unverified_participants_out(mixed, client):
     detail = client.get(mixed.get_absolute_url()).content.decode()
     assert "Grundfos" in detail and HIDDEN not in detail
     table = client.get("/partnerskaber/?q=Qwerty").content.decode()
@@ -52,7 +52,7 @@ def test_the_public_pages_leave_unverified_participants_out(mixed, client):
             assert "Qwerty blandet partnerskab" in text and HIDDEN not in text
 
 
-def test_the_api_leaves_unverified_participants_out(mixed, api, api_as, make_user, org):
+def test_it_the_api_leaves_unverified_participants_out(mixed, api, api_as, make_user, org):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
     for client in (api, api_as(member)):
         body = client.get(f"{LIST}{mixed.pk}/").json()
@@ -62,14 +62,14 @@ def test_the_api_leaves_unverified_participants_out(mixed, api, api_as, make_use
         assert HIDDEN not in str(row)
 
 
-def test_staff_who_review_unverified_organisations_see_them(mixed, api_as, secretariat, client):
+def test_it_staff_who_review_unverified_organisations_see_them(mixed, api_as, secretariat, client):
     body = api_as(secretariat).get(f"{LIST}{mixed.pk}/").json()
     assert HIDDEN in [p["organisation"]["name"] for p in body["participants"]]
     client.force_login(secretariat)
     assert HIDDEN in client.get(mixed.get_absolute_url()).content.decode()
 
 
-def test_a_member_cannot_list_an_organisation_they_cannot_see(unverified, org, make_user, api_as):
+def test_it_a_member_cannot_list_an_organisation_they_cannot_see(unverified, org, make_user, api_as):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
     with pytest.raises(ValidationError) as caught:
         services.partnership_create(
@@ -95,7 +95,7 @@ def test_a_member_cannot_list_an_organisation_they_cannot_see(unverified, org, m
     assert not Partnership.objects.filter(title="Med en skjult deltager").exists()
 
 
-def test_a_member_cannot_add_an_organisation_they_cannot_see(unverified, org, make_user, secretariat):
+def test_it_a_member_cannot_add_an_organisation_they_cannot_see(unverified, org, make_user, secretariat):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("grundfos"))
     partnership = services.partnership_create(
         actor=secretariat,
@@ -115,7 +115,7 @@ def test_a_member_cannot_add_an_organisation_they_cannot_see(unverified, org, ma
     assert list(partnership.participants.values_list("organisation_id", flat=True)) == [org("grundfos").pk]
 
 
-def test_staff_may_list_an_unverified_organisation(unverified, org, secretariat):
+def test_it_staff_may_list_an_unverified_organisation(unverified, org, secretariat):
     partnership = services.partnership_create(
         actor=secretariat,
         title="Sekretariatets partnerskab",

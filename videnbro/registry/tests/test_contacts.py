@@ -129,7 +129,7 @@ def test_it_hides_contacts_from_anonymous_visitors(grundfos, client, api):
     assert api.get(f"/api/v1/organisations/{grundfos.pk}/").json()["contacts"] is None
 
 
-def test_the_partnerships_app_registers_its_collaboration_check(grundfos, partnership, org):
+def test_it_the_partnerships_app_registers_its_collaboration_check(grundfos, partnership, org):
     assert permissions.organisations_collaborate(grundfos.pk, org("novo-nordisk").pk)
     assert permissions.organisations_collaborate(org("novo-nordisk").pk, grundfos.pk)
     assert not permissions.organisations_collaborate(grundfos.pk, org("ikea").pk)
@@ -139,7 +139,7 @@ def test_the_partnerships_app_registers_its_collaboration_check(grundfos, partne
 # organisation may create a partnership and list any organisation in it.
 
 
-def test_a_partnership_made_by_a_member_does_not_open_contacts(grundfos, org, make_user, client, api_as):
+def test_it_a_partnership_made_by_a_member_does_not_open_contacts(grundfos, org, make_user, client, api_as):
     member = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
     partnership_services.partnership_create(
         actor=member,
@@ -157,7 +157,7 @@ def test_a_partnership_made_by_a_member_does_not_open_contacts(grundfos, org, ma
     assert not permissions.organisations_collaborate(org("novo-nordisk").pk, grundfos.pk)
 
 
-def test_a_members_edit_of_a_curated_partnership_closes_it_until_a_keeper_saves_it(
+def test_it_a_members_edit_of_a_curated_partnership_closes_it_until_a_keeper_saves_it(
     grundfos, partnership, org, make_user, secretariat, api_as
 ):
     partner = make_user(Role.ORGANISATION_MEMBER, organisation=org("novo-nordisk"))
@@ -177,7 +177,7 @@ def test_a_members_edit_of_a_curated_partnership_closes_it_until_a_keeper_saves_
     assert api_contacts(api_as, partner, grundfos)[0]["email"] == EMAIL
 
 
-def test_a_partnership_from_a_source_opens_contacts(grundfos, org, make_user, api_as):
+def test_it_a_partnership_from_a_source_opens_contacts(grundfos, org, make_user, api_as):
     from videnbro.registry.models import Source
 
     source = Source.objects.order_by("pk").first()
@@ -195,7 +195,7 @@ def test_a_partnership_from_a_source_opens_contacts(grundfos, org, make_user, ap
     assert api_contacts(api_as, partner, grundfos)[0]["email"] == EMAIL
 
 
-def test_a_partnership_without_keeper_or_source_does_not_open_contacts(grundfos, org, make_user, api_as):
+def test_it_a_partnership_without_keeper_or_source_does_not_open_contacts(grundfos, org, make_user, api_as):
     partnership_services.partnership_create(
         actor=SYSTEM,
         title="Uden kilde",

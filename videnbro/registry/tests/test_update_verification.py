@@ -27,7 +27,7 @@ def keeper(make_user):
     return make_user(Role.CLUSTER_SECRETARIAT)
 
 
-def test_a_failing_update_rolls_the_verification_back(keeper, unverified):
+def test_it_a_failing_update_rolls_the_verification_back(keeper, unverified):
     with pytest.raises(ValidationError) as caught:
         services.organisation_update(actor=keeper, organisation=unverified, is_verified=True, cvr="12345")
     assert "cvr" in caught.value.message_dict
@@ -38,14 +38,14 @@ def test_a_failing_update_rolls_the_verification_back(keeper, unverified):
     ).exists()
 
 
-def test_a_failing_model_validation_rolls_the_verification_back(keeper, unverified):
+def test_it_a_failing_model_validation_rolls_the_verification_back(keeper, unverified):
     with pytest.raises(ValidationError):
         services.organisation_update(actor=keeper, organisation=unverified, is_verified=True, name="")
     unverified.refresh_from_db()
     assert not unverified.is_verified
 
 
-def test_un_verifying_a_verified_organisation_is_a_field_error(keeper, org):
+def test_it_un_verifying_a_verified_organisation_is_a_field_error(keeper, org):
     grundfos = org("grundfos")
     with pytest.raises(ValidationError) as caught:
         services.organisation_update(
@@ -56,7 +56,7 @@ def test_un_verifying_a_verified_organisation_is_a_field_error(keeper, org):
     assert grundfos.is_verified and grundfos.description != "Ændret."
 
 
-def test_an_update_naming_the_current_verification_is_accepted(keeper, org):
+def test_it_an_update_naming_the_current_verification_is_accepted(keeper, org):
     grundfos = org("grundfos")
     _organisation, changed = services.organisation_update(
         actor=keeper, organisation=grundfos, is_verified=True, description="Ændret."

@@ -129,7 +129,7 @@ def test_it_leaves_unverified_organisations_out_of_exports(seeded, client, unver
     assert [row["key"] for row in rows] == [unverified.key]
 
 
-def test_the_cli_export_leaves_unverified_organisations_out(seeded, unverified, tmp_path):
+def test_it_the_cli_export_leaves_unverified_organisations_out(seeded, unverified, tmp_path):
     from django.core.management import call_command
 
     out = tmp_path / "orgs.csv"
@@ -139,7 +139,7 @@ def test_the_cli_export_leaves_unverified_organisations_out(seeded, unverified, 
     assert unverified.key in out.read_text(encoding="utf-8-sig")
 
 
-def test_the_resolver_matches_unverified_records_only_when_asked(seeded, unverified):
+def test_it_the_resolver_matches_unverified_records_only_when_asked(seeded, unverified):
     assert organisation_resolve(unverified.name).match is None
     assert organisation_resolve(unverified.name, include_unverified=True).match.id == unverified.pk
 
@@ -147,7 +147,7 @@ def test_the_resolver_matches_unverified_records_only_when_asked(seeded, unverif
 # --- the verify service ----------------------------------------------------------------------
 
 
-def test_verify_makes_the_organisation_public_with_an_audit_row(keeper, unverified, api):
+def test_it_verify_makes_the_organisation_public_with_an_audit_row(keeper, unverified, api):
     organisation = services.organisation_verify(actor=keeper, organisation=unverified)
     assert organisation.is_verified is True
     assert organisation.verified_by == keeper and organisation.verified_at is not None
@@ -161,7 +161,7 @@ def test_verify_makes_the_organisation_public_with_an_audit_row(keeper, unverifi
 
 
 @pytest.mark.parametrize("role", [Role.ORGANISATION_MEMBER, Role.DATA_CUSTODIAN, Role.DATA_BROKER])
-def test_verify_is_refused_to_non_staff(role, make_user, unverified):
+def test_it_verify_is_refused_to_non_staff(role, make_user, unverified):
     user = make_user(role, organisation=unverified)
     with pytest.raises(PermissionDeniedError):
         services.organisation_verify(actor=user, organisation=unverified)
@@ -173,7 +173,7 @@ def test_verify_is_refused_to_non_staff(role, make_user, unverified):
     assert not AuditLog.objects.filter(action="registry.organisation.verified").exists()
 
 
-def test_staff_created_and_seeded_organisations_are_verified(seeded, keeper):
+def test_it_staff_created_and_seeded_organisations_are_verified(seeded, keeper):
     assert not Organisation.objects.unverified().exists()
     assert not Organisation.objects.filter(verified_at__isnull=True).exists()
     made = services.organisation_create(actor=keeper, name="Qwerty Sundhedsteknik ApS", kind="company")
@@ -184,7 +184,7 @@ def test_staff_created_and_seeded_organisations_are_verified(seeded, keeper):
     ("role", "status"),
     [("anonymous", (401, 403)), ("member", (404,)), ("keeper", (200,)), ("authority", (200,))],
 )
-def test_the_verify_api_action_per_role(role, status, request, api, api_as, unverified):
+def test_it_the_verify_api_action_per_role(role, status, request, api, api_as, unverified):
     client = api if role == "anonymous" else api_as(request.getfixturevalue(role))
     response = client.post(f"{LIST}{unverified.pk}/verify/")
     assert response.status_code in status, response.content
@@ -196,7 +196,7 @@ def test_the_verify_api_action_per_role(role, status, request, api, api_as, unve
         assert again.status_code == 409 and "errors" in again.json()
 
 
-def test_the_verify_button_for_staff(client, keeper, member, unverified):
+def test_it_the_verify_button_for_staff(client, keeper, member, unverified):
     url = unverified.get_absolute_url()
     client.force_login(member)
     assert client.get(url).status_code == 404
@@ -213,7 +213,7 @@ def test_the_verify_button_for_staff(client, keeper, member, unverified):
     assert 'data-testid="verify"' not in client.get(url).content.decode()
 
 
-def test_the_admin_action_verifies_through_the_service(client, make_user, unverified):
+def test_it_the_admin_action_verifies_through_the_service(client, make_user, unverified):
     admin = make_user(Role.PLATFORM_ADMIN)
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -227,7 +227,7 @@ def test_the_admin_action_verifies_through_the_service(client, make_user, unveri
     assert AuditLog.objects.filter(action="registry.organisation.verified", actor=admin).exists()
 
 
-def test_an_update_that_verifies_goes_through_the_verify_service(keeper, unverified):
+def test_it_an_update_that_verifies_goes_through_the_verify_service(keeper, unverified):
     organisation, changed = services.organisation_update(
         actor=keeper, organisation=unverified, is_verified=True, description="Kontrolleret."
     )
