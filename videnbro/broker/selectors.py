@@ -14,7 +14,7 @@ from videnbro.datamap.models import Dataset
 from . import permissions
 from .filters import OPEN, AccessRequestFilter, RequestPartFilter, filtered, overdue_q
 from .models import AccessRequest, RequestedDataset, RequestPart
-from .workflow import APPROVED, DECIDED, PART_MACHINE, REQUEST_MACHINE, is_orphaned, may_act
+from .workflows import APPROVED, DECIDED, PART_MACHINE, REQUEST_MACHINE, is_orphaned, may_act
 
 __all__ = [
     "OPEN",

@@ -17,7 +17,7 @@ from videnbro.registry.serializers import OrganisationRefSerializer
 
 from . import permissions, selectors
 from .models import AccessRequest, RequestDocument, RequestEvent, RequestPart
-from .workflow import ACTOR_ROLES
+from .workflows import ACTOR_ROLES
 
 STATES = [*AccessRequest.Status.choices, *RequestPart.Status.choices]
 state_labels = choice_labels(STATES)

@@ -9,7 +9,7 @@ The package, by seam (callers import from `videnbro.broker.services`, which re-e
 - `documents`: `document_add`, `document_remove`, `documents_open`;
 - `transitions`: `request_transition` – every move of a request or a custodian's part through
   the flow tables (`REQUEST_FLOW`, `PART_FLOW` and their `StateMachine`s live in
-  `broker/workflow.py`, re-exported here with the sides and state sets);
+  `broker/workflows.py`, re-exported here with the sides and state sets);
 - `notifications`: `brokers`, `custodian_users` (who hears of a move);
 - `overdue`: `overdue_steps`, `send_overdue_reminders`, `OverdueStep`.
 
@@ -19,7 +19,7 @@ old module.
 """
 
 from ..selectors import allowed_moves, moves_for
-from ..workflow import (
+from ..workflows import (
     AMENDABLE,
     APPLICANT,
     APPROVED,

@@ -18,7 +18,7 @@ from videnbro.core.errors import ConflictError, PermissionDeniedError
 from .. import permissions
 from ..inspection import validate_document
 from ..models import AccessRequest, RequestDocument, RequestPart
-from ..workflow import EDITABLE
+from ..workflows import EDITABLE
 
 S = AccessRequest.Status
 P = RequestPart.Status

@@ -21,7 +21,7 @@ from videnbro.datamap.models import Dataset
 from .. import permissions
 from ..forms import PROJECT_FIELDS, AccessRequestForm
 from ..models import AccessRequest, RequestedDataset
-from ..workflow import EDITABLE, is_amendable
+from ..workflows import EDITABLE, is_amendable
 
 S = AccessRequest.Status
 MAX_TEXT = 20_000  # characters in one free-text field or note

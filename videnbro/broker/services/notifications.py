@@ -18,7 +18,7 @@ from videnbro.core.tasks import enqueue, send_email
 
 from .. import permissions
 from ..models import AccessRequest, RequestPart, state_label
-from ..workflow import APPLICANT, APPROVED, CUSTODIAN
+from ..workflows import APPLICANT, APPROVED, CUSTODIAN
 
 S = AccessRequest.Status
 P = RequestPart.Status

@@ -26,7 +26,7 @@ from .. import permissions
 from ..forms import REQUIRED_TO_SUBMIT
 from ..models import AccessRequest, RequestEvent, RequestPart, state_label
 from ..selectors import Moves, allowed_moves
-from ..workflow import (
+from ..workflows import (
     APPLICANT,
     BROKER,
     BROKER_FOR_CUSTODIAN,
