@@ -1,5 +1,5 @@
 """Moves of an access request and of each custodian's part through the state machine
-(`workflow.REQUEST_MACHINE` and `PART_MACHINE`, the flow tables): the state is checked (409
+(`workflows.REQUEST_MACHINE` and `PART_MACHINE`, the flow tables): the state is checked (409
 with the allowed moves), then the side (403), then the step's own rules (400); each move
 writes an event row and an audit row and notifies the other side in the same transaction."""
 
