@@ -13,11 +13,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import privacy
+from .downloads import attachment_header
 from .errors import PermissionDeniedError
 
 
@@ -42,7 +42,7 @@ def export_personal_data(
         json.dumps(result, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json",
     )
-    response["Content-Disposition"] = content_disposition_header(True, "personoplysninger.json")
+    response["Content-Disposition"] = attachment_header("personoplysninger.json")
     return response
 
 

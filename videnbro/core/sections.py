@@ -9,7 +9,7 @@ template as HTML, so the lower app never imports the higher one.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.dispatch import Signal
 from django.http import HttpRequest
@@ -27,8 +27,11 @@ class PageSection(TypedDict, total=False):
 
 def page_sections(signal: Signal, *, sender: Any, request: HttpRequest, **objects: Any) -> list[SafeString]:
     """Every receiver's section for this page, rendered, in ascending `order`."""
+    # `Signal.send` is typed loosely (`Any` responses); receivers here return a PageSection or None.
     sections = [
-        response for _receiver, response in signal.send(sender=sender, request=request, **objects) if response
+        cast(PageSection, response)
+        for _receiver, response in signal.send(sender=sender, request=request, **objects)
+        if response
     ]
     sections.sort(key=lambda section: section.get("order", 100))
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 # Danish letters fold to their two-letter spellings so "Århus" and "Aarhus" meet.
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
@@ -95,7 +96,7 @@ def slugify_key(name: str) -> str:
     return _NON_ALNUM.sub("-", text).strip("-")
 
 
-def format_quantity(value) -> str:
+def format_quantity(value: float | Decimal) -> str:
     """Danish number format: 3000 → '3.000', 2.5 → '2,5'."""
     if value == int(value):
         return f"{int(value):,}".replace(",", ".")

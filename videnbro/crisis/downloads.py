@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Max
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from rest_framework.throttling import SimpleRateThrottle
+
+from videnbro.core.downloads import attachment_header
 
 from .models import Incident, Need, Offer, VolunteerContact
 from .report import Evaluation, evaluate
@@ -29,8 +29,7 @@ CACHE_SECONDS = 3600
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
     """A download saved under `filename` (quoted, or RFC 5987-encoded when not ASCII)."""
     response = HttpResponse(content, content_type=content_type)
-    # Never None with as_attachment=True.
-    response["Content-Disposition"] = cast(str, content_disposition_header(True, filename))
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
@@ -40,8 +39,10 @@ class ReportDownloadThrottle(SimpleRateThrottle):
 
     scope = "report-downloads"
 
+    # DRF reads `self.cache`; count in the cache every process shares. The stubs declare a
+    # plain class attribute, which a read-only property may not override for mypy.
     @property
-    def cache(self):  # DRF reads `self.cache`; count in the cache every process shares
+    def cache(self):  # type: ignore[override]
         return caches["throttle"]
 
     def get_rate(self) -> str:

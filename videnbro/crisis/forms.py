@@ -5,6 +5,7 @@ requirements and become required."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,6 +30,11 @@ from .taxonomy import (
 )
 
 MAX_DESCRIPTION = 5000
+
+
+def _cleaned(data: dict[str, Any] | None) -> dict[str, Any]:
+    """`Form.clean()` returns `cleaned_data` (a dict); the stubs allow None for overrides."""
+    return cast(dict[str, Any], data)
 
 
 def municipality_lookup(value) -> Municipality | None:
@@ -119,7 +125,7 @@ class OfferForm(forms.Form):
         choices=[("", gettext_lazy("Ved ikke – foreslå en"))] + list(FocusArea.choices),
     )
     item = forms.ChoiceField(
-        label=gettext_lazy("Vare/ydelse"), required=False, choices=[("", "—")] + ITEM_CHOICES
+        label=gettext_lazy("Vare/ydelse"), required=False, choices=[("", "—"), *ITEM_CHOICES]
     )
     quantity = forms.DecimalField(
         label=gettext_lazy("Mængde"), required=False, min_value=0, max_digits=14, decimal_places=2
@@ -193,8 +199,8 @@ class OfferForm(forms.Form):
             raise forms.ValidationError(_("Behovet findes ikke eller er ikke længere åbent."))
         return found
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         need = data.get("need")
         if (
             need is not None
@@ -215,7 +221,7 @@ class OfferForm(forms.Form):
                         self.add_error(
                             name,
                             _("Behovet kræver dette felt: %(label)s.")
-                            % {"label": self.fields[name].label.rstrip(" *")},
+                            % {"label": str(self.fields[name].label).rstrip(" *")},
                         )
         if data.get("terms") == Terms.PRICE and not data.get("price") and "price" not in self.errors:
             self.add_error("price", _("Angiv prisen, når tilbuddet er mod betaling."))
@@ -301,8 +307,8 @@ class NeedForm(forms.Form):
     )
     publish = StrictBooleanField(label=gettext_lazy("Offentliggør behovet nu"), required=False, initial=True)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         if data.get("needed_by") and data["needed_by"] < timezone.localdate() - timedelta(days=0):
             self.add_error("needed_by", _("Datoen ligger i fortiden."))
         return data
@@ -345,8 +351,8 @@ class IncidentForm(forms.Form):
         queryset=Organisation.objects.filter(sector="public").order_by("name"),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("Slutdatoen ligger før startdatoen."))
         return data
@@ -386,8 +392,8 @@ class VolunteerForm(forms.Form):
         )
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         if (
             data.get("available_from")
             and data.get("available_until")

@@ -44,7 +44,12 @@ def score_need(offer: Offer, need: Need, offer_terms: set[str] | None = None) ->
         if overlap:
             score += WEIGHTS["text"] * min(1.0, overlap * 2)
             reasons.append(_("fælles ord: %(w)s") % {"w": ", ".join(sorted(offer_terms & need_terms)[:5])})
-    if offer.municipality_id and need.region_id and offer.municipality.region_id == need.region_id:
+    if (
+        offer.municipality_id
+        and need.region_id
+        and offer.municipality is not None
+        and offer.municipality.region_id == need.region_id
+    ):
         score += WEIGHTS["region"]
         reasons.append(_("i samme region"))
     return round(score, 4), reasons

@@ -138,7 +138,7 @@ class OfferContactProvider(PersonalDataProvider):
                 {
                     "reference": offer.reference,
                     "created": offer.created,
-                    "incident": offer.incident.title if offer.incident_id else None,
+                    "incident": offer.incident.title if offer.incident is not None else None,
                     "offerer_type": offer.offerer_type,
                     "offerer_name": offer.offerer_name,
                     "offerer_cvr": offer.offerer_cvr,

@@ -9,12 +9,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from videnbro.core.tabular import Sheet, write_workbook
 from videnbro.partnerships.charts import BAR_COLOUR
@@ -83,7 +85,8 @@ def evaluate(incident: Incident) -> Evaluation:
     ev.acceptance_rate = _rate(len(accepted), len(decided))
     ev.fulfilment_rate = _rate(sum(1 for o in accepted if o.status == Offer.Status.FULFILLED), len(accepted))
     ev.duplicates = sum(1 for o in offers if o.duplicate_of_id)
-    per_area, per_area_accepted = Counter(), Counter()
+    per_area: Counter[str] = Counter()
+    per_area_accepted: Counter[str] = Counter()
     for offer in offers:
         per_area[offer.category or ""] += 1
         per_area_accepted[offer.category or ""] += offer in accepted
@@ -98,8 +101,8 @@ def evaluate(incident: Incident) -> Evaluation:
         ),
         key=lambda r: -r[1],
     )
-    contributors = Counter()
-    contributions = Counter()
+    contributors: Counter[str] = Counter()
+    contributions: Counter[str] = Counter()
 
     def public_name(offer) -> str:
         # The evaluation is public: only verified organisations are named (issue 12, finding 6);
@@ -142,10 +145,13 @@ def daily_chart(ev: Evaluation, fmt: str = "svg") -> bytes | None:
         return None
     figure = Figure(figsize=(8, 2.6), dpi=110)
     axes = figure.subplots()
-    axes.bar([d for d, _n in ev.offers_per_day], [n for _d, n in ev.offers_per_day], color=BAR_COLOUR)
+    # matplotlib plots dates through its unit converters; its stubs accept numbers only.
+    days: list[Any] = [d for d, _n in ev.offers_per_day]
+    axes.bar(days, [n for _d, n in ev.offers_per_day], color=BAR_COLOUR)
     axes.set_title(_("Tilbud modtaget pr. dag"), fontsize=10, loc="left")
     axes.spines[["top", "right"]].set_visible(False)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    # The default y locator is an AutoLocator, a MaxNLocator (the base Locator takes no params).
+    cast(MaxNLocator, axes.yaxis.get_major_locator()).set_params(integer=True)
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -8,19 +8,23 @@ Items refine the CBS focus areas (partnerships.taxonomy) the way the 2020 reques
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from videnbro.core.text import fold
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Item:
     slug: str
-    label: str
+    label: StrOrPromise
     focus_area: str
-    unit: str
+    unit: StrOrPromise
     keywords: tuple[str, ...]  # folded stems that identify the item in free text
 
 
@@ -66,7 +70,7 @@ class Priority(models.TextChoices):
     LOW = "low", _("Lav")
 
 
-PRIORITY_RANK = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+PRIORITY_RANK: dict[str, int] = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 
 
 class OfferPeriod(models.TextChoices):
@@ -86,9 +90,9 @@ class Requirement:
     becomes required (a core field) or is added to the form (a detail field)."""
 
     slug: str
-    label: str
+    label: StrOrPromise
     kind: str  # "core" (an existing offer field becomes required) or "bool"/"int"/"text"/"date"
-    help: str = ""
+    help: StrOrPromise = ""
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (

@@ -175,7 +175,9 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     contributions = serializers.SerializerMethodField()
     outputs = serializers.SerializerMethodField()
     evaluations = serializers.SerializerMethodField()
-    regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    regions: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     regions_label = serializers.ListField(child=RecordLabelField(), source="regions.all", read_only=True)
 
     class Meta(PartnershipSerializer.Meta):

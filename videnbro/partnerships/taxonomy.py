@@ -90,8 +90,10 @@ CBS_FILE = Path(__file__).resolve().parent / "seed_data" / "cbs_partnerships.csv
 def cbs_coded_texts() -> list[tuple[str, str]]:
     """CBS 2020, Bilag 1: ("title. description", focus-area slug) for each of the 62 coded
     partnerships – the examples the taxonomy was made from (the classifier trains on them)."""
+    texts = []
     with CBS_FILE.open(encoding="utf-8") as handle:
-        return [
-            (f"{row['title']}. {row['description']}", focus_area_term(row["focus_area"]).slug)
-            for row in csv.DictReader(handle)
-        ]
+        for row in csv.DictReader(handle):
+            term = focus_area_term(row["focus_area"])
+            assert term is not None, f"unknown focus area in {CBS_FILE.name}: {row['focus_area']!r}"
+            texts.append((f"{row['title']}. {row['description']}", term.slug))
+    return texts

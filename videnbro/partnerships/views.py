@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from videnbro.core.csp import svg_chart_policy
+from videnbro.core.downloads import attachment_header
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.forms import apply_errors, handle_inline_form
 from videnbro.registry.models import Organisation
@@ -90,7 +90,7 @@ def partnership_export(request, fmt: str):
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_partnerships(queryset.order_by(CBS_FIRST, "title", "id"), fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"videnbro-partnerskaber.{fmt}")
+    response["Content-Disposition"] = attachment_header(f"videnbro-partnerskaber.{fmt}")
     return response
 
 
@@ -294,7 +294,7 @@ def landscape_figure(request, figure: str, fmt: str):
     content = charts.bar_chart(counts, title=titles[FIGURES[figure]], fmt=fmt, total_label=_("antal"))
     response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
     if request.GET.get("download"):
-        response["Content-Disposition"] = content_disposition_header(True, f"videnbro-{figure}.{fmt}")
+        response["Content-Disposition"] = attachment_header(f"videnbro-{figure}.{fmt}")
     return response
 
 

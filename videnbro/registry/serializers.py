@@ -12,6 +12,7 @@ from videnbro.core.strict_input import StrictBooleanField, StrictCharField
 from . import permissions
 from .models import (
     Capacity,
+    Competence,
     ContactPerson,
     Kind,
     Membership,
@@ -56,7 +57,8 @@ class SourceSerializer(serializers.Serializer):
 
 class CapacitySerializer(serializers.ModelSerializer):
     per_period_label = LabelField(source="per_period", choices=Period)
-    label = serializers.CharField(source="__str__", read_only=True)
+    # DRF collects declared fields by metaclass; the stubs see `Field.label` (a str) instead.
+    label = serializers.CharField(source="__str__", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Capacity
@@ -81,9 +83,13 @@ class ContactSerializer(serializers.ModelSerializer):
 class OrganisationListSerializer(serializers.ModelSerializer):
     kind_label = LabelField(source="kind", choices=Kind)
     sector_label = LabelField(source="sector", choices=Sector)
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    municipality: serializers.SlugRelatedField[Municipality] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     municipality_label = RecordLabelField(source="municipality", allow_null=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     region_label = RecordLabelField(source="region", allow_null=True)
     aliases = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -126,10 +132,14 @@ class OrganisationListSerializer(serializers.ModelSerializer):
 class OrganisationDetailSerializer(OrganisationListSerializer):
     size_band_label = LabelField(source="size_band", choices=SizeBand)
     parent = OrganisationRefSerializer(read_only=True, allow_null=True)
-    competences = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    competences: serializers.SlugRelatedField[Competence] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     capacities = CapacitySerializer(many=True, read_only=True)
     memberships = MembershipSerializer(many=True, read_only=True)
-    source = SourceSerializer(source="*", read_only=True)
+    # Declared fields named like a `Field` attribute (`source`, `parent`): the stubs see the
+    # attribute, DRF's metaclass collects the field.
+    source = SourceSerializer(source="*", read_only=True)  # type: ignore[assignment]
     contacts = serializers.SerializerMethodField()
 
     class Meta(OrganisationListSerializer.Meta):
@@ -185,13 +195,15 @@ class OrganisationInputSerializer(serializers.Serializer):
     website = serializers.URLField(max_length=300, required=False, allow_blank=True)
     size_band = serializers.ChoiceField(choices=SizeBand.choices, required=False, allow_blank=True)
     description = StrictCharField(required=False, allow_blank=True, max_length=5000)
-    parent = serializers.SlugRelatedField(
+    # `parent` and `source` are also `Field` attributes in the stubs; DRF's metaclass collects
+    # them as declared fields.
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="key", queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     is_acute_hospital = StrictBooleanField(required=False)
     aliases = StringListField(required=False)
     competences = StringListField(required=False)
-    source = serializers.SlugRelatedField(
+    source = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Source.objects.all(), required=False, allow_null=True
     )
     source_page = StrictCharField(max_length=40, required=False, allow_blank=True)

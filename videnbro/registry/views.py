@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from videnbro.core.downloads import attachment_header
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.forms import handle_inline_form, report_errors
 from videnbro.core.pagination import page_of
@@ -69,7 +69,7 @@ def organisation_export(request, fmt: str):
         return HttpResponse(str(errors), status=400, content_type="text/plain; charset=utf-8")
     content, content_type = exports.export_organisations(queryset, fmt)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"videnbro-organisationer.{fmt}")
+    response["Content-Disposition"] = attachment_header(f"videnbro-organisationer.{fmt}")
     return response
 
 
