@@ -80,7 +80,8 @@ def test_it_answers_a_bad_filter_without_reading_datasets(client, seeded, django
         ("/datalandkort/?q=register&theme=cancer", 8),
         ("/datalandkort/sandkasser/", 2),
         ("/datalandkort/sammenlign/?d=landspatientregisteret&d=cancerregisteret", 3),
-        ("/datalandkort/landspatientregisteret/", 5),
+        # the dataset page: 5 of its own + 1 for the approved uses the broker adds as a section
+        ("/datalandkort/landspatientregisteret/", 6),
     ],
 )
 def test_it_pins_the_query_count_of_the_data_map_pages(
