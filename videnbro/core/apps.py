@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Fælles")
 
     def ready(self) -> None:
-        from . import privacy
+        from .privacy_providers import register_core_providers
 
-        privacy.register_core_providers()
+        register_core_providers()
