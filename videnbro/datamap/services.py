@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from videnbro.accounts.types import Actor
-from videnbro.core.audit import SystemActor, attribute_history, audit_log, is_system
+from videnbro.core.audit import attribute_history, audit_log, is_system
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.keys import unique_key
 
 from . import permissions
 from .models import AccessRoute, Dataset, Sandbox, Variable
-
-# Who writes: a person, or the platform itself (None or a SystemActor: seeding, imports).
-Writer: TypeAlias = "Actor | SystemActor"
 
 DATASET_FIELDS = (
     "title",
@@ -93,7 +90,7 @@ class VariableChanges:
         return bool(self.added or self.changed or self.removed)
 
 
-def _check_edit(actor: Writer) -> None:
+def _check_edit(actor: Actor) -> None:
     if actor is None or is_system(actor):
         return
     if not permissions.can_edit_datamap(actor):
@@ -110,7 +107,7 @@ def _audit_data(data: dict[str, Any], source: str) -> dict[str, Any]:
     return {**data, "source": source} if source else data
 
 
-def _create(actor: Writer, instance: M, action: str, data: dict[str, Any], source: str) -> M:
+def _create(actor: Actor, instance: M, action: str, data: dict[str, Any], source: str) -> M:
     instance.full_clean()
     attribute_history(instance, actor)
     instance.save()
@@ -118,7 +115,7 @@ def _create(actor: Writer, instance: M, action: str, data: dict[str, Any], sourc
     return instance
 
 
-def _update(actor: Writer, instance: M, fields: Mapping[str, Any], action: str, source: str) -> list[str]:
+def _update(actor: Actor, instance: M, fields: Mapping[str, Any], action: str, source: str) -> list[str]:
     """Set the fields that differ; save, validated, and audit only when any did."""
     changed = [name for name, value in fields.items() if getattr(instance, name) != value]
     if not changed:
@@ -135,7 +132,7 @@ def _update(actor: Writer, instance: M, fields: Mapping[str, Any], action: str, 
 # --- datasets ---------------------------------------------------------------------------------
 
 
-def dataset_create(*, actor: Writer, key: str | None = None, source: str = "", **fields: Any) -> Dataset:
+def dataset_create(*, actor: Actor, key: str | None = None, source: str = "", **fields: Any) -> Dataset:
     """Create a dataset; the key defaults to one made from the title. `source` says where the
     values came from (a seed file, a DCAT subject) and goes into the audit row."""
     _check_edit(actor)
@@ -146,7 +143,7 @@ def dataset_create(*, actor: Writer, key: str | None = None, source: str = "", *
         return _create(actor, dataset, "datamap.dataset.created", {"title": dataset.title}, source)
 
 
-def dataset_update(*, actor: Writer, dataset: Dataset, source: str = "", **fields: Any) -> list[str]:
+def dataset_update(*, actor: Actor, dataset: Dataset, source: str = "", **fields: Any) -> list[str]:
     """Apply the given fields; return the names of those that changed."""
     _check_edit(actor)
     _known(fields, DATASET_FIELDS, "dataset")
@@ -156,7 +153,7 @@ def dataset_update(*, actor: Writer, dataset: Dataset, source: str = "", **field
 
 def dataset_variables_set(
     *,
-    actor: Writer,
+    actor: Actor,
     dataset: Dataset,
     variables: Sequence[Mapping[str, str]],
     remove_others: bool = True,
@@ -206,7 +203,7 @@ def dataset_variables_set(
 # --- access routes and sandboxes --------------------------------------------------------------
 
 
-def access_route_create(*, actor: Writer, key: str, source: str = "", **fields: Any) -> AccessRoute:
+def access_route_create(*, actor: Actor, key: str, source: str = "", **fields: Any) -> AccessRoute:
     _check_edit(actor)
     _known(fields, ACCESS_ROUTE_FIELDS, "access route")
     with transaction.atomic():
@@ -214,7 +211,7 @@ def access_route_create(*, actor: Writer, key: str, source: str = "", **fields: 
         return _create(actor, route, "datamap.access_route.created", {"name": route.name}, source)
 
 
-def access_route_update(*, actor: Writer, route: AccessRoute, source: str = "", **fields: Any) -> list[str]:
+def access_route_update(*, actor: Actor, route: AccessRoute, source: str = "", **fields: Any) -> list[str]:
     _check_edit(actor)
     _known(fields, ACCESS_ROUTE_FIELDS, "access route")
     with transaction.atomic():
@@ -222,7 +219,7 @@ def access_route_update(*, actor: Writer, route: AccessRoute, source: str = "", 
 
 
 def sandbox_create(
-    *, actor: Writer, key: str, datasets: Iterable[Dataset] = (), source: str = "", **fields: Any
+    *, actor: Actor, key: str, datasets: Iterable[Dataset] = (), source: str = "", **fields: Any
 ) -> Sandbox:
     _check_edit(actor)
     _known(fields, SANDBOX_FIELDS, "sandbox")
@@ -236,7 +233,7 @@ def sandbox_create(
 
 def sandbox_update(
     *,
-    actor: Writer,
+    actor: Actor,
     sandbox: Sandbox,
     datasets: Iterable[Dataset] | None = None,
     source: str = "",

@@ -19,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from videnbro.accounts.types import Actor
 from videnbro.core.audit import SystemActor, audit_log, is_system
 from videnbro.core.errors import PermissionDeniedError
 from videnbro.core.keys import unique_key
@@ -29,7 +30,7 @@ from videnbro.registry.services import organisation_create
 
 from .. import permissions
 from ..models import AccessRoute, Dataset
-from ..services import Writer, access_route_create, dataset_create, dataset_update, dataset_variables_set
+from ..services import access_route_create, dataset_create, dataset_update, dataset_variables_set
 from .parsing import (
     count_of,
     danish_of,
@@ -483,7 +484,7 @@ class _Importer:
 
 
 def import_catalogue(
-    source: str | bytes | Path, *, fmt: str | None = None, actor: Writer = None
+    source: str | bytes | Path, *, fmt: str | None = None, actor: Actor = None
 ) -> ImportReport:
     """Harvest a DCAT(-AP) catalogue into the map (the import service: datamap keepers and the
     platform itself may import). Each dataset is created or updated on its own through the
